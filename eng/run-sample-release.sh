@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs one complete staged release of the bundled sample product on the embedded defaults
+# (local SQLite BAR, local folder store, identities from git config):
+#   builds the tool and the sample, registers the sample's two builds in a local BAR,
+#   and drives the release through prep, validate-source, validate-build, stage and publish,
+#   with named people giving the approvals and sign-offs on the way.
+# Usage: eng/run-sample-release.sh [WORK_DIR] [--variant good|broken]
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${1:-$repo_root/artifacts/sample-release}"
+variant="good"
+if [[ "${2:-}" == "--variant" ]]; then variant="${3:?--variant needs good or broken}"; fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "building release"
+dotnet build "$repo_root/src/ReleaseCli/ReleaseCli.csproj" -c Release -nologo -v q -o "$repo_root/artifacts/bin/release" >/dev/null
+release_dll="$repo_root/artifacts/bin/release/release.dll"
+
+rm -rf "$work"
+mkdir -p "$work"
+step "building the sample product ($variant) into $work/sample"
+"$repo_root/eng/sample/build-sample.sh" "$work/sample" --variant "$variant"
+
+cp "$repo_root/eng/sample/release.json" "$work/release.json"
+cd "$work"
+
+# Runs release as a named person: the embedded identity provider reads `git config user.email`.
+as() {
+  local who="$1"; shift
+  GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.email GIT_CONFIG_VALUE_0="$who" dotnet "$release_dll" "$@"
+}
+
+# Runs a ring and checks its documented exit code.
+expect() {
+  local code="$1"; shift
+  set +e
+  "$@"
+  local actual=$?
+  set -e
+  if [[ "$actual" != "$code" ]]; then
+    echo "expected exit $code from: $*; got $actual" >&2
+    exit 1
+  fi
+}
+
+step "registering the sample in the local BAR"
+for channel in "Contoso Sample Builds" "Source Validation" "Candidate Validation" "Release Staging" "Publish Release" "Contoso Sample Released"; do
+  as alice@contoso.com bar add-channel "$channel" >/dev/null
+done
+core_id=$(as alice@contoso.com bar add-build sample/bar/sample-core.build.json)
+sed "s/@CORE_BUILD_ID@/$core_id/" sample/bar/sample-app.build.json.in > sample/bar/sample-app.build.json
+app_id=$(as alice@contoso.com bar add-build sample/bar/sample-app.build.json)
+as alice@contoso.com bar add-to-channel --build "$core_id" --channel "Contoso Sample Builds"
+as alice@contoso.com bar add-to-channel --build "$app_id" --channel "Contoso Sample Builds"
+as alice@contoso.com bar get-build "$app_id"
+
+step "prep (alice runs it; the Release Team approval is pending)"
+expect 3 as alice@contoso.com prep --build "$app_id"
+step "bob approves for the Release Team"
+as bob@contoso.com approve prep --gate release-team --comment "drop looks complete"
+step "prep again: promoted"
+expect 0 as alice@contoso.com prep
+
+step "validate-source"
+expect 0 as alice@contoso.com validate-source
+
+step "validate-build (sign-offs and Tactics pending)"
+expect 3 as alice@contoso.com validate-build
+as carol@contoso.com approve validate-build --gate team-sign-offs --comment "runtime signs off"
+as dave@contoso.com approve validate-build --gate team-sign-offs --comment "sdk signs off"
+as erin@contoso.com approve validate-build --gate tactics
+expect 0 as alice@contoso.com validate-build
+
+step "stage (Tactics pending)"
+expect 3 as alice@contoso.com stage
+as frank@contoso.com approve stage --gate tactics
+expect 0 as alice@contoso.com stage
+
+step "publish"
+expect 0 as alice@contoso.com publish
+
+step "status"
+as alice@contoso.com status --verify
+as alice@contoso.com bar get-build "$app_id" | grep -q "Contoso Sample Released"
+echo
+echo "The sample release is complete: build $app_id (and its dependency $core_id) is in 'Contoso Sample Released'."
+echo "Release folder: $work   (try: cd $work && dotnet $release_dll status --output json)"

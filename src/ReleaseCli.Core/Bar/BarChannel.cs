@@ -1,0 +1,3 @@
+namespace ReleaseCli.Core.Bar;
+
+public sealed record BarChannel(int Id, string Name, string Classification);

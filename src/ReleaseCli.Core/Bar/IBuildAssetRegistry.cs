@@ -1,0 +1,22 @@
+namespace ReleaseCli.Core.Bar;
+
+/// <summary>
+/// The Build Asset Registry as the rings need it. Implemented by the local SQLite BAR and by the
+/// Maestro REST client.
+/// </summary>
+public interface IBuildAssetRegistry
+{
+    /// <summary>A short description for messages, e.g. "local BAR /path/bar.db".</summary>
+    string Description { get; }
+
+    /// <summary>The build with its assets, locations, channels and dependencies; null when BAR has no such build.</summary>
+    Task<BarBuild?> GetBuildAsync(int buildId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<BarChannel>> GetChannelsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Assigns the build to the channel; assigning a build already there is a success.</summary>
+    Task<PromotionAnswer> AssignBuildToChannelAsync(int buildId, int channelId, CancellationToken cancellationToken);
+
+    /// <summary>Marks the build released (the end of the publish ring).</summary>
+    Task MarkReleasedAsync(int buildId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,57 @@
+namespace ReleaseCli.Core.Contract;
+
+/// <summary>
+/// Maps names that come from BAR or archives to paths under a root folder, refusing any that would
+/// escape it: "..", absolute paths, drive letters, empty segments and control characters.
+/// </summary>
+public static class DropPaths
+{
+    /// <summary>The full path of <paramref name="relativePath"/> under <paramref name="root"/>, or an exception naming the bad input.</summary>
+    public static string Resolve(string root, string relativePath)
+    {
+        var problem = Check(relativePath);
+        if (problem is not null)
+        {
+            throw new UnsafePathException(relativePath, problem);
+        }
+
+        var fullRoot = Path.GetFullPath(root);
+        var full = Path.GetFullPath(Path.Combine(fullRoot, relativePath.Replace('\\', '/')));
+        if (!full.StartsWith(fullRoot.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new UnsafePathException(relativePath, "it resolves outside the folder");
+        }
+
+        return full;
+    }
+
+    /// <summary>Why the path is unsafe, or null when it is a plain relative path.</summary>
+    public static string? Check(string relativePath)
+    {
+        if (string.IsNullOrWhiteSpace(relativePath))
+        {
+            return "it is empty";
+        }
+
+        if (relativePath.Any(char.IsControl))
+        {
+            return "it contains control characters";
+        }
+
+        var normalized = relativePath.Replace('\\', '/');
+        if (normalized.StartsWith('/') || (normalized.Length >= 2 && normalized[1] == ':' && char.IsAsciiLetter(normalized[0])))
+        {
+            return "it is an absolute path";
+        }
+
+        foreach (var segment in normalized.Split('/'))
+        {
+            if (segment is "" or "." or "..")
+            {
+                return segment == ".." ? "it climbs out with '..'" : "it has an empty or '.' segment";
+            }
+        }
+
+        return null;
+    }
+}

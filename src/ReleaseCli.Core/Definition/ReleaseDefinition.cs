@@ -1,0 +1,56 @@
+namespace ReleaseCli.Core.Definition;
+
+/// <summary>The release definition (<c>release.json</c>), validated.</summary>
+public sealed record ReleaseDefinition
+{
+    /// <summary>The full path of the file it was loaded from; relative paths in it resolve against its folder.</summary>
+    public required string SourcePath { get; init; }
+
+    /// <summary>The release's id: names its folder in the store and its lock.</summary>
+    public required string ReleaseId { get; init; }
+
+    public required string Product { get; init; }
+
+    public required string Version { get; init; }
+
+    public required VersionRules VersionRules { get; init; }
+
+    public required BarSettings Bar { get; init; }
+
+    public required StoreSettings Store { get; init; }
+
+    /// <summary>Where prep gathers the drop; null means the release's folder in the store.</summary>
+    public string? DropPath { get; init; }
+
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; }
+
+    /// <summary>The five rings, keyed by <see cref="RingName"/>.</summary>
+    public required IReadOnlyDictionary<string, RingDefinition> Rings { get; init; }
+
+    public string BaseDirectory => Path.GetDirectoryName(SourcePath) ?? Directory.GetCurrentDirectory();
+
+    public string ResolvePath(string path) => Path.GetFullPath(path, BaseDirectory);
+
+    /// <summary>
+    /// Expands people and <c>group:name</c> references into the set of people (case-insensitive).
+    /// </summary>
+    public IReadOnlySet<string> ExpandPrincipals(IEnumerable<string> principals)
+    {
+        var people = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var principal in principals)
+        {
+            if (principal.StartsWith(GroupPrefix, StringComparison.Ordinal))
+            {
+                people.UnionWith(Groups[principal[GroupPrefix.Length..]]);
+            }
+            else
+            {
+                people.Add(principal);
+            }
+        }
+
+        return people;
+    }
+
+    public const string GroupPrefix = "group:";
+}

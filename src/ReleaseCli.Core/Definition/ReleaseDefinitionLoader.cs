@@ -1,0 +1,478 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ReleaseCli.Core.Definition;
+
+/// <summary>
+/// Loads <c>release.json</c> and validates all of it, reporting every mistake with its JSON path.
+/// </summary>
+public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public ReleaseDefinition Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw ReleaseException.Usage(
+                $"The release definition {fullPath} does not exist. Pass --definition <path to release.json>, or run from the folder that holds release.json.");
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(fullPath);
+        }
+        catch (IOException ex)
+        {
+            throw ReleaseException.Usage($"Cannot read the release definition {fullPath}: {ex.Message}");
+        }
+
+        return Parse(text, fullPath);
+    }
+
+    public ReleaseDefinition Parse(string json, string sourcePath)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new DefinitionException(sourcePath, [$"$: not valid JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {ex.Message}"]);
+        }
+
+        using (document)
+        {
+            var errors = new List<string>();
+            var definition = Read(document.RootElement, sourcePath, errors);
+            if (errors.Count > 0 || definition is null)
+            {
+                throw new DefinitionException(sourcePath, errors);
+            }
+
+            return definition;
+        }
+    }
+
+    private ReleaseDefinition? Read(JsonElement root, string sourcePath, List<string> errors)
+    {
+        var reader = new JsonObjectReader(root, "$", errors);
+        if (!reader.IsObject)
+        {
+            return null;
+        }
+
+        var product = reader.String("product", required: true, "the product's name, e.g. \"Contoso Sample\"");
+        var version = reader.String("version", required: true, "the product version being released, e.g. \"1.0.0\"");
+        if (version is not null && !SemanticVersion().IsMatch(version))
+        {
+            reader.Error("version", $"'{version}' is not a version like 1.2.3 or 1.2.3-preview.1.");
+        }
+
+        var releaseId = reader.String("release", required: false) ?? Slug($"{product}-{version}");
+        if (!SafeId().IsMatch(releaseId))
+        {
+            reader.Error("release", $"'{releaseId}' must contain only letters, digits, '.', '-' and '_' (it names a folder).");
+        }
+
+        var versionRules = ReadVersionRules(reader.Object("versionRules", required: false));
+        var bar = ReadBar(reader.Object("bar", required: false));
+        var store = ReadStore(reader.Object("store", required: false));
+        var dropPath = reader.String("drop", required: false);
+        var groups = ReadGroups(reader.Object("groups", required: false));
+        var rings = ReadRings(reader.Object("rings", required: true), groups);
+        reader.RejectUnknownKeys();
+
+        if (product is null || version is null || rings is null)
+        {
+            return null;
+        }
+
+        return new ReleaseDefinition
+        {
+            SourcePath = sourcePath,
+            ReleaseId = releaseId,
+            Product = product,
+            Version = version,
+            VersionRules = versionRules,
+            Bar = bar,
+            Store = store,
+            DropPath = dropPath,
+            Groups = groups,
+            Rings = rings,
+        };
+    }
+
+    private static VersionRules ReadVersionRules(JsonObjectReader? reader)
+    {
+        if (reader is null)
+        {
+            return new VersionRules(Stable: false, ShippingVersionPattern: null);
+        }
+
+        var stable = reader.Bool("stable", defaultValue: false);
+        var pattern = reader.String("shippingVersionPattern", required: false);
+        if (pattern is not null)
+        {
+            try
+            {
+                _ = new Regex(pattern.Replace("{major}", "0", StringComparison.Ordinal)
+                    .Replace("{minor}", "0", StringComparison.Ordinal)
+                    .Replace("{patch}", "0", StringComparison.Ordinal)
+                    .Replace("{version}", "0", StringComparison.Ordinal), RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException ex)
+            {
+                reader.Error("shippingVersionPattern", $"not a valid regular expression: {ex.Message}");
+            }
+        }
+
+        reader.RejectUnknownKeys();
+        return new VersionRules(stable, pattern);
+    }
+
+    private static BarSettings ReadBar(JsonObjectReader? reader)
+    {
+        if (reader is null)
+        {
+            return new BarSettings(BarSettings.LocalKind, Path: ".release/bar.db", Uri: null, TokenVariable: null, TokenScope: null);
+        }
+
+        var kind = reader.String("kind", required: true, "\"local\" or \"maestro\"") ?? BarSettings.LocalKind;
+        var path = reader.String("path", required: false);
+        var uri = reader.String("uri", required: false);
+        var tokenVariable = reader.String("tokenVariable", required: false);
+        var tokenScope = reader.String("tokenScope", required: false);
+        switch (kind)
+        {
+            case BarSettings.LocalKind:
+                path ??= ".release/bar.db";
+                break;
+            case BarSettings.MaestroKind:
+                if (uri is null)
+                {
+                    reader.Error("uri", "is required when kind is \"maestro\", e.g. \"https://maestro.example.com\".");
+                }
+                else if (!System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || (parsed.Scheme != "https" && parsed.Scheme != "http"))
+                {
+                    reader.Error("uri", $"'{uri}' is not an absolute http(s) URI.");
+                }
+
+                break;
+            default:
+                reader.Error("kind", $"unknown BAR kind '{kind}'; use \"local\" or \"maestro\".");
+                break;
+        }
+
+        reader.RejectUnknownKeys();
+        return new BarSettings(kind, path, uri, tokenVariable, tokenScope);
+    }
+
+    private static StoreSettings ReadStore(JsonObjectReader? reader)
+    {
+        if (reader is null)
+        {
+            return new StoreSettings(StoreSettings.LocalKind, ".release");
+        }
+
+        var kind = reader.String("kind", required: false) ?? StoreSettings.LocalKind;
+        var path = reader.String("path", required: false) ?? ".release";
+        if (kind != StoreSettings.LocalKind)
+        {
+            reader.Error("kind", $"unknown store kind '{kind}'; use \"local\".");
+        }
+
+        reader.RejectUnknownKeys();
+        return new StoreSettings(kind, path);
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadGroups(JsonObjectReader? reader)
+    {
+        var groups = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (reader is null)
+        {
+            return groups;
+        }
+
+        foreach (var property in reader.Properties())
+        {
+            var members = reader.Strings(property.Name);
+            if (members.Count == 0)
+            {
+                reader.Error(property.Name, "a group needs at least one member.");
+            }
+
+            groups[property.Name] = members;
+        }
+
+        return groups;
+    }
+
+    private Dictionary<string, RingDefinition>? ReadRings(JsonObjectReader? reader, Dictionary<string, IReadOnlyList<string>> groups)
+    {
+        if (reader is null)
+        {
+            return null;
+        }
+
+        var rings = new Dictionary<string, RingDefinition>(StringComparer.Ordinal);
+        foreach (var name in RingName.All)
+        {
+            var ringReader = reader.Object(name, required: true);
+            if (ringReader is not null && ringReader.IsObject)
+            {
+                rings[name] = ReadRing(name, ringReader, groups);
+            }
+        }
+
+        reader.RejectUnknownKeys();
+        return rings;
+    }
+
+    private RingDefinition ReadRing(string name, JsonObjectReader reader, Dictionary<string, IReadOnlyList<string>> groups)
+    {
+        var source = reader.String("sourceChannel", required: true, "the BAR channel a build must be in to enter this ring") ?? string.Empty;
+        var target = reader.String("targetChannel", required: name != RingName.Publish, "the BAR channel the build is promoted to");
+        var overriders = ReadPrincipals(reader, "overriders", groups);
+        var steps = new List<StepDefinition>();
+        foreach (var (element, path) in reader.Array("steps"))
+        {
+            var step = ReadStep(reader.Nested(element, path));
+            if (step is not null)
+            {
+                steps.Add(step);
+            }
+        }
+
+        CheckStepGraph(reader, steps);
+
+        var gates = new List<GateDefinition>();
+        foreach (var (element, path) in reader.Array("gates"))
+        {
+            var gate = ReadGate(reader.Nested(element, path), groups, steps.Count);
+            if (gate is not null)
+            {
+                gates.Add(gate);
+            }
+        }
+
+        foreach (var duplicate in gates.GroupBy(g => g.Id).Where(g => g.Count() > 1))
+        {
+            reader.Error("gates", $"gate id '{duplicate.Key}' is used {duplicate.Count()} times; ids must be unique in a ring.");
+        }
+
+        if (gates.Count == 0)
+        {
+            reader.Error("gates", "a ring needs at least one promotion gate; nothing would decide whether the build is promoted.");
+        }
+
+        reader.RejectUnknownKeys();
+        return new RingDefinition
+        {
+            Name = name,
+            SourceChannel = source,
+            TargetChannel = target,
+            Overriders = overriders,
+            Steps = steps,
+            Gates = gates,
+        };
+    }
+
+    private StepDefinition? ReadStep(JsonObjectReader reader)
+    {
+        if (!reader.IsObject)
+        {
+            return null;
+        }
+
+        var kind = reader.String("kind", required: true, $"one of: {string.Join(", ", steps.Kinds.Order(StringComparer.Ordinal))}");
+        var id = reader.String("id", required: false) ?? kind;
+        var dependsOn = reader.Strings("dependsOn");
+        var settings = reader.Get("settings") ?? default;
+        if (settings.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Object))
+        {
+            reader.Error("settings", $"expected an object, found {JsonObjectReader.Describe(settings)}.");
+        }
+
+        if (kind is not null)
+        {
+            if (!steps.Kinds.Contains(kind))
+            {
+                var closest = steps.Kinds.OrderBy(k => JsonObjectReader.EditDistance(k, kind)).FirstOrDefault();
+                reader.Error("kind", $"unknown step '{kind}'.{(closest is not null && JsonObjectReader.EditDistance(closest, kind) <= 3 ? $" Did you mean '{closest}'?" : string.Empty)} Steps available: {string.Join(", ", steps.Kinds.Order(StringComparer.Ordinal))}.");
+            }
+            else if (settings.ValueKind == JsonValueKind.Object || settings.ValueKind == JsonValueKind.Undefined)
+            {
+                foreach (var (key, message) in steps.ValidateSettings(kind, settings))
+                {
+                    reader.Error(key.Length == 0 ? "settings" : $"settings.{key}", message);
+                }
+            }
+        }
+
+        reader.RejectUnknownKeys();
+        return id is null || kind is null ? null : new StepDefinition(id, kind, dependsOn, settings.ValueKind == JsonValueKind.Object ? settings.Clone() : default);
+    }
+
+    private static void CheckStepGraph(JsonObjectReader reader, List<StepDefinition> steps)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (!ids.Add(steps[i].Id))
+            {
+                reader.Error($"steps[{i}].id", $"step id '{steps[i].Id}' is used twice; give each step a unique id.");
+            }
+        }
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            foreach (var dependency in steps[i].DependsOn)
+            {
+                if (!ids.Contains(dependency))
+                {
+                    reader.Error($"steps[{i}].dependsOn", $"'{dependency}' is not a step of this ring. Steps here: {string.Join(", ", ids)}.");
+                }
+            }
+        }
+
+        var cycle = StepGraph.FindCycle(steps);
+        if (cycle is not null)
+        {
+            reader.Error("steps", $"the steps depend on each other in a cycle: {string.Join(" -> ", cycle)}.");
+        }
+    }
+
+    private static GateDefinition? ReadGate(JsonObjectReader reader, Dictionary<string, IReadOnlyList<string>> groups, int stepCount)
+    {
+        if (!reader.IsObject)
+        {
+            return null;
+        }
+
+        var kind = reader.String("kind", required: true, $"one of: {string.Join(", ", GateKind.All)}");
+        var id = reader.String("id", required: false) ?? kind;
+        var approvers = ReadPrincipals(reader, "approvers", groups);
+        var minApprovals = reader.Int("minApprovals", 1);
+        var allowSelf = reader.Bool("allowSelfApproval", defaultValue: false);
+        var overriders = ReadPrincipals(reader, "overriders", groups);
+        var teams = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var teamsReader = reader.Object("teams", required: false);
+        if (teamsReader is not null)
+        {
+            foreach (var property in teamsReader.Properties())
+            {
+                var members = ReadPrincipals(teamsReader, property.Name, groups);
+                if (members.Count == 0)
+                {
+                    teamsReader.Error(property.Name, "a team needs at least one member who can sign off.");
+                }
+
+                teams[property.Name] = members;
+            }
+        }
+
+        if (kind is not null && !GateKind.All.Contains(kind))
+        {
+            var closest = GateKind.All.OrderBy(k => JsonObjectReader.EditDistance(k, kind)).First();
+            reader.Error("kind", $"unknown gate '{kind}'.{(JsonObjectReader.EditDistance(closest, kind) <= 3 ? $" Did you mean '{closest}'?" : string.Empty)} Gates available: {string.Join(", ", GateKind.All)}.");
+        }
+
+        switch (kind)
+        {
+            case GateKind.Approval:
+                if (approvers.Count == 0)
+                {
+                    reader.Error("approvers", "an approval gate needs at least one approver (a person's e-mail or \"group:<name>\").");
+                }
+
+                if (minApprovals < 1)
+                {
+                    reader.Error("minApprovals", "must be at least 1.");
+                }
+                else if (approvers.Count > 0)
+                {
+                    var people = approvers.SelectMany(a => a.StartsWith(ReleaseDefinition.GroupPrefix, StringComparison.Ordinal)
+                        ? groups.GetValueOrDefault(a[ReleaseDefinition.GroupPrefix.Length..]) ?? [] : [a]).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+                    if (minApprovals > people)
+                    {
+                        reader.Error("minApprovals", $"asks for {minApprovals} approvals but only {people} people can approve; the gate could never pass.");
+                    }
+                }
+
+                break;
+            case GateKind.SignOffs:
+                if (teams.Count == 0)
+                {
+                    reader.Error("teams", "a sign-offs gate needs at least one team: { \"<team>\": [\"<person or group:name>\", …] }.");
+                }
+
+                break;
+            case GateKind.StepsSucceeded when stepCount == 0:
+                reader.Error("kind", "this ring has no steps, so 'steps-succeeded' would pass without checking anything; remove the gate or add steps.");
+                break;
+        }
+
+        if (kind is not null && !GateKind.IsDecidedByPeople(kind))
+        {
+            if (reader.Get("approvers") is not null)
+            {
+                reader.Error("approvers", $"only approval gates have approvers; a '{kind}' gate is decided by its check.");
+            }
+
+            if (teamsReader is not null)
+            {
+                reader.Error("teams", "only sign-offs gates have teams.");
+            }
+        }
+
+        reader.RejectUnknownKeys();
+        return id is null || kind is null ? null : new GateDefinition
+        {
+            Id = id,
+            Kind = kind,
+            Approvers = approvers,
+            MinApprovals = minApprovals,
+            AllowSelfApproval = allowSelf,
+            Teams = teams,
+            Overriders = overriders,
+        };
+    }
+
+    private static List<string> ReadPrincipals(JsonObjectReader reader, string name, Dictionary<string, IReadOnlyList<string>> groups)
+    {
+        var principals = reader.Strings(name).ToList();
+        for (var i = 0; i < principals.Count; i++)
+        {
+            var principal = principals[i];
+            if (principal.StartsWith(ReleaseDefinition.GroupPrefix, StringComparison.Ordinal))
+            {
+                var group = principal[ReleaseDefinition.GroupPrefix.Length..];
+                if (!groups.ContainsKey(group))
+                {
+                    reader.Error($"{name}[{i}]", $"group '{group}' is not defined in $.groups. Defined groups: {(groups.Count == 0 ? "none" : string.Join(", ", groups.Keys))}.");
+                }
+            }
+        }
+
+        return principals;
+    }
+
+    private static string Slug(string text) => SlugInvalid().Replace(text.ToLowerInvariant(), "-").Trim('-');
+
+    [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")]
+    private static partial Regex SemanticVersion();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
+    private static partial Regex SafeId();
+
+    [GeneratedRegex(@"[^a-z0-9._-]+")]
+    private static partial Regex SlugInvalid();
+}

@@ -1,0 +1,219 @@
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Identity;
+using ReleaseCli.Core.Ledger;
+using ReleaseCli.Core.Store;
+
+namespace ReleaseCli.Core.Engine;
+
+/// <summary>
+/// What people decide between ring runs: approvals, rejections and overrides. Each is checked
+/// against the definition (who may), bound to the current contract, and recorded in the ledger.
+/// </summary>
+public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider time)
+{
+    public async Task<string> ApproveAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? comment, CancellationToken cancellationToken)
+    {
+        var (ring, gate) = FindPeopleGate(environment.Definition, ringName, gateId);
+        var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
+        return await WithLedgerAsync(environment, actor, "approve", async (ledger, state) =>
+        {
+            var digest = RequireContract(state, ring);
+            team = CheckEligible(environment.Definition, ring, gate, team, actor, state, "approve");
+            if (state.Decisions(ring.Name, gate.Id).LastOrDefault(d => string.Equals(d.Actor, actor.Name, StringComparison.OrdinalIgnoreCase) && d.Team == team) is { Type: LedgerEventType.Approved } earlier)
+            {
+                return $"{actor.Name} already approved {ring.Name}/{gate.Id}{TeamText(team)} for this contract (event {earlier.Seq}).";
+            }
+
+            var entry = await ledger.AppendAsync(new LedgerEvent
+            {
+                Type = LedgerEventType.Approved,
+                Ring = ring.Name,
+                Gate = gate.Id,
+                Team = team,
+                Actor = actor.Name,
+                IdentityProvider = actor.Provider,
+                ContractDigest = digest,
+                Message = comment,
+            }, cancellationToken).ConfigureAwait(false);
+            return $"{actor.Name} approved {ring.Name}/{gate.Id}{TeamText(team)} for contract {digest} (event {entry.Seq}). Run `release {ring.Name}` to re-evaluate its gates.";
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string> RejectAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? reason, CancellationToken cancellationToken)
+    {
+        var (ring, gate) = FindPeopleGate(environment.Definition, ringName, gateId);
+        Authorization.RequireJustification(reason, "reject");
+        var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
+        return await WithLedgerAsync(environment, actor, "reject", async (ledger, state) =>
+        {
+            var digest = RequireContract(state, ring);
+            team = CheckEligible(environment.Definition, ring, gate, team, actor, state, "reject");
+            var entry = await ledger.AppendAsync(new LedgerEvent
+            {
+                Type = LedgerEventType.Rejected,
+                Ring = ring.Name,
+                Gate = gate.Id,
+                Team = team,
+                Actor = actor.Name,
+                IdentityProvider = actor.Provider,
+                ContractDigest = digest,
+                Justification = reason,
+            }, cancellationToken).ConfigureAwait(false);
+            return $"{actor.Name} rejected {ring.Name}/{gate.Id}{TeamText(team)} (event {entry.Seq}); the gate fails until approved again.";
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Overrides a failed step (<c>step:id</c>), a failed check gate (<c>gate:id</c>) or the entry check (<c>entry</c>).</summary>
+    public async Task<string> OverrideAsync(ReleaseEnvironment environment, string ringName, string target, string? justification, CancellationToken cancellationToken)
+    {
+        var definition = environment.Definition;
+        var ring = FindRing(definition, ringName);
+        var overriders = ResolveOverrideTarget(ring, target);
+        Authorization.RequireJustification(justification, "override");
+        var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
+        Authorization.RequireOverrider(definition, overriders, actor, $"override {ring.Name}/{target}");
+        return await WithLedgerAsync(environment, actor, "override", async (ledger, state) =>
+        {
+            var failure = LastFailure(state, ring.Name, target)
+                ?? throw ReleaseException.Usage($"{ring.Name}/{target} has not failed in its latest evaluation; there is nothing to override. Run `release status` to see what failed.");
+            var entry = await ledger.AppendAsync(new LedgerEvent
+            {
+                Type = LedgerEventType.Overridden,
+                Ring = ring.Name,
+                Target = target,
+                Step = target.StartsWith("step:", StringComparison.Ordinal) ? target[5..] : null,
+                Gate = target.StartsWith("gate:", StringComparison.Ordinal) ? target[5..] : null,
+                Actor = actor.Name,
+                IdentityProvider = actor.Provider,
+                ContractDigest = state.ContractDigest,
+                Justification = justification!.Trim(),
+                Message = failure.Message,
+            }, cancellationToken).ConfigureAwait(false);
+            return $"{actor.Name} overrode {ring.Name}/{target} (event {entry.Seq}). Run `release {ring.Name}` to continue; the override is shown in status and reports.";
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> WithLedgerAsync(ReleaseEnvironment environment, Actor actor, string verb, Func<LedgerWriter, ReleaseState, Task<string>> action, CancellationToken cancellationToken)
+    {
+        var owner = new LockOwner(actor.Name, verb, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
+        await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
+        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken).ConfigureAwait(false);
+        return await action(ledger, new ReleaseState(ledger.Current.Events)).ConfigureAwait(false);
+    }
+
+    private static RingDefinition FindRing(ReleaseDefinition definition, string ringName) =>
+        definition.Rings.TryGetValue(ringName, out var ring)
+            ? ring
+            : throw ReleaseException.Usage($"'{ringName}' is not a ring. Rings: {string.Join(", ", RingName.All)}.");
+
+    private static (RingDefinition Ring, GateDefinition Gate) FindPeopleGate(ReleaseDefinition definition, string ringName, string gateId)
+    {
+        var ring = FindRing(definition, ringName);
+        var people = ring.Gates.Where(g => GateKind.IsDecidedByPeople(g.Kind)).ToList();
+        var gate = ring.Gates.FirstOrDefault(g => g.Id == gateId)
+            ?? throw ReleaseException.Usage($"{ring.Name} has no gate '{gateId}'. Gates that take approvals here: {(people.Count == 0 ? "none" : string.Join(", ", people.Select(g => g.Id)))}.");
+        if (!GateKind.IsDecidedByPeople(gate.Kind))
+        {
+            throw ReleaseException.Usage($"{ring.Name}/{gate.Id} is a '{gate.Kind}' check, decided by code, not by approval. If it failed, an overrider can run `release override {ring.Name} --gate {gate.Id} --justification \"…\"`.");
+        }
+
+        return (ring, gate);
+    }
+
+    private static string RequireContract(ReleaseState state, RingDefinition ring) =>
+        state.ContractDigest ?? throw ReleaseException.Usage($"There is no sealed contract to approve yet; run `release prep --build <id>` first (approvals of {ring.Name} are bound to the contract).");
+
+    private static string? CheckEligible(ReleaseDefinition definition, RingDefinition ring, GateDefinition gate, string? team, Actor actor, ReleaseState state, string verb)
+    {
+        if (gate.Kind == GateKind.SignOffs)
+        {
+            var teams = gate.Teams.Where(t => definition.ExpandPrincipals(t.Value).Contains(actor.Name)).Select(t => t.Key).ToList();
+            if (team is not null)
+            {
+                if (!gate.Teams.TryGetValue(team, out var members))
+                {
+                    throw ReleaseException.Usage($"{ring.Name}/{gate.Id} has no team '{team}'. Teams: {string.Join(", ", gate.Teams.Keys)}.");
+                }
+
+                if (!definition.ExpandPrincipals(members).Contains(actor.Name))
+                {
+                    throw ReleaseException.Usage($"{actor.Name} (identity from {actor.Provider}) is not in team '{team}' of {ring.Name}/{gate.Id}; its members: {string.Join(", ", definition.ExpandPrincipals(members).Order(StringComparer.OrdinalIgnoreCase))}.");
+                }
+            }
+            else if (teams.Count == 1)
+            {
+                team = teams[0];
+            }
+            else if (teams.Count == 0)
+            {
+                throw ReleaseException.Usage($"{actor.Name} (identity from {actor.Provider}) is in no team of {ring.Name}/{gate.Id}, so may not {verb} it. " +
+                    string.Join("; ", gate.Teams.Select(t => $"{t.Key}: {string.Join(", ", definition.ExpandPrincipals(t.Value).Order(StringComparer.OrdinalIgnoreCase))}")) + ".");
+            }
+            else
+            {
+                throw ReleaseException.Usage($"{actor.Name} is in several teams of {ring.Name}/{gate.Id} ({string.Join(", ", teams)}); say which with --team.");
+            }
+        }
+        else
+        {
+            var approvers = definition.ExpandPrincipals(gate.Approvers);
+            if (!approvers.Contains(actor.Name))
+            {
+                throw ReleaseException.Usage($"{actor.Name} (identity from {actor.Provider}) may not {verb} {ring.Name}/{gate.Id}. Who may: {string.Join(", ", approvers.Order(StringComparer.OrdinalIgnoreCase))}.");
+            }
+
+            team = null;
+        }
+
+        if (verb == "approve" && !gate.AllowSelfApproval && state.RunActors(ring.Name).Contains(actor.Name))
+        {
+            throw ReleaseException.Usage($"{actor.Name} started a run of {ring.Name} and so may not approve its gates (self-approval is refused). Ask another approver.");
+        }
+
+        return team;
+    }
+
+    private static IReadOnlyList<string> ResolveOverrideTarget(RingDefinition ring, string target)
+    {
+        if (target == ReleaseState.EntryTarget)
+        {
+            return ring.Overriders;
+        }
+
+        if (target.StartsWith("step:", StringComparison.Ordinal))
+        {
+            var id = target[5..];
+            return ring.Steps.Any(s => s.Id == id)
+                ? ring.Overriders
+                : throw ReleaseException.Usage($"{ring.Name} has no step '{id}'. Steps: {(ring.Steps.Count == 0 ? "none" : string.Join(", ", ring.Steps.Select(s => s.Id)))}.");
+        }
+
+        if (target.StartsWith("gate:", StringComparison.Ordinal))
+        {
+            var id = target[5..];
+            var gate = ring.Gates.FirstOrDefault(g => g.Id == id)
+                ?? throw ReleaseException.Usage($"{ring.Name} has no gate '{id}'. Gates: {string.Join(", ", ring.Gates.Select(g => g.Id))}.");
+            if (GateKind.IsDecidedByPeople(gate.Kind))
+            {
+                throw ReleaseException.Usage($"{ring.Name}/{id} is decided by people; it cannot be overridden, only approved (`release approve {ring.Name} --gate {id}`).");
+            }
+
+            return gate.Overriders.Count > 0 ? gate.Overriders : ring.Overriders;
+        }
+
+        throw ReleaseException.Usage($"Say what to override: --step <id>, --gate <id> or --entry.");
+    }
+
+    private static LedgerEvent? LastFailure(ReleaseState state, string ring, string target)
+    {
+        var last = target switch
+        {
+            ReleaseState.EntryTarget => state.Events.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked && e.Ring == ring),
+            _ when target.StartsWith("step:", StringComparison.Ordinal) => state.LastStepResult(ring, target[5..]),
+            _ => state.Events.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == target[5..]),
+        };
+        return last?.Status is "Failed" or nameof(StepStatus.Blocked) ? last : null;
+    }
+
+    private static string TeamText(string? team) => team is null ? string.Empty : $" for team {team}";
+}

@@ -1,0 +1,9 @@
+namespace ReleaseCli.Core.Engine;
+
+/// <summary>What the user asked a ring verb to do.</summary>
+/// <param name="Ring">The ring to run.</param>
+/// <param name="BuildId">The root build (prep only; later rings use the release's).</param>
+/// <param name="ForceEntry">Enter although the entry check fails, as a recorded override.</param>
+/// <param name="Justification">Why, when forcing entry.</param>
+/// <param name="IncludeReleased">Keep already-released dependency builds in the candidate.</param>
+public sealed record RingRunRequest(string Ring, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased = false);

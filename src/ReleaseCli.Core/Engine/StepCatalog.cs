@@ -1,0 +1,22 @@
+using System.Text.Json;
+using ReleaseCli.Core.Definition;
+
+namespace ReleaseCli.Core.Engine;
+
+/// <summary>The steps this build of the tool knows, by kind.</summary>
+public sealed class StepCatalog : IStepCatalog
+{
+    private readonly Dictionary<string, IRingStep> _steps;
+
+    public StepCatalog(IEnumerable<IRingStep> steps)
+    {
+        _steps = steps.ToDictionary(s => s.Kind, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyCollection<string> Kinds => _steps.Keys;
+
+    public IRingStep Get(string kind) => _steps[kind];
+
+    public IEnumerable<(string Key, string Message)> ValidateSettings(string kind, JsonElement settings) =>
+        _steps.TryGetValue(kind, out var step) ? step.ValidateSettings(settings) : [];
+}

@@ -1,0 +1,22 @@
+namespace ReleaseCli.Core.Engine;
+
+public enum StepStatus
+{
+    /// <summary>Ran and did its work.</summary>
+    Succeeded,
+
+    /// <summary>Ran and failed, or threw.</summary>
+    Failed,
+
+    /// <summary>Started something outside that has not finished.</summary>
+    Pending,
+
+    /// <summary>Settings needed to run it are missing; never counted as passed.</summary>
+    NotConfigured,
+
+    /// <summary>Succeeded earlier with the same input digest, so not run again.</summary>
+    Reused,
+
+    /// <summary>Not run because a step it depends on did not succeed.</summary>
+    Blocked,
+}

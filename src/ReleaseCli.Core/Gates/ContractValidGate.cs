@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using ReleaseCli.Core.Bar;
+using ReleaseCli.Core.Contract;
+using ReleaseCli.Core.Definition;
+
+namespace ReleaseCli.Core.Gates;
+
+/// <summary>
+/// The drop and BAR still match the sealed contract: every file present with its sealed size and
+/// SHA-512, no file added, and every candidate build in BAR with the same commit and assets.
+/// A changed drop is tampering (exit 5); a changed BAR means prep must be run again (exit 1).
+/// </summary>
+public sealed class ContractValidGate : IGateCheck
+{
+    public string Kind => GateKind.ContractValid;
+
+    public async Task<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    {
+        if (context.Contract is null)
+        {
+            return GateResult.Failed("no contract has been sealed; run `release prep` first");
+        }
+
+        var contract = context.Contract.Contract;
+        var dropProblems = await VerifyDropAsync(contract, context.DropPath, cancellationToken).ConfigureAwait(false);
+        if (dropProblems.Count > 0)
+        {
+            return GateResult.Tampered($"the drop {context.DropPath} no longer matches the contract: {Summarize(dropProblems)}");
+        }
+
+        var barProblems = await VerifyBarAsync(contract, context.Bar, cancellationToken).ConfigureAwait(false);
+        if (barProblems.Count > 0)
+        {
+            return GateResult.Failed($"BAR no longer matches the contract (run `release prep` again to seal a new one): {Summarize(barProblems)}");
+        }
+
+        return GateResult.Passed($"{contract.Assets.Count} file(s) match their SHA-512; {contract.Builds.Count} build(s) match BAR");
+    }
+
+    /// <summary>Every problem between the drop folder and the contract, sorted by path.</summary>
+    public static async Task<IReadOnlyList<string>> VerifyDropAsync(ReleaseContract contract, string dropPath, CancellationToken cancellationToken)
+    {
+        var problems = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(
+            contract.Assets,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (asset, ct) =>
+            {
+                var path = DropPaths.Resolve(dropPath, asset.DropPath);
+                var file = new FileInfo(path);
+                if (!file.Exists)
+                {
+                    problems.Add($"{asset.DropPath} is missing");
+                }
+                else if (file.Length != asset.Size)
+                {
+                    problems.Add($"{asset.DropPath} is {file.Length} bytes, sealed as {asset.Size}");
+                }
+                else if (!string.Equals(await DropHasher.Sha512Async(path, ct).ConfigureAwait(false), asset.Sha512, StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add($"{asset.DropPath} has a different SHA-512 than sealed");
+                }
+            }).ConfigureAwait(false);
+
+        if (Directory.Exists(dropPath))
+        {
+            var sealedPaths = contract.Assets.Select(a => a.DropPath).ToHashSet(StringComparer.Ordinal);
+            foreach (var file in Directory.EnumerateFiles(dropPath, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(dropPath, file).Replace('\\', '/');
+                if (!sealedPaths.Contains(relative))
+                {
+                    problems.Add($"{relative} is not in the contract (added after sealing)");
+                }
+            }
+        }
+
+        return [.. problems.Order(StringComparer.Ordinal)];
+    }
+
+    private static async Task<IReadOnlyList<string>> VerifyBarAsync(ReleaseContract contract, IBuildAssetRegistry bar, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var sealedBuild in contract.Builds)
+        {
+            var build = await bar.GetBuildAsync(sealedBuild.Id, cancellationToken).ConfigureAwait(false);
+            if (build is null)
+            {
+                problems.Add($"build {sealedBuild.Id} is gone from {bar.Description}");
+                continue;
+            }
+
+            if (!string.Equals(build.Commit, sealedBuild.Commit, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"build {build.Id} now has commit {build.Commit}, sealed {sealedBuild.Commit}");
+            }
+
+            var expected = contract.Assets.Where(a => a.BuildId == build.Id)
+                .Select(a => $"{a.Name}@{a.Version}{(a.Shipping ? string.Empty : " (non-shipping)")}")
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var actual = build.Assets.Where(a => contract.IncludesNonShipping || !a.NonShipping)
+                .Select(a => $"{a.Name}@{a.Version}{(a.NonShipping ? " (non-shipping)" : string.Empty)}")
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            problems.AddRange(actual.Except(expected).Order(StringComparer.Ordinal).Select(a => $"build {build.Id} has {a}, not in the contract"));
+            problems.AddRange(expected.Except(actual).Order(StringComparer.Ordinal).Select(a => $"build {build.Id} no longer has {a}"));
+        }
+
+        return problems;
+    }
+
+    private static string Summarize(IReadOnlyList<string> problems) =>
+        string.Join("; ", problems.Take(10)) + (problems.Count > 10 ? $"; and {problems.Count - 10} more" : string.Empty);
+}

@@ -1,0 +1,27 @@
+using ReleaseCli.Core.Bar;
+using ReleaseCli.Core.Contract;
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Engine;
+
+namespace ReleaseCli.Core.Gates;
+
+/// <summary>What a gate reads: the explicit step results of this run, the ledger's state, the contract.</summary>
+public sealed record GateContext
+{
+    public required ReleaseDefinition Definition { get; init; }
+
+    public required RingDefinition Ring { get; init; }
+
+    public required GateDefinition Gate { get; init; }
+
+    public required ReleaseState State { get; init; }
+
+    public SealedContract? Contract { get; init; }
+
+    /// <summary>The final status of every step of the ring in this run (after overrides).</summary>
+    public required IReadOnlyDictionary<string, StepRunResult> StepResults { get; init; }
+
+    public required IBuildAssetRegistry Bar { get; init; }
+
+    public required string DropPath { get; init; }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+
+namespace ReleaseCli.Core.Ledger;
+
+/// <summary>
+/// One line of the ledger. Fields that do not apply to an event type stay null and are not written.
+/// <see cref="Prev"/> is the hash of the line before it, which chains the lines together.
+/// </summary>
+public sealed record LedgerEvent
+{
+    public int Seq { get; init; }
+
+    public DateTimeOffset Time { get; init; }
+
+    public required string Type { get; init; }
+
+    public string? RunId { get; init; }
+
+    public string? Ring { get; init; }
+
+    /// <summary>Who did it, and which identity provider vouched for them.</summary>
+    public string? Actor { get; init; }
+
+    public string? IdentityProvider { get; init; }
+
+    public string? Step { get; init; }
+
+    /// <summary>What an override passes: <c>step:&lt;id&gt;</c>, <c>gate:&lt;id&gt;</c> or <c>entry</c>.</summary>
+    public string? Target { get; init; }
+
+    public string? Gate { get; init; }
+
+    /// <summary>A <see cref="Engine.StepStatus"/> or <see cref="Gates.GateStatus"/> name, or a run's outcome.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>The input digest of a step.</summary>
+    public string? InputDigest { get; init; }
+
+    /// <summary>The digest of the sealed contract the event is bound to.</summary>
+    public string? ContractDigest { get; init; }
+
+    public int? BuildId { get; init; }
+
+    public string? Team { get; init; }
+
+    /// <summary>The mandatory reason of an override or a rejection.</summary>
+    public string? Justification { get; init; }
+
+    public string? Message { get; init; }
+
+    public JsonObject? Data { get; init; }
+
+    public string Prev { get; init; } = string.Empty;
+
+    /// <summary>SHA-256 of the line without this field; set when the event is written or read.</summary>
+    public string Hash { get; init; } = string.Empty;
+}

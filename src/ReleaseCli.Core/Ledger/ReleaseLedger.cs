@@ -1,0 +1,64 @@
+namespace ReleaseCli.Core.Ledger;
+
+/// <summary>The verified events of one release, in order.</summary>
+public sealed class ReleaseLedger
+{
+    private ReleaseLedger(IReadOnlyList<LedgerEvent> events)
+    {
+        Events = events;
+    }
+
+    public IReadOnlyList<LedgerEvent> Events { get; }
+
+    public string HeadHash => Events.Count == 0 ? LedgerSerializer.GenesisHash : Events[^1].Hash;
+
+    /// <summary>
+    /// Walks the chain: every line's own hash, its sequence number and its link to the line before,
+    /// then the recorded head (so a truncated tail is caught too). Throws naming the first bad line.
+    /// </summary>
+    public static ReleaseLedger Verify(string ledgerPath, IReadOnlyList<string> lines, LedgerHead? head)
+    {
+        var events = new List<LedgerEvent>(lines.Count);
+        var previous = LedgerSerializer.GenesisHash;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var number = i + 1;
+            var entry = LedgerSerializer.TryParse(lines[i], out var problem)
+                ?? throw new LedgerIntegrityException(ledgerPath, number, problem!);
+            var hash = LedgerSerializer.Sha256Hex(lines[i][..lines[i].LastIndexOf(",\"hash\":\"", StringComparison.Ordinal)] + "}");
+            if (entry.Seq != number)
+            {
+                throw new LedgerIntegrityException(ledgerPath, number, $"its sequence number is {entry.Seq}, expected {number} (a line was removed, inserted or reordered)");
+            }
+
+            if (!string.Equals(entry.Prev, previous, StringComparison.Ordinal))
+            {
+                throw new LedgerIntegrityException(ledgerPath, number, $"it does not follow line {number - 1} (the chain link differs: a line before it was changed, removed or reordered)");
+            }
+
+            events.Add(entry with { Hash = hash });
+            previous = hash;
+        }
+
+        if (head is not null)
+        {
+            if (head.Seq > events.Count)
+            {
+                throw new LedgerIntegrityException(ledgerPath, events.Count + 1, $"the ledger ends at line {events.Count} but its head records line {head.Seq} (lines were removed from the end)");
+            }
+
+            if (head.Seq > 0 && !string.Equals(events[head.Seq - 1].Hash, head.Hash, StringComparison.Ordinal))
+            {
+                throw new LedgerIntegrityException(ledgerPath, head.Seq, "it differs from the line the head recorded (the ledger was rewritten)");
+            }
+        }
+        else if (events.Count > 0)
+        {
+            throw new LedgerIntegrityException(ledgerPath, events.Count, "the ledger's head record is missing (it was deleted or the ledger was copied without it)");
+        }
+
+        return new ReleaseLedger(events);
+    }
+
+    internal ReleaseLedger With(LedgerEvent entry) => new([.. Events, entry]);
+}

@@ -1,0 +1,76 @@
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Ledger;
+
+namespace ReleaseCli.Core.Status;
+
+/// <summary>Projects the ledger onto the definition's rings for <c>status</c> and the ring verbs' reports.</summary>
+public static class ReleaseStatusBuilder
+{
+    public const string NoStepsConfigured = "no steps configured";
+
+    public static ReleaseStatusReport Build(ReleaseDefinition definition, IReadOnlyList<LedgerEvent> events, bool? verified)
+    {
+        var state = new ReleaseState(events);
+        var rings = RingName.All.Select(name => BuildRing(definition.Rings[name], state)).ToList();
+        return new ReleaseStatusReport(definition.ReleaseId, definition.Product, definition.Version, state.RootBuildId, state.ContractDigest, events.Count, verified, rings);
+    }
+
+    private static RingStatus BuildRing(RingDefinition ring, ReleaseState state)
+    {
+        var events = state.Events.Where(e => e.Ring == ring.Name).ToList();
+        var lastStart = events.LastOrDefault(e => e.Type == LedgerEventType.RunStarted);
+        var runEvents = lastStart is null ? [] : events.Where(e => e.RunId == lastStart.RunId).ToList();
+        var completed = runEvents.LastOrDefault(e => e.Type == LedgerEventType.RunCompleted);
+        var promotion = state.Promotion(ring.Name);
+
+        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status, completed?.Message);
+        var ringState = promotion is not null ? "promoted"
+            : lastStart is null ? "not started"
+            : completed is null ? "interrupted"
+            : completed.Status switch
+            {
+                nameof(ExitCode.Pending) => "pending",
+                nameof(ExitCode.IntegrityViolation) => "integrity violation",
+                nameof(ExitCode.Success) => "passed",
+                _ => "failed",
+            };
+
+        var steps = ring.Steps.Count == 0
+            ? [new ItemStatus("-", "-", NoStepsConfigured, "this ring runs only its gates")]
+            : ring.Steps.Select(s =>
+            {
+                var last = runEvents.LastOrDefault(e => e.Step == s.Id && e.Type is LedgerEventType.StepCompleted or LedgerEventType.StepStarted);
+                var status = last is null ? "not run" : last.Type == LedgerEventType.StepStarted ? "interrupted" : last.Status!;
+                var overridden = status == nameof(StepStatus.Failed) && state.Override(ring.Name, ReleaseState.StepTarget(s.Id)) is not null;
+                return new ItemStatus(s.Id, s.Kind, overridden ? $"{status} (overridden)" : status, last?.Message);
+            }).ToList();
+
+        var gates = ring.Gates.Select(g =>
+        {
+            var last = runEvents.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Gate == g.Id);
+            return new ItemStatus(g.Id, g.Kind, last?.Status ?? "not evaluated", last?.Message);
+        }).ToList();
+
+        var decisions = events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected)
+            .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? "approved" : "rejected", e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest))
+            .ToList();
+        var overrides = events.Where(e => e.Type == LedgerEventType.Overridden)
+            .Select(e => new OverrideRecord(e.Target!, e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest))
+            .ToList();
+        var entry = runEvents.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked);
+
+        return new RingStatus(
+            ring.Name,
+            ring.SourceChannel,
+            ring.TargetChannel,
+            ringState,
+            run,
+            entry is null ? null : $"{entry.Status}: {entry.Message}",
+            steps,
+            gates,
+            decisions,
+            overrides,
+            promotion is null ? null : new PromotionRecord(ring.TargetChannel, promotion.Time, promotion.Actor ?? "?", promotion.Message ?? string.Empty));
+    }
+}

@@ -1,0 +1,36 @@
+namespace ReleaseCli.Core.Status;
+
+/// <summary>The whole release as the ledger tells it; rendered by <c>status</c> as a table or JSON.</summary>
+public sealed record ReleaseStatusReport(
+    string Release,
+    string Product,
+    string Version,
+    int? RootBuildId,
+    string? ContractDigest,
+    int LedgerEvents,
+    bool? LedgerVerified,
+    IReadOnlyList<RingStatus> Rings);
+
+public sealed record RingStatus(
+    string Ring,
+    string SourceChannel,
+    string? TargetChannel,
+    string State,
+    RunSummary? LastRun,
+    string? Entry,
+    IReadOnlyList<ItemStatus> Steps,
+    IReadOnlyList<ItemStatus> Gates,
+    IReadOnlyList<DecisionRecord> Decisions,
+    IReadOnlyList<OverrideRecord> Overrides,
+    PromotionRecord? Promotion);
+
+public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, string? Outcome, string? Message);
+
+/// <summary>A step or a gate in the ring's last run; <see cref="Status"/> is one of the documented statuses.</summary>
+public sealed record ItemStatus(string Id, string Kind, string Status, string? Message);
+
+public sealed record DecisionRecord(string Gate, string Decision, string Actor, string? IdentityProvider, string? Team, DateTimeOffset Time, string? Comment, bool BoundToCurrentContract);
+
+public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract);
+
+public sealed record PromotionRecord(string? Channel, DateTimeOffset Time, string Actor, string Message);

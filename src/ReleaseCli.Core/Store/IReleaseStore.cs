@@ -1,0 +1,35 @@
+using ReleaseCli.Core.Ledger;
+
+namespace ReleaseCli.Core.Store;
+
+/// <summary>
+/// Holds each release's state: the ledger, the sealed contracts, step outputs, and the lock.
+/// Nothing is rewritten in place: the ledger only grows, documents are written once under new names.
+/// </summary>
+public interface IReleaseStore
+{
+    /// <summary>Where the store is, for messages.</summary>
+    string Describe(string releaseId);
+
+    /// <summary>Takes the release's lock or throws <see cref="ReleaseLockedException"/> naming the holder.</summary>
+    Task<IAsyncDisposable> AcquireLockAsync(string releaseId, LockOwner owner, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> ReadLedgerLinesAsync(string releaseId, CancellationToken cancellationToken);
+
+    Task<LedgerHead?> ReadLedgerHeadAsync(string releaseId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends one line, crash-safely, only if the ledger still has <paramref name="expectedCount"/>
+    /// lines (a concurrent writer makes this fail rather than interleave).
+    /// </summary>
+    Task AppendLedgerLineAsync(string releaseId, string line, int expectedCount, LedgerHead newHead, CancellationToken cancellationToken);
+
+    /// <summary>Writes a document atomically (temp file, flush to disk, rename).</summary>
+    Task WriteDocumentAsync(string releaseId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>Reads a document; null when absent.</summary>
+    Task<byte[]?> ReadDocumentAsync(string releaseId, string name, CancellationToken cancellationToken);
+
+    /// <summary>A local folder for the release's working files (e.g. the gather journal); created if missing.</summary>
+    string GetWorkingDirectory(string releaseId);
+}

@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using ReleaseCli.Core.Ledger;
+
+namespace ReleaseCli.Core.Store;
+
+/// <summary>
+/// The embedded default store: one folder per release under a root folder.
+/// <c>ledger.jsonl</c>, <c>ledger.head</c>, documents by name, <c>lock</c> (an exclusive OS file lock,
+/// released by the kernel if the process dies) and <c>lock.owner.json</c>.
+/// </summary>
+public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
+{
+    private const string LedgerFile = "ledger.jsonl";
+    private const string HeadFile = "ledger.head";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string ReleaseDirectory(string releaseId) => Path.Combine(Root, releaseId);
+
+    public string LedgerPath(string releaseId) => Path.Combine(ReleaseDirectory(releaseId), LedgerFile);
+
+    public string Describe(string releaseId) => LedgerPath(releaseId);
+
+    public async Task<IAsyncDisposable> AcquireLockAsync(string releaseId, LockOwner owner, CancellationToken cancellationToken)
+    {
+        var directory = ReleaseDirectory(releaseId);
+        Directory.CreateDirectory(directory);
+        var lockPath = Path.Combine(directory, "lock");
+        var ownerPath = Path.Combine(directory, "lock.owner.json");
+        FileStream handle;
+        try
+        {
+            handle = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            LockOwner? holder = null;
+            try
+            {
+                holder = JsonSerializer.Deserialize<LockOwner>(await File.ReadAllBytesAsync(ownerPath, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is IOException or JsonException)
+            {
+                // The holder has not written its name yet; report the lock without it.
+            }
+
+            throw new ReleaseLockedException(releaseId, holder);
+        }
+
+        await AtomicFile.WriteAsync(ownerPath, JsonSerializer.SerializeToUtf8Bytes(owner), cancellationToken).ConfigureAwait(false);
+        return new Lease(handle, ownerPath);
+    }
+
+    public async Task<IReadOnlyList<string>> ReadLedgerLinesAsync(string releaseId, CancellationToken cancellationToken)
+    {
+        var path = LedgerPath(releaseId);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        var text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        var lines = text.Split('\n');
+        // A well-formed ledger ends with a newline, so the last piece is empty.
+        return lines[^1].Length == 0 ? lines[..^1] : lines;
+    }
+
+    public async Task<LedgerHead?> ReadLedgerHeadAsync(string releaseId, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(ReleaseDirectory(releaseId), HeadFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<LedgerHead>(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), LedgerSerializer.Options);
+        }
+        catch (JsonException)
+        {
+            throw new LedgerIntegrityException(path, 0, "the ledger head is not valid JSON");
+        }
+    }
+
+    public async Task AppendLedgerLineAsync(string releaseId, string line, int expectedCount, LedgerHead newHead, CancellationToken cancellationToken)
+    {
+        var path = LedgerPath(releaseId);
+        var existing = File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : [];
+        var count = existing.Count(b => b == (byte)'\n');
+        if (count != expectedCount)
+        {
+            throw new InvalidOperationException($"The ledger {path} has {count} lines; expected {expectedCount}. Another writer changed it.");
+        }
+
+        var appended = Encoding.UTF8.GetBytes(line + "\n");
+        var content = new byte[existing.Length + appended.Length];
+        existing.CopyTo(content, 0);
+        appended.CopyTo(content, existing.Length);
+        await AtomicFile.WriteAsync(path, content, cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAsync(Path.Combine(ReleaseDirectory(releaseId), HeadFile), JsonSerializer.SerializeToUtf8Bytes(newHead, LedgerSerializer.Options), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task WriteDocumentAsync(string releaseId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(DocumentPath(releaseId, name), content, cancellationToken);
+
+    public async Task<byte[]?> ReadDocumentAsync(string releaseId, string name, CancellationToken cancellationToken)
+    {
+        var path = DocumentPath(releaseId, name);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    public string GetWorkingDirectory(string releaseId)
+    {
+        var path = Path.Combine(ReleaseDirectory(releaseId), "work");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private string DocumentPath(string releaseId, string name)
+    {
+        var directory = ReleaseDirectory(releaseId);
+        var path = Path.GetFullPath(Path.Combine(directory, name));
+        if (!path.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Document name '{name}' escapes the release folder.", nameof(name));
+        }
+
+        return path;
+    }
+
+    private sealed class Lease(FileStream handle, string ownerPath) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            File.Delete(ownerPath);
+            await handle.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

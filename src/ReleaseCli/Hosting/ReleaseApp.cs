@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ReleaseCli.Core;
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Output;
+using ReleaseCli.Verbs;
+using Serilog;
+using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
+
+namespace ReleaseCli.Hosting;
+
+/// <summary>
+/// Parses the command line, builds the host with logging configured once from -v, runs the verb,
+/// and turns expected failures into their documented exit codes. Nothing else catches broadly.
+/// </summary>
+public static class ReleaseApp
+{
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    {
+        IHost? host = null;
+        var root = BuildCommandLine(() => host!.Services);
+        var parse = root.Parse(args);
+        var format = parse.GetValue(CommonOptions.Output);
+        if (parse.Errors.Count > 0)
+        {
+            var messages = parse.Errors.Select(e => e.Message).ToList();
+            WriteError(console, format, $"{string.Join(Environment.NewLine, messages)}{Environment.NewLine}Run `release {parse.CommandResult.Command.Name} --help` for the options.", ExitCode.UsageError);
+            return (int)ExitCode.UsageError;
+        }
+
+        if (parse.Action is not System.CommandLine.Invocation.AsynchronousCommandLineAction and not System.CommandLine.Invocation.SynchronousCommandLineAction || parse.CommandResult.Command.Action is null)
+        {
+            // --help, --version, or a group such as `bar` without a verb: System.CommandLine answers itself.
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var level = LogLevels.FromVerbosity(parse.GetValue(CommonOptions.Verbosity) ?? "minimal");
+        var logConfiguration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .WriteTo.Sink(new TextWriterSink(console.Error, new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}")));
+        if (parse.GetValue(CommonOptions.LogFile) is { } logFile)
+        {
+            logConfiguration = logConfiguration.WriteTo.File(new CompactJsonFormatter(), logFile.FullName);
+        }
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSerilog(logConfiguration.CreateLogger(), dispose: true);
+        builder.Services.AddReleaseCli(console);
+        using (host = builder.Build())
+        {
+            try
+            {
+                return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ReleaseException ex)
+            {
+                WriteError(console, format, ex.Message, ex.ExitCode);
+                return (int)ex.ExitCode;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                WriteError(console, format, "cancelled; everything recorded so far is kept, run the verb again to resume.", ExitCode.Failed);
+                return (int)ExitCode.Failed;
+            }
+        }
+    }
+
+    private static void WriteError(CliConsole console, OutputFormat format, string message, ExitCode code)
+    {
+        console.Error.WriteLine($"error: {message}");
+        if (format == OutputFormat.Json)
+        {
+            console.Out.WriteLine(JsonSerializer.Serialize(new { error = message, exitCode = (int)code }, CliConsole.JsonOptions));
+        }
+    }
+
+    public static RootCommand BuildCommandLine(Func<IServiceProvider> services)
+    {
+        var root = new RootCommand(
+            "release: takes a build registered in BAR through a staged release — prep, validate-source, validate-build, stage, publish — " +
+            "promoting it to the next channel only when every gate of its ring passes. " + CommonOptions.ExitCodesHelp)
+        {
+            CommonOptions.Definition,
+            CommonOptions.Output,
+            CommonOptions.Verbosity,
+            CommonOptions.LogFile,
+        };
+        foreach (var ring in RingName.All)
+        {
+            root.Add(RingHandler.CreateCommand(ring, services));
+        }
+
+        root.Add(StatusHandler.CreateCommand(services));
+        foreach (var command in DecisionHandler.CreateCommands(services))
+        {
+            root.Add(command);
+        }
+
+        root.Add(BarHandler.CreateCommand(services));
+        return root;
+    }
+}

@@ -1,0 +1,38 @@
+namespace ReleaseCli.Output;
+
+/// <summary>Azure Pipelines logging commands, written only when running under a pipeline (TF_BUILD).</summary>
+public sealed class AzurePipelines(CliConsole console, OutputFormat format)
+{
+    public static bool IsActive => string.Equals(Environment.GetEnvironmentVariable("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase);
+
+    // With --output json, stdout holds exactly one JSON document, so commands go to stderr (the agent reads both).
+    private TextWriter Writer => format == OutputFormat.Json ? console.Error : console.Out;
+
+    public void LogIssue(string type, string message)
+    {
+        if (IsActive)
+        {
+            Writer.WriteLine($"##vso[task.logissue type={type}]{Escape(message)}");
+        }
+    }
+
+    public void SetProgress(int percent, string what)
+    {
+        if (IsActive)
+        {
+            Writer.WriteLine($"##vso[task.setprogress value={percent};]{Escape(what)}");
+        }
+    }
+
+    public void Complete(string result, string message)
+    {
+        if (IsActive)
+        {
+            Writer.WriteLine($"##vso[task.complete result={result};]{Escape(message)}");
+        }
+    }
+
+    private static string Escape(string text) =>
+        text.Replace("%", "%AZP25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal)
+            .Replace("]", "%5D", StringComparison.Ordinal).Replace(";", "%3B", StringComparison.Ordinal);
+}

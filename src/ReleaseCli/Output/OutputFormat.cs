@@ -1,0 +1,7 @@
+namespace ReleaseCli.Output;
+
+public enum OutputFormat
+{
+    Text,
+    Json,
+}

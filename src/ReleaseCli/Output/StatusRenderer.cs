@@ -1,0 +1,64 @@
+using ReleaseCli.Core.Status;
+using Spectre.Console;
+
+namespace ReleaseCli.Output;
+
+/// <summary>Renders the status report: Spectre tables on a terminal, plain aligned lines otherwise.</summary>
+public sealed class StatusRenderer(CliConsole console)
+{
+    public void Render(ReleaseStatusReport report)
+    {
+        var output = console.Out;
+        output.WriteLine($"release {report.Release}: {report.Product} {report.Version}");
+        output.WriteLine($"  build {(report.RootBuildId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not selected")}, contract {report.ContractDigest ?? "not sealed"}, {report.LedgerEvents} ledger event(s){(report.LedgerVerified == true ? ", chain verified" : string.Empty)}");
+        foreach (var ring in report.Rings)
+        {
+            output.WriteLine();
+            RenderRing(ring);
+        }
+    }
+
+    public void RenderRing(RingStatus ring)
+    {
+        var output = console.Out;
+        output.WriteLine($"{ring.Ring}: {ring.State}  ('{ring.SourceChannel}' -> {(ring.TargetChannel is null ? "released" : $"'{ring.TargetChannel}'")})");
+        if (ring.LastRun is { } run)
+        {
+            output.WriteLine($"  last run {run.RunId} by {run.Actor} ({run.IdentityProvider}) at {run.Started:u}{(run.Outcome is null ? " — did not finish" : $" — {run.Outcome}")}");
+        }
+
+        if (ring.Entry is not null)
+        {
+            output.WriteLine($"  entry: {ring.Entry}");
+        }
+
+        var rows = new List<string[]>();
+        rows.AddRange(ring.Steps.Select(s => new[] { "step", s.Id, s.Status, s.Message ?? string.Empty }));
+        rows.AddRange(ring.Gates.Select(g => new[] { "gate", g.Id, g.Status, g.Message ?? string.Empty }));
+        rows.AddRange(ring.Decisions.Select(d => new[] { d.Decision, $"{d.Gate}{(d.Team is null ? string.Empty : $"/{d.Team}")}", d.Actor, $"{d.Time:u}{(d.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(string.IsNullOrEmpty(d.Comment) ? string.Empty : $": {d.Comment}")}" }));
+        rows.AddRange(ring.Overrides.Select(o => new[] { "override", o.Target, o.Actor, $"{o.Time:u}: {o.Justification}{(o.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}" }));
+        if (ring.Promotion is { } promotion)
+        {
+            rows.Add(["promoted", promotion.Channel ?? "released", promotion.Actor, $"{promotion.Time:u}: {promotion.Message}"]);
+        }
+
+        if (console.IsTerminal)
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("", "name", "status / who", "detail");
+            foreach (var row in rows)
+            {
+                table.AddRow(row.Select(Markup.Escape).ToArray());
+            }
+
+            var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            ansi.Write(table);
+            return;
+        }
+
+        var widths = Enumerable.Range(0, 3).Select(i => rows.Count == 0 ? 0 : rows.Max(r => r[i].Length)).ToArray();
+        foreach (var row in rows)
+        {
+            output.WriteLine($"  {row[0].PadRight(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3]}".TrimEnd());
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using ReleaseCli.Hosting;
+using ReleaseCli.Output;
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C: stop cleanly (the ledger keeps what was recorded); a second one kills.
+    e.Cancel = !cancellation.IsCancellationRequested;
+    cancellation.Cancel();
+};
+
+var console = new CliConsole(Console.Out, Console.Error, !Console.IsOutputRedirected);
+try
+{
+    return await ReleaseApp.RunAsync(args, console, cancellation.Token);
+}
+catch (Exception ex)
+{
+    // Only here is the unexpected caught: report it as a bug with its detail, never silently.
+    await Console.Error.WriteLineAsync($"error: unexpected failure (a bug in release; please report it with this text): {ex}");
+    return 1;
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using ReleaseCli.Output;
+
+namespace ReleaseCli.Verbs;
+
+/// <summary>Options every verb takes.</summary>
+public static class CommonOptions
+{
+    public static readonly Option<FileInfo> Definition = new("--definition", "-d")
+    {
+        Description = "The release definition (release.json). Default: release.json in the current folder.",
+        DefaultValueFactory = _ => new FileInfo("release.json"),
+        Recursive = true,
+    };
+
+    public static readonly Option<OutputFormat> Output = new("--output", "-o")
+    {
+        Description = "text (tables on a terminal, plain lines otherwise) or json (one JSON document on stdout; logs stay on stderr).",
+        DefaultValueFactory = _ => OutputFormat.Text,
+        Recursive = true,
+    };
+
+    public static readonly Option<string> Verbosity = new("--verbosity", "-v")
+    {
+        Description = "How much to log on stderr: quiet, minimal, normal, detailed or diagnostic.",
+        DefaultValueFactory = _ => "minimal",
+        Recursive = true,
+    };
+
+    public static readonly Option<FileInfo?> LogFile = new("--log-file")
+    {
+        Description = "Also write the log as JSON lines to this file (at the detailed level or the chosen one).",
+        Recursive = true,
+    };
+
+    static CommonOptions()
+    {
+        Verbosity.AcceptOnlyFromAmong("quiet", "q", "minimal", "m", "normal", "n", "detailed", "d", "diagnostic", "diag");
+    }
+
+    /// <summary>The help text of a ring verb.</summary>
+    public static string RingHelp(string ring) => ring switch
+    {
+        "prep" => "Prep ring: gather the candidate's assets into the drop and seal the contract; gates: contract valid, version coherent, Release Team approval.",
+        "validate-source" => "Source Validation ring: an SDL validation leg per repo+sha of the candidate.",
+        "validate-build" => "Build Validation ring: signing, packages, symbols, SourceLink, checksum, asset and BinSkim checks; then VS insertion, VAL build and CTI validation.",
+        "stage" => "Staging ring: Antares zips, SDK tarball, Mac and Linux signing, release notes, aggregated checksums, release metadata.",
+        "publish" => "Publish ring: tags, CDN, blob storage, NuGet and symbols, Linux distributions, Docker, GitHub release; then the build is marked released.",
+        _ => ring,
+    } + " Runs the ring's steps, evaluates its gates and promotes the build to the ring's target channel when every gate passes.";
+
+    public const string ExitCodesHelp =
+        "Exit codes: 0 promoted or done, 1 a step or gate failed, 2 usage or definition error, 3 pending (approval, sign-off or external run), 4 locked by another run, 5 integrity violation.";
+}

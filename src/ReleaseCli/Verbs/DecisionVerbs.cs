@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseCli.Core;
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Output;
+
+namespace ReleaseCli.Verbs;
+
+public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFormat Output, string Ring, string? Gate, string? Step, bool Entry, string? Team, string? Text);
+
+/// <summary><c>approve</c>, <c>reject</c> and <c>override</c>: people's decisions, checked and recorded.</summary>
+public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisions)
+{
+    public static IEnumerable<Command> CreateCommands(Func<IServiceProvider> services)
+    {
+        yield return Create(
+            "approve",
+            "Approve a ring's approval gate (or sign off for your team on a sign-offs gate) for the current contract. Only the gate's approvers may, and not whoever ran the ring.",
+            services,
+            textOption: new Option<string?>("--comment") { Description = "A note recorded with the approval." },
+            withTeam: true,
+            withTargets: false);
+        yield return Create(
+            "reject",
+            "Reject a ring's approval or sign-offs gate; it fails until approved again.",
+            services,
+            textOption: new Option<string?>("--reason") { Description = "Why (required, recorded).", Required = true },
+            withTeam: true,
+            withTargets: false);
+        yield return Create(
+            "override",
+            "Override a failed step, a failed check gate or the entry check of a ring, with a justification. Only the ring's (or gate's) overriders may. Tampering cannot be overridden.",
+            services,
+            textOption: new Option<string?>("--justification") { Description = "Why the failure is acceptable (required, recorded, shown in every report).", Required = true },
+            withTeam: false,
+            withTargets: true);
+    }
+
+    private static Command Create(string verb, string description, Func<IServiceProvider> services, Option<string?> textOption, bool withTeam, bool withTargets)
+    {
+        var ring = new Argument<string>("ring") { Description = $"The ring: {string.Join(", ", RingName.All)}." };
+        ring.AcceptOnlyFromAmong([.. RingName.All]);
+        var gate = new Option<string?>("--gate", "-g") { Description = "The gate's id in release.json.", Required = !withTargets };
+        var team = new Option<string?>("--team") { Description = "On a sign-offs gate: the team you sign for (needed only if you are in several)." };
+        var step = new Option<string?>("--step") { Description = "The failed step's id." };
+        var entry = new Option<bool>("--entry") { Description = "Override the ring's failed entry check." };
+        var command = new Command(verb, $"{description} {CommonOptions.ExitCodesHelp}") { ring, gate, textOption };
+        if (withTeam)
+        {
+            command.Add(team);
+        }
+
+        if (withTargets)
+        {
+            command.Add(step);
+            command.Add(entry);
+        }
+
+        command.SetAction((parse, ct) => services().GetRequiredService<DecisionHandler>().HandleAsync(
+            new DecisionOptions(
+                verb,
+                parse.GetValue(CommonOptions.Definition)!,
+                parse.GetValue(CommonOptions.Output),
+                parse.GetValue(ring)!,
+                parse.GetValue(gate),
+                withTargets ? parse.GetValue(step) : null,
+                withTargets && parse.GetValue(entry),
+                withTeam ? parse.GetValue(team) : null,
+                parse.GetValue(textOption)),
+            ct));
+        return command;
+    }
+
+    public async Task<int> HandleAsync(DecisionOptions options, CancellationToken cancellationToken)
+    {
+        var environment = context.LoadEnvironment(options.Definition);
+        var message = options.Verb switch
+        {
+            "approve" => await decisions.ApproveAsync(environment, options.Ring, options.Gate!, options.Team, options.Text, cancellationToken).ConfigureAwait(false),
+            "reject" => await decisions.RejectAsync(environment, options.Ring, options.Gate!, options.Team, options.Text, cancellationToken).ConfigureAwait(false),
+            _ => await decisions.OverrideAsync(environment, options.Ring, OverrideTarget(options), options.Text, cancellationToken).ConfigureAwait(false),
+        };
+
+        if (options.Output == OutputFormat.Json)
+        {
+            context.Console.WriteJson(new { verb = options.Verb, ring = options.Ring, message });
+        }
+        else
+        {
+            context.Console.Out.WriteLine(message);
+        }
+
+        return 0;
+    }
+
+    private static string OverrideTarget(DecisionOptions options)
+    {
+        var chosen = new[] { options.Step is not null, options.Gate is not null, options.Entry }.Count(x => x);
+        if (chosen != 1)
+        {
+            throw ReleaseException.Usage("override needs exactly one of --step <id>, --gate <id> or --entry.");
+        }
+
+        return options.Step is not null ? ReleaseState.StepTarget(options.Step)
+            : options.Gate is not null ? ReleaseState.GateTarget(options.Gate)
+            : ReleaseState.EntryTarget;
+    }
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseCli.Core;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Ledger;
+using ReleaseCli.Core.Status;
+using ReleaseCli.Output;
+
+namespace ReleaseCli.Verbs;
+
+/// <summary>The options of a ring verb (prep, validate-source, validate-build, stage, publish).</summary>
+public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased);
+
+/// <summary>Runs a ring and reports what happened in this run.</summary>
+public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRenderer renderer)
+{
+    public static Command CreateCommand(string ring, Func<IServiceProvider> services)
+    {
+        var build = new Option<int?>("--build", "-b") { Description = ring == "prep" ? "The BAR id of the build to release (the root of the candidate)." : "The BAR id of the release's build (optional: must match the one prep selected)." };
+        var forceEntry = new Option<bool>("--force-entry") { Description = "Enter the ring although its entry check fails; recorded as an override. Only the ring's overriders may, with --justification." };
+        var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
+        var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
+        var command = new Command(ring, $"{CommonOptions.RingHelp(ring)} {CommonOptions.ExitCodesHelp}") { build, forceEntry, justification, includeReleased };
+        command.SetAction((parse, ct) =>
+        {
+            var options = new RingOptions(
+                ring,
+                parse.GetValue(CommonOptions.Definition)!,
+                parse.GetValue(CommonOptions.Output),
+                parse.GetValue(build),
+                parse.GetValue(forceEntry),
+                parse.GetValue(justification),
+                parse.GetValue(includeReleased));
+            return services().GetRequiredService<RingHandler>().HandleAsync(options, ct);
+        });
+        return command;
+    }
+
+    public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
+    {
+        var environment = context.LoadEnvironment(options.Definition);
+        var outcome = await runner.RunAsync(environment, new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased), cancellationToken).ConfigureAwait(false);
+        var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
+        var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
+        var pipelines = new AzurePipelines(context.Console, options.Output);
+        ReportToPipelines(pipelines, ring, outcome);
+
+        if (options.Output == OutputFormat.Json)
+        {
+            context.Console.WriteJson(new RingRunReport(outcome.Ring, outcome.RunId, (int)outcome.ExitCode, Describe(outcome.ExitCode), outcome.Message, outcome.UsedOverrides, ring));
+        }
+        else
+        {
+            renderer.RenderRing(ring);
+            context.Console.Out.WriteLine($"{outcome.Message} (exit {(int)outcome.ExitCode}: {Describe(outcome.ExitCode)})");
+        }
+
+        return (int)outcome.ExitCode;
+    }
+
+    public static string Describe(ExitCode code) => code switch
+    {
+        ExitCode.Success => "promoted",
+        ExitCode.Failed => "failed",
+        ExitCode.UsageError => "usage error",
+        ExitCode.Pending => "pending",
+        ExitCode.Locked => "locked",
+        ExitCode.IntegrityViolation => "integrity violation",
+        _ => code.ToString(),
+    };
+
+    private static void ReportToPipelines(AzurePipelines pipelines, RingStatus ring, RingRunOutcome outcome)
+    {
+        foreach (var item in ring.Steps.Concat(ring.Gates).Where(i => i.Status is "Failed" or "Blocked"))
+        {
+            pipelines.LogIssue("error", $"{ring.Ring}/{item.Id}: {item.Message}");
+        }
+
+        foreach (var item in ring.Overrides.Where(o => o.BoundToCurrentContract))
+        {
+            pipelines.LogIssue("warning", $"{ring.Ring}/{item.Target} overridden by {item.Actor}: {item.Justification}");
+        }
+
+        var result = outcome.ExitCode switch
+        {
+            ExitCode.Success when outcome.UsedOverrides => "SucceededWithIssues",
+            ExitCode.Success => "Succeeded",
+            ExitCode.Pending => "SucceededWithIssues",
+            _ => "Failed",
+        };
+        pipelines.Complete(result, outcome.Message);
+    }
+}
+
+/// <summary>The JSON document a ring verb writes.</summary>
+public sealed record RingRunReport(string Ring, string RunId, int ExitCode, string Outcome, string Message, bool UsedOverrides, RingStatus Status);
