@@ -1,0 +1,97 @@
+namespace ReleaseCli.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A release folder for one test: the sample's release.json, a fresh local BAR with the sample's
+/// channels and its two builds registered, driven through the real executable.
+/// </summary>
+public sealed class SampleRelease : IDisposable
+{
+    public const string Manager = "alice@contoso.com";
+    public const string ReleaseTeam = "bob@contoso.com";
+    public const string Tactics = "erin@contoso.com";
+
+    public static readonly string[] Channels = ["Contoso Sample Builds", "Source Validation", "Candidate Validation", "Release Staging", "Publish Release", "Contoso Sample Released"];
+
+    private SampleRelease(string directory, string sample)
+    {
+        Directory = directory;
+        Sample = sample;
+    }
+
+    public string Directory { get; }
+
+    public string Sample { get; }
+
+    public int CoreBuildId { get; private set; }
+
+    public int AppBuildId { get; private set; }
+
+    public string DropPath => Path.Combine(Directory, ".release", "contoso-sample-1.0.0", "drop");
+
+    public string LedgerPath => Path.Combine(Directory, ".release", "contoso-sample-1.0.0", "ledger.jsonl");
+
+    /// <summary>Creates the folder, copies the definition (optionally edited) and registers the sample's builds.</summary>
+    public static async Task<SampleRelease> CreateAsync(string sample, Func<string, string>? editDefinition = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "release-test-" + Guid.NewGuid().ToString("N")[..10]);
+        System.IO.Directory.CreateDirectory(directory);
+        var definition = await File.ReadAllTextAsync(Path.Combine(SampleProducts.RepositoryRoot, "eng", "sample", "release.json"));
+        await File.WriteAllTextAsync(Path.Combine(directory, "release.json"), editDefinition is null ? definition : editDefinition(definition));
+        var release = new SampleRelease(directory, sample);
+        foreach (var channel in Channels)
+        {
+            (await release.RunAsync(Manager, "bar", "add-channel", channel)).ShouldSucceed();
+        }
+
+        release.CoreBuildId = await release.AddBuildAsync(Path.Combine(sample, "bar", "sample-core.build.json"));
+        var app = (await File.ReadAllTextAsync(Path.Combine(sample, "bar", "sample-app.build.json.in"))).Replace("@CORE_BUILD_ID@", release.CoreBuildId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var appFile = Path.Combine(directory, "sample-app.build.json");
+        await File.WriteAllTextAsync(appFile, app);
+        release.AppBuildId = await release.AddBuildAsync(appFile);
+        foreach (var id in new[] { release.CoreBuildId, release.AppBuildId })
+        {
+            (await release.RunAsync(Manager, "bar", "add-to-channel", "--build", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--channel", Channels[0])).ShouldSucceed();
+        }
+
+        return release;
+    }
+
+    public Task<ExeResult> RunAsync(string actor, params string[] args) => ReleaseExe.RunAsync(Directory, actor, args);
+
+    /// <summary>prep as the manager, the Release Team's approval, prep again: the ring promoted.</summary>
+    public async Task PrepAndPromoteAsync()
+    {
+        Assert.Equal(3, (await RunAsync(Manager, "prep", "--build", AppBuildId.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+        (await RunAsync(ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldSucceed();
+        (await RunAsync(Manager, "prep")).ShouldSucceed();
+    }
+
+    private async Task<int> AddBuildAsync(string file)
+    {
+        var result = await RunAsync(Manager, "bar", "add-build", file);
+        result.ShouldSucceed();
+        return int.Parse(result.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public static class ExeResultAssertions
+{
+    public static ExeResult ShouldSucceed(this ExeResult result) => result.ShouldExitWith(0);
+
+    public static ExeResult ShouldExitWith(this ExeResult result, int code)
+    {
+        Assert.True(result.ExitCode == code, $"expected exit {code}, got {result}");
+        return result;
+    }
+}
