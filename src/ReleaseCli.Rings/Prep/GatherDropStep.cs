@@ -84,6 +84,12 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
             return StepOutcome.Failed("the candidate has no assets to gather (check the build in BAR and the assetFilter / nonShipping settings)", data);
         }
 
+        var removed = RemoveFilesNotGathered(context.DropPath, result.Files);
+        if (removed > 0)
+        {
+            data["removed"] = removed;
+        }
+
         var contract = new ReleaseContract
         {
             ReleaseId = context.Definition.ReleaseId,
@@ -97,8 +103,28 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
         var digest = await context.SealContractAsync(contract, cancellationToken).ConfigureAwait(false);
         data["contractDigest"] = digest;
         return StepOutcome.Succeeded(
-            $"gathered {result.Files.Count} file(s), {result.Bytes:N0} bytes, from {context.Candidate.Builds.Count} build(s) ({result.Downloaded} fetched, {result.Files.Count - result.Downloaded} already present); contract {digest}",
+            $"gathered {result.Files.Count} file(s), {result.Bytes:N0} bytes, from {context.Candidate.Builds.Count} build(s) ({result.Downloaded} fetched, {result.Files.Count - result.Downloaded} already present{(removed > 0 ? $", {removed} left from an earlier candidate removed" : string.Empty)}); contract {digest}",
             data);
+    }
+
+    /// <summary>
+    /// The drop holds exactly the sealed candidate: files left from an earlier candidate (a respin)
+    /// would otherwise be mistaken for tampering by the contract check.
+    /// </summary>
+    private static int RemoveFilesNotGathered(string dropPath, IReadOnlyList<GatheredFile> files)
+    {
+        var gathered = files.Select(f => f.DropPath).ToHashSet(StringComparer.Ordinal);
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(dropPath, "*", SearchOption.AllDirectories))
+        {
+            if (!gathered.Contains(Path.GetRelativePath(dropPath, file).Replace('\\', '/')))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     private static GatherOptions ReadOptions(JsonElement settings)

@@ -1,0 +1,149 @@
+using ReleaseCli.Core;
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Drop;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Rings.Prep;
+
+namespace ReleaseCli.Tests.Definition;
+
+public sealed class ReleaseDefinitionLoaderTests
+{
+    private static readonly ReleaseDefinitionLoader Loader = new(new StepCatalog([new GatherDropStep(Array.Empty<IAssetSource>())]));
+
+    internal static string Valid(string? prepSteps = null, string? prepGates = null, string? extraTop = null) => $$"""
+        {
+          "release": "r1", "product": "P", "version": "1.2.3",
+          {{extraTop ?? string.Empty}}
+          "groups": { "team": ["a@x.com", "b@x.com"] },
+          "rings": {
+            "prep": { "sourceChannel": "Builds", "targetChannel": "SV", "overriders": ["a@x.com"],
+                      "steps": {{prepSteps ?? """[{ "kind": "gather-drop" }]"""}},
+                      "gates": {{prepGates ?? """[{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }]"""}} },
+            "validate-source": { "sourceChannel": "SV", "targetChannel": "CV", "gates": [{ "kind": "contract-valid" }] },
+            "validate-build": { "sourceChannel": "CV", "targetChannel": "RS", "gates": [{ "kind": "contract-valid" }] },
+            "stage": { "sourceChannel": "RS", "targetChannel": "PR", "gates": [{ "kind": "contract-valid" }] },
+            "publish": { "sourceChannel": "PR", "gates": [{ "kind": "contract-valid" }] }
+          }
+        }
+        """;
+
+    private static DefinitionException Fails(string json) =>
+        Assert.Throws<DefinitionException>(() => Loader.Parse(json, "/tmp/release.json"));
+
+    [Fact]
+    public void A_valid_definition_loads_with_defaults()
+    {
+        var definition = Loader.Parse(Valid(), "/tmp/x/release.json");
+        Assert.Equal("r1", definition.ReleaseId);
+        Assert.Equal(BarSettings.LocalKind, definition.Bar.Kind);
+        Assert.Equal("gather-drop", definition.Rings["prep"].Steps.Single().Id);
+        Assert.Null(definition.Rings["publish"].TargetChannel);
+        Assert.Equal(["a@x.com", "b@x.com"], definition.ExpandPrincipals(["group:team"]).Order());
+    }
+
+    [Fact]
+    public void The_bundled_sample_definition_is_valid()
+    {
+        var path = System.IO.Path.Combine(RepositoryRoot(), "eng", "sample", "release.json");
+        var definition = Loader.Load(path);
+        Assert.Equal("contoso-sample-1.0.0", definition.ReleaseId);
+        Assert.Equal(5, definition.Rings.Count);
+    }
+
+    [Fact]
+    public void An_unknown_step_is_named_with_its_path_and_the_closest_kind()
+    {
+        var error = Fails(Valid(prepSteps: """[{ "kind": "gather-drops" }]"""));
+        Assert.Contains("$.rings.prep.steps[0].kind: unknown step 'gather-drops'. Did you mean 'gather-drop'?", error.Message);
+        Assert.Equal(ExitCode.UsageError, error.ExitCode);
+    }
+
+    [Fact]
+    public void A_missing_channel_is_an_error()
+    {
+        var error = Fails(Valid().Replace("\"sourceChannel\": \"RS\", ", string.Empty, StringComparison.Ordinal));
+        Assert.Contains("$.rings.stage.sourceChannel: is required", error.Message);
+    }
+
+    [Fact]
+    public void A_gate_with_no_approvers_is_an_error()
+    {
+        var error = Fails(Valid(prepGates: """[{ "id": "rt", "kind": "approval" }]"""));
+        Assert.Contains("$.rings.prep.gates[0].approvers: an approval gate needs at least one approver", error.Message);
+    }
+
+    [Fact]
+    public void A_typo_in_a_key_is_reported_with_a_suggestion()
+    {
+        var error = Fails(Valid().Replace("\"targetChannel\": \"CV\"", "\"targetChanel\": \"CV\"", StringComparison.Ordinal));
+        Assert.Contains("$.rings.validate-source.targetChanel: unknown key 'targetChanel'. Did you mean 'targetChannel'?", error.Message);
+        Assert.Contains("$.rings.validate-source.targetChannel: is required", error.Message);
+    }
+
+    [Fact]
+    public void Every_error_is_reported_at_once()
+    {
+        var error = Fails(Valid(prepGates: """[{ "kind": "approval" }, { "kind": "no-such-gate" }]""").Replace("\"version\": \"1.2.3\"", "\"version\": \"one\"", StringComparison.Ordinal));
+        Assert.True(error.Errors.Count >= 3, error.Message);
+        Assert.Contains(error.Errors, e => e.StartsWith("$.version:", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("$.rings.prep.gates[1].kind: unknown gate 'no-such-gate'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dependency_cycle_and_an_unknown_dependency_are_errors()
+    {
+        var cycle = Fails(Valid(prepSteps: """[{ "id": "a", "kind": "gather-drop", "dependsOn": ["b"] }, { "id": "b", "kind": "gather-drop", "dependsOn": ["a"] }]"""));
+        Assert.Contains("cycle: a -> b -> a", cycle.Message);
+        var unknown = Fails(Valid(prepSteps: """[{ "id": "a", "kind": "gather-drop", "dependsOn": ["zz"] }]"""));
+        Assert.Contains("$.rings.prep.steps[0].dependsOn: 'zz' is not a step of this ring", unknown.Message);
+    }
+
+    [Fact]
+    public void An_unknown_group_and_an_impossible_min_approvals_are_errors()
+    {
+        var error = Fails(Valid(prepGates: """[{ "kind": "approval", "approvers": ["group:nobody", "c@x.com"], "minApprovals": 3 }]"""));
+        Assert.Contains("$.rings.prep.gates[0].approvers[0]: group 'nobody' is not defined in $.groups", error.Message);
+        Assert.Contains("asks for 3 approvals but only 1 people can approve", error.Message);
+    }
+
+    [Fact]
+    public void Step_settings_are_validated_by_the_step()
+    {
+        var error = Fails(Valid(prepSteps: """[{ "kind": "gather-drop", "settings": { "maxDownloads": 0, "colour": "red" } }]"""));
+        Assert.Contains("$.rings.prep.steps[0].settings.maxDownloads: expected a whole number from 1 to 256.", error.Message);
+        Assert.Contains("$.rings.prep.steps[0].settings.colour: unknown setting", error.Message);
+    }
+
+    [Fact]
+    public void Steps_succeeded_in_a_ring_without_steps_is_refused()
+    {
+        var error = Fails(Valid().Replace("\"stage\": { \"sourceChannel\": \"RS\", \"targetChannel\": \"PR\", \"gates\": [{ \"kind\": \"contract-valid\" }]", "\"stage\": { \"sourceChannel\": \"RS\", \"targetChannel\": \"PR\", \"gates\": [{ \"kind\": \"steps-succeeded\" }]", StringComparison.Ordinal));
+        Assert.Contains("$.rings.stage.gates[0].kind: this ring has no steps", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_json_names_the_line()
+    {
+        var error = Fails("{\n  \"product\": \"P\",\n  \"version\": \n}");
+        Assert.Contains("$: not valid JSON at line 4", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_file_says_how_to_point_at_one()
+    {
+        var error = Assert.Throws<ReleaseException>(() => Loader.Load("/nonexistent/release.json"));
+        Assert.Equal(ExitCode.UsageError, error.ExitCode);
+        Assert.Contains("--definition", error.Message);
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "ReleaseCli.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory!.FullName;
+    }
+}

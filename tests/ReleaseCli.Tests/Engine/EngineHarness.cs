@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ReleaseCli.Core.Bar;
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Gates;
+using ReleaseCli.Core.Identity;
+using ReleaseCli.Core.Ledger;
+using ReleaseCli.Core.Store;
+using ReleaseCli.Integrations.Bar;
+using ReleaseCli.Integrations.Sources;
+using ReleaseCli.Rings.Prep;
+
+namespace ReleaseCli.Tests.Engine;
+
+/// <summary>
+/// The real engine on real local parts: a SQLite BAR with one build whose assets are files in a
+/// folder, a local folder store, the real step catalogue plus scriptable test steps.
+/// </summary>
+public sealed class EngineHarness : IDisposable
+{
+    public static readonly string[] Channels = ["Builds", "SV", "CV", "RS", "PR", "Done"];
+
+    private EngineHarness(TestDirectory directory, SqliteBuildAssetRegistry bar, ReleaseDefinition definition, ScriptedSteps script)
+    {
+        Directory = directory;
+        Bar = bar;
+        Definition = definition;
+        Script = script;
+        Store = new LocalFolderReleaseStore(directory.Combine(".release"));
+        Environment = new ReleaseEnvironment(definition, bar, Store);
+        var catalog = new StepCatalog([new GatherDropStep([new LocalFolderAssetSource()]), new ScriptedStep(script)]);
+        Runner = new RingRunner(catalog, [new ContractValidGate(), new VersionCoherentGate(), new StepsSucceededGate(), new ApprovalGate(), new SignOffsGate()], Identity, Time, NullLogger<RingRunner>.Instance);
+        Decisions = new ReleaseDecisions(Identity, Time);
+    }
+
+    public TestDirectory Directory { get; }
+
+    public SqliteBuildAssetRegistry Bar { get; }
+
+    public ReleaseDefinition Definition { get; }
+
+    public ScriptedSteps Script { get; }
+
+    public LocalFolderReleaseStore Store { get; }
+
+    public ReleaseEnvironment Environment { get; }
+
+    public SwitchableIdentity Identity { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    public RingRunner Runner { get; }
+
+    public ReleaseDecisions Decisions { get; }
+
+    public int BuildId { get; private set; }
+
+    public string ContainerPath => Directory.Combine("container");
+
+    /// <summary>A definition: prep gathers the drop and runs the given extra steps; approvals by the "team" group.</summary>
+    public static string DefinitionJson(string extraPrepSteps = "", string prepGates = """{ "id": "steps", "kind": "steps-succeeded" }, { "id": "contract", "kind": "contract-valid" }, { "id": "versions", "kind": "version-coherent" }""") => $$"""
+        {
+          "release": "r1", "product": "P", "version": "1.0.0",
+          "versionRules": { "stable": true },
+          "groups": { "team": ["bob@x.com", "carol@x.com"], "managers": ["alice@x.com"] },
+          "rings": {
+            "prep": { "sourceChannel": "Builds", "targetChannel": "SV", "overriders": ["group:managers"],
+                      "steps": [{ "kind": "gather-drop" } {{extraPrepSteps}}],
+                      "gates": [ {{prepGates}} ] },
+            "validate-source": { "sourceChannel": "SV", "targetChannel": "CV", "overriders": ["group:managers"], "gates": [{ "kind": "contract-valid" }] },
+            "validate-build": { "sourceChannel": "CV", "targetChannel": "RS", "gates": [{ "kind": "contract-valid" }] },
+            "stage": { "sourceChannel": "RS", "targetChannel": "PR", "gates": [{ "kind": "contract-valid" }] },
+            "publish": { "sourceChannel": "PR", "targetChannel": "Done", "gates": [{ "kind": "contract-valid" }] }
+          }
+        }
+        """;
+
+    public static async Task<EngineHarness> CreateAsync(string? definitionJson = null, IReadOnlyList<(string Name, string Version)>? packages = null)
+    {
+        var directory = new TestDirectory();
+        var script = new ScriptedSteps();
+        var time = TimeProvider.System;
+        var bar = new SqliteBuildAssetRegistry(directory.Combine("bar.db"), time);
+        var catalog = new StepCatalog([new GatherDropStep([new LocalFolderAssetSource()]), new ScriptedStep(script)]);
+        await File.WriteAllTextAsync(directory.Combine("release.json"), definitionJson ?? DefinitionJson());
+        var definition = new ReleaseDefinitionLoader(catalog).Load(directory.Combine("release.json"));
+        var harness = new EngineHarness(directory, bar, definition, script);
+        foreach (var channel in Channels)
+        {
+            await bar.AddChannelAsync(channel, "test", CancellationToken.None);
+        }
+
+        System.IO.Directory.CreateDirectory(harness.ContainerPath);
+        var assets = new List<AssetJson>();
+        for (var i = 0; i < 3; i++)
+        {
+            var name = $"assets/files/file{i}.txt";
+            var path = Path.Combine(harness.ContainerPath, "assets", "files", $"file{i}.txt");
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, $"content {i}");
+            assets.Add(new AssetJson { Name = name, Version = "1.0.0", Locations = [new LocationJson { Location = harness.ContainerPath, Type = AssetLocationType.Container }] });
+        }
+
+        foreach (var (name, version) in packages ?? [])
+        {
+            var feed = directory.Combine("feed");
+            System.IO.Directory.CreateDirectory(feed);
+            await File.WriteAllTextAsync(Path.Combine(feed, $"{name}.{version}.nupkg"), $"{name} {version}");
+            assets.Add(new AssetJson { Name = name, Version = version, Locations = [new LocationJson { Location = feed, Type = AssetLocationType.NugetFeed }] });
+        }
+
+        var build = await bar.AddBuildAsync(new BuildDataJson { Commit = "abc123", GitHubRepository = "https://github.com/contoso/p", Assets = assets }, CancellationToken.None);
+        harness.BuildId = build.Id;
+        await bar.AssignBuildToChannelAsync(build.Id, 1, CancellationToken.None);
+        return harness;
+    }
+
+    public Task<RingRunOutcome> RunAsync(string ring, string actor = "alice@x.com", int? build = null, bool forceEntry = false, string? justification = null)
+    {
+        Identity.Current = actor;
+        return Runner.RunAsync(Environment, new RingRunRequest(ring, build ?? (ring == RingName.Prep ? BuildId : null), forceEntry, justification), CancellationToken.None);
+    }
+
+    public async Task<ReleaseState> StateAsync() => new((await LedgerWriter.ReadVerifiedAsync(Store, "r1", CancellationToken.None)).Events);
+
+    public string DropPath => Environment.DropPath;
+
+    public void Dispose() => Directory.Dispose();
+}
+
+/// <summary>An identity provider the test switches between people.</summary>
+public sealed class SwitchableIdentity : IIdentityProvider
+{
+    public string Current { get; set; } = "alice@x.com";
+
+    public Task<Actor> GetCurrentActorAsync(CancellationToken cancellationToken) => Task.FromResult(new Actor(Current, "test"));
+}
+
+/// <summary>What scripted steps do, per step id: fail or not, wait on a signal, and how often they ran.</summary>
+public sealed class ScriptedSteps
+{
+    private readonly Dictionary<string, int> _runs = [];
+
+    public HashSet<string> Failing { get; } = [];
+
+    public Dictionary<string, TaskCompletionSource> Gates { get; } = [];
+
+    public List<string> Started { get; } = [];
+
+    public int Runs(string step)
+    {
+        lock (_runs)
+        {
+            return _runs.GetValueOrDefault(step);
+        }
+    }
+
+    public void Ran(string step)
+    {
+        lock (_runs)
+        {
+            _runs[step] = _runs.GetValueOrDefault(step) + 1;
+            Started.Add(step);
+        }
+    }
+}
+
+/// <summary>A catalogue step ("scripted") whose behaviour the test controls.</summary>
+public sealed class ScriptedStep(ScriptedSteps script) : IRingStep
+{
+    public string Kind => "scripted";
+
+    public IEnumerable<(string Key, string Message)> ValidateSettings(JsonElement settings) => [];
+
+    public Task<string> ComputeInputDigestAsync(StepContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(Digest.OfText($"{context.Step.Id}|{context.Contract?.Digest}"));
+
+    public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        script.Ran(context.Step.Id);
+        if (script.Gates.TryGetValue(context.Step.Id, out var gate))
+        {
+            await gate.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        }
+
+        return script.Failing.Contains(context.Step.Id) ? StepOutcome.Failed($"{context.Step.Id} failed on purpose") : StepOutcome.Succeeded($"{context.Step.Id} done");
+    }
+}

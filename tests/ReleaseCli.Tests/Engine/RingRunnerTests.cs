@@ -1,0 +1,173 @@
+using ReleaseCli.Core;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Ledger;
+
+namespace ReleaseCli.Tests.Engine;
+
+public sealed class RingRunnerTests
+{
+    private const string Dag = """
+        , { "id": "a", "kind": "scripted", "dependsOn": ["gather-drop"] }
+        , { "id": "b", "kind": "scripted", "dependsOn": ["gather-drop"] }
+        , { "id": "c", "kind": "scripted", "dependsOn": ["a", "b"] }
+        """;
+
+    [Fact]
+    public async Task Prep_gathers_seals_and_promotes_the_build()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        var outcome = await harness.RunAsync("prep");
+        Assert.Equal(ExitCode.Success, outcome.ExitCode);
+        var state = await harness.StateAsync();
+        Assert.NotNull(state.ContractDigest);
+        Assert.True(state.IsPromoted("prep"));
+        Assert.True(File.Exists(Path.Combine(harness.DropPath, "shipping", "assets", "files", "file1.txt")));
+        var build = await harness.Bar.GetBuildAsync(harness.BuildId, CancellationToken.None);
+        Assert.Contains(build!.Channels, c => c.Name == "SV");
+    }
+
+    [Fact]
+    public async Task Independent_steps_run_concurrently_and_a_dependent_waits_for_both()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
+        var aStarted = new TaskCompletionSource();
+        var bStarted = new TaskCompletionSource();
+        harness.Script.Gates["a"] = new TaskCompletionSource();
+        harness.Script.Gates["b"] = new TaskCompletionSource();
+        var run = harness.RunAsync("prep");
+
+        // Both a and b must be running at the same time before either may finish.
+        await WaitUntilAsync(() => harness.Script.Runs("a") == 1 && harness.Script.Runs("b") == 1);
+        Assert.Equal(0, harness.Script.Runs("c"));
+        harness.Script.Gates["a"].SetResult();
+        await Task.Delay(100);
+        Assert.Equal(0, harness.Script.Runs("c"));
+        harness.Script.Gates["b"].SetResult();
+
+        Assert.Equal(ExitCode.Success, (await run).ExitCode);
+        Assert.Equal("c", harness.Script.Started[^1]);
+    }
+
+    [Fact]
+    public async Task A_failed_step_blocks_its_dependents_and_fails_the_ring()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
+        harness.Script.Failing.Add("a");
+        var outcome = await harness.RunAsync("prep");
+
+        Assert.Equal(ExitCode.Failed, outcome.ExitCode);
+        Assert.Equal(0, harness.Script.Runs("c"));
+        var state = await harness.StateAsync();
+        Assert.Equal(nameof(StepStatus.Failed), state.LastStepResult("prep", "a")!.Status);
+        Assert.Equal(nameof(StepStatus.Succeeded), state.LastStepResult("prep", "b")!.Status);
+        Assert.Equal(nameof(StepStatus.Blocked), state.LastStepResult("prep", "c")!.Status);
+        Assert.False(state.IsPromoted("prep"));
+    }
+
+    [Fact]
+    public async Task A_rerun_reuses_succeeded_steps_and_retries_the_failed_one()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
+        harness.Script.Failing.Add("a");
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
+
+        harness.Script.Failing.Clear();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        Assert.Equal(2, harness.Script.Runs("a"));
+        Assert.Equal(1, harness.Script.Runs("b"));
+        Assert.Equal(1, harness.Script.Runs("c"));
+        var state = await harness.StateAsync();
+        Assert.Equal(nameof(StepStatus.Reused), state.LastStepResult("prep", "gather-drop")!.Status);
+        Assert.Equal(nameof(StepStatus.Reused), state.LastStepResult("prep", "b")!.Status);
+    }
+
+    [Fact]
+    public async Task Rerunning_a_promoted_ring_does_no_work()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        var again = await harness.RunAsync("prep");
+        Assert.Equal(ExitCode.Success, again.ExitCode);
+        Assert.Contains("already promoted", again.Message);
+        Assert.Equal(1, harness.Script.Runs("a"));
+        var state = await harness.StateAsync();
+        Assert.Single(state.Events, e => e.Type == LedgerEventType.Promoted);
+        Assert.Single(state.Events, e => e.Type == LedgerEventType.ContractSealed);
+    }
+
+    [Fact]
+    public async Task An_overridden_step_lets_dependents_run_and_the_ring_promote()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
+        harness.Script.Failing.Add("a");
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
+
+        harness.Identity.Current = "bob@x.com";
+        var refused = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", "step:a", "known failure, tracked in bug 123", CancellationToken.None));
+        Assert.Equal(ExitCode.UsageError, refused.ExitCode);
+        Assert.Contains("Overriders: alice@x.com", refused.Message);
+
+        harness.Identity.Current = "alice@x.com";
+        var noReason = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", "step:a", " ", CancellationToken.None));
+        Assert.Contains("--justification", noReason.Message);
+        await harness.Decisions.OverrideAsync(harness.Environment, "prep", "step:a", "known failure, tracked in bug 123", CancellationToken.None);
+
+        var outcome = await harness.RunAsync("prep");
+        Assert.Equal(ExitCode.Success, outcome.ExitCode);
+        Assert.True(outcome.UsedOverrides);
+        Assert.Equal(1, harness.Script.Runs("c"));
+        var overrideEvent = (await harness.StateAsync()).Override("prep", "step:a");
+        Assert.Equal("known failure, tracked in bug 123", overrideEvent!.Justification);
+        Assert.Equal("alice@x.com", overrideEvent.Actor);
+    }
+
+    [Fact]
+    public async Task The_entry_check_needs_the_previous_ring_promoted_or_a_recorded_force()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+
+        var blocked = await harness.RunAsync("validate-source");
+        Assert.Equal(ExitCode.Failed, blocked.ExitCode);
+        Assert.Contains("is not in channel 'SV'", blocked.Message);
+        Assert.Contains("prep has not promoted this contract yet", blocked.Message);
+
+        harness.Identity.Current = "bob@x.com";
+        await Assert.ThrowsAsync<ReleaseException>(() => harness.Runner.RunAsync(harness.Environment, new RingRunRequest("validate-source", null, ForceEntry: true, "urgent fix for customer"), CancellationToken.None));
+
+        var forced = await harness.RunAsync("validate-source", forceEntry: true, justification: "urgent security fix, approved by email");
+        Assert.Equal(ExitCode.Success, forced.ExitCode);
+        Assert.True(forced.UsedOverrides);
+        Assert.NotNull((await harness.StateAsync()).Override("validate-source", ReleaseState.EntryTarget));
+    }
+
+    [Fact]
+    public async Task An_unknown_build_fails_the_entry_check_with_exit_2()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        var outcome = await harness.RunAsync("prep", build: 999);
+        Assert.Equal(ExitCode.UsageError, outcome.ExitCode);
+        Assert.Contains("build 999 is not in", outcome.Message);
+        var state = await harness.StateAsync();
+        Assert.Equal([LedgerEventType.RunStarted, LedgerEventType.EntryChecked, LedgerEventType.RunCompleted], state.Events.Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task Later_rings_need_a_candidate()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => harness.RunAsync("stage"));
+        Assert.Equal(ExitCode.UsageError, error.ExitCode);
+        Assert.Contains("run `release prep --build <id>`", error.Message);
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
+            await Task.Delay(10);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using Microsoft.Data.Sqlite;
+using ReleaseCli.Core;
+using ReleaseCli.Core.Bar;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Gates;
+using ReleaseCli.Core.Ledger;
+using ReleaseCli.Integrations.Bar;
+using ReleaseCli.Tests.Engine;
+
+namespace ReleaseCli.Tests.Gates;
+
+public sealed class GateTests
+{
+    private static string GateStatusOf(ReleaseState state, string ring, string gate) =>
+        state.Events.Last(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == gate).Status!;
+
+    private static string GateMessageOf(ReleaseState state, string ring, string gate) =>
+        state.Events.Last(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == gate).Message!;
+
+    [Fact]
+    public async Task Approval_needs_min_approvals_from_named_people_other_than_the_runner()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team", "alice@x.com"], "minApprovals": 2 }"""));
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+        Assert.Contains("0 of 2 approval(s); may approve: bob@x.com, carol@x.com", GateMessageOf(await harness.StateAsync(), "prep", "rt"));
+
+        harness.Identity.Current = "dave@x.com";
+        var stranger = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, null, CancellationToken.None));
+        Assert.Equal(ExitCode.UsageError, stranger.ExitCode);
+        Assert.Contains("Who may: alice@x.com, bob@x.com, carol@x.com", stranger.Message);
+
+        harness.Identity.Current = "alice@x.com";
+        var self = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, null, CancellationToken.None));
+        Assert.Contains("self-approval is refused", self.Message);
+
+        harness.Identity.Current = "bob@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, "looks good", CancellationToken.None);
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+        Assert.Contains("1 of 2", GateMessageOf(await harness.StateAsync(), "prep", "rt"));
+
+        harness.Identity.Current = "carol@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, null, CancellationToken.None);
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        Assert.Equal("approved by bob@x.com, carol@x.com", GateMessageOf(await harness.StateAsync(), "prep", "rt"));
+    }
+
+    [Fact]
+    public async Task A_ring_runner_cannot_count_as_approver_even_if_they_approved_first()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+        harness.Identity.Current = "bob@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, null, CancellationToken.None);
+
+        // bob now runs the ring himself: his own approval no longer counts.
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep", actor: "bob@x.com")).ExitCode);
+        Assert.Contains("0 of 1", GateMessageOf(await harness.StateAsync(), "prep", "rt"));
+    }
+
+    [Fact]
+    public async Task An_approval_given_before_the_contract_changed_no_longer_counts()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+        harness.Identity.Current = "bob@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, null, CancellationToken.None);
+        var firstContract = (await harness.StateAsync()).ContractDigest;
+
+        // A respin: another build of the product, so prep seals a new contract.
+        await File.WriteAllTextAsync(Path.Combine(harness.ContainerPath, "assets", "files", "respin.txt"), "respin");
+        var respin = await harness.Bar.AddBuildAsync(new BuildDataJson
+        {
+            Commit = "def456",
+            GitHubRepository = "https://github.com/contoso/p",
+            Assets = [new AssetJson { Name = "assets/files/respin.txt", Version = "1.0.0", Locations = [new LocationJson { Location = harness.ContainerPath, Type = AssetLocationType.Container }] }],
+        }, CancellationToken.None);
+        await harness.Bar.AssignBuildToChannelAsync(respin.Id, 1, CancellationToken.None);
+
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep", build: respin.Id)).ExitCode);
+        var state = await harness.StateAsync();
+        Assert.NotEqual(firstContract, state.ContractDigest);
+        Assert.Contains("0 of 1", GateMessageOf(state, "prep", "rt"));
+        Assert.Empty(state.Decisions("prep", "rt"));
+    }
+
+    [Fact]
+    public async Task A_rejection_fails_the_gate_until_approved_again()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
+        await harness.RunAsync("prep");
+        harness.Identity.Current = "bob@x.com";
+        await harness.Decisions.RejectAsync(harness.Environment, "prep", "rt", null, "the drop misses the arm64 zips", CancellationToken.None);
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
+        Assert.Contains("rejected by bob@x.com", GateMessageOf(await harness.StateAsync(), "prep", "rt"));
+
+        harness.Identity.Current = "carol@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, null, CancellationToken.None);
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Sign_offs_need_one_member_of_each_team()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "so", "kind": "sign-offs", "teams": { "runtime": ["bob@x.com"], "sdk": ["carol@x.com", "dave@x.com"] } }"""));
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+
+        harness.Identity.Current = "erin@x.com";
+        var outsider = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.ApproveAsync(harness.Environment, "prep", "so", null, null, CancellationToken.None));
+        Assert.Contains("is in no team", outsider.Message);
+
+        harness.Identity.Current = "bob@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "prep", "so", null, null, CancellationToken.None);
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+        var message = GateMessageOf(await harness.StateAsync(), "prep", "so");
+        Assert.Contains("waiting for: sdk", message);
+        Assert.Contains("signed off: runtime", message);
+
+        harness.Identity.Current = "dave@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "prep", "so", "sdk", null, CancellationToken.None);
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Version_coherent_fails_on_two_versions_of_a_package_and_can_be_overridden()
+    {
+        using var harness = await EngineHarness.CreateAsync(packages: [("Contoso.Core", "1.0.0"), ("Contoso.Core", "0.9.0"), ("Contoso.App", "1.0.0")]);
+        var outcome = await harness.RunAsync("prep");
+        Assert.Equal(ExitCode.Failed, outcome.ExitCode);
+        var state = await harness.StateAsync();
+        Assert.Equal("Failed", GateStatusOf(state, "prep", "versions"));
+        Assert.Contains("Contoso.Core appears at 2 versions: 0.9.0", GateMessageOf(state, "prep", "versions"));
+
+        harness.Identity.Current = "alice@x.com";
+        await harness.Decisions.OverrideAsync(harness.Environment, "prep", "gate:versions", "0.9.0 ships only to the legacy feed", CancellationToken.None);
+        var overridden = await harness.RunAsync("prep");
+        Assert.Equal(ExitCode.Success, overridden.ExitCode);
+        Assert.True(overridden.UsedOverrides);
+        Assert.Equal("Overridden", GateStatusOf(await harness.StateAsync(), "prep", "versions"));
+    }
+
+    [Fact]
+    public async Task Version_coherent_checks_the_version_rules()
+    {
+        var definition = EngineHarness.DefinitionJson().Replace("\"versionRules\": { \"stable\": true }", "\"versionRules\": { \"stable\": true, \"shippingVersionPattern\": \"^{major}\\\\.{minor}\\\\.\\\\d+$\" }", StringComparison.Ordinal);
+        using var harness = await EngineHarness.CreateAsync(definition, packages: [("Contoso.Beta", "1.0.0-beta.1"), ("Contoso.Old", "2.1.0"), ("Contoso.Good", "1.0.7")]);
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
+        var message = GateMessageOf(await harness.StateAsync(), "prep", "versions");
+        Assert.Contains("Contoso.Beta 1.0.0-beta.1 has a prerelease label but the release is stable", message);
+        Assert.Contains("Contoso.Old 2.1.0 does not match the shipping version pattern", message);
+        Assert.DoesNotContain("Contoso.Good", message);
+    }
+
+    [Fact]
+    public async Task Approval_gates_cannot_be_overridden()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
+        await harness.RunAsync("prep");
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", "gate:rt", "we are in a hurry today", CancellationToken.None));
+        Assert.Contains("decided by people; it cannot be overridden", error.Message);
+    }
+
+    [Fact]
+    public async Task Contract_valid_catches_a_changed_file_and_an_added_file_as_tampering()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        var file = Path.Combine(harness.DropPath, "shipping", "assets", "files", "file1.txt");
+        var bytes = await File.ReadAllBytesAsync(file);
+        bytes[0] ^= 1;
+        await File.WriteAllBytesAsync(file, bytes);
+        await File.WriteAllTextAsync(Path.Combine(harness.DropPath, "shipping", "assets", "extra.txt"), "extra");
+
+        var outcome = await harness.RunAsync("validate-source");
+        Assert.Equal(ExitCode.IntegrityViolation, outcome.ExitCode);
+        var message = GateMessageOf(await harness.StateAsync(), "validate-source", "contract-valid");
+        Assert.Contains("shipping/assets/files/file1.txt has a different SHA-512 than sealed", message);
+        Assert.Contains("shipping/assets/extra.txt is not in the contract", message);
+    }
+
+    [Fact]
+    public async Task Contract_valid_fails_without_tampering_when_bar_changed()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        await using (var connection = new SqliteConnection($"Data Source={harness.Bar.Path};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE assets SET version = '1.0.1' WHERE name = 'assets/files/file2.txt'";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var outcome = await harness.RunAsync("validate-source");
+        Assert.Equal(ExitCode.Failed, outcome.ExitCode);
+        var message = GateMessageOf(await harness.StateAsync(), "validate-source", "contract-valid");
+        Assert.Contains("BAR no longer matches the contract", message);
+        Assert.Contains("assets/files/file2.txt@1.0.1", message);
+    }
+
+    [Fact]
+    public async Task Steps_succeeded_reports_pending_failed_and_passed()
+    {
+        var gate = new StepsSucceededGate();
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(", { \"id\": \"a\", \"kind\": \"scripted\" }"));
+        var ring = harness.Definition.Rings["prep"];
+        GateContext Context(params StepRunResult[] results) => new()
+        {
+            Definition = harness.Definition,
+            Ring = ring,
+            Gate = ring.Gates[0],
+            State = new ReleaseState([]),
+            StepResults = results.ToDictionary(r => r.StepId),
+            Bar = harness.Bar,
+            DropPath = harness.DropPath,
+        };
+
+        var passed = await gate.EvaluateAsync(Context(new("gather-drop", StepStatus.Succeeded, "", false), new("a", StepStatus.Reused, "", false)), CancellationToken.None);
+        Assert.Equal(GateStatus.Passed, passed.Status);
+        var pending = await gate.EvaluateAsync(Context(new("gather-drop", StepStatus.Succeeded, "", false), new("a", StepStatus.Pending, "", false)), CancellationToken.None);
+        Assert.Equal(GateStatus.Pending, pending.Status);
+        var failed = await gate.EvaluateAsync(Context(new("gather-drop", StepStatus.Succeeded, "", false), new("a", StepStatus.NotConfigured, "", false)), CancellationToken.None);
+        Assert.Equal(GateStatus.Failed, failed.Status);
+        Assert.Contains("a NotConfigured", failed.Message);
+        var overridden = await gate.EvaluateAsync(Context(new("gather-drop", StepStatus.Succeeded, "", false), new("a", StepStatus.Failed, "", true)), CancellationToken.None);
+        Assert.Equal(GateStatus.Passed, overridden.Status);
+        Assert.Contains("1 overridden", overridden.Message);
+    }
+}
