@@ -127,7 +127,7 @@ public sealed class BarHandler(VerbContext context)
         output.WriteLine($"  assets ({build.Assets.Count}):");
         foreach (var asset in build.Assets)
         {
-            output.WriteLine($"    {asset.Name} {asset.Version}{(asset.NonShipping ? " (non-shipping)" : string.Empty)}  <- {string.Join(", ", asset.Locations.Select(l => $"{l.Type}: {l.Location}"))}");
+            output.WriteLine($"    {asset.Name} {asset.Version}{(asset.NonShipping ? " (non-shipping)" : string.Empty)}  <- {string.Join(", ", asset.Locations.Select(l => $"{JsonNamingPolicy.CamelCase.ConvertName(l.Type.ToString())}: {l.Location}"))}");
         }
     }
 
