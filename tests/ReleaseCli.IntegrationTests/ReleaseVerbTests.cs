@@ -164,7 +164,7 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         for (var kill = 0; kill < 2; kill++)
         {
             using var process = ReleaseExe.Start(release.Directory, SampleRelease.Manager, ["prep", "--build", buildId]);
-            var threshold = 150 * (kill + 1);
+            var threshold = 60 * (kill + 1);
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (CountFiles(release.DropPath) < threshold && !process.HasExited && DateTime.UtcNow < deadline)
             {
@@ -190,7 +190,7 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         var ledger = await File.ReadAllLinesAsync(release.LedgerPath);
         var completed = JsonDocument.Parse(ledger.Last(l => l.Contains("\"type\":\"StepCompleted\"", StringComparison.Ordinal)));
         var data = completed.RootElement.GetProperty("data");
-        Assert.True(data.GetProperty("alreadyPresent").GetInt32() >= 150, completed.RootElement.ToString());
+        Assert.True(data.GetProperty("alreadyPresent").GetInt32() >= 60, completed.RootElement.ToString());
         Assert.Equal(expected.Count, data.GetProperty("files").GetInt32());
         Directory.Delete(container, recursive: true);
     }

@@ -44,82 +44,91 @@ public sealed class RingRunner(
         var run = new RunRecorder(ledger, ring.Name, runId, actor);
         await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunStarted, BuildId = rootBuildId, Message = $"{ring.Name} of build {rootBuildId}" }, cancellationToken).ConfigureAwait(false);
 
-        var root = await environment.Bar.GetBuildAsync(rootBuildId, cancellationToken).ConfigureAwait(false);
-        if (root is null)
+        try
         {
-            var message = $"build {rootBuildId} is not in {environment.Bar.Description}; check the build id with `release bar get-build {rootBuildId}`";
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = "Failed", Message = message }, cancellationToken).ConfigureAwait(false);
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ExitCode.UsageError.ToString(), Message = message }, cancellationToken).ConfigureAwait(false);
-            return new RingRunOutcome(ring.Name, runId, ExitCode.UsageError, message, UsedOverrides: false);
-        }
-
-        if (ring.Name == RingName.Prep && state.RootBuildId != rootBuildId)
-        {
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.CandidateSelected, BuildId = rootBuildId, Message = $"build {rootBuildId} of {root.Repository} @ {root.Commit}" }, cancellationToken).ConfigureAwait(false);
-            state = new ReleaseState(ledger.Current.Events);
-        }
-
-        var usedOverrides = false;
-        var entryProblems = CheckEntry(ring, root, state);
-        if (entryProblems.Count > 0)
-        {
-            var problems = string.Join("; ", entryProblems);
-            if (!request.ForceEntry)
+            var root = await environment.Bar.GetBuildAsync(rootBuildId, cancellationToken).ConfigureAwait(false);
+            if (root is null)
             {
-                var message = $"cannot enter {ring.Name}: {problems}. Fix it, or pass --force-entry --justification \"…\" if you are an overrider of this ring";
+                var message = $"build {rootBuildId} is not in {environment.Bar.Description}; check the build id with `release bar get-build {rootBuildId}`";
                 await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = "Failed", Message = message }, cancellationToken).ConfigureAwait(false);
-                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ExitCode.Failed.ToString(), Message = message }, cancellationToken).ConfigureAwait(false);
-                return new RingRunOutcome(ring.Name, runId, ExitCode.Failed, message, UsedOverrides: false);
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ExitCode.UsageError.ToString(), Message = message }, cancellationToken).ConfigureAwait(false);
+                return new RingRunOutcome(ring.Name, runId, ExitCode.UsageError, message, UsedOverrides: false);
             }
 
-            await run.AppendAsync(new LedgerEvent
+            if (ring.Name == RingName.Prep && state.RootBuildId != rootBuildId)
             {
-                Type = LedgerEventType.Overridden,
-                Target = ReleaseState.EntryTarget,
-                ContractDigest = state.ContractDigest,
-                Justification = request.Justification,
-                Message = problems,
-            }, cancellationToken).ConfigureAwait(false);
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = GateStatus.Overridden.ToString(), Message = $"forced by {actor.Name}: {problems}" }, cancellationToken).ConfigureAwait(false);
-            usedOverrides = true;
-        }
-        else
-        {
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = GateStatus.Passed.ToString(), Message = $"build {root.Id} is in '{ring.SourceChannel}'{(RingName.Previous(ring.Name) is { } previous ? $" and {previous} is promoted" : string.Empty)}" }, cancellationToken).ConfigureAwait(false);
-        }
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.CandidateSelected, BuildId = rootBuildId, Message = $"build {rootBuildId} of {root.Repository} @ {root.Commit}" }, cancellationToken).ConfigureAwait(false);
+                state = new ReleaseState(ledger.Current.Events);
+            }
 
-        var candidate = await CandidateResolver.ResolveAsync(environment.Bar, root, request.IncludeReleased, cancellationToken).ConfigureAwait(false);
-        var contract = await ContractLoader.LoadAsync(environment.Store, environment.ReleaseId, state.ContractDigest, cancellationToken).ConfigureAwait(false);
-        var holder = new ContractHolder(contract);
-
-        var stepResults = await RunStepsAsync(environment, ring, candidate, state, holder, run, cancellationToken).ConfigureAwait(false);
-        usedOverrides |= stepResults.Values.Any(r => r.Overridden && r.Status is not (StepStatus.Succeeded or StepStatus.Reused));
-
-        state = new ReleaseState(ledger.Current.Events);
-        var gateResults = new List<(GateDefinition Gate, GateResult Result)>();
-        foreach (var gate in ring.Gates)
-        {
-            var result = await EvaluateGateAsync(environment, ring, gate, state, holder.Current, stepResults, cancellationToken).ConfigureAwait(false);
-            gateResults.Add((gate, result));
-            usedOverrides |= result.Status == GateStatus.Overridden;
-            await run.AppendAsync(new LedgerEvent
+            var usedOverrides = false;
+            var entryProblems = CheckEntry(ring, root, state);
+            if (entryProblems.Count > 0)
             {
-                Type = LedgerEventType.GateEvaluated,
-                Gate = gate.Id,
-                Status = result.Status.ToString(),
-                ContractDigest = state.ContractDigest,
-                Message = result.Message,
-            }, cancellationToken).ConfigureAwait(false);
-        }
+                var problems = string.Join("; ", entryProblems);
+                if (!request.ForceEntry)
+                {
+                    var message = $"cannot enter {ring.Name}: {problems}. Fix it, or pass --force-entry --justification \"…\" if you are an overrider of this ring";
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = "Failed", Message = message }, cancellationToken).ConfigureAwait(false);
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ExitCode.Failed.ToString(), Message = message }, cancellationToken).ConfigureAwait(false);
+                    return new RingRunOutcome(ring.Name, runId, ExitCode.Failed, message, UsedOverrides: false);
+                }
 
-        var outcome = Decide(ring, stepResults.Values, gateResults);
-        if (outcome.ExitCode == ExitCode.Success)
+                await run.AppendAsync(new LedgerEvent
+                {
+                    Type = LedgerEventType.Overridden,
+                    Target = ReleaseState.EntryTarget,
+                    ContractDigest = state.ContractDigest,
+                    Justification = request.Justification,
+                    Message = problems,
+                }, cancellationToken).ConfigureAwait(false);
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = GateStatus.Overridden.ToString(), Message = $"forced by {actor.Name}: {problems}" }, cancellationToken).ConfigureAwait(false);
+                usedOverrides = true;
+            }
+            else
+            {
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = GateStatus.Passed.ToString(), Message = $"build {root.Id} is in '{ring.SourceChannel}'{(RingName.Previous(ring.Name) is { } previous ? $" and {previous} is promoted" : string.Empty)}" }, cancellationToken).ConfigureAwait(false);
+            }
+
+            var candidate = await CandidateResolver.ResolveAsync(environment.Bar, root, request.IncludeReleased, cancellationToken).ConfigureAwait(false);
+            var contract = await ContractLoader.LoadAsync(environment.Store, environment.ReleaseId, state.ContractDigest, cancellationToken).ConfigureAwait(false);
+            var holder = new ContractHolder(contract);
+
+            var stepResults = await RunStepsAsync(environment, ring, candidate, state, holder, run, cancellationToken).ConfigureAwait(false);
+            usedOverrides |= stepResults.Values.Any(r => r.Overridden && r.Status is not (StepStatus.Succeeded or StepStatus.Reused));
+
+            state = new ReleaseState(ledger.Current.Events);
+            var gateResults = new List<(GateDefinition Gate, GateResult Result)>();
+            foreach (var gate in ring.Gates)
+            {
+                var result = await EvaluateGateAsync(environment, ring, gate, state, holder.Current, stepResults, cancellationToken).ConfigureAwait(false);
+                gateResults.Add((gate, result));
+                usedOverrides |= result.Status == GateStatus.Overridden;
+                await run.AppendAsync(new LedgerEvent
+                {
+                    Type = LedgerEventType.GateEvaluated,
+                    Gate = gate.Id,
+                    Status = result.Status.ToString(),
+                    ContractDigest = state.ContractDigest,
+                    Message = result.Message,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            var outcome = Decide(ring, stepResults.Values, gateResults);
+            if (outcome.ExitCode == ExitCode.Success)
+            {
+                outcome = await PromoteAsync(environment, ring, candidate, holder.Current, state, run, cancellationToken).ConfigureAwait(false);
+            }
+
+            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = outcome.ExitCode.ToString(), Message = outcome.Message }, cancellationToken).ConfigureAwait(false);
+            return new RingRunOutcome(ring.Name, runId, outcome.ExitCode, outcome.Message, usedOverrides);
+        }
+        catch (ReleaseException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            outcome = await PromoteAsync(environment, ring, candidate, holder.Current, state, run, cancellationToken).ConfigureAwait(false);
+            // Whatever stopped the run (tampering found on the way, a BAR error) is recorded before it is reported.
+            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ex.ExitCode.ToString(), Message = ex.Message }, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
-
-        await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = outcome.ExitCode.ToString(), Message = outcome.Message }, cancellationToken).ConfigureAwait(false);
-        return new RingRunOutcome(ring.Name, runId, outcome.ExitCode, outcome.Message, usedOverrides);
     }
 
     private static int ResolveRootBuildId(RingRunRequest request, ReleaseState state)

@@ -153,6 +153,22 @@ public sealed class RingRunnerTests
     }
 
     [Fact]
+    public async Task A_tampered_contract_stops_the_next_ring_and_the_stop_is_recorded()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        var contract = Directory.GetFiles(Path.Combine(harness.Store.ReleaseDirectory("r1"), "contracts")).Single();
+        await File.WriteAllTextAsync(contract, (await File.ReadAllTextAsync(contract)).Replace("\"product\": \"P\"", "\"product\": \"Q\"", StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => harness.RunAsync("validate-source"));
+        Assert.Equal(ExitCode.IntegrityViolation, error.ExitCode);
+        Assert.Contains("was changed after sealing", error.Message);
+        var last = (await harness.StateAsync()).Events[^1];
+        Assert.Equal(LedgerEventType.RunCompleted, last.Type);
+        Assert.Equal(nameof(ExitCode.IntegrityViolation), last.Status);
+    }
+
+    [Fact]
     public async Task Later_rings_need_a_candidate()
     {
         using var harness = await EngineHarness.CreateAsync();
