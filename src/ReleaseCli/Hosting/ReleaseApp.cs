@@ -27,7 +27,7 @@ public static class ReleaseApp
         if (parse.Errors.Count > 0)
         {
             var messages = parse.Errors.Select(e => e.Message).ToList();
-            WriteError(console, format, $"{string.Join(Environment.NewLine, messages)}{Environment.NewLine}Run `release {parse.CommandResult.Command.Name} --help` for the options.", ExitCode.UsageError);
+            WriteError(console, format, $"{string.Join(Environment.NewLine, messages)}{Environment.NewLine}Run `{HelpCommand(parse)}` for the options.", ExitCode.UsageError);
             return (int)ExitCode.UsageError;
         }
 
@@ -68,6 +68,20 @@ public static class ReleaseApp
                 return (int)ExitCode.Failed;
             }
         }
+    }
+
+    private static string HelpCommand(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            if (result.Command is not RootCommand)
+            {
+                names.Insert(0, result.Command.Name);
+            }
+        }
+
+        return string.Join(' ', ["release", .. names, "--help"]);
     }
 
     private static void WriteError(CliConsole console, OutputFormat format, string message, ExitCode code)
