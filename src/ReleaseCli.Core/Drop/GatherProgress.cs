@@ -53,7 +53,8 @@ public sealed class GatherProgress
         var remaining = FilesTotal - done;
         var eta = done > 0 && remaining > 0 ? TimeSpan.FromSeconds(elapsed / done * remaining) : (TimeSpan?)null;
         var failed = FilesFailed > 0 ? $", {FilesFailed} failed" : string.Empty;
-        return $"{done}/{FilesTotal} files{failed}, {ByteSize.Format(BytesWritten)} fetched at {ByteSize.Format((long)rate)}/s{(eta is { } e ? $", about {e:hh\\:mm\\:ss} left" : string.Empty)}";
+        var present = FilesAlreadyPresent > 0 ? $", {FilesAlreadyPresent} already present" : string.Empty;
+        return $"{done}/{FilesTotal} files{present}{failed}, {ByteSize.Format(BytesWritten)} fetched at {ByteSize.Format((long)rate)}/s{(eta is { } e ? $", about {e:hh\\:mm\\:ss} left" : string.Empty)}";
     }
 
     /// <summary>Percent of files done, 0–100.</summary>

@@ -13,7 +13,7 @@ namespace ReleaseCli.Integrations.Sources;
 /// Container locations in Azure blob storage (<c>https://account.blob.core.windows.net/container[/prefix]</c>,
 /// or Azurite's <c>http://127.0.0.1:port/account/container</c>), read with Azure.Storage.Blobs:
 /// anonymously, with a SAS token (in the location or in <c>RELEASE_BLOB_SAS_&lt;ACCOUNT&gt;</c>), or
-/// with the Azure.Identity credential chain (<c>RELEASE_BLOB_CREDENTIAL=azure</c> or --azure-credential).
+/// with the Azure.Identity credential chain (<c>RELEASE_BLOB_CREDENTIAL=azure</c>).
 /// The blob is <c>prefix/name</c>, else <c>prefix/assets/name</c> (the layout real BAR locations use).
 /// The SDK's own pipeline retries (5xx, 408, 429, resets) and resumes a broken download by range;
 /// its network timeout is the stall timeout, so a healthy long transfer is never cut.
@@ -121,7 +121,7 @@ public sealed class BlobContainerAssetSource(AssetDownloadSettings settings) : I
             var how = settings.UseAzureCredential
                 ? "the Azure credential (az login, a managed identity or AZURE_* variables) has no read access to it: grant 'Storage Blob Data Reader' on the container, or set a SAS token"
                 : "set a read SAS token for the account in " + SasVariablePrefix + location.Account.ToUpperInvariant().Replace('-', '_') +
-                  ", or pass --azure-credential (RELEASE_BLOB_CREDENTIAL=azure) to sign in with Azure.Identity";
+                  ", or set RELEASE_BLOB_CREDENTIAL=azure to sign in with Azure.Identity (az login, a managed identity or AZURE_* variables)";
             return new GatherException($"{shown}: access refused ({(ex is RequestFailedException r ? $"HTTP {r.Status} {r.ErrorCode}" : "no credential")}); {how}");
         }
 

@@ -102,6 +102,7 @@ public static class ReleaseApp
         }
 
         root.Add(BarHandler.CreateCommand(services));
+        root.Add(GatherDropHandler.CreateCommand(services));
         return root;
     }
 }
