@@ -222,8 +222,12 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
                 await using (stream.ConfigureAwait(false))
                 {
-                    var (size, sha512) = await WriteHashedAsync(stream, target, progress, cancellationToken).ConfigureAwait(false);
+                    var (size, sha512, partial) = await WriteHashedAsync(stream, target, progress, cancellationToken).ConfigureAwait(false);
+
+                    // Journal first, then rename: a file at its final path is always journaled, so a re-run
+                    // never fetches a complete file again; a crash in between leaves only a .partial.
                     await journal.RecordAsync(new GatherJournalEntry(item.DropPath, size, sha512, stream.Source), cancellationToken).ConfigureAwait(false);
+                    File.Move(partial, target, overwrite: true);
                     return (ToGathered(item, size, sha512, stream.Source, downloaded: true), replaced);
                 }
             }
@@ -246,7 +250,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     private static bool IsAssetFailure(Exception ex) =>
         ex is IOException or UnauthorizedAccessException or GatherException or HttpRequestException or TimeoutException or ReleaseException;
 
-    private static async Task<(long Size, string Sha512)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
+    private static async Task<(long Size, string Sha512, string Partial)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + ".partial";
@@ -273,8 +277,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             throw new GatherException($"{stream.Source} reported {expected} bytes but sent {size}");
         }
 
-        File.Move(partial, target, overwrite: true);
-        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), partial);
     }
 
     private static GatheredFile ToGathered(PlannedAsset item, long size, string sha512, string source, bool downloaded) =>
