@@ -45,7 +45,7 @@ public sealed class FaultyHttpServer : IDisposable
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
-    /// <summary>Every request answered: method, path, the Range header if any, whether the whole body was sent, when it arrived.</summary>
+    /// <summary>Every request, logged as it arrives: method, path, the Range header if any, when, and whether the whole body was sent.</summary>
     public ConcurrentQueue<RequestRecord> Requests { get; } = new();
 
     /// <summary>Delay between 64 KiB chunks (zero: as fast as possible).</summary>
@@ -89,9 +89,9 @@ public sealed class FaultyHttpServer : IDisposable
     {
         var path = context.Request.Url!.AbsolutePath;
         var range = context.Request.Headers["Range"];
-        var started = DateTimeOffset.UtcNow;
+        var record = new RequestRecord(context.Request.HttpMethod, path, range, DateTimeOffset.UtcNow);
+        Requests.Enqueue(record);
         var response = context.Response;
-        var complete = false;
         try
         {
             if (!_files.TryGetValue(path, out var content))
@@ -124,7 +124,7 @@ public sealed class FaultyHttpServer : IDisposable
             if (context.Request.HttpMethod == "HEAD")
             {
                 response.Close();
-                complete = true;
+                record.Complete = true;
                 return;
             }
 
@@ -155,7 +155,7 @@ public sealed class FaultyHttpServer : IDisposable
             }
 
             response.Close();
-            complete = true;
+            record.Complete = true;
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
@@ -166,10 +166,6 @@ public sealed class FaultyHttpServer : IDisposable
             catch (ObjectDisposedException)
             {
             }
-        }
-        finally
-        {
-            Requests.Enqueue(new RequestRecord(context.Request.HttpMethod, path, range, complete, started));
         }
     }
 
@@ -190,4 +186,18 @@ public sealed class FaultyHttpServer : IDisposable
     private sealed record Content(long Length, Func<long, Memory<byte>, int> Generate);
 }
 
-public sealed record RequestRecord(string Method, string Path, string? Range, bool Complete, DateTimeOffset Started);
+/// <summary>One request, logged when it arrives; <see cref="Complete"/> turns true once the whole body was sent.</summary>
+public sealed class RequestRecord(string method, string path, string? range, DateTimeOffset started)
+{
+    public string Method { get; } = method;
+
+    public string Path { get; } = path;
+
+    public string? Range { get; } = range;
+
+    public DateTimeOffset Started { get; } = started;
+
+    public bool Complete { get; set; }
+
+    public override string ToString() => $"{Method} {Path} range={Range ?? "-"} complete={Complete}";
+}
