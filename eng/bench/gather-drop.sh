@@ -43,9 +43,11 @@ for _ in $(seq 1 100); do curl -s -o /dev/null "$endpoint?comp=list" && break; s
 connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=$endpoint;"
 
 echo "== generating $files blobs (at least $min_bytes bytes) in Azurite"
-seed="$work/seed"; mkdir -p "$seed"
+# Outside the repository, so the seeding program is not bound by its central package management.
+seed="$(mktemp -d)"
 cp "$repo_root/eng/bench/seed-drop.cs" "$seed/"
 (cd "$seed" && dotnet run seed-drop.cs -- "$connection" "$endpoint/bench" "$work/data" "$files" "$min_bytes")
+rm -rf "$seed"
 "${release[@]}" bar --bar-db "$work/bar.db" add-build "$work/data/build.json" >"$work/build-id"
 build_id=$(cat "$work/build-id")
 
