@@ -72,7 +72,7 @@ public sealed class NuGetFeedAssetSource(AssetDownloadClient client) : IAssetSou
         ServiceIndexResourceV3? index;
         try
         {
-            // The service index is fetched once per feed and run; nothing is cached on disk.
+            // Read once per feed and run (NuGet.Protocol retries it itself, and may keep it in its HTTP cache like any NuGet client).
             index = await repository.GetResourceAsync<ServiceIndexResourceV3>(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FatalProtocolException or HttpRequestException or InvalidOperationException)
