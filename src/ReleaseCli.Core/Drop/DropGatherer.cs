@@ -77,8 +77,9 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                     }
                 }).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !failures.IsEmpty)
+        catch (Exception) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !failures.IsEmpty)
         {
+            // Stopped after a failure: downloads in flight end with whatever their cancellation raised.
         }
 
         if (failures.IsEmpty)
