@@ -16,3 +16,20 @@ if (( ${#need_apt[@]} > 0 )); then
     exit 1
   fi
 fi
+
+# Azurite (the Azure Storage emulator) for the gather-drop tests and benchmark, in artifacts/tools.
+azurite_version="3.37.0"
+tools="$repo_root/artifacts/tools"
+installed="$(node -p "require('$tools/node_modules/azurite/package.json').version" 2>/dev/null || true)"
+if [[ "$installed" != "$azurite_version" ]]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    if [[ $(id -u) -eq 0 ]]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    else
+      echo "npm is missing — install it with: sudo apt-get install nodejs npm" >&2
+      exit 1
+    fi
+  fi
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "azurite@$azurite_version" >/dev/null
+fi

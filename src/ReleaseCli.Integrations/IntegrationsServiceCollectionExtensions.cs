@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using ReleaseCli.Core.Drop;
 using ReleaseCli.Core.Identity;
 using ReleaseCli.Integrations.Identity;
 using ReleaseCli.Integrations.Sources;
@@ -11,7 +10,7 @@ public static class IntegrationsServiceCollectionExtensions
     /// <summary>Registers the asset sources, the identity provider and the environment factory.</summary>
     public static IServiceCollection AddReleaseIntegrations(this IServiceCollection services)
     {
-        services.AddSingleton<IAssetSource, LocalFolderAssetSource>();
+        services.AddAssetSources();
         services.AddSingleton<IIdentityProvider>(_ => AzurePipelinesIdentityProvider.IsActive ? new AzurePipelinesIdentityProvider() : new GitIdentityProvider());
         services.AddSingleton<ReleaseEnvironmentFactory>();
         return services;

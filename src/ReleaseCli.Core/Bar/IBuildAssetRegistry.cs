@@ -12,6 +12,19 @@ public interface IBuildAssetRegistry
     /// <summary>The build with its assets, locations, channels and dependencies; null when BAR has no such build.</summary>
     Task<BarBuild?> GetBuildAsync(int buildId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The builds of <paramref name="repository"/> at <paramref name="commit"/>, newest first (Maestro:
+    /// <c>GET /api/builds?repository=…&amp;commit=…</c>). The repository is matched case-insensitively
+    /// against the GitHub and the Azure DevOps repository.
+    /// </summary>
+    Task<IReadOnlyList<BarBuild>> GetBuildsAsync(string repository, string commit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The newest build of <paramref name="repository"/> assigned to the channel, or null (Maestro:
+    /// <c>GET /api/builds/latest?repository=…&amp;channelId=…</c>).
+    /// </summary>
+    Task<BarBuild?> GetLatestBuildAsync(string repository, int channelId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<BarChannel>> GetChannelsAsync(CancellationToken cancellationToken);
 
     /// <summary>Assigns the build to the channel; assigning a build already there is a success.</summary>

@@ -25,6 +25,26 @@ public static class DropPaths
         return full;
     }
 
+    /// <summary>
+    /// Refuses a path under <paramref name="root"/> that goes through a symbolic link (a folder or the
+    /// file itself): a link planted in the drop would otherwise let a write land outside it.
+    /// </summary>
+    public static void EnsureNoLinks(string root, string fullPath)
+    {
+        var fullRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        var relative = Path.GetRelativePath(fullRoot, fullPath);
+        var current = fullRoot;
+        foreach (var segment in relative.Split(Path.DirectorySeparatorChar))
+        {
+            current = Path.Combine(current, segment);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && info.LinkTarget is not null)
+            {
+                throw new UnsafePathException(relative.Replace(Path.DirectorySeparatorChar, '/'), $"'{Path.GetRelativePath(fullRoot, current)}' in the folder is a symbolic link");
+            }
+        }
+    }
+
     /// <summary>Why the path is unsafe, or null when it is a plain relative path.</summary>
     public static string? Check(string relativePath)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -12,42 +11,76 @@ namespace ReleaseCli.Core.Drop;
 /// <summary>
 /// Gathers every asset of the candidate into the drop: all builds at once under one concurrency
 /// limit, each file hashed (SHA-512) while it streams to <c>name.partial</c>, flushed and renamed.
-/// A journal of finished files lets a re-run after any interruption keep them and fetch only the rest.
+/// A journal of finished files (path, size, SHA-512) lets a re-run after any interruption keep them
+/// and fetch only the rest; a kept file is hashed again and compared with its journal entry, so a
+/// file corrupted since is detected and fetched again.
 /// </summary>
 public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logger)
 {
+    private const int BufferSize = 1 << 20;
+
     private readonly IReadOnlyList<IAssetSource> _sources = [.. sources];
 
-    public async Task<GatherResult> GatherAsync(Candidate candidate, GatherOptions options, string dropPath, string journalPath, CancellationToken cancellationToken)
+    public async Task<GatherResult> GatherAsync(Candidate candidate, GatherOptions options, string dropPath, string journalPath, GatherProgress? progress, CancellationToken cancellationToken)
     {
+        progress ??= new GatherProgress();
         var plan = Plan(candidate, options);
+        if (plan.Refused.Count > 0 && !options.ContinueOnError)
+        {
+            throw ReleaseException.Integrity(
+                $"{plan.Refused.Count} asset name(s) would escape the drop, so nothing was gathered: {string.Join("; ", plan.Refused.Take(10))}. " +
+                "Fix the asset names in BAR, leave them out with --asset-filter, or pass --continue-on-error to gather the rest.");
+        }
+
+        progress.FilesTotal = plan.Items.Count + plan.Refused.Count;
         Directory.CreateDirectory(dropPath);
         var journal = await GatherJournal.OpenAsync(journalPath, cancellationToken).ConfigureAwait(false);
         await using var journalScope = journal.ConfigureAwait(false);
         var files = new ConcurrentBag<GatheredFile>();
-        var failures = new ConcurrentBag<string>();
-        var started = Stopwatch.StartNew();
-        var done = 0;
-        await Parallel.ForEachAsync(
-            plan,
-            new ParallelOptions { MaxDegreeOfParallelism = options.MaxDownloads, CancellationToken = cancellationToken },
-            async (item, ct) =>
-            {
-                try
-                {
-                    files.Add(await GatherOneAsync(item, dropPath, journal, ct).ConfigureAwait(false));
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or GatherException or HttpRequestException)
-                {
-                    failures.Add($"{item.Asset.Name} {item.Asset.Version} (build {item.BuildId}): {ex.Message}");
-                }
+        var failures = new ConcurrentBag<GatherFailure>(plan.Refused);
+        foreach (var _ in plan.Refused)
+        {
+            progress.FileFailed();
+        }
 
-                var count = Interlocked.Increment(ref done);
-                if (count % 100 == 0 || count == plan.Count)
+        var replaced = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await Parallel.ForEachAsync(
+                plan.Items,
+                new ParallelOptions { MaxDegreeOfParallelism = options.MaxDownloads, CancellationToken = stop.Token },
+                async (item, ct) =>
                 {
-                    logger.LogInformation("gather-drop: {Done}/{Total} files, {Elapsed:F1}s", count, plan.Count, started.Elapsed.TotalSeconds);
-                }
-            }).ConfigureAwait(false);
+                    try
+                    {
+                        var (file, wasReplaced) = await GatherOneAsync(item, options, dropPath, journal, progress, ct).ConfigureAwait(false);
+                        files.Add(file);
+                        if (wasReplaced)
+                        {
+                            Interlocked.Increment(ref replaced);
+                        }
+
+                        progress.FileCompleted(alreadyPresent: !file.Downloaded);
+                    }
+                    catch (Exception ex) when (IsAssetFailure(ex) && !ct.IsCancellationRequested)
+                    {
+                        var failure = new GatherFailure(item.BuildId, item.Asset.Name, item.Asset.Version, item.DropPath, ex.Message);
+                        failures.Add(failure);
+                        progress.FileFailed();
+                        logger.LogWarning("gather-drop: {Failure}", failure.ToString());
+                        if (!options.ContinueOnError)
+                        {
+                            // Stop starting new downloads; what is in flight is abandoned as .partial and redone by a re-run.
+                            await stop.CancelAsync().ConfigureAwait(false);
+                        }
+                    }
+                }).ConfigureAwait(false);
+        }
+        catch (Exception) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !failures.IsEmpty)
+        {
+            // Stopped after a failure: downloads in flight end with whatever their cancellation raised.
+        }
 
         if (failures.IsEmpty)
         {
@@ -57,13 +90,63 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             }
         }
 
-        return new GatherResult([.. files.OrderBy(f => f.DropPath, StringComparer.Ordinal)], [.. failures.Order(StringComparer.Ordinal)]);
+        return new GatherResult(
+            [.. files.OrderBy(f => f.DropPath, StringComparer.Ordinal)],
+            [.. failures.OrderBy(f => f.DropPath, StringComparer.Ordinal)])
+        {
+            Replaced = replaced,
+        };
     }
 
-    /// <summary>One entry per drop path; the same file offered by two builds is gathered once, for the first.</summary>
-    public static IReadOnlyList<PlannedAsset> Plan(Candidate candidate, GatherOptions options)
+    /// <summary>For --dry-run: where each planned asset would come from and how big it is, without writing anything.</summary>
+    public async Task<IReadOnlyList<PlannedSource>> ProbeAsync(DropPlan plan, GatherOptions options, CancellationToken cancellationToken)
+    {
+        var results = new PlannedSource[plan.Items.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, plan.Items.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxDownloads, CancellationToken = cancellationToken },
+            async (index, ct) =>
+            {
+                var item = plan.Items[index];
+                var tried = new List<string>();
+                foreach (var location in OrderLocations(item.Asset, options))
+                {
+                    var source = _sources.FirstOrDefault(s => s.CanFetch(location));
+                    if (source is null)
+                    {
+                        tried.Add($"{Describe(location)}: no source can read this kind of location");
+                        continue;
+                    }
+
+                    try
+                    {
+                        if (await source.ProbeAsync(item.Asset, location, ct).ConfigureAwait(false) is { } probe)
+                        {
+                            results[index] = new PlannedSource(item, probe, null);
+                            return;
+                        }
+
+                        tried.Add($"{Describe(location)}: not found");
+                    }
+                    catch (Exception ex) when (IsAssetFailure(ex) && !ct.IsCancellationRequested)
+                    {
+                        tried.Add($"{Describe(location)}: {ex.Message}");
+                    }
+                }
+
+                results[index] = new PlannedSource(item, null, tried.Count == 0 ? "BAR records no location for it" : $"no location had it: {string.Join("; ", tried)}");
+            }).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// One entry per drop path; the same file offered by two builds is gathered once, for the first.
+    /// Names that would escape the drop are refused here, before anything is written.
+    /// </summary>
+    public static DropPlan Plan(Candidate candidate, GatherOptions options)
     {
         var plan = new List<PlannedAsset>();
+        var refused = new List<GatherFailure>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var build in candidate.Builds)
         {
@@ -74,7 +157,17 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                     continue;
                 }
 
-                var relative = DropLayout.RelativePath(asset);
+                string relative;
+                try
+                {
+                    relative = DropLayout.RelativePath(asset);
+                }
+                catch (UnsafePathException ex)
+                {
+                    refused.Add(new GatherFailure(build.Id, asset.Name, asset.Version, string.Empty, ex.Message));
+                    continue;
+                }
+
                 if (seen.Add(relative))
                 {
                     plan.Add(new PlannedAsset(build.Id, asset, relative));
@@ -82,17 +175,26 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             }
         }
 
-        return plan;
+        return new DropPlan(plan, refused);
     }
 
-    private async Task<GatheredFile> GatherOneAsync(PlannedAsset item, string dropPath, GatherJournal journal, CancellationToken cancellationToken)
+    private async Task<(GatheredFile File, bool Replaced)> GatherOneAsync(PlannedAsset item, GatherOptions options, string dropPath, GatherJournal journal, GatherProgress progress, CancellationToken cancellationToken)
     {
         var target = DropPaths.Resolve(dropPath, item.DropPath);
+        DropPaths.EnsureNoLinks(dropPath, target);
         var existing = new FileInfo(target);
-        if (existing.Exists && journal.Find(item.DropPath) is { } recorded
-            && recorded.Size == existing.Length && recorded.LastWriteTicks == existing.LastWriteTimeUtc.Ticks)
+        var replaced = false;
+        if (existing.Exists && journal.Find(item.DropPath) is { } recorded)
         {
-            return ToGathered(item, recorded.Size, recorded.Sha512, recorded.Source, downloaded: false);
+            // Size alone would miss a file altered in place; the hash is read once and compared.
+            if (recorded.Size == existing.Length
+                && string.Equals(await DropHasher.Sha512Async(target, cancellationToken).ConfigureAwait(false), recorded.Sha512, StringComparison.OrdinalIgnoreCase))
+            {
+                return (ToGathered(item, recorded.Size, recorded.Sha512, recorded.Source, downloaded: false), false);
+            }
+
+            logger.LogWarning("gather-drop: {Path} in the drop no longer matches the size and SHA-512 recorded when it was gathered; fetching it again", item.DropPath);
+            replaced = true;
         }
 
         if (item.Asset.Locations.Count == 0)
@@ -101,49 +203,70 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         }
 
         var tried = new List<string>();
-        foreach (var location in item.Asset.Locations)
+        foreach (var location in OrderLocations(item.Asset, options))
         {
             var source = _sources.FirstOrDefault(s => s.CanFetch(location));
             if (source is null)
             {
-                tried.Add($"{location.Type} {location.Location}: no source can read this kind of location");
+                tried.Add($"{Describe(location)}: no source can read this kind of location");
                 continue;
             }
 
-            var stream = await source.OpenAsync(item.Asset, location, cancellationToken).ConfigureAwait(false);
-            if (stream is null)
+            try
             {
-                tried.Add($"{location.Type} {location.Location}: not found");
-                continue;
-            }
+                var stream = await source.OpenAsync(item.Asset, location, cancellationToken).ConfigureAwait(false);
+                if (stream is null)
+                {
+                    tried.Add($"{Describe(location)}: not found");
+                    continue;
+                }
 
-            await using (stream.ConfigureAwait(false))
+                await using (stream.ConfigureAwait(false))
+                {
+                    var (size, sha512, partial) = await WriteHashedAsync(stream, target, progress, cancellationToken).ConfigureAwait(false);
+
+                    // Journal first, then rename: a file at its final path is always journaled, so a re-run
+                    // never fetches a complete file again; a crash in between leaves only a .partial.
+                    await journal.RecordAsync(new GatherJournalEntry(item.DropPath, size, sha512, stream.Source), cancellationToken).ConfigureAwait(false);
+                    File.Move(partial, target, overwrite: true);
+                    return (ToGathered(item, size, sha512, stream.Source, downloaded: true), replaced);
+                }
+            }
+            catch (Exception ex) when (ex is not UnsafePathException && IsAssetFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
-                var (size, sha512) = await WriteHashedAsync(stream, target, cancellationToken).ConfigureAwait(false);
-                var written = new FileInfo(target);
-                await journal.RecordAsync(new GatherJournalEntry(item.DropPath, size, sha512, written.LastWriteTimeUtc.Ticks, stream.Source), cancellationToken).ConfigureAwait(false);
-                return ToGathered(item, size, sha512, stream.Source, downloaded: true);
+                // This location failed after its source's own retries: fall through to the next one.
+                logger.LogDebug("gather-drop: {Asset} from {Location}: {Message}", item.Asset.Name, Describe(location), ex.Message);
+                tried.Add($"{Describe(location)}: {ex.Message}");
             }
         }
 
         throw new GatherException($"no location had it: {string.Join("; ", tried)}");
     }
 
-    private static async Task<(long Size, string Sha512)> WriteHashedAsync(AssetStream stream, string target, CancellationToken cancellationToken)
+    private static IEnumerable<AssetLocation> OrderLocations(BarAsset asset, GatherOptions options) =>
+        options.LatestLocationFirst ? asset.Locations.Reverse() : asset.Locations;
+
+    private static string Describe(AssetLocation location) => $"{location.Type} {SecretText.MaskUrl(location.Location)}";
+
+    private static bool IsAssetFailure(Exception ex) =>
+        ex is IOException or UnauthorizedAccessException or GatherException or HttpRequestException or TimeoutException or ReleaseException;
+
+    private static async Task<(long Size, string Sha512, string Partial)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + ".partial";
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         long size = 0;
+        var buffer = new byte[BufferSize];
         await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
         {
-            var buffer = new byte[1 << 20];
             int read;
             while ((read = await stream.Content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 hash.AppendData(buffer, 0, read);
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 size += read;
+                progress.AddBytes(read);
             }
 
             output.Flush(flushToDisk: true);
@@ -155,8 +278,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             throw new GatherException($"{stream.Source} reported {expected} bytes but sent {size}");
         }
 
-        File.Move(partial, target, overwrite: true);
-        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), partial);
     }
 
     private static GatheredFile ToGathered(PlannedAsset item, long size, string sha512, string source, bool downloaded) =>
@@ -164,7 +286,13 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
     public sealed record PlannedAsset(int BuildId, BarAsset Asset, string DropPath);
 
-    private sealed record GatherJournalEntry(string Path, long Size, string Sha512, long LastWriteTicks, string Source);
+    /// <summary>The assets to gather, and those refused because their names would escape the drop.</summary>
+    public sealed record DropPlan(IReadOnlyList<PlannedAsset> Items, IReadOnlyList<GatherFailure> Refused);
+
+    /// <summary>A planned asset with where it would come from (or why no location has it).</summary>
+    public sealed record PlannedSource(PlannedAsset Item, AssetProbe? Probe, string? Problem);
+
+    private sealed record GatherJournalEntry(string Path, long Size, string Sha512, string Source);
 
     /// <summary>Append-only record of files completed in the drop, flushed after each line.</summary>
     private sealed class GatherJournal : IAsyncDisposable
@@ -190,7 +318,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                     try
                     {
                         // A line torn by a crash is ignored: its file is simply fetched again.
-                        if (JsonSerializer.Deserialize<GatherJournalEntry>(line) is { } entry)
+                        if (line.Length > 0 && JsonSerializer.Deserialize<GatherJournalEntry>(line) is { Path: not null, Sha512: not null } entry)
                         {
                             entries[entry.Path] = entry;
                         }
@@ -238,6 +366,10 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             }
         }
 
-        public ValueTask DisposeAsync() => _stream.DisposeAsync();
+        public ValueTask DisposeAsync()
+        {
+            _writing.Dispose();
+            return _stream.DisposeAsync();
+        }
     }
 }

@@ -3,4 +3,22 @@ using System.Text.RegularExpressions;
 namespace ReleaseCli.Core.Drop;
 
 /// <summary>What to gather and how hard to go at it.</summary>
-public sealed record GatherOptions(bool IncludeNonShipping, int MaxDownloads, Regex? AssetFilter);
+public sealed record GatherOptions
+{
+    /// <summary>The default global limit: downloads wait on the network far more than on the CPU, so a few per core.</summary>
+    public static int DefaultMaxDownloads { get; } = Math.Clamp(Environment.ProcessorCount * 4, 8, 32);
+
+    public bool IncludeNonShipping { get; init; }
+
+    /// <summary>How many files are fetched at once, across every build of the candidate.</summary>
+    public int MaxDownloads { get; init; } = DefaultMaxDownloads;
+
+    /// <summary>Only assets whose BAR name matches.</summary>
+    public Regex? AssetFilter { get; init; }
+
+    /// <summary>Gather everything that can be gathered and list what failed, rather than stop at the first failure.</summary>
+    public bool ContinueOnError { get; init; }
+
+    /// <summary>Try each asset's newest BAR location first (the others remain fall-backs), rather than BAR's order.</summary>
+    public bool LatestLocationFirst { get; init; }
+}

@@ -1,8 +1,15 @@
 namespace ReleaseCli.Core.Drop;
 
-public sealed record GatherResult(IReadOnlyList<GatheredFile> Files, IReadOnlyList<string> Failures)
+/// <summary>What a gather did: every file now in the drop, and every asset that could not be gathered.</summary>
+public sealed record GatherResult(IReadOnlyList<GatheredFile> Files, IReadOnlyList<GatherFailure> Failures)
 {
     public long Bytes => Files.Sum(f => f.Size);
 
     public int Downloaded => Files.Count(f => f.Downloaded);
+
+    /// <summary>Files kept from an earlier run after their hash was checked again.</summary>
+    public int AlreadyPresent => Files.Count(f => !f.Downloaded);
+
+    /// <summary>Files found in the drop that did not match their journaled hash and were fetched again.</summary>
+    public int Replaced { get; init; }
 }

@@ -98,6 +98,38 @@ public sealed class SqliteBuildAssetRegistry : IBuildAssetRegistry
         };
     }
 
+    public async Task<IReadOnlyList<BarBuild>> GetBuildsAsync(string repository, string commit, CancellationToken cancellationToken)
+    {
+        var ids = await ReadIdsAsync(
+            """
+            SELECT id FROM builds
+            WHERE (github_repository = $repo COLLATE NOCASE OR azdo_repository = $repo COLLATE NOCASE) AND commit_sha = $commit COLLATE NOCASE
+            ORDER BY date_produced DESC, id DESC
+            """,
+            [("$repo", repository), ("$commit", commit)],
+            cancellationToken).ConfigureAwait(false);
+        var builds = new List<BarBuild>();
+        foreach (var id in ids)
+        {
+            builds.Add((await GetBuildAsync(id, cancellationToken).ConfigureAwait(false))!);
+        }
+
+        return builds;
+    }
+
+    public async Task<BarBuild?> GetLatestBuildAsync(string repository, int channelId, CancellationToken cancellationToken)
+    {
+        var ids = await ReadIdsAsync(
+            """
+            SELECT b.id FROM builds b JOIN build_channels bc ON bc.build_id = b.id
+            WHERE bc.channel_id = $channel AND (b.github_repository = $repo COLLATE NOCASE OR b.azdo_repository = $repo COLLATE NOCASE)
+            ORDER BY b.date_produced DESC, b.id DESC LIMIT 1
+            """,
+            [("$repo", repository), ("$channel", channelId)],
+            cancellationToken).ConfigureAwait(false);
+        return ids.Count == 0 ? null : await GetBuildAsync(ids[0], cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<BarChannel>> GetChannelsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -226,6 +258,26 @@ public sealed class SqliteBuildAssetRegistry : IBuildAssetRegistry
         command.CommandText = Schema;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
+    }
+
+    private async Task<IReadOnlyList<int>> ReadIdsAsync(string sql, IEnumerable<(string Name, object Value)> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var ids = new List<int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetInt32(0));
+        }
+
+        return ids;
     }
 
     private static async Task RequireAsync(SqliteConnection connection, string sql, int id, string message, CancellationToken cancellationToken)

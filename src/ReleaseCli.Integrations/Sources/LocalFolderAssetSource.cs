@@ -26,6 +26,13 @@ public sealed class LocalFolderAssetSource : IAssetSource
         return Task.FromResult<AssetStream?>(new AssetStream(stream, stream.Length, path));
     }
 
+    public Task<AssetProbe?> ProbeAsync(BarAsset asset, AssetLocation location, CancellationToken cancellationToken)
+    {
+        var folder = ToFolder(location.Location)!;
+        var path = location.Type == AssetLocationType.NugetFeed ? FindPackage(folder, asset) : FindBlob(folder, asset);
+        return Task.FromResult(path is null ? null : new AssetProbe(path, new FileInfo(path).Length));
+    }
+
     private static string? ToFolder(string location)
     {
         if (Uri.TryCreate(location, UriKind.Absolute, out var uri) && uri.IsFile)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Drop;
 using ReleaseCli.Core.Engine;
@@ -10,8 +11,11 @@ namespace ReleaseCli.Rings.Prep;
 /// <summary>
 /// Prep's gather-drop: every asset of the candidate into the drop in darc's layout, hashed on the way,
 /// then the contract sealed from what was gathered.
-/// Settings: <c>nonShipping</c> (bool, default false), <c>maxDownloads</c> (1–256, default 8),
-/// <c>assetFilter</c> (regex on asset names).
+/// Settings: <c>nonShipping</c> (bool, default false), <c>maxDownloads</c> (1–256, default a few per
+/// core), <c>assetFilter</c> (regex on asset names), <c>continueOnError</c> (bool: gather all that can be
+/// and fail with the list, rather than stop at the first failure), <c>latestLocation</c> (bool: try each
+/// asset's newest BAR location first). The manifest of what was gathered, from where, is written beside
+/// the journal in the release's working folder (the drop itself holds only the sealed files).
 /// </summary>
 public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingStep
 {
@@ -30,7 +34,7 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
         {
             switch (property.Name)
             {
-                case "nonShipping" when property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
+                case "nonShipping" or "continueOnError" or "latestLocation" when property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
                     yield return (property.Name, "expected true or false.");
                     break;
                 case "maxDownloads" when property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out var n) || n < 1 || n > 256:
@@ -39,10 +43,10 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
                 case "assetFilter" when property.Value.ValueKind != JsonValueKind.String || !IsRegex(property.Value.GetString()!):
                     yield return (property.Name, "expected a valid regular expression string.");
                     break;
-                case "nonShipping" or "maxDownloads" or "assetFilter":
+                case "nonShipping" or "maxDownloads" or "assetFilter" or "continueOnError" or "latestLocation":
                     break;
                 default:
-                    yield return (property.Name, "unknown setting; gather-drop takes nonShipping, maxDownloads and assetFilter.");
+                    yield return (property.Name, "unknown setting; gather-drop takes nonShipping, maxDownloads, assetFilter, continueOnError and latestLocation.");
                     break;
             }
         }
@@ -63,20 +67,39 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
     {
         var options = ReadOptions(context.Settings);
         var gatherer = new DropGatherer(sources, context.Logger);
-        var journal = Path.Combine(context.Store.GetWorkingDirectory(context.Definition.ReleaseId), "gather-journal.jsonl");
-        var result = await gatherer.GatherAsync(context.Candidate, options, context.DropPath, journal, cancellationToken).ConfigureAwait(false);
+        var working = context.Store.GetWorkingDirectory(context.Definition.ReleaseId);
+        var journal = Path.Combine(working, "gather-journal.jsonl");
+        var progress = new GatherProgress();
+        GatherResult result;
+        using (var reporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var reporter = ReportProgressAsync(context, progress, reporting.Token);
+            try
+            {
+                result = await gatherer.GatherAsync(context.Candidate, options, context.DropPath, journal, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await reporting.CancelAsync().ConfigureAwait(false);
+                await reporter.ConfigureAwait(false);
+            }
+        }
+
+        await DropManifest.Create(context.Candidate, result, DateTimeOffset.UtcNow).WriteAsync(Path.Combine(working, "gather-manifest.json"), cancellationToken).ConfigureAwait(false);
         var data = new JsonObject
         {
             ["files"] = result.Files.Count,
             ["bytes"] = result.Bytes,
             ["downloaded"] = result.Downloaded,
-            ["alreadyPresent"] = result.Files.Count - result.Downloaded,
+            ["alreadyPresent"] = result.AlreadyPresent,
+            ["replaced"] = result.Replaced,
             ["builds"] = context.Candidate.Builds.Count,
         };
         if (result.Failures.Count > 0)
         {
-            data["failures"] = new JsonArray([.. result.Failures.Select(f => JsonValue.Create(f))]);
-            return StepOutcome.Failed($"{result.Failures.Count} of {result.Files.Count + result.Failures.Count} asset(s) could not be gathered: {string.Join("; ", result.Failures.Take(5))}", data);
+            data["failures"] = new JsonArray([.. result.Failures.Select(f => JsonValue.Create(f.ToString()))]);
+            var stopped = options.ContinueOnError ? string.Empty : " (stopped at the first failure; set continueOnError to gather the rest)";
+            return StepOutcome.Failed($"{result.Failures.Count} asset(s) could not be gathered{stopped}: {string.Join("; ", result.Failures.Take(5))}", data);
         }
 
         if (result.Files.Count == 0)
@@ -103,7 +126,7 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
         var digest = await context.SealContractAsync(contract, cancellationToken).ConfigureAwait(false);
         data["contractDigest"] = digest;
         return StepOutcome.Succeeded(
-            $"gathered {result.Files.Count} file(s), {result.Bytes:N0} bytes, from {context.Candidate.Builds.Count} build(s) ({result.Downloaded} fetched, {result.Files.Count - result.Downloaded} already present{(removed > 0 ? $", {removed} left from an earlier candidate removed" : string.Empty)}); contract {digest}",
+            $"gathered {result.Files.Count} file(s), {result.Bytes:N0} bytes, from {context.Candidate.Builds.Count} build(s) ({result.Downloaded} fetched, {result.AlreadyPresent} already present and verified{(result.Replaced > 0 ? $", {result.Replaced} corrupted and replaced" : string.Empty)}{(removed > 0 ? $", {removed} left from an earlier candidate removed" : string.Empty)}); contract {digest}",
             data);
     }
 
@@ -129,28 +152,54 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
 
     private static GatherOptions ReadOptions(JsonElement settings)
     {
-        bool nonShipping = false;
-        var maxDownloads = 8;
-        Regex? filter = null;
-        if (settings.ValueKind == JsonValueKind.Object)
+        var options = new GatherOptions();
+        if (settings.ValueKind != JsonValueKind.Object)
         {
-            if (settings.TryGetProperty("nonShipping", out var ns))
-            {
-                nonShipping = ns.GetBoolean();
-            }
-
-            if (settings.TryGetProperty("maxDownloads", out var md))
-            {
-                maxDownloads = md.GetInt32();
-            }
-
-            if (settings.TryGetProperty("assetFilter", out var af))
-            {
-                filter = new Regex(af.GetString()!, RegexOptions.None, TimeSpan.FromSeconds(1));
-            }
+            return options;
         }
 
-        return new GatherOptions(nonShipping, maxDownloads, filter);
+        if (settings.TryGetProperty("nonShipping", out var ns))
+        {
+            options = options with { IncludeNonShipping = ns.GetBoolean() };
+        }
+
+        if (settings.TryGetProperty("maxDownloads", out var md))
+        {
+            options = options with { MaxDownloads = md.GetInt32() };
+        }
+
+        if (settings.TryGetProperty("assetFilter", out var af))
+        {
+            options = options with { AssetFilter = new Regex(af.GetString()!, RegexOptions.None, TimeSpan.FromSeconds(1)) };
+        }
+
+        if (settings.TryGetProperty("continueOnError", out var ce))
+        {
+            options = options with { ContinueOnError = ce.GetBoolean() };
+        }
+
+        if (settings.TryGetProperty("latestLocation", out var ll))
+        {
+            options = options with { LatestLocationFirst = ll.GetBoolean() };
+        }
+
+        return options;
+    }
+
+    /// <summary>A plain progress line every 10 seconds while the gather runs (ring verbs log; they draw no bars).</summary>
+    private static async Task ReportProgressAsync(StepContext context, GatherProgress progress, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                context.Logger.LogInformation("gather-drop: {Progress}", progress.Describe(DateTimeOffset.UtcNow));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static bool IsRegex(string pattern)

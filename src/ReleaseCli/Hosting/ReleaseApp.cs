@@ -42,6 +42,8 @@ public static class ReleaseApp
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            // Each retry of a download is routine; it shows at the detailed level, and the final failure is reported per asset.
+            .MinimumLevel.Override("Polly", level <= Serilog.Events.LogEventLevel.Debug ? level : Serilog.Events.LogEventLevel.Error)
             .WriteTo.Sink(new TextWriterSink(console.Error, new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}")));
         if (parse.GetValue(CommonOptions.LogFile) is { } logFile)
         {
@@ -116,6 +118,7 @@ public static class ReleaseApp
         }
 
         root.Add(BarHandler.CreateCommand(services));
+        root.Add(GatherDropHandler.CreateCommand(services));
         return root;
     }
 }
