@@ -109,15 +109,8 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             {
                 var item = plan.Items[index];
                 var tried = new List<string>();
-                foreach (var location in OrderLocations(item.Asset, options))
+                foreach (var (location, source) in SourcesFor(item.Asset, options, tried))
                 {
-                    var source = _sources.FirstOrDefault(s => s.CanFetch(location));
-                    if (source is null)
-                    {
-                        tried.Add($"{Describe(location)}: no source can read this kind of location");
-                        continue;
-                    }
-
                     try
                     {
                         if (await source.ProbeAsync(item.Asset, location, ct).ConfigureAwait(false) is { } probe)
@@ -203,15 +196,8 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         }
 
         var tried = new List<string>();
-        foreach (var location in OrderLocations(item.Asset, options))
+        foreach (var (location, source) in SourcesFor(item.Asset, options, tried))
         {
-            var source = _sources.FirstOrDefault(s => s.CanFetch(location));
-            if (source is null)
-            {
-                tried.Add($"{Describe(location)}: no source can read this kind of location");
-                continue;
-            }
-
             try
             {
                 var stream = await source.OpenAsync(item.Asset, location, cancellationToken).ConfigureAwait(false);
@@ -241,6 +227,22 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         }
 
         throw new GatherException($"no location had it: {string.Join("; ", tried)}");
+    }
+
+    /// <summary>Each location in the order to try, with the source that can read it; locations nobody can read are noted in <paramref name="tried"/>.</summary>
+    private IEnumerable<(AssetLocation Location, IAssetSource Source)> SourcesFor(BarAsset asset, GatherOptions options, List<string> tried)
+    {
+        foreach (var location in OrderLocations(asset, options))
+        {
+            var source = _sources.FirstOrDefault(s => s.CanFetch(location));
+            if (source is null)
+            {
+                tried.Add($"{Describe(location)}: no source can read this kind of location");
+                continue;
+            }
+
+            yield return (location, source);
+        }
     }
 
     private static IEnumerable<AssetLocation> OrderLocations(BarAsset asset, GatherOptions options) =>

@@ -16,21 +16,7 @@ public static class ReleaseExe
     /// <summary>Runs release with <paramref name="args"/> in <paramref name="workingDirectory"/>; the identity is <paramref name="actor"/> via git config.</summary>
     public static async Task<ExeResult> RunAsync(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(DllPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        SetIdentity(start, actor);
-        start.Environment.Remove("TF_BUILD");
+        var start = CreateStartInfo(workingDirectory, actor, args);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -54,7 +40,9 @@ public static class ReleaseExe
     }
 
     /// <summary>Starts release without waiting (for kill tests).</summary>
-    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args)
+    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args) => Process.Start(CreateStartInfo(workingDirectory, actor, args))!;
+
+    private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -71,7 +59,7 @@ public static class ReleaseExe
 
         SetIdentity(start, actor);
         start.Environment.Remove("TF_BUILD");
-        return Process.Start(start)!;
+        return start;
     }
 
     private static void SetIdentity(ProcessStartInfo start, string actor)
