@@ -9,7 +9,7 @@ using ReleaseCli.Output;
 namespace ReleaseCli.Verbs;
 
 /// <summary>The options of a ring verb (prep, validate-source, validate-build, stage, publish).</summary>
-public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased);
+public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased, string? BarUri = null);
 
 /// <summary>Runs a ring and reports what happened in this run.</summary>
 public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRenderer renderer)
@@ -20,7 +20,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         var forceEntry = new Option<bool>("--force-entry") { Description = "Enter the ring although its entry check fails; recorded as an override. Only the ring's overriders may, with --justification." };
         var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
-        var command = new Command(ring, $"{CommonOptions.RingHelp(ring)} {CommonOptions.ExitCodesHelp}") { build, forceEntry, justification, includeReleased };
+        var command = new Command(ring, $"{CommonOptions.RingHelp(ring)} {CommonOptions.ExitCodesHelp}") { build, forceEntry, justification, includeReleased, CommonOptions.BarUri };
         command.SetAction((parse, ct) =>
         {
             var options = new RingOptions(
@@ -30,7 +30,8 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
                 parse.GetValue(build),
                 parse.GetValue(forceEntry),
                 parse.GetValue(justification),
-                parse.GetValue(includeReleased));
+                parse.GetValue(includeReleased),
+                parse.GetValue(CommonOptions.BarUri));
             return services().GetRequiredService<RingHandler>().HandleAsync(options, ct);
         });
         return command;
@@ -38,7 +39,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
 
     public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.LoadEnvironment(options.Definition);
+        var environment = context.LoadEnvironment(options.Definition, options.BarUri);
         var outcome = await runner.RunAsync(environment, new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased), cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
         var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
