@@ -214,7 +214,8 @@ public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
     public async Task MarkReleasedAsync(int buildId, CancellationToken cancellationToken)
     {
         var path = $"api/builds/{Id(buildId)}";
-        using var content = JsonContent.Create(new BuildUpdateJson { Released = true }, options: MaestroJson.Options);
+        // A buffered body (with its length) so every retried attempt sends the same bytes.
+        using var content = new StringContent(JsonSerializer.Serialize(new BuildUpdateJson { Released = true }, MaestroJson.Options), System.Text.Encoding.UTF8, "application/json");
         using var response = await SendAsync(HttpMethod.Patch, path, query: null, content, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, HttpMethod.Patch, path, $"build {buildId}", cancellationToken).ConfigureAwait(false);
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core;
+using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Status;
@@ -40,6 +41,14 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
     public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
     {
         var environment = context.LoadEnvironment(options.Definition, options.BarUri);
+
+        // Resolve the target channel before anything is recorded: an unreachable BAR, a refused
+        // credential or a misspelt channel stops here, not after the ring's steps have run.
+        if (environment.Definition.Rings[options.Ring].TargetChannel is { } target)
+        {
+            await environment.Bar.GetRequiredChannelAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+
         var outcome = await runner.RunAsync(environment, new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased), cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
         var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
