@@ -19,8 +19,12 @@ namespace ReleaseCli.IntegrationTests.Maestro;
 /// <summary>The Maestro client in process against a WireMock Maestro: routes, shapes, retries, timeouts, credentials.</summary>
 public sealed class MaestroClientTests : IDisposable
 {
-    // Short enough to keep the timing tests in seconds, long enough that a busy machine answers a healthy call in time.
-    private static readonly BarHttpSettings FastHttp = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20), MaxRetries: 3, TimeSpan.FromMilliseconds(50));
+    // A short backoff keeps the retry tests in seconds; the attempt timeout is long enough that a busy
+    // machine answers a healthy call in time, so each test sees exactly the attempts it provokes.
+    private static readonly BarHttpSettings FastHttp = new(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(40), MaxRetries: 3, TimeSpan.FromMilliseconds(50));
+
+    // For the hung-response tests: an attempt is abandoned after this, well before the 10 s the server takes.
+    private static readonly BarHttpSettings ShortAttempts = FastHttp with { AttemptTimeout = TimeSpan.FromSeconds(1.5) };
 
     private readonly FakeMaestro _maestro = FakeMaestro.Start();
     private readonly string _variable = "RELEASE_TEST_MAESTRO_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
@@ -62,7 +66,7 @@ public sealed class MaestroClientTests : IDisposable
         watch.Stop();
 
         // The configured backoff is 50 ms; only Retry-After explains a wait of about a second.
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 4);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 6);
         Assert.Equal(2, _maestro.Requests("GET", "/api/channels").Count);
     }
 
@@ -72,15 +76,16 @@ public sealed class MaestroClientTests : IDisposable
         var calls = new CallCounter();
         _maestro.Server.Given(FakeMaestro.Get("/api/channels"))
             .RespondWith(FakeMaestro.Hanging(calls, TimeSpan.FromSeconds(10), new[] { FakeMaestro.Channel(3, "Release Staging") }, hungCalls: 1));
-        var registry = CreateRegistry();
+        var registry = _services.GetRequiredService<MaestroRegistryFactory>().Create(Settings with { Http = ShortAttempts });
 
         var watch = Stopwatch.StartNew();
         var channels = await registry.GetChannelsAsync(CancellationToken.None);
         watch.Stop();
 
+        // The answer came from a later attempt, after the first was abandoned at the attempt timeout, long before the hung one would have answered.
         Assert.Equal("Release Staging", Assert.Single(channels).Name);
-        Assert.Equal(2, calls.Count);
-        Assert.InRange(watch.Elapsed.TotalSeconds, FastHttp.AttemptTimeout.TotalSeconds * 0.9, 8);
+        Assert.InRange(calls.Count, 2, 1 + ShortAttempts.MaxRetries);
+        Assert.InRange(watch.Elapsed.TotalSeconds, ShortAttempts.AttemptTimeout.TotalSeconds * 0.9, 9);
     }
 
     [Fact]
@@ -88,7 +93,7 @@ public sealed class MaestroClientTests : IDisposable
     {
         var calls = new CallCounter();
         _maestro.Server.Given(FakeMaestro.Get("/api/channels")).RespondWith(FakeMaestro.Hanging(calls, TimeSpan.FromSeconds(10), Array.Empty<object>(), hungCalls: [1, 2]));
-        var registry = _services.GetRequiredService<MaestroRegistryFactory>().Create(Settings with { Http = FastHttp with { MaxRetries = 1 } });
+        var registry = _services.GetRequiredService<MaestroRegistryFactory>().Create(Settings with { Http = ShortAttempts with { MaxRetries = 1 } });
 
         var error = await Assert.ThrowsAsync<ReleaseException>(() => registry.GetChannelsAsync(CancellationToken.None));
 

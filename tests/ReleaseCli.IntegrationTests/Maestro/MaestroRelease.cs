@@ -75,7 +75,7 @@ public sealed class MaestroRelease : IDisposable
                 kind = "maestro",
                 uri = maestroUrl,
                 tokenVariable = TokenVariable,
-                http = new { attemptTimeoutSeconds = 5, totalTimeoutSeconds = 30, maxRetries = 3, retryDelaySeconds = 0.05 },
+                http = new { attemptTimeoutSeconds = 10, totalTimeoutSeconds = 60, maxRetries = 3, retryDelaySeconds = 0.05 },
             },
             store = new { kind = "local", path = ".release" },
             groups = new Dictionary<string, string[]> { ["release-managers"] = [Actor] },
