@@ -237,6 +237,42 @@ public sealed class MaestroClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Maestro_builds_of_a_repository_at_a_commit_are_read_whole_newest_first()
+    {
+        const string repository = "https://github.com/contoso/sample";
+        _maestro.Server.Given(FakeMaestro.Get("/api/builds").WithParam("repository", repository).WithParam("commit", "abc").WithParam("page", "1"))
+            .RespondWith(FakeMaestro.JsonResponse(200, new[]
+            {
+                new { id = 20, commit = "abc", gitHubRepository = repository, dateProduced = "2026-11-20T10:00:00+00:00" },
+                new { id = 21, commit = "abc", gitHubRepository = repository, dateProduced = "2026-11-21T10:00:00+00:00" },
+            }));
+        _maestro.ServeBuild(20, FakeMaestro.Build(20, "/drops/20"));
+        _maestro.ServeBuild(21, FakeMaestro.Build(21, "/drops/21"));
+
+        var builds = await CreateRegistry().GetBuildsAsync(repository, "abc", CancellationToken.None);
+
+        Assert.Equal([21, 20], builds.Select(b => b.Id));
+        Assert.Equal("/drops/21", builds[0].Assets[0].Locations[0].Location);
+    }
+
+    [Fact]
+    public async Task Maestro_latest_build_in_a_channel_is_read_whole_and_404_is_none()
+    {
+        const string repository = "https://github.com/contoso/sample";
+        _maestro.Server.Given(FakeMaestro.Get("/api/builds/latest").WithParam("repository", repository).WithParam("channelId", "2"))
+            .RespondWith(FakeMaestro.JsonResponse(200, new { id = 30, commit = "abc", gitHubRepository = repository }));
+        _maestro.Server.Given(FakeMaestro.Get("/api/builds/latest").WithParam("channelId", "3")).RespondWith(Response.Create().WithStatusCode(404));
+        _maestro.ServeBuild(30, FakeMaestro.Build(30, "/drops/30", FakeMaestro.Channel(2, "Source Validation")));
+        var registry = CreateRegistry();
+
+        var latest = await registry.GetLatestBuildAsync(repository, 2, CancellationToken.None);
+
+        Assert.Equal(30, latest!.Id);
+        Assert.Equal(2, latest.Assets.Count);
+        Assert.Null(await registry.GetLatestBuildAsync(repository, 3, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Maestro_promotion_posts_to_the_channel_route_and_already_assigned_is_success()
     {
         _maestro.ServeBuild(4242, FakeMaestro.Build(4242, null, FakeMaestro.Channel(1, "Builds")));
