@@ -1,3 +1,4 @@
+using ReleaseCli.Core.Security;
 using ReleaseCli.Hosting;
 using ReleaseCli.Output;
 
@@ -10,13 +11,14 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var console = new CliConsole(Console.Out, Console.Error, !Console.IsOutputRedirected);
+var masker = new SecretMasker();
 try
 {
-    return await ReleaseApp.RunAsync(args, console, cancellation.Token);
+    return await ReleaseApp.RunAsync(args, console, masker, cancellation.Token);
 }
 catch (Exception ex)
 {
-    // Only here is the unexpected caught: report it as a bug with its detail, never silently.
-    await Console.Error.WriteLineAsync($"error: unexpected failure (a bug in release; please report it with this text): {ex}");
+    // Only here is the unexpected caught: report it as a bug with its detail, never silently (and never with a secret).
+    await Console.Error.WriteLineAsync(masker.Mask($"error: unexpected failure (a bug in release; please report it with this text): {ex}"));
     return 1;
 }

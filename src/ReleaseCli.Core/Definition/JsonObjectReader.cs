@@ -94,6 +94,23 @@ internal sealed class JsonObjectReader
         return number;
     }
 
+    public double? Number(string name)
+    {
+        var value = Get(name);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Value.ValueKind != JsonValueKind.Number || !value.Value.TryGetDouble(out var number))
+        {
+            Error(name, $"expected a number, found {Describe(value.Value)}.");
+            return null;
+        }
+
+        return number;
+    }
+
     public IReadOnlyList<string> Strings(string name)
     {
         var value = Get(name);

@@ -150,10 +150,23 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
         var uri = reader.String("uri", required: false);
         var tokenVariable = reader.String("tokenVariable", required: false);
         var tokenScope = reader.String("tokenScope", required: false);
+        var httpReader = reader.Object("http", required: false);
+        var http = ReadBarHttp(httpReader);
+        if (tokenVariable is not null && !EnvironmentVariableName().IsMatch(tokenVariable))
+        {
+            // Never echo the value: a token pasted here by mistake must not end up in a log or a CI transcript.
+            reader.Error("tokenVariable", "must be the name of an environment variable (letters, digits and '_'), e.g. \"MAESTRO_TOKEN\" — never the token itself. Remove the value from the file if it was a token, and revoke it.");
+        }
+
         switch (kind)
         {
             case BarSettings.LocalKind:
                 path ??= ".release/bar.db";
+                if (httpReader is not null)
+                {
+                    reader.Error("http", "applies only to a \"maestro\" BAR; the local BAR makes no HTTP calls.");
+                }
+
                 break;
             case BarSettings.MaestroKind:
                 if (uri is null)
@@ -172,7 +185,47 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
         }
 
         reader.RejectUnknownKeys();
-        return new BarSettings(kind, path, uri, tokenVariable, tokenScope);
+        return new BarSettings(kind, path, uri, tokenVariable, tokenScope) { Http = http };
+    }
+
+    private static BarHttpSettings ReadBarHttp(JsonObjectReader? reader)
+    {
+        var defaults = BarHttpSettings.Default;
+        if (reader is null || !reader.IsObject)
+        {
+            return defaults;
+        }
+
+        var attempt = reader.Number("attemptTimeoutSeconds") ?? defaults.AttemptTimeout.TotalSeconds;
+        var total = reader.Number("totalTimeoutSeconds") ?? defaults.TotalTimeout.TotalSeconds;
+        var retries = reader.Int("maxRetries", defaults.MaxRetries);
+        var delay = reader.Number("retryDelaySeconds") ?? defaults.RetryDelay.TotalSeconds;
+        if (attempt is < 0.01 or > 3600)
+        {
+            reader.Error("attemptTimeoutSeconds", $"{attempt} is out of range; use 0.01 to 3600 seconds.");
+        }
+
+        if (total <= attempt || total > 86400)
+        {
+            reader.Error("totalTimeoutSeconds", $"{total} must be more than attemptTimeoutSeconds ({attempt}) and at most 86400 seconds.");
+        }
+
+        if (retries is < 1 or > 20)
+        {
+            reader.Error("maxRetries", $"{retries} is out of range; use 1 to 20.");
+        }
+
+        if (delay is < 0 or > 600)
+        {
+            reader.Error("retryDelaySeconds", $"{delay} is out of range; use 0 to 600 seconds.");
+        }
+
+        reader.RejectUnknownKeys();
+        return new BarHttpSettings(
+            TimeSpan.FromSeconds(Math.Clamp(attempt, 0.01, 3600)),
+            TimeSpan.FromSeconds(Math.Clamp(total, 0.02, 86400)),
+            Math.Clamp(retries, 1, 20),
+            TimeSpan.FromSeconds(Math.Clamp(delay, 0, 600)));
     }
 
     private static StoreSettings ReadStore(JsonObjectReader? reader)
@@ -472,6 +525,9 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
     private static partial Regex SafeId();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvironmentVariableName();
 
     [GeneratedRegex(@"[^a-z0-9._-]+")]
     private static partial Regex SlugInvalid();

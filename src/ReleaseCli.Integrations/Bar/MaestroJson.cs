@@ -138,6 +138,20 @@ public sealed record DependencyJson
     public double TimeToInclusionInMinutes { get; init; }
 }
 
+/// <summary>The body of Maestro's PATCH /api/builds/{id}: only what is set changes.</summary>
+public sealed record BuildUpdateJson
+{
+    public bool? Released { get; init; }
+}
+
+/// <summary>Maestro's error body (ApiError): a message and, for validation errors, the details.</summary>
+public sealed record ApiErrorJson
+{
+    public string? Message { get; init; }
+
+    public List<string>? Errors { get; init; }
+}
+
 public sealed record ChannelJson
 {
     public int Id { get; init; }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Security;
 using ReleaseCli.Output;
 using ReleaseCli.Verbs;
 using Serilog;
@@ -18,8 +19,16 @@ namespace ReleaseCli.Hosting;
 /// </summary>
 public static class ReleaseApp
 {
-    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken) =>
+        RunAsync(args, console, new SecretMasker(), cancellationToken);
+
+    /// <summary>
+    /// Runs a verb. Every writer that leaves the process — stdout, stderr, the log file — masks the
+    /// secrets registered with <paramref name="masker"/> (the Maestro token, once it is read).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, SecretMasker masker, CancellationToken cancellationToken)
     {
+        console = new CliConsole(new MaskingTextWriter(console.Out, masker), new MaskingTextWriter(console.Error, masker), console.IsTerminal);
         IHost? host = null;
         var root = BuildCommandLine(() => host!.Services);
         var parse = root.Parse(args);
@@ -42,15 +51,18 @@ public static class ReleaseApp
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-            // Each retry of a download is routine; it shows at the detailed level, and the final failure is reported per asset.
-            .MinimumLevel.Override("Polly", level <= Serilog.Events.LogEventLevel.Debug ? level : Serilog.Events.LogEventLevel.Error)
-            .WriteTo.Sink(new TextWriterSink(console.Error, new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}")));
+            // Polly logs every attempt with its exception. A retried download is routine and its final failure is
+            // reported per asset; a retried Maestro call is logged as one warning line by the client itself.
+            // So Polly's own events show only at the detailed level.
+            .MinimumLevel.Override("Polly", level <= Serilog.Events.LogEventLevel.Debug ? level : Serilog.Events.LogEventLevel.Fatal)
+            .WriteTo.Sink(new TextWriterSink(console.Error, new MaskingFormatter(new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}"), masker)));
         if (parse.GetValue(CommonOptions.LogFile) is { } logFile)
         {
-            logConfiguration = logConfiguration.WriteTo.File(new CompactJsonFormatter(), logFile.FullName);
+            logConfiguration = logConfiguration.WriteTo.File(new MaskingFormatter(new CompactJsonFormatter(), masker), logFile.FullName);
         }
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(masker);
         builder.Services.AddSerilog(logConfiguration.CreateLogger(), dispose: true);
         builder.Services.AddReleaseCli(console);
         using (host = builder.Build())

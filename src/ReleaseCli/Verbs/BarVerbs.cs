@@ -8,7 +8,7 @@ using ReleaseCli.Output;
 
 namespace ReleaseCli.Verbs;
 
-public sealed record BarOptions(string Verb, FileInfo Definition, OutputFormat Output, FileInfo? BarDb, string? Name, string? Classification, FileInfo? BuildData, int? BuildId, string? Channel);
+public sealed record BarOptions(string Verb, FileInfo Definition, OutputFormat Output, FileInfo? BarDb, string? Name, string? Classification, FileInfo? BuildData, int? BuildId, string? Channel, string? BarUri = null);
 
 /// <summary>
 /// <c>release bar …</c>: look at the BAR the release uses, and fill the local SQLite BAR
@@ -36,16 +36,16 @@ public sealed class BarHandler(VerbContext context)
         addBuild.SetAction((p, ct) => Run(services, new BarOptions("add-build", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, p.GetValue(file), null, null), ct));
 
         var id = new Argument<int>("id") { Description = "The build's BAR id." };
-        var getBuild = new Command("get-build", "Show a build with its assets, locations, channels and dependencies (Maestro's Build JSON with --output json).") { id };
-        getBuild.SetAction((p, ct) => Run(services, new BarOptions("get-build", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, null, p.GetValue(id), null), ct));
+        var getBuild = new Command("get-build", "Show a build with its assets, locations, channels and dependencies (Maestro's Build JSON with --output json).") { id, CommonOptions.BarUri };
+        getBuild.SetAction((p, ct) => Run(services, new BarOptions("get-build", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, null, p.GetValue(id), null, p.GetValue(CommonOptions.BarUri)), ct));
 
         var buildOption = new Option<int>("--build", "-b") { Description = "The build's BAR id.", Required = true };
         var channelOption = new Option<string>("--channel", "-c") { Description = "The channel's name.", Required = true };
         var addToChannel = new Command("add-to-channel", "Assign a build to a channel (already there is fine).") { buildOption, channelOption };
         addToChannel.SetAction((p, ct) => Run(services, new BarOptions("add-to-channel", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, null, p.GetValue(buildOption), p.GetValue(channelOption)), ct));
 
-        var channels = new Command("channels", "List the BAR's channels.");
-        channels.SetAction((p, ct) => Run(services, new BarOptions("channels", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, null, null, null), ct));
+        var channels = new Command("channels", "List the BAR's channels (a quick check that release can reach and authenticate to the BAR).") { CommonOptions.BarUri };
+        channels.SetAction((p, ct) => Run(services, new BarOptions("channels", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, null, null, null, p.GetValue(CommonOptions.BarUri)), ct));
 
         bar.Add(addChannel);
         bar.Add(addBuild);
@@ -171,6 +171,19 @@ public sealed class BarHandler(VerbContext context)
 
     private IBuildAssetRegistry Registry(BarOptions options)
     {
+        if (options.BarUri is not null)
+        {
+            if (options.BarDb is not null)
+            {
+                throw ReleaseException.Usage("Pass either --bar-uri (Maestro) or --bar-db (a local BAR), not both.");
+            }
+
+            var settings = options.Definition.Exists
+                ? context.LoadDefinition(options.Definition).Bar
+                : new Core.Definition.BarSettings(Core.Definition.BarSettings.LocalKind, Path: null, Uri: null, TokenVariable: null, TokenScope: null);
+            return context.Environments.CreateMaestroBar(settings.WithMaestroUri(options.BarUri));
+        }
+
         if (options.BarDb is null && options.Definition.Exists)
         {
             return context.Environments.CreateBar(context.LoadDefinition(options.Definition));

@@ -33,6 +33,11 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> BarUri = new("--bar-uri")
+    {
+        Description = "Talk to Maestro at this base address instead of the BAR in the release definition (the token comes from $.bar.tokenVariable, $.bar.tokenScope, or MAESTRO_TOKEN).",
+    };
+
     static CommonOptions()
     {
         Verbosity.AcceptOnlyFromAmong("quiet", "q", "minimal", "m", "normal", "n", "detailed", "d", "diagnostic", "diag");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core;
+using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Status;
@@ -9,7 +10,7 @@ using ReleaseCli.Output;
 namespace ReleaseCli.Verbs;
 
 /// <summary>The options of a ring verb (prep, validate-source, validate-build, stage, publish).</summary>
-public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased);
+public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased, string? BarUri = null);
 
 /// <summary>Runs a ring and reports what happened in this run.</summary>
 public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRenderer renderer)
@@ -20,7 +21,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         var forceEntry = new Option<bool>("--force-entry") { Description = "Enter the ring although its entry check fails; recorded as an override. Only the ring's overriders may, with --justification." };
         var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
-        var command = new Command(ring, $"{CommonOptions.RingHelp(ring)} {CommonOptions.ExitCodesHelp}") { build, forceEntry, justification, includeReleased };
+        var command = new Command(ring, $"{CommonOptions.RingHelp(ring)} {CommonOptions.ExitCodesHelp}") { build, forceEntry, justification, includeReleased, CommonOptions.BarUri };
         command.SetAction((parse, ct) =>
         {
             var options = new RingOptions(
@@ -30,7 +31,8 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
                 parse.GetValue(build),
                 parse.GetValue(forceEntry),
                 parse.GetValue(justification),
-                parse.GetValue(includeReleased));
+                parse.GetValue(includeReleased),
+                parse.GetValue(CommonOptions.BarUri));
             return services().GetRequiredService<RingHandler>().HandleAsync(options, ct);
         });
         return command;
@@ -38,7 +40,15 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
 
     public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.LoadEnvironment(options.Definition);
+        var environment = context.LoadEnvironment(options.Definition, options.BarUri);
+
+        // Resolve the target channel before anything is recorded: an unreachable BAR, a refused
+        // credential or a misspelt channel stops here, not after the ring's steps have run.
+        if (environment.Definition.Rings[options.Ring].TargetChannel is { } target)
+        {
+            await environment.Bar.GetRequiredChannelAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+
         var outcome = await runner.RunAsync(environment, new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased), cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
         var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);

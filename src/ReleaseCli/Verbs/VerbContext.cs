@@ -15,7 +15,12 @@ public sealed class VerbContext(CliConsole console, ReleaseDefinitionLoader load
 
     public ILoggerFactory Loggers { get; } = loggers;
 
-    public ReleaseEnvironment LoadEnvironment(FileInfo definitionFile) => Environments.Create(loader.Load(definitionFile.FullName));
+    /// <summary>The definition and what it names; <paramref name="barUri"/> (--bar-uri) points the release at Maestro instead.</summary>
+    public ReleaseEnvironment LoadEnvironment(FileInfo definitionFile, string? barUri = null)
+    {
+        var definition = loader.Load(definitionFile.FullName);
+        return Environments.Create(barUri is null ? definition : definition with { Bar = definition.Bar.WithMaestroUri(barUri) });
+    }
 
     public ReleaseDefinition LoadDefinition(FileInfo definitionFile) => loader.Load(definitionFile.FullName);
 }

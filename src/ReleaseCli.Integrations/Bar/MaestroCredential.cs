@@ -1,0 +1,102 @@
+using Azure.Core;
+using Azure.Identity;
+using ReleaseCli.Core;
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Security;
+
+namespace ReleaseCli.Integrations.Bar;
+
+/// <summary>
+/// Where Maestro's bearer token comes from: the environment variable the definition names (default
+/// <see cref="BarSettings.DefaultTokenVariable"/>), else Azure.Identity's DefaultAzureCredential for
+/// <c>bar.tokenScope</c>. Every token obtained is registered with the <see cref="SecretMasker"/>
+/// before it is used, so no log, output or message can carry it.
+/// </summary>
+public sealed class MaestroCredential
+{
+    private readonly string? _variableValue;
+    private readonly string? _scope;
+    private readonly TokenCredential? _azure;
+    private readonly SecretMasker _masker;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private AccessToken? _cached;
+
+    public MaestroCredential(BarSettings settings, SecretMasker masker, TimeProvider time, Func<string, string?>? readVariable = null, TokenCredential? azureCredential = null)
+    {
+        _masker = masker;
+        _time = time;
+        VariableName = settings.TokenVariable ?? (settings.TokenScope is null ? BarSettings.DefaultTokenVariable : null);
+        _variableValue = VariableName is null ? null : (readVariable ?? Environment.GetEnvironmentVariable)(VariableName);
+        if (string.IsNullOrWhiteSpace(_variableValue))
+        {
+            _variableValue = null;
+        }
+
+        _masker.Register(_variableValue);
+        if (_variableValue is null && settings.TokenScope is not null)
+        {
+            _scope = settings.TokenScope;
+            _azure = azureCredential ?? new DefaultAzureCredential();
+        }
+    }
+
+    /// <summary>The environment variable read for the token, if any.</summary>
+    public string? VariableName { get; }
+
+    /// <summary>Which credential is used, for messages: never the token.</summary>
+    public string Description => _variableValue is not null
+        ? $"the token in environment variable {VariableName}"
+        : _azure is not null
+            ? $"Azure.Identity DefaultAzureCredential for scope '{_scope}'"
+            : $"no token (environment variable {VariableName} is not set)";
+
+    /// <summary>What to do when Maestro refuses the credential or none is available.</summary>
+    public string HowToProvide =>
+        $"Set the environment variable {VariableName ?? BarSettings.DefaultTokenVariable} (or the one named in $.bar.tokenVariable) to a valid Maestro token, " +
+        "or set $.bar.tokenScope so release signs in with Azure.Identity (az login, a managed identity, or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET). " +
+        "Never put a token in release.json.";
+
+    public async ValueTask<string> GetTokenAsync(Uri maestro, CancellationToken cancellationToken)
+    {
+        if (_variableValue is not null)
+        {
+            return _variableValue;
+        }
+
+        if (_azure is null)
+        {
+            throw ReleaseException.Usage($"Maestro at {maestro} needs a token, and {Description}. {HowToProvide}");
+        }
+
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Refresh a little before expiry so a token never expires in the middle of a retried call.
+            if (_cached is { } cached && cached.ExpiresOn > _time.GetUtcNow().AddMinutes(5))
+            {
+                return cached.Token;
+            }
+
+            AccessToken token;
+            try
+            {
+                token = await _azure.GetTokenAsync(new TokenRequestContext([_scope!]), cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuthenticationFailedException ex)
+            {
+                throw new ReleaseException(
+                    ExitCode.UsageError,
+                    $"Could not get a token for Maestro at {maestro} from {Description}: {_masker.Mask(ex.Message)} {HowToProvide}");
+            }
+
+            _masker.Register(token.Token);
+            _cached = token;
+            return token.Token;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+}
