@@ -60,6 +60,17 @@ public sealed class OutputPinningTests(SampleProducts sample)
     }
 
     [Fact]
+    public async Task Reading_a_local_bar_that_does_not_exist_is_refused_without_creating_one()
+    {
+        var empty = Path.Combine(Path.GetTempPath(), "release-empty-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(empty);
+        var result = (await ReleaseExe.RunAsync(empty, SampleRelease.Manager, ["bar", "channels"])).ShouldExitWith(2);
+        Assert.Contains("There is no local BAR at", result.StandardError);
+        Assert.False(Directory.Exists(Path.Combine(empty, ".release")));
+        Directory.Delete(empty, recursive: true);
+    }
+
+    [Fact]
     public async Task Help_names_every_verb_and_the_exit_codes()
     {
         var help = await ReleaseExe.RunAsync(Path.GetTempPath(), SampleRelease.Manager, ["--help"]);

@@ -189,7 +189,14 @@ public sealed class BarHandler(VerbContext context)
             return context.Environments.CreateBar(context.LoadDefinition(options.Definition));
         }
 
-        return LocalBar(options);
+        var local = LocalBar(options);
+        if (!File.Exists(local.Path))
+        {
+            // Reading must not leave an empty BAR behind that a later verb would take for the real one.
+            throw ReleaseException.Usage($"There is no local BAR at {local.Path}. Pass --bar-db <file>, --bar-uri <Maestro URL>, or --definition <release.json>; `release bar add-build` creates a local BAR.");
+        }
+
+        return local;
     }
 
     private SqliteBuildAssetRegistry LocalBar(BarOptions options)
