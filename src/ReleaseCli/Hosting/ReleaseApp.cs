@@ -102,6 +102,7 @@ public static class ReleaseApp
         }
 
         root.Add(BarHandler.CreateCommand(services));
+        root.Add(VerifyHandler.CreateCommand(services));
         return root;
     }
 }

@@ -33,6 +33,7 @@ public static class ServiceRegistration
         services.AddSingleton<StatusHandler>();
         services.AddSingleton<DecisionHandler>();
         services.AddSingleton<BarHandler>();
+        services.AddSingleton<VerifyHandler>();
         return services;
     }
 }
