@@ -58,7 +58,7 @@ public sealed class BuildValidationStep(string kind, SharedValidationPass passes
             ["seconds"] = Math.Round(report.Elapsed.TotalSeconds, 3),
             ["checks"] = new JsonArray([.. report.Checks.Select(c => (JsonNode)ValidationChecks.Name(c.Check))]),
         };
-        var where = $"all findings in {context.Store.Describe(context.Definition.ReleaseId)}/{result.FindingsDocument} and {result.SarifDocument}";
+        var where = $"all findings in the release store's {result.FindingsDocument} and {result.SarifDocument}";
         return verdict.State switch
         {
             CheckState.NotConfigured => StepOutcome.NotConfigured(verdict.Summary),
