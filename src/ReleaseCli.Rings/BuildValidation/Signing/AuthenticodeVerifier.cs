@@ -16,6 +16,7 @@ public static class AuthenticodeVerifier
 {
     private const string SpcIndirectDataOid = "1.3.6.1.4.1.311.2.1.4";
     private const string Rfc3161TimestampOid = "1.3.6.1.4.1.311.3.3.1";
+    private const string TstInfoOid = "1.2.840.113549.1.9.16.1.4";
     private const ushort WinCertTypePkcsSignedData = 0x0002;
 
     public static SignatureVerdict Verify(Stream stream, PeLayout layout, SigningPolicy policy)
@@ -99,7 +100,7 @@ public static class AuthenticodeVerifier
             return new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} image digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", signer.Subject);
         }
 
-        var signedAt = TryReadTimestamp(signerInfo);
+        var signedAt = TryReadTimestamp(signerInfo, policy);
         if (CertificateTrust.CheckChain(signer, cms.Certificates, policy, signedAt) is { } untrusted)
         {
             return new SignatureVerdict(SignatureStatus.Untrusted, untrusted, signer.Subject, signedAt);
@@ -141,8 +142,12 @@ public static class AuthenticodeVerifier
         return (algorithm, digest);
     }
 
-    /// <summary>The time an RFC 3161 timestamp, verified against the signature, says the signature was made.</summary>
-    private static DateTimeOffset? TryReadTimestamp(SignerInfo signerInfo)
+    /// <summary>
+    /// The time an RFC 3161 timestamp says the signature was made, when the timestamp's own signature
+    /// verifies, its message imprint is the hash of this signature, and its signer chains to a trusted
+    /// timestamping root. Otherwise null: the signature is judged at the current time.
+    /// </summary>
+    private static DateTimeOffset? TryReadTimestamp(SignerInfo signerInfo, SigningPolicy policy)
     {
         foreach (var attribute in signerInfo.UnsignedAttributes)
         {
@@ -153,10 +158,46 @@ public static class AuthenticodeVerifier
 
             foreach (var value in attribute.Values)
             {
-                if (Rfc3161TimestampToken.TryDecode(value.RawData, out var token, out _)
-                    && token.VerifySignatureForSignerInfo(signerInfo, out _))
+                try
                 {
-                    return token.TokenInfo.Timestamp;
+                    // SignedCms is more lenient than Rfc3161TimestampToken about the encodings timestamp authorities use.
+                    var token = new SignedCms();
+                    token.Decode(value.RawData);
+                    if (token.ContentInfo.ContentType.Value != TstInfoOid
+                        || !Rfc3161TimestampTokenInfo.TryDecode(token.ContentInfo.Content, out var info, out _)
+                        || token.SignerInfos.Count != 1 || token.SignerInfos[0].Certificate is not { } authority)
+                    {
+                        continue;
+                    }
+
+                    token.CheckSignature(verifySignatureOnly: true);
+                    var imprintAlgorithm = info.HashAlgorithmId.Value switch
+                    {
+                        "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
+                        "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
+                        "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
+                        "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
+                        _ => default,
+                    };
+                    if (imprintAlgorithm == default)
+                    {
+                        continue;
+                    }
+
+                    using var hash = IncrementalHash.CreateHash(imprintAlgorithm);
+                    hash.AppendData(signerInfo.GetSignature());
+                    if (!info.GetMessageHash().Span.SequenceEqual(hash.GetHashAndReset()))
+                    {
+                        continue;
+                    }
+
+                    if (CertificateTrust.CheckTimestampChain(authority, token.Certificates, policy, info.Timestamp) is null)
+                    {
+                        return info.Timestamp;
+                    }
+                }
+                catch (CryptographicException)
+                {
                 }
             }
         }

@@ -21,6 +21,10 @@ public static class CertificateTrust
     {
         var roots = new X509Certificate2Collection();
         roots.AddRange(policy.TrustedRoots.ToArray());
+        if (policy.TrustedRoots.Count == 0 && policy.TrustedRootFingerprints.Count == 0)
+        {
+            roots.AddRange(SdkCodeSigningRoots.Value.ToArray());
+        }
         foreach (var certificate in carried)
         {
             if (policy.TrustedRootFingerprints.Contains(Sha256(certificate)) && certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData))
@@ -31,7 +35,7 @@ public static class CertificateTrust
 
         if (roots.Count == 0)
         {
-            return "no trusted root is configured (set trustedRoots or trustedRootFingerprints in the signing-validation settings)";
+            return "no trusted root is configured and no .NET SDK code-signing root list (sdk/<version>/trustedroots/codesignctl.pem) was found (set trustedRoots or trustedRootFingerprints in the signing-validation settings)";
         }
 
         var verificationTime = (signedAt ?? DateTimeOffset.UtcNow).UtcDateTime;
@@ -64,6 +68,45 @@ public static class CertificateTrust
         var statuses = chain.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct();
         var end = chain.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate.Subject : signer.Subject;
         return $"the chain of '{signer.Subject}' ends at '{end}' and is not trusted ({string.Join("; ", statuses)})";
+    }
+
+    /// <summary>
+    /// The default trust when a policy names no roots: the .NET SDK's code-signing root list, the one
+    /// NuGet's verifier falls back to on Linux and macOS.
+    /// </summary>
+    private static readonly Lazy<IReadOnlyList<X509Certificate2>> SdkCodeSigningRoots = new(() =>
+        PackageSignatureChecker.FindSdkDirectory() is { } sdk ? LoadFiles([Path.Combine(sdk, "trustedroots", "codesignctl.pem")]) : []);
+
+    private static readonly Lazy<IReadOnlyList<X509Certificate2>> SdkTimestampingRoots = new(() =>
+        PackageSignatureChecker.FindSdkDirectory() is { } sdk && File.Exists(Path.Combine(sdk, "trustedroots", "timestampctl.pem"))
+            ? LoadFiles([Path.Combine(sdk, "trustedroots", "timestampctl.pem")])
+            : []);
+
+    /// <summary>Null when a timestamp authority's certificate chains, for time stamping, to the policy's roots or the SDK's timestamping roots.</summary>
+    public static string? CheckTimestampChain(X509Certificate2 authority, X509Certificate2Collection carried, SigningPolicy policy, DateTimeOffset at)
+    {
+        var cacheKey = "tsa|" + Sha256(authority) + "|" + string.Join(',', policy.TrustedRoots.Select(Sha256).Order(StringComparer.Ordinal));
+        if (TrustedChains.TryGetValue(cacheKey, out var window) && at.UtcDateTime >= window.From && at.UtcDateTime <= window.To)
+        {
+            return null;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(policy.TrustedRoots.Concat(SdkTimestampingRoots.Value).ToArray());
+        chain.ChainPolicy.ExtraStore.AddRange(carried);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = at.UtcDateTime;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.8"));
+        if (chain.ChainPolicy.CustomTrustStore.Count > 0 && chain.Build(authority))
+        {
+            var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
+            TrustedChains[cacheKey] = (elements.Max(c => c.NotBefore.ToUniversalTime()), elements.Min(c => c.NotAfter.ToUniversalTime()));
+            return null;
+        }
+
+        return $"the timestamp authority '{authority.Subject}' is not trusted ({string.Join("; ", chain.ChainStatus.Select(s => s.Status))})";
     }
 
     public static string Sha256(X509Certificate2 certificate) => Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));

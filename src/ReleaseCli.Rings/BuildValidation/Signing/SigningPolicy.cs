@@ -6,7 +6,8 @@ namespace ReleaseCli.Rings.BuildValidation.Signing;
 /// What a valid signature is for this release.
 /// <see cref="TrustedRoots"/> are the roots an Authenticode chain must end in (certificates loaded from
 /// the configured files); <see cref="TrustedRootFingerprints"/> also admit a root that the signature
-/// carries itself, when its SHA-256 is listed. <see cref="ExpectedSigners"/> (empty: any) match the
+/// carries itself, when its SHA-256 is listed. With neither, the .NET SDK's code-signing root list
+/// (<c>sdk/&lt;version&gt;/trustedroots/codesignctl.pem</c>, NuGet's own fallback) is the trust. <see cref="ExpectedSigners"/> (empty: any) match the
 /// leaf's subject: a full distinguished name, or its common name or organization.
 /// </summary>
 public sealed record SigningPolicy
