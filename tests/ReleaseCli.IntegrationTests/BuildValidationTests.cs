@@ -159,8 +159,8 @@ public sealed class BuildValidationTests(SampleProducts sample)
             var finding = Assert.Single(changedJson.RootElement.GetProperty("findings").EnumerateArray());
             Assert.Equal("SIGN003", finding.GetProperty("ruleId").GetString());
 
-            // Without any trusted root the same untouched files are not trusted.
-            var untrusted = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", dlls[0], "--checks", "signing", "--output", "json"]);
+            // Trusting only another root (the sample's test root), the same untouched file is not trusted.
+            var untrusted = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", dlls[0], "--checks", "signing", "--trusted-root", Path.Combine(sample.Good, "certs", "root.pem"), "--output", "json"]);
             untrusted.ShouldExitWith(1);
             Assert.Contains("SIGN004", untrusted.StandardOutput, StringComparison.Ordinal);
         }
@@ -173,13 +173,19 @@ public sealed class BuildValidationTests(SampleProducts sample)
     [Fact]
     public async Task Verify_passes_real_signed_packages_and_fails_a_copy_with_one_byte_changed()
     {
-        var packages = RealSignedPackages().Take(25).ToList();
+        // Microsoft's packages: their DLLs are Authenticode-signed too, and the contents are checked as well.
+        var packages = RealSignedPackages().Where(p => Path.GetFileName(p).StartsWith("microsoft.extensions.", StringComparison.OrdinalIgnoreCase)).Take(25).ToList();
         Assert.True(packages.Count >= 10, "expected signed .nupkg files in the NuGet package folders");
         var work = Directory.CreateTempSubdirectory("release-verify-");
         try
         {
+            // No trust is configured: the .NET SDK's code-signing roots, as for `dotnet nuget verify`.
             var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", .. packages, "--checks", "signing", "--output", "json"]);
             result.ShouldSucceed();
+            using (var passed = JsonDocument.Parse(result.StandardOutput))
+            {
+                Assert.True(passed.RootElement.GetProperty("checks")[0].GetProperty("checked").GetInt32() > packages.Count, "the packages' DLLs were checked too");
+            }
 
             var copy = Path.Combine(work.FullName, Path.GetFileName(packages[0]));
             File.Copy(packages[0], copy);
