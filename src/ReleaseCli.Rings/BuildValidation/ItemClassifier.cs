@@ -5,7 +5,7 @@ public static class ItemClassifier
     private static readonly HashSet<string> UnsupportedSignable = new(StringComparer.OrdinalIgnoreCase)
     {
         ".msi", ".msp", ".msm", ".cab", ".ps1", ".psm1", ".psd1", ".ps1xml", ".vbs", ".jar", ".vsix",
-        ".pkg", ".dmg", ".deb", ".rpm", ".dylib", ".appx", ".msix", ".wixlib", ".sys", ".ocx",
+        ".pkg", ".dmg", ".deb", ".rpm", ".dylib", ".appx", ".msix", ".wixlib",
     };
 
     public static ItemKind Classify(string name)
@@ -21,7 +21,7 @@ public static class ItemClassifier
             ".nupkg" => ItemKind.Package,
             ".snupkg" => ItemKind.SymbolPackage,
             ".zip" => ItemKind.Zip,
-            ".dll" or ".exe" => ItemKind.PortableExecutable,
+            ".dll" or ".exe" or ".sys" or ".ocx" => ItemKind.PortableExecutable,
             ".pdb" => ItemKind.Pdb,
             ".sha512" => ItemKind.Checksum,
             _ when UnsupportedSignable.Contains(extension) => ItemKind.UnsupportedSignable,

@@ -39,7 +39,14 @@ public sealed class SharedValidationPass(ValidationEngine engine)
         var options = new ValidationOptions { Checks = new HashSet<ValidationCheck>() };
         foreach (var step in steps)
         {
-            options = ValidationSettings.Apply(options, ValidationStepKinds.All[step.Kind], step.Settings, context.Definition.ResolvePath);
+            try
+            {
+                options = ValidationSettings.Apply(options, ValidationStepKinds.All[step.Kind], step.Settings, context.Definition.ResolvePath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or FormatException)
+            {
+                throw new Core.ReleaseException(Core.ExitCode.Failed, $"step '{step.Id}' ({step.Kind}) of {context.Ring.Name}: a file its settings name cannot be used: {ex.Message}. Fix the path in {context.Definition.SourcePath} (relative paths start at its folder).");
+            }
         }
 
         options = options with
