@@ -110,6 +110,18 @@ public sealed class BuildValidationTests(SampleProducts sample)
                 Assert.False(checks.ContainsKey("assets"));
             }
 
+            // Text output (redirected: plain lines), one line per check and a summary.
+            var text = (await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", "feeds", "containers", "--checks", "signing,symbols,sourcelink", .. trust])).ShouldSucceed();
+            var lines = text.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal(
+                [
+                    "signing: passed — checked 6 signed file(s) and package(s): no errors",
+                    "symbols: passed — checked 4 shipping PE file(s): no errors",
+                    "sourcelink: passed — checked 2 portable PDB(s): no errors",
+                ],
+                lines[..3]);
+            Assert.Matches(@"^6 file\(s\), 26 container entr\(ies\), [0-9,]+ bytes in [0-9.]+s: 0 error\(s\)$", lines[3]);
+
             using (var log = JsonDocument.Parse(await File.ReadAllBytesAsync(sarif)))
             {
                 Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
