@@ -28,7 +28,11 @@ usage: build-sample.sh OUT_DIR [--variant good|broken]
 Builds the two-repository Contoso sample product into OUT_DIR (wiped first).
   --variant good    (default) a coherent product
   --variant broken  sample-app also ships Contoso.Sample.Core 0.9.0, so the
-                    product contains one package id at two versions
+                    product contains one package id at two versions; BAR
+                    records a later sample-core commit than the packages and
+                    PDB were built from; the win-x64 zip holds an unsigned
+                    Contoso.Sample.App.dll; the app's symbol package is not
+                    shipped
 EOF
 }
 
@@ -405,6 +409,17 @@ if [[ $VARIANT == broken ]]; then
   check_package "$BROKEN_NUPKG" sample-core "$CORE_COMMIT" "$CORE_ID.dll"
 fi
 
+if [[ $VARIANT == broken ]]; then
+  # A commit after the packages were built: BAR records it, while the nuspecs
+  # and the PDB's SourceLink still name the commit they were built from.
+  stage "sample-core: a later commit that BAR records (variant broken)"
+  printf '\nThis line was committed after the packages were built.\n' >>"$CORE_DIR/README.md"
+  git_ -C "$CORE_DIR" add README.md
+  (cd "$CORE_DIR" && commit_at 2026-11-21T12:00:00Z "Update README after the 1.0.0 packages were built")
+  CORE_BUILT_COMMIT=$CORE_COMMIT
+  CORE_COMMIT=$(git -C "$CORE_DIR" rev-parse HEAD)
+fi
+
 # ----------------------------------------------------------------- sample-app
 stage "sample-app: git repository"
 make_repo sample-app 2026-11-22T09:00:00Z 2026-11-23T09:00:00Z "Add Contoso.Sample.App $VERSION on Contoso.Sample.Core $VERSION"
@@ -442,6 +457,8 @@ run app-build dotnet build "$APP_PROJ" -c Release --no-restore "${DOTNET_MSBUILD
 
 stage "sample-app: Authenticode-sign $APP_ID.dll"
 APP_DLL=$APP_DIR/src/$APP_ID/bin/Release/$TFM/$APP_ID.dll
+UNSIGNED_APP_DLL=$WORK/unsigned/$APP_ID.dll
+mkdir -p "$WORK/unsigned" && cp -- "$APP_DLL" "$UNSIGNED_APP_DLL"
 authenticode_sign "$APP_DLL"
 cp -f -- "$APP_DLL" "$APP_DIR/src/$APP_ID/obj/Release/$TFM/$APP_ID.dll"
 check_authenticode "$APP_DLL" "$APP_ID.dll"
@@ -480,6 +497,12 @@ touch -d "@$archive_epoch" "$STAGING"/*
 tar -C "$STAGING" --sort=name --mtime="@$archive_epoch" --owner=0 --group=0 --numeric-owner --format=gnu \
   -cf - "$APP_ID.dll" README.txt | gzip -n -9 >"$ARCHIVE_DIR/$ARCHIVE_BASE-linux-x64.tar.gz"
 rm -f "$ARCHIVE_DIR/$ARCHIVE_BASE-win-x64.zip"
+if [[ $VARIANT == broken ]]; then
+  # The zip gets the DLL as built, before signing.
+  cp -f -- "$UNSIGNED_APP_DLL" "$STAGING/$APP_ID.dll"
+  chmod 0644 "$STAGING/$APP_ID.dll"
+  touch -d "@$archive_epoch" "$STAGING/$APP_ID.dll"
+fi
 (cd "$STAGING" && TZ=UTC zip -X -D -q -9 "$ARCHIVE_DIR/$ARCHIVE_BASE-win-x64.zip" "$APP_ID.dll" README.txt)
 [[ $(tar -tzf "$ARCHIVE_DIR/$ARCHIVE_BASE-linux-x64.tar.gz" | sort | tr '\n' ' ') == "$APP_ID.dll README.txt " ]] \
   || die "unexpected content in $ARCHIVE_BASE-linux-x64.tar.gz"
@@ -502,7 +525,9 @@ app_assets=$(
     if [[ $VARIANT == broken ]]; then
       nuget_asset "$CORE_ID" "$BROKEN_CORE_VERSION" "$FEEDS/sample-app"
     fi
-    container_asset "assets/symbols/$APP_ID.$VERSION.snupkg" "$VERSION" "$CONTAINERS/sample-app"
+    if [[ $VARIANT != broken ]]; then
+      container_asset "assets/symbols/$APP_ID.$VERSION.snupkg" "$VERSION" "$CONTAINERS/sample-app"
+    fi
     container_asset "assets/contoso-sample-app/$VERSION/$ARCHIVE_BASE-linux-x64.tar.gz" "$VERSION" "$CONTAINERS/sample-app"
     container_asset "assets/contoso-sample-app/$VERSION/$ARCHIVE_BASE-win-x64.zip" "$VERSION" "$CONTAINERS/sample-app"
   } | jq -s .
@@ -529,6 +554,7 @@ check_assets "$WORK/sample-app.build.json"
   printf '%s=%q\n' SAMPLE_VARIANT "$VARIANT"
   printf '%s=%q\n' SAMPLE_OUT "$OUT"
   printf '%s=%q\n' SAMPLE_CORE_COMMIT "$CORE_COMMIT"
+  printf '%s=%q\n' SAMPLE_CORE_BUILT_COMMIT "${CORE_BUILT_COMMIT:-$CORE_COMMIT}"
   printf '%s=%q\n' SAMPLE_APP_COMMIT "$APP_COMMIT"
   printf '%s=%q\n' SAMPLE_CERT_ROOT_SHA256 "$ROOT_SHA256"
   printf '%s=%q\n' SAMPLE_CERT_LEAF_SHA256 "$LEAF_SHA256"

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core.Engine;
+using Microsoft.Extensions.Http.Resilience;
+using ReleaseCli.Rings.BuildValidation;
+using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Prep;
 
 namespace ReleaseCli.Rings;
@@ -10,6 +13,15 @@ public static class RingsServiceCollectionExtensions
     public static IServiceCollection AddRingSteps(this IServiceCollection services)
     {
         services.AddSingleton<IRingStep, GatherDropStep>();
+        services.AddHttpClient(HttpUrlProbe.ClientName).AddStandardResilienceHandler();
+        services.AddSingleton<IUrlProbe, HttpUrlProbe>();
+        services.AddSingleton<ValidationEngine>();
+        services.AddSingleton<SharedValidationPass>();
+        foreach (var kind in ValidationStepKinds.All.Keys)
+        {
+            services.AddSingleton<IRingStep>(sp => new BuildValidationStep(kind, sp.GetRequiredService<SharedValidationPass>()));
+        }
+
         services.AddSingleton(sp => new StepCatalog(sp.GetServices<IRingStep>()));
         return services;
     }

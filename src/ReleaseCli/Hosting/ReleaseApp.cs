@@ -131,6 +131,7 @@ public static class ReleaseApp
 
         root.Add(BarHandler.CreateCommand(services));
         root.Add(GatherDropHandler.CreateCommand(services));
+        root.Add(VerifyHandler.CreateCommand(services));
         return root;
     }
 }

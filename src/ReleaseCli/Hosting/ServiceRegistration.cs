@@ -34,6 +34,7 @@ public static class ServiceRegistration
         services.AddSingleton<DecisionHandler>();
         services.AddSingleton<BarHandler>();
         services.AddSingleton<GatherDropHandler>();
+        services.AddSingleton<VerifyHandler>();
         return services;
     }
 }

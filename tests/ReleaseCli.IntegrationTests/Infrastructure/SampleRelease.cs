@@ -37,6 +37,8 @@ public sealed class SampleRelease : IDisposable
         System.IO.Directory.CreateDirectory(directory);
         var definition = await File.ReadAllTextAsync(Path.Combine(SampleProducts.RepositoryRoot, "eng", "sample", "release.json"));
         await File.WriteAllTextAsync(Path.Combine(directory, "release.json"), editDefinition is null ? definition : editDefinition(definition));
+        // The definition names the sample's certificates as sample/certs/…, as eng/run-sample-release.sh lays it out.
+        System.IO.Directory.CreateSymbolicLink(Path.Combine(directory, "sample"), sample);
         var release = new SampleRelease(directory, sample);
         foreach (var channel in Channels)
         {

@@ -1,0 +1,227 @@
+using System.Buffers.Binary;
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ReleaseCli.Rings.BuildValidation.Signing;
+
+/// <summary>
+/// Verifies a PE file's Authenticode signature without Windows: reads the certificate table, checks the
+/// PKCS#7 SignedData, recomputes the image digest and compares it with the signed one, builds the
+/// signer's chain to the configured roots (at the timestamp's time when an RFC 3161 timestamp verifies),
+/// and matches the signer against the expected ones.
+/// </summary>
+public static class AuthenticodeVerifier
+{
+    private const string SpcIndirectDataOid = "1.3.6.1.4.1.311.2.1.4";
+    private const string Rfc3161TimestampOid = "1.3.6.1.4.1.311.3.3.1";
+    private const string TstInfoOid = "1.2.840.113549.1.9.16.1.4";
+    private const ushort WinCertTypePkcsSignedData = 0x0002;
+
+    public static SignatureVerdict Verify(Stream stream, PeLayout layout, SigningPolicy policy)
+    {
+        if (!layout.HasCertificateTable)
+        {
+            return new SignatureVerdict(SignatureStatus.Unsigned, "the PE file has no Authenticode signature (its certificate table is empty)");
+        }
+
+        if (layout.CertificateTableOffset < layout.CertificateEntryOffset || layout.CertificateTableOffset + layout.CertificateTableSize > layout.FileLength || layout.CertificateTableSize < 8)
+        {
+            return new SignatureVerdict(SignatureStatus.Malformed, $"the certificate table ({layout.CertificateTableOffset}+{layout.CertificateTableSize}) lies outside the file ({layout.FileLength} bytes)");
+        }
+
+        if (layout.CertificateTableOffset + layout.CertificateTableSize != layout.FileLength)
+        {
+            return new SignatureVerdict(SignatureStatus.DigestMismatch, $"{layout.FileLength - layout.CertificateTableOffset - layout.CertificateTableSize} byte(s) follow the certificate table; no signature covers them");
+        }
+
+        var table = new byte[layout.CertificateTableSize];
+        stream.Position = layout.CertificateTableOffset;
+        stream.ReadExactly(table);
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(table);
+        var type = BinaryPrimitives.ReadUInt16LittleEndian(table.AsSpan(6));
+        if (length < 8 || length > table.Length || type != WinCertTypePkcsSignedData)
+        {
+            return new SignatureVerdict(SignatureStatus.Malformed, $"the first certificate table entry is not a PKCS#7 SignedData (length {length}, type 0x{type:x4})");
+        }
+
+        // The table is padded to 8 bytes; padding is not signed, so it must be zero.
+        if (table.AsSpan((int)length).ContainsAnyExcept((byte)0) && RoundUp8(length) == table.Length)
+        {
+            return new SignatureVerdict(SignatureStatus.DigestMismatch, "the certificate table's padding is not zero: bytes were changed after signing");
+        }
+
+        SignedCms cms;
+        byte[] signedDigest;
+        HashAlgorithmName algorithm;
+        try
+        {
+            var der = table.AsSpan(8, (int)length - 8);
+            AsnDecoder.ReadEncodedValue(der, AsnEncodingRules.BER, out _, out _, out var consumed);
+            cms = new SignedCms();
+            cms.Decode(der[..consumed]);
+            if (cms.ContentInfo.ContentType.Value != SpcIndirectDataOid)
+            {
+                return new SignatureVerdict(SignatureStatus.Malformed, $"the signed content is {cms.ContentInfo.ContentType.Value}, not Authenticode's SpcIndirectDataContent");
+            }
+
+            (algorithm, signedDigest) = ReadSignedDigest(cms.ContentInfo.Content);
+        }
+        catch (Exception ex) when (ex is CryptographicException or AsnContentException or NotSupportedException)
+        {
+            return new SignatureVerdict(SignatureStatus.Malformed, $"the PKCS#7 signature cannot be read: {ex.Message}");
+        }
+
+        if (cms.SignerInfos.Count != 1)
+        {
+            return new SignatureVerdict(SignatureStatus.Malformed, $"Authenticode needs exactly one signer, found {cms.SignerInfos.Count}");
+        }
+
+        var signerInfo = cms.SignerInfos[0];
+        var signer = signerInfo.Certificate;
+        if (signer is null)
+        {
+            return new SignatureVerdict(SignatureStatus.Malformed, "the signature does not carry its signer's certificate");
+        }
+
+        try
+        {
+            signerInfo.CheckSignature(verifySignatureOnly: true);
+        }
+        catch (CryptographicException ex)
+        {
+            return new SignatureVerdict(SignatureStatus.BadSignature, $"the PKCS#7 signature by '{signer.Subject}' does not verify: {ex.Message}", signer.Subject);
+        }
+
+        var actual = AuthenticodeDigest.Compute(stream, layout, algorithm);
+        if (!CryptographicOperations.FixedTimeEquals(actual, signedDigest))
+        {
+            return new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} image digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", signer.Subject);
+        }
+
+        var signedAt = TryReadTimestamp(signerInfo, policy);
+        if (CertificateTrust.CheckChain(signer, cms.Certificates, policy, signedAt) is { } untrusted)
+        {
+            return new SignatureVerdict(SignatureStatus.Untrusted, untrusted, signer.Subject, signedAt);
+        }
+
+        if (!CertificateTrust.IsExpectedSigner(signer, policy.ExpectedSigners))
+        {
+            return new SignatureVerdict(SignatureStatus.UnexpectedSigner, $"signed by '{signer.Subject}', which is not one of the expected signers ({string.Join("; ", policy.ExpectedSigners)})", signer.Subject, signedAt);
+        }
+
+        return new SignatureVerdict(SignatureStatus.Valid, $"signed by '{signer.Subject}'{(signedAt is { } t ? $", timestamped {t:u}" : string.Empty)}", signer.Subject, signedAt);
+    }
+
+    private static long RoundUp8(long value) => (value + 7) & ~7L;
+
+    /// <summary>SpcIndirectDataContent ::= SEQUENCE { data SpcAttributeTypeAndOptionalValue, messageDigest DigestInfo }.</summary>
+    private static (HashAlgorithmName Algorithm, byte[] Digest) ReadSignedDigest(byte[] content)
+    {
+        var reader = new AsnReader(content, AsnEncodingRules.BER);
+        if (reader.PeekTag().HasSameClassAndValue(Asn1Tag.PrimitiveOctetString))
+        {
+            reader = new AsnReader(reader.ReadOctetString(), AsnEncodingRules.BER);
+        }
+
+        var indirect = reader.ReadSequence();
+        indirect.ReadEncodedValue();
+        var digestInfo = indirect.ReadSequence();
+        var algorithmIdentifier = digestInfo.ReadSequence();
+        var oid = algorithmIdentifier.ReadObjectIdentifier();
+        var digest = digestInfo.ReadOctetString();
+        var algorithm = oid switch
+        {
+            "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
+            "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
+            "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
+            "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
+            _ => throw new NotSupportedException($"digest algorithm {oid} is not supported"),
+        };
+        return (algorithm, digest);
+    }
+
+    /// <summary>
+    /// The time an RFC 3161 timestamp says the signature was made, when the timestamp's own signature
+    /// verifies, its message imprint is the hash of this signature, and its signer chains to a trusted
+    /// timestamping root. Otherwise null: the signature is judged at the current time.
+    /// </summary>
+    private static DateTimeOffset? TryReadTimestamp(SignerInfo signerInfo, SigningPolicy policy)
+    {
+        foreach (var attribute in signerInfo.UnsignedAttributes)
+        {
+            if (attribute.Oid.Value != Rfc3161TimestampOid)
+            {
+                continue;
+            }
+
+            foreach (var value in attribute.Values)
+            {
+                try
+                {
+                    // SignedCms is more lenient than Rfc3161TimestampToken about the encodings timestamp authorities use.
+                    var token = new SignedCms();
+                    token.Decode(value.RawData);
+                    if (token.ContentInfo.ContentType.Value != TstInfoOid
+                        || !Rfc3161TimestampTokenInfo.TryDecode(token.ContentInfo.Content, out var info, out _)
+                        || token.SignerInfos.Count != 1 || token.SignerInfos[0].Certificate is not { } authority)
+                    {
+                        continue;
+                    }
+
+                    token.CheckSignature(verifySignatureOnly: true);
+                    var imprintAlgorithm = info.HashAlgorithmId.Value switch
+                    {
+                        "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
+                        "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
+                        "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
+                        "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
+                        _ => default,
+                    };
+                    if (imprintAlgorithm == default)
+                    {
+                        continue;
+                    }
+
+                    using var hash = IncrementalHash.CreateHash(imprintAlgorithm);
+                    hash.AppendData(signerInfo.GetSignature());
+                    if (!info.GetMessageHash().Span.SequenceEqual(hash.GetHashAndReset()))
+                    {
+                        continue;
+                    }
+
+                    if (CertificateTrust.CheckTimestampChain(authority, token.Certificates, policy, info.Timestamp) is null)
+                    {
+                        return info.Timestamp;
+                    }
+                }
+                catch (CryptographicException)
+                {
+                }
+            }
+        }
+
+        foreach (var counter in signerInfo.CounterSignerInfos)
+        {
+            try
+            {
+                counter.CheckSignature(verifySignatureOnly: true);
+            }
+            catch (CryptographicException)
+            {
+                continue;
+            }
+
+            foreach (var attribute in counter.SignedAttributes)
+            {
+                if (attribute.Oid.Value == "1.2.840.113549.1.9.5" && attribute.Values.Count > 0)
+                {
+                    return new Pkcs9SigningTime(attribute.Values[0].RawData).SigningTime;
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ReleaseCli.Rings.BuildValidation.Signing;
+
+/// <summary>
+/// Builds a signer's chain to the release's trusted roots only (never the machine's store), for code
+/// signing, at the time the signature was made when a valid timestamp says so.
+/// </summary>
+public static class CertificateTrust
+{
+    private const string CodeSigningEku = "1.3.6.1.5.5.7.3.3";
+
+    // Chains that built, by signer and trust anchors, with the window in which every element is valid:
+    // a signature made inside that window chains the same way, so it need not be built again.
+    private static readonly ConcurrentDictionary<string, (DateTime From, DateTime To)> TrustedChains = new(StringComparer.Ordinal);
+
+    /// <summary>Null when the chain is trusted; otherwise why not.</summary>
+    public static string? CheckChain(X509Certificate2 signer, X509Certificate2Collection carried, SigningPolicy policy, DateTimeOffset? signedAt, bool requireCodeSigning = true)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.AddRange(policy.TrustedRoots.ToArray());
+        if (policy.TrustedRoots.Count == 0 && policy.TrustedRootFingerprints.Count == 0)
+        {
+            roots.AddRange(SdkCodeSigningRoots.Value.ToArray());
+        }
+        foreach (var certificate in carried)
+        {
+            if (policy.TrustedRootFingerprints.Contains(Sha256(certificate)) && certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData))
+            {
+                roots.Add(certificate);
+            }
+        }
+
+        if (roots.Count == 0)
+        {
+            return "no trusted root is configured and no .NET SDK code-signing root list (sdk/<version>/trustedroots/codesignctl.pem) was found (set trustedRoots or trustedRootFingerprints in the signing-validation settings)";
+        }
+
+        var verificationTime = (signedAt ?? DateTimeOffset.UtcNow).UtcDateTime;
+        var cacheKey = string.Join('|', Sha256(signer), requireCodeSigning, policy.RevocationOnline, string.Join(',', roots.Select(Sha256).Order(StringComparer.Ordinal)));
+        if (!policy.RevocationOnline && TrustedChains.TryGetValue(cacheKey, out var window) && verificationTime >= window.From && verificationTime <= window.To)
+        {
+            return null;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.ExtraStore.AddRange(carried);
+        chain.ChainPolicy.RevocationMode = policy.RevocationOnline ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = verificationTime;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        if (requireCodeSigning)
+        {
+            chain.ChainPolicy.ApplicationPolicy.Add(new Oid(CodeSigningEku));
+        }
+
+        if (chain.Build(signer))
+        {
+            var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
+            TrustedChains[cacheKey] = (elements.Max(c => c.NotBefore.ToUniversalTime()), elements.Min(c => c.NotAfter.ToUniversalTime()));
+            return null;
+        }
+
+        var statuses = chain.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct();
+        var end = chain.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate.Subject : signer.Subject;
+        return $"the chain of '{signer.Subject}' ends at '{end}' and is not trusted ({string.Join("; ", statuses)})";
+    }
+
+    /// <summary>
+    /// The default trust when a policy names no roots: the .NET SDK's code-signing root list, the one
+    /// NuGet's verifier falls back to on Linux and macOS.
+    /// </summary>
+    private static readonly Lazy<IReadOnlyList<X509Certificate2>> SdkCodeSigningRoots = new(() =>
+        PackageSignatureChecker.FindSdkDirectory() is { } sdk ? LoadFiles([Path.Combine(sdk, "trustedroots", "codesignctl.pem")]) : []);
+
+    private static readonly Lazy<IReadOnlyList<X509Certificate2>> SdkTimestampingRoots = new(() =>
+        PackageSignatureChecker.FindSdkDirectory() is { } sdk && File.Exists(Path.Combine(sdk, "trustedroots", "timestampctl.pem"))
+            ? LoadFiles([Path.Combine(sdk, "trustedroots", "timestampctl.pem")])
+            : []);
+
+    /// <summary>Null when a timestamp authority's certificate chains, for time stamping, to the policy's roots or the SDK's timestamping roots.</summary>
+    public static string? CheckTimestampChain(X509Certificate2 authority, X509Certificate2Collection carried, SigningPolicy policy, DateTimeOffset at)
+    {
+        var cacheKey = "tsa|" + Sha256(authority) + "|" + string.Join(',', policy.TrustedRoots.Select(Sha256).Order(StringComparer.Ordinal));
+        if (TrustedChains.TryGetValue(cacheKey, out var window) && at.UtcDateTime >= window.From && at.UtcDateTime <= window.To)
+        {
+            return null;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(policy.TrustedRoots.Concat(SdkTimestampingRoots.Value).ToArray());
+        chain.ChainPolicy.ExtraStore.AddRange(carried);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = at.UtcDateTime;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.8"));
+        if (chain.ChainPolicy.CustomTrustStore.Count > 0 && chain.Build(authority))
+        {
+            var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
+            TrustedChains[cacheKey] = (elements.Max(c => c.NotBefore.ToUniversalTime()), elements.Min(c => c.NotAfter.ToUniversalTime()));
+            return null;
+        }
+
+        return $"the timestamp authority '{authority.Subject}' is not trusted ({string.Join("; ", chain.ChainStatus.Select(s => s.Status))})";
+    }
+
+    public static string Sha256(X509Certificate2 certificate) => Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
+
+    /// <summary>Whether the leaf's subject is one of the expected signers (full DN, or its common name or organization).</summary>
+    public static bool IsExpectedSigner(X509Certificate2 signer, IReadOnlyList<string> expected)
+    {
+        if (expected.Count == 0)
+        {
+            return true;
+        }
+
+        var commonName = signer.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        var organization = signer.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Where(n => n.GetSingleElementType().Value == "2.5.4.10")
+            .Select(n => n.GetSingleElementValue())
+            .FirstOrDefault();
+        var subject = signer.SubjectName.Name;
+        return expected.Any(e => e.Contains('=', StringComparison.Ordinal)
+            ? string.Equals(new X500DistinguishedName(e).Name, subject, StringComparison.OrdinalIgnoreCase)
+            : string.Equals(e, commonName, StringComparison.OrdinalIgnoreCase) || string.Equals(e, organization, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Every certificate in PEM or DER files (bundles allowed).</summary>
+    public static IReadOnlyList<X509Certificate2> LoadFiles(IEnumerable<string> paths)
+    {
+        var all = new List<X509Certificate2>();
+        foreach (var path in paths)
+        {
+            var collection = new X509Certificate2Collection();
+            var text = File.ReadAllText(path);
+            if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+            {
+                collection.ImportFromPem(text);
+            }
+            else
+            {
+                collection.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+            }
+
+            all.AddRange(collection);
+        }
+
+        return all;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Security.Cryptography.X509Certificates;
+using NuGet.Common;
+using NuGet.Packaging;
+using NuGet.Packaging.Signing;
+
+namespace ReleaseCli.Rings.BuildValidation.Signing;
+
+/// <summary>
+/// Verifies a package's author and repository signatures with NuGet.Packaging's verifier, with the
+/// providers <c>dotnet nuget verify --all</c> uses (integrity, trust and validity) plus an allow-list
+/// of the release's trusted signers when it names any. When a signer is allowed an untrusted root and
+/// the policy has trusted roots, its chain must still end in one of them.
+/// </summary>
+public sealed class PackageSignatureChecker
+{
+    private static readonly Lock TrustStoreLock = new();
+    private static bool s_trustStoreInitialized;
+
+    private readonly SigningPolicy _policy;
+    private readonly PackageSignatureVerifier _verifier;
+    private readonly SignedPackageVerifierSettings _settings;
+
+    public PackageSignatureChecker(SigningPolicy policy)
+    {
+        _policy = policy;
+        InitializeTrustStore(policy.SdkTrustedRootsDirectory);
+        var providers = new List<ISignatureVerificationProvider>
+        {
+            new IntegrityVerificationProvider(),
+            new SignatureTrustAndValidityVerificationProvider(
+                [.. policy.PackageSigners.Where(s => s.AllowUntrustedRoot).Select(s => new KeyValuePair<string, HashAlgorithmName>(s.Sha256Fingerprint, HashAlgorithmName.SHA256))]),
+        };
+        if (policy.PackageSigners.Count > 0)
+        {
+            var entries = policy.PackageSigners
+                .Select(s => (VerificationAllowListEntry)new TrustedSignerAllowListEntry(VerificationTarget.Author | VerificationTarget.Repository, SignaturePlacement.Any, s.Sha256Fingerprint, HashAlgorithmName.SHA256, s.AllowUntrustedRoot, owners: null))
+                .ToList();
+            providers.Add(new AllowListVerificationProvider(entries, requireNonEmptyAllowList: true, "no trusted signer is configured", "the package is not signed by any of the release's trusted signers"));
+        }
+
+        _verifier = new PackageSignatureVerifier(providers);
+        var defaults = SignedPackageVerifierSettings.GetVerifyCommandDefaultPolicy(EnvironmentVariableWrapper.Instance);
+        _settings = new SignedPackageVerifierSettings(
+            defaults.AllowUnsigned,
+            defaults.AllowIllegal,
+            defaults.AllowUntrusted,
+            defaults.AllowIgnoreTimestamp,
+            defaults.AllowMultipleTimestamps,
+            defaults.AllowNoTimestamp,
+            defaults.AllowUnknownRevocation,
+            defaults.ReportUnknownRevocation,
+            defaults.VerificationTarget,
+            defaults.SignaturePlacement,
+            defaults.RepositoryCountersignatureVerificationBehavior,
+            policy.RevocationOnline ? RevocationMode.Online : RevocationMode.Offline);
+    }
+
+    /// <summary>Verifies the package held in <paramref name="package"/> (a seekable stream over the whole .nupkg).</summary>
+    public async Task<SignatureVerdict> VerifyAsync(Stream package, CancellationToken cancellationToken)
+    {
+        package.Position = 0;
+        using var reader = new PackageArchiveReader(package, leaveStreamOpen: true);
+        if (!await reader.IsSignedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return new SignatureVerdict(SignatureStatus.Unsigned, "the package has no signature (.signature.p7s)");
+        }
+
+        var result = await _verifier.VerifySignaturesAsync(reader, _settings, cancellationToken, Guid.Empty).ConfigureAwait(false);
+        var signature = await reader.GetPrimarySignatureAsync(cancellationToken).ConfigureAwait(false);
+        var signer = signature?.SignerInfo.Certificate;
+        var issues = result.Results.SelectMany(r => r.GetErrorIssues()).ToList();
+        if (!result.IsValid)
+        {
+            var text = issues.Count == 0 ? "the signature does not verify" : string.Join("; ", issues.Select(i => $"{i.Code}: {i.Message}").Distinct());
+            var status = issues.Any(i => i.Code is NuGetLogCode.NU3008 or NuGetLogCode.NU3003 or NuGetLogCode.NU3005)
+                ? SignatureStatus.DigestMismatch
+                : issues.Any(i => i.Code is NuGetLogCode.NU3012 or NuGetLogCode.NU3018 or NuGetLogCode.NU3034 or NuGetLogCode.NU3037 or NuGetLogCode.NU3028) ? SignatureStatus.Untrusted : SignatureStatus.BadSignature;
+            return new SignatureVerdict(status, text, signer?.Subject);
+        }
+
+        if (signer is not null && signature is not null)
+        {
+            var allowedUntrusted = _policy.PackageSigners.FirstOrDefault(s => s.AllowUntrustedRoot && string.Equals(s.Sha256Fingerprint, CertificateTrust.Sha256(signer), StringComparison.OrdinalIgnoreCase));
+            if (allowedUntrusted is not null && (_policy.TrustedRoots.Count > 0 || _policy.TrustedRootFingerprints.Count > 0)
+                && CertificateTrust.CheckChain(signer, signature.SignedCms.Certificates, _policy, signedAt: null, requireCodeSigning: true) is { } untrusted)
+            {
+                return new SignatureVerdict(SignatureStatus.Untrusted, $"signer '{allowedUntrusted.Name}' may have an untrusted root for NuGet, but {untrusted}", signer.Subject);
+            }
+
+            if (!CertificateTrust.IsExpectedSigner(signer, _policy.ExpectedSigners) && _policy.PackageSigners.Count == 0)
+            {
+                return new SignatureVerdict(SignatureStatus.UnexpectedSigner, $"signed by '{signer.Subject}', which is not one of the expected signers ({string.Join("; ", _policy.ExpectedSigners)})", signer.Subject);
+            }
+        }
+
+        return new SignatureVerdict(SignatureStatus.Valid, $"{signature?.Type.ToString().ToLowerInvariant()} signature by '{signer?.Subject}'", signer?.Subject);
+    }
+
+    /// <summary>
+    /// On Linux and macOS NuGet trusts the .NET SDK's code-signing root bundle (<c>trustedroots/codesignctl.pem</c>),
+    /// as <c>dotnet nuget verify</c> does. It looks for the bundle under the SDK root it is given.
+    /// </summary>
+    private static void InitializeTrustStore(string? sdkDirectory)
+    {
+        lock (TrustStoreLock)
+        {
+            if (s_trustStoreInitialized)
+            {
+                return;
+            }
+
+            var directory = sdkDirectory ?? FindSdkDirectory();
+            if (directory is not null)
+            {
+                AppContext.SetData("Microsoft.DotNet.Sdk.Root", directory);
+            }
+
+            X509TrustStore.InitializeForDotNetSdk(NullLogger.Instance);
+            s_trustStoreInitialized = true;
+        }
+    }
+
+    /// <summary>The newest installed SDK folder that has a <c>trustedroots</c> bundle, next to the running dotnet.</summary>
+    public static string? FindSdkDirectory()
+    {
+        var dotnetRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        if (string.IsNullOrEmpty(dotnetRoot))
+        {
+            dotnetRoot = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(typeof(object).Assembly.Location)));
+            dotnetRoot = dotnetRoot is null ? null : Path.GetDirectoryName(dotnetRoot);
+        }
+
+        var sdk = dotnetRoot is null ? null : Path.Combine(dotnetRoot, "sdk");
+        if (sdk is null || !Directory.Exists(sdk))
+        {
+            return null;
+        }
+
+        return Directory.EnumerateDirectories(sdk)
+            .Where(d => File.Exists(Path.Combine(d, "trustedroots", "codesignctl.pem")))
+            .OrderByDescending(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : new Version(0, 0))
+            .FirstOrDefault();
+    }
+}

@@ -1,0 +1,37 @@
+using ReleaseCli.Rings.BuildValidation.Packages;
+using ReleaseCli.Rings.BuildValidation.Signing;
+
+namespace ReleaseCli.Rings.BuildValidation;
+
+/// <summary>Which checks run in a pass and the settings of each.</summary>
+public sealed record ValidationOptions
+{
+    public required IReadOnlySet<ValidationCheck> Checks { get; init; }
+
+    public SigningPolicy Signing { get; init; } = new();
+
+    public PackageRules Packages { get; init; } = new();
+
+    /// <summary>A symbol server (SSQP) asked for PDBs that are neither in the drop nor embedded; null: none.</summary>
+    public Uri? SymbolServer { get; init; }
+
+    /// <summary>SourceLink: also request each distinct URL.</summary>
+    public bool SourceLinkOnline { get; init; }
+
+    /// <summary>The BinSkim executable; null: the BinSkim check is not configured.</summary>
+    public string? BinSkimPath { get; init; }
+
+    /// <summary>Inside a release: the contract and BAR to compare with; null for loose files.</summary>
+    public ReleaseExpectations? Release { get; init; }
+
+    /// <summary>Top-level files validated at once.</summary>
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Files and entries up to this size are held in memory; larger ones are streamed or spooled to a temporary file.</summary>
+    public long MaxBufferedBytes { get; init; } = 64L << 20;
+
+    /// <summary>Containers inside containers are opened down to this depth.</summary>
+    public int MaxDepth { get; init; } = 8;
+
+    public bool Runs(ValidationCheck check) => Checks.Contains(check);
+}

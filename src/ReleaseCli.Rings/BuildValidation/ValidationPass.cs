@@ -1,0 +1,614 @@
+using System.Collections.Concurrent;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Security.Cryptography;
+using System.Xml;
+using ReleaseCli.Core.Contract;
+using ReleaseCli.Rings.BuildValidation.Packages;
+using ReleaseCli.Rings.BuildValidation.Signing;
+using ReleaseCli.Rings.BuildValidation.SourceLink;
+using ReleaseCli.Rings.BuildValidation.Symbols;
+
+namespace ReleaseCli.Rings.BuildValidation;
+
+/// <summary>
+/// The state of one walk over the inputs: each file is read once, each container opened once, and every
+/// enabled check looks at each entry during that walk. What can only be decided once everything has been
+/// seen (symbols, sidecar checksums, assets) is collected here and settled at the end.
+/// </summary>
+internal sealed class ValidationPass(ValidationOptions options, string temporaryDirectory)
+{
+    private readonly ConcurrentBag<Finding> _findings = [];
+    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<(ValidationItem Item, byte[] Content)> _sidecars = [];
+    private readonly ConcurrentDictionary<Guid, string> _portablePdbs = new();
+    private readonly ConcurrentBag<(ValidationItem Item, PdbIdentity Pdb)> _symbolNeeds = [];
+    private readonly ConcurrentDictionary<string, ValidationItem> _sourceLinkUrls = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<(string Path, ValidationItem Item)> _binSkimInputs = [];
+    private readonly ConcurrentDictionary<ValidationCheck, int> _checked = new();
+    private readonly Lazy<PackageSignatureChecker> _packageSignatures = new(() => new PackageSignatureChecker(options.Signing));
+    private long _entries;
+    private long _bytes;
+    private long _spooled;
+
+    public IEnumerable<Finding> Findings => _findings;
+
+    public IReadOnlyDictionary<string, string> Hashes => _hashes;
+
+    public IEnumerable<(ValidationItem Item, byte[] Content)> Sidecars => _sidecars;
+
+    public IReadOnlyDictionary<Guid, string> PortablePdbs => _portablePdbs;
+
+    public IEnumerable<(ValidationItem Item, PdbIdentity Pdb)> SymbolNeeds => _symbolNeeds;
+
+    public IReadOnlyDictionary<string, ValidationItem> SourceLinkUrls => _sourceLinkUrls;
+
+    public IEnumerable<(string Path, ValidationItem Item)> BinSkimInputs => _binSkimInputs;
+
+    public long Entries => Interlocked.Read(ref _entries);
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public int CheckedCount(ValidationCheck check) => _checked.GetValueOrDefault(check);
+
+    public void Add(Finding finding) => _findings.Add(finding);
+
+    public void Counted(ValidationCheck check) => _checked.AddOrUpdate(check, 1, (_, n) => n + 1);
+
+    public async Task ProcessAsync(ValidationInput input, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(input.FullPath);
+        if (!file.Exists)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _bytes, file.Length);
+        var item = new ValidationItem(input.DisplayPath, input.DisplayPath, file.Name, [], input.Asset, input.Build);
+        Stream content;
+        string sha512;
+        if (file.Length <= options.MaxBufferedBytes)
+        {
+            var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+            sha512 = Convert.ToHexStringLower(SHA512.HashData(bytes));
+            content = new MemoryStream(bytes, writable: false);
+        }
+        else
+        {
+            sha512 = await DropHasher.Sha512Async(file.FullName, cancellationToken).ConfigureAwait(false);
+            content = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        }
+
+        await using (content.ConfigureAwait(false))
+        {
+            _hashes[input.DisplayPath] = sha512;
+            if (options.Runs(ValidationCheck.Checksum) && input.Asset is { } asset)
+            {
+                Counted(ValidationCheck.Checksum);
+                if (file.Length != asset.Size || !string.Equals(sha512, asset.Sha512, StringComparison.OrdinalIgnoreCase))
+                {
+                    Add(item.Finding(RuleIds.ChecksumMismatch, FindingSeverity.Error, ValidationCheck.Checksum, $"the file is {file.Length} bytes with SHA-512 {sha512[..16]}…, but the contract sealed {asset.Size} bytes with SHA-512 {asset.Sha512[..Math.Min(16, asset.Sha512.Length)]}…; the drop changed after prep: gather it again with `release prep`"));
+                }
+            }
+
+            if (ItemClassifier.Classify(file.Name) == ItemKind.Checksum && file.Length <= 4096)
+            {
+                content.Position = 0;
+                var text = new byte[file.Length];
+                content.ReadExactly(text);
+                _sidecars.Add((item, text));
+                return;
+            }
+
+            await ProcessItemAsync(item, content, depth: 0, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessItemAsync(ValidationItem item, Stream content, int depth, CancellationToken cancellationToken)
+    {
+        var kind = ItemClassifier.Classify(item.Name);
+        switch (kind)
+        {
+            case ItemKind.Package or ItemKind.SymbolPackage:
+                await ProcessPackageAsync(item with { PackagePath = item.VirtualPath }, content, kind, depth, cancellationToken).ConfigureAwait(false);
+                break;
+            case ItemKind.Zip:
+                if (options.Runs(ValidationCheck.Signing) && options.Signing.Exclusions.DoNotUnpack(item))
+                {
+                    break;
+                }
+
+                await WalkZipAsync(item, content, kind, depth, nuspec: null, cancellationToken).ConfigureAwait(false);
+                break;
+            case ItemKind.TarGz:
+                if (options.Runs(ValidationCheck.Signing) && options.Signing.Exclusions.DoNotUnpack(item))
+                {
+                    break;
+                }
+
+                await WalkTarGzAsync(item, content, depth, cancellationToken).ConfigureAwait(false);
+                break;
+            case ItemKind.PortableExecutable:
+                ProcessPortableExecutable(item, content);
+                break;
+            case ItemKind.Pdb:
+                ProcessPdb(item, content);
+                break;
+            case ItemKind.UnsupportedSignable when options.Runs(ValidationCheck.Signing):
+                Counted(ValidationCheck.Signing);
+                if (options.Signing.Exclusions.Excluding(item) is null)
+                {
+                    Add(item.Finding(RuleIds.Unsupported, FindingSeverity.Warning, ValidationCheck.Signing, $"unsupported: {Path.GetExtension(item.Name)} files can carry signatures this tool does not verify; check it with the platform's own tool or list it in the exclusions file"));
+                }
+
+                break;
+        }
+    }
+
+    private async Task ProcessPackageAsync(ValidationItem item, Stream content, ItemKind kind, int depth, CancellationToken cancellationToken)
+    {
+        if (options.Runs(ValidationCheck.Signing) && kind == ItemKind.Package)
+        {
+            Counted(ValidationCheck.Signing);
+            if (options.Signing.Exclusions.Excluding(item) is null)
+            {
+                SignatureVerdict verdict;
+                try
+                {
+                    verdict = await _packageSignatures.Value.VerifyAsync(content, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is InvalidDataException or System.Security.Cryptography.CryptographicException or NuGet.Packaging.Signing.SignatureException or IOException)
+                {
+                    verdict = new SignatureVerdict(SignatureStatus.Malformed, ex.Message);
+                }
+
+                AddPackageSignatureFinding(item, verdict);
+            }
+        }
+
+        var nuspec = options.Runs(ValidationCheck.Packages) ? new NuspecHolder() : null;
+        await WalkZipAsync(item, content, kind, depth, nuspec, cancellationToken).ConfigureAwait(false);
+        if (nuspec is { Readable: true })
+        {
+            Counted(ValidationCheck.Packages);
+            if (nuspec.Info is null)
+            {
+                Add(item.Finding(RuleIds.PackageNoNuspec, FindingSeverity.Error, ValidationCheck.Packages, "the package has no .nuspec at its root; it is not a valid NuGet package: pack it with `dotnet pack`"));
+            }
+            else
+            {
+                var stable = options.Release?.Stable ?? false;
+                foreach (var (rule, message) in PackageRulesChecker.Check(nuspec.Info, options.Packages, item, stable, kind == ItemKind.SymbolPackage))
+                {
+                    Add(item.Finding(rule, FindingSeverity.Error, ValidationCheck.Packages, message));
+                }
+            }
+        }
+    }
+
+    private void AddPackageSignatureFinding(ValidationItem item, SignatureVerdict verdict)
+    {
+        var rule = verdict.Status switch
+        {
+            SignatureStatus.Valid => null,
+            SignatureStatus.Unsigned => RuleIds.PackageUnsigned,
+            SignatureStatus.DigestMismatch => RuleIds.PackageTampered,
+            SignatureStatus.Untrusted => RuleIds.PackageUntrusted,
+            SignatureStatus.UnexpectedSigner => RuleIds.PackageUnexpectedSigner,
+            _ => RuleIds.PackageBadSignature,
+        };
+        if (rule is not null)
+        {
+            var advice = verdict.Status switch
+            {
+                SignatureStatus.Unsigned => "sign it (`dotnet nuget sign` or the signing service) before it ships",
+                SignatureStatus.DigestMismatch => "the package changed after it was signed: take it again from the build, do not ship this copy",
+                SignatureStatus.Untrusted => "add its signer to signing-validation's packageSigners (with allowUntrustedRoot for a private root) or its root to trustedRoots, if it is meant to be trusted",
+                _ => "re-sign the package",
+            };
+            Add(item.Finding(rule, FindingSeverity.Error, ValidationCheck.Signing, $"{verdict.Detail}; {advice}"));
+        }
+    }
+
+    private async Task WalkZipAsync(ValidationItem item, Stream content, ItemKind kind, int depth, NuspecHolder? nuspec, CancellationToken cancellationToken)
+    {
+        var structureCheck = kind is ItemKind.Package or ItemKind.SymbolPackage && options.Runs(ValidationCheck.Packages) ? ValidationCheck.Packages : FirstWalkCheck();
+        ZipArchive archive;
+        try
+        {
+            content.Position = 0;
+            archive = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            Add(item.Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, $"not a valid zip archive ({ex.Message}); the file is damaged or not what its name says"));
+            return;
+        }
+
+        if (nuspec is not null)
+        {
+            nuspec.Readable = true;
+        }
+
+        using (archive)
+        {
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var entry in archive.Entries)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (entry.FullName.EndsWith('/'))
+                {
+                    continue;
+                }
+
+                Interlocked.Increment(ref _entries);
+                if (DropPaths.Check(entry.FullName) is { } unsafeReason)
+                {
+                    Add(item.Finding(RuleIds.UnsafeEntryPath, FindingSeverity.Error, structureCheck, $"the entry '{entry.FullName}' is refused: {unsafeReason}; an archive entry must be a plain relative path (zip-slip)"));
+                    continue;
+                }
+
+                if (!names.Add(entry.FullName))
+                {
+                    Add(item.Finding(RuleIds.DuplicateEntry, FindingSeverity.Error, structureCheck, $"the entry '{entry.FullName}' appears more than once; tools disagree on which copy they read"));
+                    continue;
+                }
+
+                if (nuspec is not null && !entry.FullName.Contains('/', StringComparison.Ordinal) && entry.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase))
+                {
+                    try
+                    {
+                        var stream = entry.Open();
+                        await using (stream.ConfigureAwait(false))
+                        {
+                            nuspec.Info = NuspecInfo.Parse(stream);
+                        }
+                    }
+                    catch (XmlException ex)
+                    {
+                        Add(item.Child(entry.FullName).Finding(RuleIds.PackageBadNuspec, FindingSeverity.Error, ValidationCheck.Packages, $"the nuspec cannot be read: {ex.Message}"));
+                        nuspec.Readable = false;
+                    }
+
+                    continue;
+                }
+
+                var child = item.Child(entry.FullName);
+                var childKind = ItemClassifier.Classify(child.Name);
+                if (childKind is ItemKind.Other or ItemKind.Checksum)
+                {
+                    continue;
+                }
+
+                if (childKind == ItemKind.UnsupportedSignable)
+                {
+                    await ProcessItemAsync(child, Stream.Null, depth + 1, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (depth + 1 > options.MaxDepth)
+                {
+                    Add(child.Finding(RuleIds.TooDeep, FindingSeverity.Error, structureCheck, $"containers are nested more than {options.MaxDepth} deep; not opened"));
+                    continue;
+                }
+
+                var entryStream = entry.Open();
+                await using (entryStream.ConfigureAwait(false))
+                {
+                    var buffered = await BufferAsync(entryStream, entry.Length, cancellationToken).ConfigureAwait(false);
+                    await using (buffered.ConfigureAwait(false))
+                    {
+                        await ProcessItemAsync(child, buffered, depth + 1, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task WalkTarGzAsync(ValidationItem item, Stream content, int depth, CancellationToken cancellationToken)
+    {
+        var structureCheck = FirstWalkCheck();
+        content.Position = 0;
+        var gzip = new GZipStream(content, CompressionMode.Decompress, leaveOpen: true);
+        await using (gzip.ConfigureAwait(false))
+        {
+            var reader = new TarReader(gzip, leaveOpen: true);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    TarEntry? entry;
+                    try
+                    {
+                        entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+                    {
+                        Add(item.Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, $"not a valid tar.gz archive ({ex.Message}); the file is damaged or not what its name says"));
+                        return;
+                    }
+
+                    if (entry is null)
+                    {
+                        return;
+                    }
+
+                    if (entry.EntryType is TarEntryType.Directory)
+                    {
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref _entries);
+                    var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                    if (DropPaths.Check(name) is { } unsafeReason)
+                    {
+                        Add(item.Finding(RuleIds.UnsafeEntryPath, FindingSeverity.Error, structureCheck, $"the entry '{entry.Name}' is refused: {unsafeReason}; an archive entry must be a plain relative path"));
+                        continue;
+                    }
+
+                    if (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
+                    {
+                        var target = entry.LinkName;
+                        var resolved = entry.EntryType == TarEntryType.SymbolicLink && !target.StartsWith('/') ? CombineLink(name, target) : target;
+                        if (DropPaths.Check(resolved) is { } linkReason)
+                        {
+                            Add(item.Finding(RuleIds.UnsafeEntryPath, FindingSeverity.Error, structureCheck, $"the link '{name}' → '{target}' is refused: {linkReason}; links in an archive must stay inside it"));
+                        }
+
+                        continue;
+                    }
+
+                    if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
+                    {
+                        continue;
+                    }
+
+                    var child = item.Child(name);
+                    var childKind = ItemClassifier.Classify(child.Name);
+                    if (childKind is ItemKind.Other or ItemKind.Checksum)
+                    {
+                        continue;
+                    }
+
+                    if (childKind == ItemKind.UnsupportedSignable)
+                    {
+                        await ProcessItemAsync(child, Stream.Null, depth + 1, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (depth + 1 > options.MaxDepth)
+                    {
+                        Add(child.Finding(RuleIds.TooDeep, FindingSeverity.Error, structureCheck, $"containers are nested more than {options.MaxDepth} deep; not opened"));
+                        continue;
+                    }
+
+                    var buffered = await BufferAsync(entry.DataStream, entry.Length, cancellationToken).ConfigureAwait(false);
+                    await using (buffered.ConfigureAwait(false))
+                    {
+                        await ProcessItemAsync(child, buffered, depth + 1, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static string CombineLink(string linkPath, string target)
+    {
+        var folder = linkPath.Contains('/', StringComparison.Ordinal) ? linkPath[..linkPath.LastIndexOf('/')] : string.Empty;
+        var parts = new List<string>();
+        foreach (var segment in (folder.Length == 0 ? target : folder + "/" + target).Split('/'))
+        {
+            if (segment == "..")
+            {
+                if (parts.Count == 0)
+                {
+                    return "../" + target;
+                }
+
+                parts.RemoveAt(parts.Count - 1);
+            }
+            else if (segment is not ("" or "."))
+            {
+                parts.Add(segment);
+            }
+        }
+
+        return parts.Count == 0 ? "." : string.Join('/', parts);
+    }
+
+    /// <summary>An entry as a seekable stream: in memory up to the limit, otherwise in a temporary file deleted on close.</summary>
+    private async Task<Stream> BufferAsync(Stream source, long declaredLength, CancellationToken cancellationToken)
+    {
+        if (declaredLength >= 0 && declaredLength <= options.MaxBufferedBytes)
+        {
+            var memory = new MemoryStream((int)declaredLength);
+            await source.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+            memory.Position = 0;
+            return memory;
+        }
+
+        Directory.CreateDirectory(temporaryDirectory);
+        var path = Path.Combine(temporaryDirectory, $"entry-{Interlocked.Increment(ref _spooled)}.tmp");
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        file.Position = 0;
+        return file;
+    }
+
+    private void ProcessPortableExecutable(ValidationItem item, Stream content)
+    {
+        PeLayout? layout;
+        try
+        {
+            layout = PeLayout.TryRead(content);
+        }
+        catch (EndOfStreamException)
+        {
+            layout = null;
+        }
+
+        if (layout is null)
+        {
+            if (options.Runs(ValidationCheck.Signing))
+            {
+                Counted(ValidationCheck.Signing);
+                Add(item.Finding(RuleIds.PeMalformedSignature, FindingSeverity.Error, ValidationCheck.Signing, "named like a PE file but its headers are not a valid PE image; it cannot be signed or loaded"));
+            }
+
+            return;
+        }
+
+        if (options.Runs(ValidationCheck.Signing))
+        {
+            Counted(ValidationCheck.Signing);
+            var exclusion = options.Signing.Exclusions.Excluding(item);
+            if (exclusion is null)
+            {
+                var verdict = AuthenticodeVerifier.Verify(content, layout, options.Signing);
+                AddAuthenticodeFinding(item, verdict);
+            }
+        }
+
+        if (options.Runs(ValidationCheck.BinSkim) && options.BinSkimPath is not null)
+        {
+            CollectForBinSkim(item, content);
+        }
+
+        if (!options.Runs(ValidationCheck.Symbols) && !options.Runs(ValidationCheck.SourceLink))
+        {
+            return;
+        }
+
+        content.Position = 0;
+        try
+        {
+            using var pe = new PEReader(content, PEStreamOptions.LeaveOpen | PEStreamOptions.PrefetchEntireImage);
+            var debug = PeDebugInfo.Read(pe);
+            if (options.Runs(ValidationCheck.Symbols) && item.Shipping && !debug.IsReferenceAssembly && !IsUnderReferenceFolder(item))
+            {
+                Counted(ValidationCheck.Symbols);
+                if (debug.Pdb is null)
+                {
+                    Add(item.Finding(RuleIds.SymbolsNoDebugRecord, FindingSeverity.Error, ValidationCheck.Symbols, "the PE file has no CodeView debug record, so no PDB can be matched to it; build it with DebugType portable or embedded"));
+                }
+                else if (!debug.HasEmbeddedPdb)
+                {
+                    _symbolNeeds.Add((item, debug.Pdb));
+                }
+            }
+
+            if (options.Runs(ValidationCheck.SourceLink) && debug.HasEmbeddedPdb)
+            {
+                var entry = pe.ReadDebugDirectory().First(e => e.Type == DebugDirectoryEntryType.EmbeddedPortablePdb);
+                using var provider = pe.ReadEmbeddedPortablePdbDebugDirectoryData(entry);
+                CheckSourceLink(item, provider.GetMetadataReader());
+            }
+        }
+        catch (BadImageFormatException ex)
+        {
+            var check = options.Runs(ValidationCheck.Symbols) ? ValidationCheck.Symbols : ValidationCheck.SourceLink;
+            Add(item.Finding(RuleIds.SymbolsUnreadablePdb, FindingSeverity.Error, check, $"the PE file's debug directory cannot be read: {ex.Message}"));
+        }
+    }
+
+    private static bool IsUnderReferenceFolder(ValidationItem item) =>
+        item.PackagePath is { } package && item.VirtualPath.Length > package.Length + 1
+        && item.VirtualPath[(package.Length + 1)..].StartsWith("ref/", StringComparison.OrdinalIgnoreCase);
+
+    private void AddAuthenticodeFinding(ValidationItem item, SignatureVerdict verdict)
+    {
+        var (rule, advice) = verdict.Status switch
+        {
+            SignatureStatus.Valid => (null, null),
+            SignatureStatus.Unsigned => (RuleIds.PeUnsigned, "sign it before it ships, or list it with DO-NOT-SIGN in the exclusions file if it must stay unsigned"),
+            SignatureStatus.DigestMismatch => (RuleIds.PeDigestMismatch, "take the file again from the signed build output; this copy must not ship"),
+            SignatureStatus.BadSignature => (RuleIds.PeBadSignature, "re-sign the file"),
+            SignatureStatus.Untrusted => (RuleIds.PeUntrusted, "if the signer is meant to be trusted, add its root to signing-validation's trustedRoots or trustedRootFingerprints"),
+            SignatureStatus.UnexpectedSigner => (RuleIds.PeUnexpectedSigner, "sign it with the release's certificate, or add the signer to expectedSigners"),
+            _ => (RuleIds.PeMalformedSignature, "re-sign the file"),
+        };
+        if (rule is not null)
+        {
+            Add(item.Finding(rule, FindingSeverity.Error, ValidationCheck.Signing, $"{verdict.Detail}; {advice}"));
+        }
+    }
+
+    private void ProcessPdb(ValidationItem item, Stream content)
+    {
+        if (!options.Runs(ValidationCheck.Symbols) && !options.Runs(ValidationCheck.SourceLink))
+        {
+            return;
+        }
+
+        Span<byte> magic = stackalloc byte[4];
+        content.Position = 0;
+        if (content.Read(magic) < 4 || !magic.SequenceEqual("BSJB"u8))
+        {
+            // A Windows (MSF) PDB: its identity is not read here, so PE files needing it are settled by the symbol server.
+            return;
+        }
+
+        content.Position = 0;
+        try
+        {
+            using var provider = MetadataReaderProvider.FromPortablePdbStream(content, MetadataStreamOptions.LeaveOpen | MetadataStreamOptions.PrefetchMetadata);
+            var reader = provider.GetMetadataReader();
+            var id = reader.DebugMetadataHeader?.Id ?? default;
+            if (id.Length >= 16)
+            {
+                _portablePdbs.TryAdd(new Guid(id.AsSpan(0, 16)), item.VirtualPath);
+            }
+
+            if (options.Runs(ValidationCheck.SourceLink))
+            {
+                CheckSourceLink(item, reader);
+            }
+        }
+        catch (BadImageFormatException ex)
+        {
+            var check = options.Runs(ValidationCheck.Symbols) ? ValidationCheck.Symbols : ValidationCheck.SourceLink;
+            Add(item.Finding(RuleIds.SymbolsUnreadablePdb, FindingSeverity.Error, check, $"the portable PDB cannot be read: {ex.Message}"));
+        }
+    }
+
+    private void CheckSourceLink(ValidationItem item, MetadataReader pdb)
+    {
+        Counted(ValidationCheck.SourceLink);
+        var urls = options.SourceLinkOnline ? new List<string>() : null;
+        foreach (var (rule, message) in SourceLinkChecker.Check(pdb, item.Build?.Repository, item.Build?.Commit, urls))
+        {
+            Add(item.Finding(rule, FindingSeverity.Error, ValidationCheck.SourceLink, message));
+        }
+
+        foreach (var url in urls ?? [])
+        {
+            _sourceLinkUrls.TryAdd(url, item);
+        }
+    }
+
+    private void CollectForBinSkim(ValidationItem item, Stream content)
+    {
+        var folder = Path.Combine(temporaryDirectory, "binskim", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, item.Name);
+        content.Position = 0;
+        using (var file = File.Create(path))
+        {
+            content.CopyTo(file);
+        }
+
+        _binSkimInputs.Add((path, item));
+    }
+
+    private ValidationCheck FirstWalkCheck() =>
+        options.Runs(ValidationCheck.Signing) ? ValidationCheck.Signing : options.Checks.Order().First();
+
+    private sealed class NuspecHolder
+    {
+        public NuspecInfo? Info { get; set; }
+
+        public bool Readable { get; set; }
+    }
+}

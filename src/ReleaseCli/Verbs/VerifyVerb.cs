@@ -1,0 +1,246 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseCli.Core;
+using ReleaseCli.Output;
+using ReleaseCli.Rings.BuildValidation;
+using ReleaseCli.Rings.BuildValidation.Reports;
+using ReleaseCli.Rings.BuildValidation.Signing;
+using ReleaseCli.Rings.BuildValidation.Steps;
+using Spectre.Console;
+
+namespace ReleaseCli.Verbs;
+
+/// <summary>The options of <c>release verify</c>: the files or folders, the checks, and their settings.</summary>
+public sealed record VerifyOptions(
+    IReadOnlyList<string> Paths,
+    OutputFormat Output,
+    IReadOnlyList<string> Checks,
+    FileInfo? Sarif,
+    IReadOnlyList<FileInfo> TrustedRoots,
+    IReadOnlyList<string> TrustedRootFingerprints,
+    IReadOnlyList<string> ExpectedSigners,
+    IReadOnlyList<string> PackageSigners,
+    bool AllowUntrustedRoot,
+    FileInfo? Exclusions,
+    string RevocationMode,
+    Uri? SymbolServer,
+    bool Online,
+    FileInfo? BinSkim,
+    int? MaxParallelism);
+
+/// <summary>
+/// Runs the Build Validation checks on any files or folders, outside a release. Exit 0 when there is no
+/// error finding, 1 when there is, 2 for usage errors. The asset check needs a release, so it is not configured here.
+/// </summary>
+public sealed class VerifyHandler(VerbContext context, ValidationEngine engine)
+{
+    public static Command CreateCommand(Func<IServiceProvider> services)
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively) to check.", Arity = ArgumentArity.OneOrMore };
+        var checks = new Option<string[]>("--checks") { Description = $"Which checks, comma-separated or repeated: {ValidationChecks.Names}. Default: all but assets." };
+        var sarif = new Option<FileInfo?>("--sarif") { Description = "Also write the findings as a SARIF 2.1.0 log to this file." };
+        var trustedRoot = new Option<FileInfo[]>("--trusted-root") { Description = "A PEM or DER file of root certificates Authenticode chains may end in (repeatable; PEM bundles allowed)." };
+        var trustedFingerprint = new Option<string[]>("--trusted-root-fingerprint") { Description = "The SHA-256 of a root certificate to trust when a signature carries it (repeatable)." };
+        var expectedSigner = new Option<string[]>("--expected-signer") { Description = "A signer subject to require: a distinguished name or a common name (repeatable)." };
+        var packageSigner = new Option<string[]>("--package-signer") { Description = "A trusted package signer: the signing certificate's SHA-256, or a PEM/DER file of it (repeatable)." };
+        var allowUntrustedRoot = new Option<bool>("--allow-untrusted-root") { Description = "Accept the --package-signer certificates although their root is not trusted by NuGet (their chain must still end in a --trusted-root when one is given)." };
+        var exclusions = new Option<FileInfo?>("--exclusions") { Description = "An exclusions file in SignCheck's format (patterns;parent files;comment with DO-NOT-SIGN, DO-NOT-UNPACK, !pattern)." };
+        var revocation = new Option<string>("--revocation-mode") { Description = "Certificate revocation checks: online or offline.", DefaultValueFactory = _ => "offline" };
+        revocation.AcceptOnlyFromAmong("online", "offline");
+        var symbolServer = new Option<Uri?>("--symbol-server") { Description = "An SSQP symbol server asked (without downloading) for PDBs not found in the files." };
+        var online = new Option<bool>("--online") { Description = "Also request every distinct SourceLink URL." };
+        var binSkim = new Option<FileInfo?>("--binskim") { Description = "The BinSkim executable; without it the binskim check is not configured." };
+        var parallel = new Option<int?>("--parallel") { Description = "How many files are checked at once (default: the number of processors)." };
+        var command = new Command("verify", "Run the Build Validation checks (signing, packages, symbols, SourceLink, checksum, BinSkim) on files or folders, outside a release. Exit codes: 0 no error findings, 1 error findings, 2 usage error.")
+        {
+            paths, checks, sarif, trustedRoot, trustedFingerprint, expectedSigner, packageSigner, allowUntrustedRoot, exclusions, revocation, symbolServer, online, binSkim, parallel,
+        };
+        command.SetAction((parse, ct) => services().GetRequiredService<VerifyHandler>().HandleAsync(
+            new VerifyOptions(
+                parse.GetValue(paths) ?? [],
+                parse.GetValue(CommonOptions.Output),
+                parse.GetValue(checks) ?? [],
+                parse.GetValue(sarif),
+                parse.GetValue(trustedRoot) ?? [],
+                parse.GetValue(trustedFingerprint) ?? [],
+                parse.GetValue(expectedSigner) ?? [],
+                parse.GetValue(packageSigner) ?? [],
+                parse.GetValue(allowUntrustedRoot),
+                parse.GetValue(exclusions),
+                parse.GetValue(revocation) ?? "offline",
+                parse.GetValue(symbolServer),
+                parse.GetValue(online),
+                parse.GetValue(binSkim),
+                parse.GetValue(parallel)),
+            ct));
+        return command;
+    }
+
+    public async Task<int> HandleAsync(VerifyOptions options, CancellationToken cancellationToken)
+    {
+        var validation = BuildOptions(options);
+        var inputs = CollectInputs(options.Paths);
+        var report = await engine.RunAsync(inputs, validation, cancellationToken).ConfigureAwait(false);
+        if (options.Sarif is { } sarif)
+        {
+            sarif.Directory?.Create();
+            await File.WriteAllBytesAsync(sarif.FullName, SarifWriter.Write(report, typeof(VerifyHandler).Assembly.GetName().Version?.ToString() ?? "0"), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Output == OutputFormat.Json)
+        {
+            var json = FindingsJson.ToJson(report);
+            json["exitCode"] = report.Errors == 0 ? 0 : 1;
+            if (options.Sarif is not null)
+            {
+                json["sarif"] = options.Sarif.FullName;
+            }
+
+            context.Console.WriteJson(json);
+        }
+        else
+        {
+            Render(report, options.Sarif);
+        }
+
+        return report.Errors == 0 ? (int)ExitCode.Success : (int)ExitCode.Failed;
+    }
+
+    private static ValidationOptions BuildOptions(VerifyOptions options)
+    {
+        var checks = new HashSet<ValidationCheck>();
+        foreach (var name in options.Checks.SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!ValidationChecks.TryParse(name, out var check))
+            {
+                throw ReleaseException.Usage($"--checks: unknown check '{name}'; the checks are {ValidationChecks.Names}.");
+            }
+
+            checks.Add(check);
+        }
+
+        if (checks.Count == 0)
+        {
+            checks.UnionWith(ValidationChecks.All.Where(c => c != ValidationCheck.Assets));
+        }
+
+        foreach (var fingerprint in options.TrustedRootFingerprints.Where(f => !ValidationSettings.IsSha256(f)))
+        {
+            throw ReleaseException.Usage($"--trusted-root-fingerprint: '{fingerprint}' is not a SHA-256 fingerprint (64 hexadecimal digits).");
+        }
+
+        foreach (var file in options.TrustedRoots.Where(f => !f.Exists))
+        {
+            throw ReleaseException.Usage($"--trusted-root: {file.FullName} does not exist.");
+        }
+
+        if (options.Exclusions is { Exists: false } missingExclusions)
+        {
+            throw ReleaseException.Usage($"--exclusions: {missingExclusions.FullName} does not exist.");
+        }
+
+        var signers = new List<TrustedSigner>();
+        foreach (var signer in options.PackageSigners)
+        {
+            string fingerprint;
+            if (ValidationSettings.IsSha256(signer))
+            {
+                fingerprint = signer.ToUpperInvariant();
+            }
+            else if (File.Exists(signer))
+            {
+                fingerprint = CertificateTrust.Sha256(CertificateTrust.LoadFiles([signer])[0]);
+            }
+            else
+            {
+                throw ReleaseException.Usage($"--package-signer: '{signer}' is neither a SHA-256 fingerprint nor an existing certificate file.");
+            }
+
+            signers.Add(new TrustedSigner(signer, fingerprint, options.AllowUntrustedRoot));
+        }
+
+        SignCheckExclusions exclusions;
+        try
+        {
+            exclusions = options.Exclusions is null ? SignCheckExclusions.None : SignCheckExclusions.Load(options.Exclusions.FullName);
+        }
+        catch (FormatException ex)
+        {
+            throw ReleaseException.Usage($"--exclusions: {ex.Message}");
+        }
+
+        return new ValidationOptions
+        {
+            Checks = checks,
+            Signing = new SigningPolicy
+            {
+                TrustedRoots = CertificateTrust.LoadFiles(options.TrustedRoots.Select(f => f.FullName)),
+                TrustedRootFingerprints = new HashSet<string>(options.TrustedRootFingerprints, StringComparer.OrdinalIgnoreCase),
+                ExpectedSigners = options.ExpectedSigners,
+                PackageSigners = signers,
+                RevocationOnline = options.RevocationMode == "online",
+                Exclusions = exclusions,
+            },
+            SymbolServer = options.SymbolServer is null ? null : new Uri(options.SymbolServer.AbsoluteUri.EndsWith('/') ? options.SymbolServer.AbsoluteUri : options.SymbolServer.AbsoluteUri + "/"),
+            SourceLinkOnline = options.Online,
+            BinSkimPath = options.BinSkim?.FullName,
+            MaxParallelism = options.MaxParallelism ?? Environment.ProcessorCount,
+        };
+    }
+
+    private static List<ValidationInput> CollectInputs(IReadOnlyList<string> paths)
+    {
+        var inputs = new List<ValidationInput>();
+        foreach (var path in paths)
+        {
+            var full = Path.GetFullPath(path);
+            if (File.Exists(full))
+            {
+                inputs.Add(new ValidationInput(full, path));
+            }
+            else if (Directory.Exists(full))
+            {
+                inputs.AddRange(Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
+                    .Order(StringComparer.Ordinal)
+                    .Select(f => new ValidationInput(f, Path.Combine(path, Path.GetRelativePath(full, f)).Replace('\\', '/'))));
+            }
+            else
+            {
+                throw ReleaseException.Usage($"{path} is neither a file nor a folder.");
+            }
+        }
+
+        return inputs;
+    }
+
+    private void Render(ValidationReport report, FileInfo? sarif)
+    {
+        var output = context.Console.Out;
+        var rows = report.Findings.Select(f => new[] { f.Severity.ToString().ToLowerInvariant(), f.RuleId, f.VirtualPath, f.Message }).ToList();
+        if (context.Console.IsTerminal && rows.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("severity", "rule", "where", "finding");
+            foreach (var row in rows)
+            {
+                table.AddRow(row.Select(Markup.Escape).ToArray());
+            }
+
+            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Write(table);
+        }
+        else
+        {
+            foreach (var row in rows)
+            {
+                output.WriteLine($"{row[0]} {row[1]} {row[2]}: {row[3]}");
+            }
+        }
+
+        foreach (var check in report.Checks)
+        {
+            var state = check.State switch { CheckState.NotConfigured => "not configured", _ => check.State.ToString().ToLowerInvariant() };
+            output.WriteLine($"{ValidationChecks.Name(check.Check)}: {state} — {check.Summary}");
+        }
+
+        output.WriteLine($"{report.Files} file(s), {report.Entries} container entr(ies), {report.Bytes:N0} bytes in {report.Elapsed.TotalSeconds:F2}s: {report.Errors} error(s){(sarif is null ? string.Empty : $"; SARIF written to {sarif.FullName}")}");
+    }
+}

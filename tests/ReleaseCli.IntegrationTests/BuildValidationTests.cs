@@ -1,0 +1,265 @@
+using System.Text.Json;
+using ReleaseCli.IntegrationTests.Infrastructure;
+
+namespace ReleaseCli.IntegrationTests;
+
+/// <summary>validate-build's checks on the sample product, through the built executable.</summary>
+[Collection(SampleCollection.Name)]
+public sealed class BuildValidationTests(SampleProducts sample)
+{
+    private static readonly string[] ValidationSteps = ["signing", "packages", "symbols", "sourcelink", "checksum", "assets"];
+
+    [Fact]
+    public async Task Good_sample_passes_every_validation_step_and_writes_json_and_sarif_findings()
+    {
+        using var release = await SampleRelease.CreateAsync(sample.Good);
+        await release.PrepAndPromoteAsync();
+        (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
+
+        var run = (await release.RunAsync(SampleRelease.Manager, "validate-build", "--output", "json")).ShouldExitWith(3);
+        using var report = JsonDocument.Parse(run.StandardOutput);
+        var steps = report.RootElement.GetProperty("status").GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s);
+        foreach (var id in ValidationSteps)
+        {
+            Assert.True(steps[id].GetProperty("status").GetString() == "Succeeded", $"{id}: {steps[id]}");
+        }
+
+        Assert.Contains("checked 6 signed file(s) and package(s): no errors", steps["signing"].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("checked 4 shipping PE file(s)", steps["symbols"].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("checked 2 portable PDB(s)", steps["sourcelink"].GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        var folder = Path.Combine(release.Directory, ".release", "contoso-sample-1.0.0", "validation");
+        using var findings = JsonDocument.Parse(await File.ReadAllBytesAsync(Directory.GetFiles(folder, "*.findings.json").Single()));
+        Assert.Empty(findings.RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal(6, findings.RootElement.GetProperty("files").GetInt32());
+        using var sarif = JsonDocument.Parse(await File.ReadAllBytesAsync(Directory.GetFiles(folder, "*.sarif").Single()));
+        Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+        Assert.Equal("release", sarif.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Broken_sample_produces_exactly_the_findings_it_was_built_to_produce()
+    {
+        using var release = await SampleRelease.CreateAsync(sample.Broken);
+        // Two versions of Contoso.Sample.Core: prep seals the contract but its version gate fails.
+        Assert.NotEqual(0, (await release.RunAsync(SampleRelease.Manager, "prep", "--build", release.AppBuildId.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+        (await release.RunAsync(SampleRelease.Manager, "validate-source", "--force-entry", "--justification", "checking the broken sample's build validation")).ShouldSucceed();
+
+        // A drop cannot lose or gain files through the sample (prep gathers it from BAR): do it here.
+        var tarball = "shipping/assets/contoso-sample-app/1.0.0/contoso-sample-app-1.0.0-linux-x64.tar.gz";
+        File.Delete(Path.Combine(release.DropPath, tarball));
+        await File.WriteAllTextAsync(Path.Combine(release.DropPath, "shipping", "assets", "stray.txt"), "not in the contract");
+
+        var run = await release.RunAsync(SampleRelease.Manager, "validate-build", "--output", "json");
+        Assert.NotEqual(0, run.ExitCode);
+        using var report = JsonDocument.Parse(run.StandardOutput);
+        var steps = report.RootElement.GetProperty("status").GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString());
+        Assert.Equal("Succeeded", steps["checksum"]);
+        foreach (var failed in new[] { "signing", "packages", "symbols", "sourcelink", "assets" })
+        {
+            Assert.True(steps[failed] == "Failed", $"{failed}: {run}");
+        }
+
+        var folder = Path.Combine(release.Directory, ".release", "contoso-sample-1.0.0", "validation");
+        using var findings = JsonDocument.Parse(await File.ReadAllBytesAsync(Directory.GetFiles(folder, "*.findings.json").Single()));
+        var actual = findings.RootElement.GetProperty("findings").EnumerateArray()
+            .Select(f => $"{f.GetProperty("ruleId").GetString()} {f.GetProperty("virtualPath").GetString()}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        const string Zip = "shipping/assets/contoso-sample-app/1.0.0/contoso-sample-app-1.0.0-win-x64.zip";
+        string[] expected =
+        [
+            $"AST001 {tarball}",
+            "AST002 shipping/assets/stray.txt",
+            // The app build ships a core package: its nuspec names sample-core at the commit it was built from.
+            "PKG012 shipping/packages/Contoso.Sample.Core.0.9.0.nupkg",
+            "PKG013 shipping/assets/symbols/Contoso.Sample.Core.1.0.0.snupkg",
+            "PKG013 shipping/packages/Contoso.Sample.Core.0.9.0.nupkg",
+            "PKG013 shipping/packages/Contoso.Sample.Core.1.0.0.nupkg",
+            $"SIGN001 {Zip}/Contoso.Sample.App.dll",
+            "SRC003 shipping/assets/symbols/Contoso.Sample.Core.1.0.0.snupkg/lib/net10.0/Contoso.Sample.Core.pdb",
+            "SYM002 shipping/packages/Contoso.Sample.App.1.0.0.nupkg/lib/net10.0/Contoso.Sample.App.dll",
+            $"SYM002 {Zip}/Contoso.Sample.App.dll",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), actual);
+
+        var env = await ReadSampleEnvAsync(sample.Broken);
+        var commitFinding = findings.RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("ruleId").GetString() == "PKG013").GetProperty("message").GetString()!;
+        Assert.Contains(env["SAMPLE_CORE_BUILT_COMMIT"], commitFinding, StringComparison.Ordinal);
+        Assert.Contains(env["SAMPLE_CORE_COMMIT"], commitFinding, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_passes_the_sample_files_and_fails_a_package_with_one_byte_changed()
+    {
+        var work = Directory.CreateTempSubdirectory("release-verify-");
+        try
+        {
+            string[] trust = ["--trusted-root", Path.Combine(sample.Good, "certs", "root.pem"), "--package-signer", Path.Combine(sample.Good, "certs", "leaf.pem"), "--allow-untrusted-root", "--expected-signer", "Contoso Test Code Signing"];
+            var sarif = Path.Combine(work.FullName, "out.sarif");
+            var good = await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", "feeds", "containers", "--output", "json", "--sarif", sarif, .. trust]);
+            good.ShouldSucceed();
+            using (var json = JsonDocument.Parse(good.StandardOutput))
+            {
+                Assert.Empty(json.RootElement.GetProperty("findings").EnumerateArray());
+                var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("check").GetString()!, c => c.GetProperty("state").GetString());
+                Assert.Equal("passed", checks["signing"]);
+                Assert.Equal("passed", checks["symbols"]);
+                Assert.Equal("passed", checks["sourcelink"]);
+                Assert.Equal("notConfigured", checks["binskim"]);
+                Assert.False(checks.ContainsKey("assets"));
+            }
+
+            // Text output (redirected: plain lines), one line per check and a summary.
+            var text = (await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", "feeds", "containers", "--checks", "signing,symbols,sourcelink", .. trust])).ShouldSucceed();
+            var lines = text.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal(
+                [
+                    "signing: passed — checked 6 signed file(s) and package(s): no errors",
+                    "symbols: passed — checked 4 shipping PE file(s): no errors",
+                    "sourcelink: passed — checked 2 portable PDB(s): no errors",
+                ],
+                lines[..3]);
+            Assert.Matches(@"^6 file\(s\), 26 container entr\(ies\), [0-9,]+ bytes in [0-9.]+s: 0 error\(s\)$", lines[3]);
+
+            using (var log = JsonDocument.Parse(await File.ReadAllBytesAsync(sarif)))
+            {
+                Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
+            }
+
+            var copy = Path.Combine(work.FullName, "Contoso.Sample.Core.1.0.0.nupkg");
+            File.Copy(Path.Combine(sample.Good, "feeds", "sample-core", "Contoso.Sample.Core.1.0.0.nupkg"), copy);
+            FlipByteInFirstEntry(copy);
+            var changed = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", copy, "--checks", "signing", "--output", "json", .. trust]);
+            changed.ShouldExitWith(1);
+            using var changedJson = JsonDocument.Parse(changed.StandardOutput);
+            var finding = Assert.Single(changedJson.RootElement.GetProperty("findings").EnumerateArray());
+            Assert.Equal("SIGN011", finding.GetProperty("ruleId").GetString());
+            Assert.Contains("NU3008", finding.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_passes_microsoft_signed_runtime_dlls_and_fails_a_copy_with_one_byte_changed()
+    {
+        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var sdkRoots = SdkTrustedRoots();
+        var dlls = Directory.GetFiles(runtime, "System.*.dll").Order(StringComparer.Ordinal).Take(40).ToList();
+        var work = Directory.CreateTempSubdirectory("release-verify-");
+        try
+        {
+            // The trust anchors are the .NET SDK's code-signing root list, not the roots the signatures carry.
+            var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", .. dlls, "--checks", "signing", "--trusted-root", sdkRoots, "--expected-signer", "Microsoft Corporation", "--output", "json"]);
+            result.ShouldSucceed();
+            using (var json = JsonDocument.Parse(result.StandardOutput))
+            {
+                Assert.Equal(dlls.Count, json.RootElement.GetProperty("checks")[0].GetProperty("checked").GetInt32());
+            }
+
+            var copy = Path.Combine(work.FullName, Path.GetFileName(dlls[0]));
+            File.Copy(dlls[0], copy);
+            var bytes = await File.ReadAllBytesAsync(copy);
+            bytes[bytes.Length / 3] ^= 0x01;
+            await File.WriteAllBytesAsync(copy, bytes);
+            var changed = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", copy, "--checks", "signing", "--trusted-root", sdkRoots, "--output", "json"]);
+            changed.ShouldExitWith(1);
+            using var changedJson = JsonDocument.Parse(changed.StandardOutput);
+            var finding = Assert.Single(changedJson.RootElement.GetProperty("findings").EnumerateArray());
+            Assert.Equal("SIGN003", finding.GetProperty("ruleId").GetString());
+
+            // Trusting only another root (the sample's test root), the same untouched file is not trusted.
+            var untrusted = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", dlls[0], "--checks", "signing", "--trusted-root", Path.Combine(sample.Good, "certs", "root.pem"), "--output", "json"]);
+            untrusted.ShouldExitWith(1);
+            Assert.Contains("SIGN004", untrusted.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_passes_real_signed_packages_and_fails_a_copy_with_one_byte_changed()
+    {
+        // Microsoft's packages: their DLLs are Authenticode-signed too, and the contents are checked as well.
+        var packages = RealSignedPackages().Where(p => Path.GetFileName(p).StartsWith("microsoft.extensions.", StringComparison.OrdinalIgnoreCase)).Take(25).ToList();
+        Assert.True(packages.Count >= 10, "expected signed .nupkg files in the NuGet package folders");
+        var work = Directory.CreateTempSubdirectory("release-verify-");
+        try
+        {
+            // No trust is configured: the .NET SDK's code-signing roots, as for `dotnet nuget verify`.
+            var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", .. packages, "--checks", "signing", "--output", "json"]);
+            result.ShouldSucceed();
+            using (var passed = JsonDocument.Parse(result.StandardOutput))
+            {
+                Assert.True(passed.RootElement.GetProperty("checks")[0].GetProperty("checked").GetInt32() > packages.Count, "the packages' DLLs were checked too");
+            }
+
+            var copy = Path.Combine(work.FullName, Path.GetFileName(packages[0]));
+            File.Copy(packages[0], copy);
+            FlipByteInFirstEntry(copy);
+            var changed = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", copy, "--checks", "signing", "--output", "json"]);
+            changed.ShouldExitWith(1);
+            using var json = JsonDocument.Parse(changed.StandardOutput);
+            Assert.Contains(json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "SIGN011" && f.GetProperty("virtualPath").GetString() == copy);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_refuses_an_unknown_check_with_exit_2()
+    {
+        var result = await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", "feeds", "--checks", "signing,bogus"]);
+        result.ShouldExitWith(2);
+        Assert.Contains("unknown check 'bogus'", result.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>Signed packages from the machine's NuGet package folders (nuget.org repository-signs every package).</summary>
+    public static IEnumerable<string> RealSignedPackages()
+    {
+        var folders = new[]
+        {
+            Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
+            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            "/opt/nuget/packages",
+        };
+        return folders.Where(f => !string.IsNullOrEmpty(f) && Directory.Exists(f))
+            .SelectMany(f => Directory.EnumerateFiles(f!, "*.nupkg", SearchOption.AllDirectories))
+            .Where(f => !Path.GetFileName(f).StartsWith("contoso.", StringComparison.OrdinalIgnoreCase))
+            .Where(f => File.Exists(Path.Combine(Path.GetDirectoryName(f)!, ".nupkg.metadata")))
+            .Order(StringComparer.Ordinal);
+    }
+
+    /// <summary>The running .NET SDK's code-signing root list.</summary>
+    public static string SdkTrustedRoots()
+    {
+        var dotnetRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        return Directory.GetDirectories(Path.Combine(dotnetRoot, "sdk"))
+            .Select(d => Path.Combine(d, "trustedroots", "codesignctl.pem"))
+            .Where(File.Exists)
+            .Order(StringComparer.Ordinal)
+            .Last();
+    }
+
+    /// <summary>Changes one byte of the first entry's data (local header at offset 0).</summary>
+    private static void FlipByteInFirstEntry(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var nameLength = BitConverter.ToUInt16(bytes, 26);
+        var extraLength = BitConverter.ToUInt16(bytes, 28);
+        bytes[30 + nameLength + extraLength + 2] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+    }
+
+    private static async Task<Dictionary<string, string>> ReadSampleEnvAsync(string sampleDirectory) =>
+        (await File.ReadAllLinesAsync(Path.Combine(sampleDirectory, "sample.env")))
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+}

@@ -1,0 +1,157 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Reflection.PortableExecutable;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReleaseCli.Rings.BuildValidation;
+using ReleaseCli.Rings.BuildValidation.Reports;
+using ReleaseCli.Rings.BuildValidation.Symbols;
+
+namespace ReleaseCli.Tests.BuildValidation;
+
+public sealed class ValidationEngineTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("validation-engine-");
+
+    /// <summary>A real Microsoft-signed DLL of the running .NET runtime.</summary>
+    private static readonly string RuntimeDll = Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "System.Runtime.dll");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    private static Task<ValidationReport> RunAsync(IUrlProbe probe, ValidationOptions options, params string[] files) =>
+        new ValidationEngine(probe, NullLogger<ValidationEngine>.Instance).RunAsync([.. files.Select(f => new ValidationInput(f, Path.GetFileName(f)))], options, CancellationToken.None);
+
+    private static ValidationOptions Checks(params ValidationCheck[] checks) => new() { Checks = new HashSet<ValidationCheck>(checks) };
+
+    private string Zip(string name, params (string Entry, byte[] Content)[] entries)
+    {
+        var path = Path.Combine(_work.FullName, name);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (entry, content) in entries)
+        {
+            using var stream = zip.CreateEntry(entry).Open();
+            stream.Write(content);
+        }
+
+        return path;
+    }
+
+    [Fact]
+    public async Task Entries_that_escape_or_repeat_are_refused_with_a_finding()
+    {
+        var zip = Zip("evil.zip", ("../evil.dll", [1]), ("/abs/x.dll", [1]), ("ok/a.dll", File.ReadAllBytes(RuntimeDll)), ("OK/A.dll", [1]));
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing), zip);
+
+        Assert.Equal(["VAL001", "VAL001", "VAL003"], report.Findings.Select(f => f.RuleId).Order(StringComparer.Ordinal));
+        Assert.Contains(report.Findings, f => f.Message.Contains("'../evil.dll'", StringComparison.Ordinal));
+        Assert.Equal(CheckState.Failed, report.For(ValidationCheck.Signing)!.State);
+    }
+
+    [Fact]
+    public async Task A_tar_gz_link_pointing_outside_the_archive_is_refused()
+    {
+        var path = Path.Combine(_work.FullName, "links.tar.gz");
+        await using (var file = File.Create(path))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, "bin/escape") { LinkName = "../../etc/passwd" });
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, "bin/inside") { LinkName = "../lib/x.so" });
+            var dll = new PaxTarEntry(TarEntryType.RegularFile, "lib/System.Runtime.dll") { DataStream = new MemoryStream(File.ReadAllBytes(RuntimeDll)) };
+            await tar.WriteEntryAsync(dll);
+        }
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing), path);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal("VAL001", finding.RuleId);
+        Assert.Contains("bin/escape", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(1, report.For(ValidationCheck.Signing)!.Checked);
+    }
+
+    [Fact]
+    public async Task A_pe_file_without_a_certificate_table_is_unsigned_and_a_ps1_is_unsupported()
+    {
+        var bytes = File.ReadAllBytes(RuntimeDll);
+        StripSignature(bytes);
+        var zip = Zip("content.zip", ("tools/install.ps1", Encoding.UTF8.GetBytes("Write-Host hi")), ("lib/System.Runtime.dll", bytes));
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing), zip);
+
+        var unsigned = Assert.Single(report.Findings, f => f.RuleId == "SIGN001");
+        Assert.Equal("content.zip/lib/System.Runtime.dll", unsigned.VirtualPath);
+        var unsupported = Assert.Single(report.Findings, f => f.RuleId == "SIGN020");
+        Assert.Equal(FindingSeverity.Warning, unsupported.Severity);
+        Assert.StartsWith("unsupported", unsupported.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_pdb_is_asked_of_the_symbol_server_by_key_without_downloading()
+    {
+        PdbIdentity pdb;
+        using (var pe = new PEReader(File.OpenRead(RuntimeDll)))
+        {
+            pdb = PeDebugInfo.Read(pe).Pdb!;
+        }
+
+        var options = Checks(ValidationCheck.Symbols) with { SymbolServer = new Uri("https://symbols.example/download/symbols/") };
+        var found = new FakeUrlProbe(_ => 200);
+        Assert.Empty((await RunAsync(found, options, RuntimeDll)).Findings);
+        Assert.Equal(new Uri("https://symbols.example/download/symbols/" + pdb.Key), Assert.Single(found.Asked));
+
+        var missing = await RunAsync(new FakeUrlProbe(_ => 404), options, RuntimeDll);
+        var finding = Assert.Single(missing.Findings);
+        Assert.Equal("SYM002", finding.RuleId);
+        Assert.Contains(pdb.Key, finding.Message, StringComparison.Ordinal);
+
+        var unreachable = await RunAsync(new FakeUrlProbe(_ => null), options, RuntimeDll);
+        Assert.Equal("SYM003", Assert.Single(unreachable.Findings).RuleId);
+
+        var noServer = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Symbols), RuntimeDll);
+        Assert.Equal("SYM002", Assert.Single(noServer.Findings).RuleId);
+    }
+
+    [Fact]
+    public async Task A_sha512_sidecar_must_match_the_file_it_describes()
+    {
+        var data = Path.Combine(_work.FullName, "data.bin");
+        await File.WriteAllBytesAsync(data, [1, 2, 3]);
+        var good = Convert.ToHexStringLower(SHA512.HashData(new byte[] { 1, 2, 3 }));
+        await File.WriteAllTextAsync(data + ".sha512", $"{good}  data.bin\n");
+        Assert.Empty((await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Checksum), data, data + ".sha512")).Findings);
+
+        await File.WriteAllTextAsync(data + ".sha512", new string('0', 128));
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Checksum), data, data + ".sha512");
+        Assert.Equal("CHK002", Assert.Single(report.Findings).RuleId);
+    }
+
+    [Fact]
+    public async Task BinSkim_without_a_path_is_not_configured_and_never_passed()
+    {
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.BinSkim, ValidationCheck.Assets), RuntimeDll);
+        Assert.Equal(CheckState.NotConfigured, report.For(ValidationCheck.BinSkim)!.State);
+        Assert.Equal(CheckState.NotConfigured, report.For(ValidationCheck.Assets)!.State);
+    }
+
+    [Fact]
+    public async Task Sarif_output_is_a_2_1_0_log_with_one_result_per_finding()
+    {
+        var zip = Zip("evil.zip", ("../evil.dll", [1]));
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing), zip);
+        using var sarif = System.Text.Json.JsonDocument.Parse(SarifWriter.Write(report, "1.0"));
+        var run = sarif.RootElement.GetProperty("runs")[0];
+        Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+        Assert.Equal("VAL001", run.GetProperty("tool").GetProperty("driver").GetProperty("rules")[0].GetProperty("id").GetString());
+        var result = Assert.Single(run.GetProperty("results").EnumerateArray());
+        Assert.Equal("error", result.GetProperty("level").GetString());
+        Assert.Equal("evil.zip", result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+    }
+
+    /// <summary>Zeroes the certificate table's directory entry, as in a file never signed.</summary>
+    private static void StripSignature(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes);
+        var layout = Rings.BuildValidation.Signing.PeLayout.TryRead(stream)!;
+        Array.Clear(bytes, (int)layout.CertificateEntryOffset, 8);
+    }
+}
