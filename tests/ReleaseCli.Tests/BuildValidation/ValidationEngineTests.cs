@@ -151,7 +151,7 @@ public sealed class ValidationEngineTests : IDisposable
     private static void StripSignature(byte[] bytes)
     {
         using var stream = new MemoryStream(bytes);
-        var layout = Rings.BuildValidation.Signing.PeLayout.TryRead(stream)!;
+        var layout = global::ReleaseCli.Rings.BuildValidation.Signing.PeLayout.TryRead(stream)!;
         Array.Clear(bytes, (int)layout.CertificateEntryOffset, 8);
     }
 }

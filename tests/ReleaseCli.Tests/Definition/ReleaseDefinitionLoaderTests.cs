@@ -1,7 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Drop;
 using ReleaseCli.Core.Engine;
+using ReleaseCli.Hosting;
+using ReleaseCli.Output;
 using ReleaseCli.Rings.Prep;
 
 namespace ReleaseCli.Tests.Definition;
@@ -45,7 +48,10 @@ public sealed class ReleaseDefinitionLoaderTests
     public void The_bundled_sample_definition_is_valid()
     {
         var path = System.IO.Path.Combine(RepositoryRoot(), "eng", "sample", "release.json");
-        var definition = Loader.Load(path);
+        // The tool's own step catalogue, as the executable registers it.
+        using var services = new ServiceCollection().AddLogging().AddReleaseCli(new CliConsole(TextWriter.Null, TextWriter.Null, outputIsTerminal: false)).BuildServiceProvider();
+        var definition = services.GetRequiredService<ReleaseDefinitionLoader>().Load(path);
+        Assert.Contains(definition.Rings["validate-build"].Steps, s => s.Kind == "signing-validation");
         Assert.Equal("contoso-sample-1.0.0", definition.ReleaseId);
         Assert.Equal(5, definition.Rings.Count);
     }
