@@ -276,21 +276,8 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 }
 
                 var child = item.Child(entry.FullName);
-                var childKind = ItemClassifier.Classify(child.Name);
-                if (childKind is ItemKind.Other or ItemKind.Checksum)
+                if (await SettledWithoutContentAsync(child, depth, structureCheck, cancellationToken).ConfigureAwait(false))
                 {
-                    continue;
-                }
-
-                if (childKind == ItemKind.UnsupportedSignable)
-                {
-                    await ProcessItemAsync(child, Stream.Null, depth + 1, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (depth + 1 > options.MaxDepth)
-                {
-                    Add(child.Finding(RuleIds.TooDeep, FindingSeverity.Error, structureCheck, $"containers are nested more than {options.MaxDepth} deep; not opened"));
                     continue;
                 }
 
@@ -366,21 +353,8 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                     }
 
                     var child = item.Child(name);
-                    var childKind = ItemClassifier.Classify(child.Name);
-                    if (childKind is ItemKind.Other or ItemKind.Checksum)
+                    if (await SettledWithoutContentAsync(child, depth, structureCheck, cancellationToken).ConfigureAwait(false))
                     {
-                        continue;
-                    }
-
-                    if (childKind == ItemKind.UnsupportedSignable)
-                    {
-                        await ProcessItemAsync(child, Stream.Null, depth + 1, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    if (depth + 1 > options.MaxDepth)
-                    {
-                        Add(child.Finding(RuleIds.TooDeep, FindingSeverity.Error, structureCheck, $"containers are nested more than {options.MaxDepth} deep; not opened"));
                         continue;
                     }
 
@@ -416,6 +390,33 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
         }
 
         return parts.Count == 0 ? "." : string.Join('/', parts);
+    }
+
+    /// <summary>
+    /// Settles an archive entry that needs none of its bytes — not checked, of a type nothing can
+    /// verify, or nested too deep — and says whether it did; otherwise its bytes must be read.
+    /// </summary>
+    private async Task<bool> SettledWithoutContentAsync(ValidationItem child, int depth, ValidationCheck structureCheck, CancellationToken cancellationToken)
+    {
+        var kind = ItemClassifier.Classify(child.Name);
+        if (kind is ItemKind.Other or ItemKind.Checksum)
+        {
+            return true;
+        }
+
+        if (kind == ItemKind.UnsupportedSignable)
+        {
+            await ProcessItemAsync(child, Stream.Null, depth + 1, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if (depth + 1 > options.MaxDepth)
+        {
+            Add(child.Finding(RuleIds.TooDeep, FindingSeverity.Error, structureCheck, $"containers are nested more than {options.MaxDepth} deep; not opened"));
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>An entry as a seekable stream: in memory up to the limit, otherwise in a temporary file deleted on close.</summary>
