@@ -28,7 +28,7 @@ public sealed class LedgerWriter
     {
         var lines = await store.ReadLedgerLinesAsync(releaseId, cancellationToken).ConfigureAwait(false);
         var head = await store.ReadLedgerHeadAsync(releaseId, cancellationToken).ConfigureAwait(false);
-        return ReleaseLedger.Verify(store.Describe(releaseId), lines, head);
+        return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, head);
     }
 
     public static async Task<LedgerWriter> OpenAsync(IReleaseStore store, string releaseId, TimeProvider time, CancellationToken cancellationToken)

@@ -8,8 +8,11 @@ namespace ReleaseCli.Core.Store;
 /// </summary>
 public interface IReleaseStore
 {
-    /// <summary>Where the store is, for messages.</summary>
+    /// <summary>Where the release's documents are, for messages.</summary>
     string Describe(string releaseId);
+
+    /// <summary>Where the release's ledger is, for messages.</summary>
+    string DescribeLedger(string releaseId);
 
     /// <summary>Takes the release's lock or throws <see cref="ReleaseLockedException"/> naming the holder.</summary>
     Task<IAsyncDisposable> AcquireLockAsync(string releaseId, LockOwner owner, CancellationToken cancellationToken);

@@ -20,7 +20,9 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
 
     public string LedgerPath(string releaseId) => Path.Combine(ReleaseDirectory(releaseId), LedgerFile);
 
-    public string Describe(string releaseId) => LedgerPath(releaseId);
+    public string Describe(string releaseId) => ReleaseDirectory(releaseId);
+
+    public string DescribeLedger(string releaseId) => LedgerPath(releaseId);
 
     public async Task<IAsyncDisposable> AcquireLockAsync(string releaseId, LockOwner owner, CancellationToken cancellationToken)
     {
