@@ -169,35 +169,7 @@ public sealed class BarHandler(VerbContext context)
         return data!;
     }
 
-    private IBuildAssetRegistry Registry(BarOptions options)
-    {
-        if (options.BarUri is not null)
-        {
-            if (options.BarDb is not null)
-            {
-                throw ReleaseException.Usage("Pass either --bar-uri (Maestro) or --bar-db (a local BAR), not both.");
-            }
-
-            var settings = options.Definition.Exists
-                ? context.LoadDefinition(options.Definition).Bar
-                : new Core.Definition.BarSettings(Core.Definition.BarSettings.LocalKind, Path: null, Uri: null, TokenVariable: null, TokenScope: null);
-            return context.Environments.CreateMaestroBar(settings.WithMaestroUri(options.BarUri));
-        }
-
-        if (options.BarDb is null && options.Definition.Exists)
-        {
-            return context.Environments.CreateBar(context.LoadDefinition(options.Definition));
-        }
-
-        var local = LocalBar(options);
-        if (!File.Exists(local.Path))
-        {
-            // Reading must not leave an empty BAR behind that a later verb would take for the real one.
-            throw ReleaseException.Usage($"There is no local BAR at {local.Path}. Pass --bar-db <file>, --bar-uri <Maestro URL>, or --definition <release.json>; `release bar add-build` creates a local BAR.");
-        }
-
-        return local;
-    }
+    private IBuildAssetRegistry Registry(BarOptions options) => context.OpenBarToRead(options.Definition, options.BarDb, options.BarUri);
 
     private SqliteBuildAssetRegistry LocalBar(BarOptions options)
     {

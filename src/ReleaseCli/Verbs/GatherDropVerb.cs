@@ -253,25 +253,7 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
             ?? throw ReleaseException.Usage($"{bar.Description} has no build of {options.Repository} in channel '{channel.Name}'. Check --repo (the repository URL BAR records) and --channel.");
     }
 
-    private IBuildAssetRegistry Registry(GatherDropOptions options)
-    {
-        if (options.BarDb is not null)
-        {
-            return options.BarDb.Exists
-                ? context.Environments.CreateLocalBar(options.BarDb.FullName)
-                : throw ReleaseException.Usage($"--bar-db {options.BarDb.FullName} does not exist.");
-        }
-
-        if (options.Definition.Exists)
-        {
-            return context.Environments.CreateBar(context.LoadDefinition(options.Definition));
-        }
-
-        var fallback = new FileInfo(Path.Combine(".release", "bar.db"));
-        return fallback.Exists
-            ? context.Environments.CreateLocalBar(fallback.FullName)
-            : throw ReleaseException.Usage($"No BAR to read: pass --bar-db <file>, or --definition <release.json> naming one ({options.Definition.FullName} does not exist, nor does {fallback.FullName}).");
-    }
+    private IBuildAssetRegistry Registry(GatherDropOptions options) => context.OpenBarToRead(options.Definition, options.BarDb, barUri: null);
 }
 
 /// <summary>The JSON document <c>release gather-drop</c> writes.</summary>
