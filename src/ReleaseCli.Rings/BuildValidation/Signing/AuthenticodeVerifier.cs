@@ -52,6 +52,11 @@ public static class AuthenticodeVerifier
             return new SignatureVerdict(SignatureStatus.DigestMismatch, "the certificate table's padding is not zero: bytes were changed after signing");
         }
 
+        if (TryVerifyQuickly(table.AsMemory(8, (int)length - 8), stream, layout, policy) is { } quick)
+        {
+            return quick;
+        }
+
         SignedCms cms;
         byte[] signedDigest;
         HashAlgorithmName algorithm;
@@ -100,7 +105,7 @@ public static class AuthenticodeVerifier
             return new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} image digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", signer.Subject);
         }
 
-        var signedAt = TryReadTimestamp(signerInfo, policy);
+        var signedAt = TryReadTimestamp(signerInfo, cms.Certificates, policy);
         if (CertificateTrust.CheckChain(signer, cms.Certificates, policy, signedAt) is { } untrusted)
         {
             return new SignatureVerdict(SignatureStatus.Untrusted, untrusted, signer.Subject, signedAt);
@@ -113,6 +118,81 @@ public static class AuthenticodeVerifier
 
         return new SignatureVerdict(SignatureStatus.Valid, $"signed by '{signer.Subject}'{(signedAt is { } t ? $", timestamped {t:u}" : string.Empty)}", signer.Subject, signedAt);
     }
+
+    /// <summary>
+    /// The verdict reached without <see cref="SignedCms"/>, from certificates decoded once per process;
+    /// null when the signature, its timestamp or anything about them needs the thorough road, which
+    /// also says what is wrong.
+    /// </summary>
+    private static SignatureVerdict? TryVerifyQuickly(ReadOnlyMemory<byte> der, Stream stream, PeLayout layout, SigningPolicy policy)
+    {
+        if (CmsSignedData.TryRead(der) is not { ContentType: SpcIndirectDataOid, SignerInfos: [var signerInfo] } signedData
+            || VerifiedSignerInfo.TryVerify(signerInfo, signedData.Content.Span, SpcIndirectDataOid, signedData.Certificates) is not { } signer)
+        {
+            return null;
+        }
+
+        HashAlgorithmName algorithm;
+        byte[] signedDigest;
+        try
+        {
+            (algorithm, signedDigest) = ReadSignedDigest(signedData.EncodedContent.ToArray());
+        }
+        catch (Exception ex) when (ex is AsnContentException or NotSupportedException)
+        {
+            return null;
+        }
+
+        var subject = signer.Certificate.Certificate.Subject;
+        var actual = AuthenticodeDigest.Compute(stream, layout, algorithm);
+        if (!CryptographicOperations.FixedTimeEquals(actual, signedDigest))
+        {
+            return new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} image digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", subject);
+        }
+
+        DateTimeOffset? signedAt = null;
+        foreach (var attribute in signer.UnsignedAttributes.Where(a => a.Oid is Rfc3161TimestampOid or VerifiedSignerInfo.CountersignatureOid))
+        {
+            foreach (var value in attribute.Values)
+            {
+                var at = attribute.Oid == Rfc3161TimestampOid
+                    ? TryVerifyTimestamp(value, signer, policy)
+                    : TryVerifyCountersignature(value, signer, signedData.Certificates, policy);
+                if (at is null)
+                {
+                    return null;
+                }
+
+                signedAt ??= at;
+            }
+        }
+
+        if (CertificateTrust.CheckChain(signer.Certificate, signedData.Certificates, policy, signedAt) is { } untrusted)
+        {
+            return new SignatureVerdict(SignatureStatus.Untrusted, untrusted, subject, signedAt);
+        }
+
+        if (!CertificateTrust.IsExpectedSigner(signer.Certificate.Certificate, policy.ExpectedSigners))
+        {
+            return new SignatureVerdict(SignatureStatus.UnexpectedSigner, $"signed by '{subject}', which is not one of the expected signers ({string.Join("; ", policy.ExpectedSigners)})", subject, signedAt);
+        }
+
+        return new SignatureVerdict(SignatureStatus.Valid, $"signed by '{subject}'{(signedAt is { } t ? $", timestamped {t:u}" : string.Empty)}", subject, signedAt);
+    }
+
+    /// <summary>The time of an RFC 3161 timestamp that verifies and whose authority is trusted.</summary>
+    private static DateTimeOffset? TryVerifyTimestamp(ReadOnlyMemory<byte> value, VerifiedSignerInfo signer, SigningPolicy policy) =>
+        TimestampToken.TryVerify(value, signer.Signature.Span) is { } token
+        && CertificateTrust.CheckTimestampChain(token.Authority.Certificate, token.Certificates, policy, token.At) is null
+            ? token.At
+            : null;
+
+    /// <summary>The signing time of a PKCS#9 countersignature (Authenticode's older timestamps) that verifies and whose signer is a trusted timestamp authority.</summary>
+    private static DateTimeOffset? TryVerifyCountersignature(ReadOnlyMemory<byte> value, VerifiedSignerInfo signer, IReadOnlyList<KnownCertificate> certificates, SigningPolicy policy) =>
+        VerifiedSignerInfo.TryVerify(value, signer.Signature.Span, contentType: null, certificates) is { SigningTime: { } at } counter
+        && CertificateTrust.CheckTimestampChain(counter.Certificate, certificates, policy, at) is null
+            ? at
+            : null;
 
     private static long RoundUp8(long value) => (value + 7) & ~7L;
 
@@ -147,7 +227,7 @@ public static class AuthenticodeVerifier
     /// verifies, its message imprint is the hash of this signature, and its signer chains to a trusted
     /// timestamping root. Otherwise null: the signature is judged at the current time.
     /// </summary>
-    private static DateTimeOffset? TryReadTimestamp(SignerInfo signerInfo, SigningPolicy policy)
+    private static DateTimeOffset? TryReadTimestamp(SignerInfo signerInfo, X509Certificate2Collection carried, SigningPolicy policy)
     {
         foreach (var attribute in signerInfo.UnsignedAttributes)
         {
@@ -215,9 +295,13 @@ public static class AuthenticodeVerifier
 
             foreach (var attribute in counter.SignedAttributes)
             {
-                if (attribute.Oid.Value == "1.2.840.113549.1.9.5" && attribute.Values.Count > 0)
+                if (attribute.Oid.Value == VerifiedSignerInfo.SigningTimeOid && attribute.Values.Count > 0 && counter.Certificate is { } authority)
                 {
-                    return new Pkcs9SigningTime(attribute.Values[0].RawData).SigningTime;
+                    var at = new Pkcs9SigningTime(attribute.Values[0].RawData).SigningTime;
+                    if (CertificateTrust.CheckTimestampChain(authority, carried, policy, at) is null)
+                    {
+                        return at;
+                    }
                 }
             }
         }

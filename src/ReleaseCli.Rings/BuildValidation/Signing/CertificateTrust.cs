@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -16,30 +17,27 @@ public static class CertificateTrust
     // a signature made inside that window chains the same way, so it need not be built again.
     private static readonly ConcurrentDictionary<string, (DateTime From, DateTime To)> TrustedChains = new(StringComparer.Ordinal);
 
-    /// <summary>Null when the chain is trusted; otherwise why not.</summary>
-    public static string? CheckChain(X509Certificate2 signer, X509Certificate2Collection carried, SigningPolicy policy, DateTimeOffset? signedAt, bool requireCodeSigning = true)
-    {
-        var roots = new X509Certificate2Collection();
-        roots.AddRange(policy.TrustedRoots.ToArray());
-        if (policy.TrustedRoots.Count == 0 && policy.TrustedRootFingerprints.Count == 0)
-        {
-            roots.AddRange(SdkCodeSigningRoots.Value.ToArray());
-        }
-        foreach (var certificate in carried)
-        {
-            if (policy.TrustedRootFingerprints.Contains(Sha256(certificate)) && certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData))
-            {
-                roots.Add(certificate);
-            }
-        }
+    // The roots a policy trusts, with a key naming them, worked out once per policy.
+    private static readonly ConditionalWeakTable<SigningPolicy, TrustAnchors> Anchors = new();
 
-        if (roots.Count == 0)
+    /// <summary>Null when the chain is trusted; otherwise why not.</summary>
+    public static string? CheckChain(X509Certificate2 signer, IEnumerable<X509Certificate2> carried, SigningPolicy policy, DateTimeOffset? signedAt, bool requireCodeSigning = true) =>
+        CheckChain(KnownCertificates.Get(signer.RawDataMemory.Span), [.. carried.Select(c => KnownCertificates.Get(c.RawDataMemory.Span))], policy, signedAt, requireCodeSigning);
+
+    /// <summary>Null when the chain is trusted; otherwise why not.</summary>
+    public static string? CheckChain(KnownCertificate signer, IReadOnlyList<KnownCertificate> carried, SigningPolicy policy, DateTimeOffset? signedAt, bool requireCodeSigning = true)
+    {
+        var anchors = Anchors.GetValue(policy, TrustAnchors.For);
+        var carriedRoots = carried
+            .Where(c => policy.TrustedRootFingerprints.Contains(c.Sha256) && c.Certificate.SubjectName.RawData.AsSpan().SequenceEqual(c.Issuer))
+            .ToList();
+        if (!anchors.HasRoots && carriedRoots.Count == 0)
         {
             return "no trusted root is configured and no .NET SDK code-signing root list (sdk/<version>/trustedroots/codesignctl.pem) was found (set trustedRoots or trustedRootFingerprints in the signing-validation settings)";
         }
 
         var verificationTime = (signedAt ?? DateTimeOffset.UtcNow).UtcDateTime;
-        var cacheKey = string.Join('|', Sha256(signer), requireCodeSigning, policy.RevocationOnline, string.Join(',', roots.Select(Sha256).Order(StringComparer.Ordinal)));
+        var cacheKey = string.Join('|', "code", signer.Sha256, requireCodeSigning, policy.RevocationOnline, anchors.Key, string.Join(',', carried.Select(c => c.Sha256).Order(StringComparer.Ordinal)));
         if (!policy.RevocationOnline && TrustedChains.TryGetValue(cacheKey, out var window) && verificationTime >= window.From && verificationTime <= window.To)
         {
             return null;
@@ -47,8 +45,9 @@ public static class CertificateTrust
 
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.ExtraStore.AddRange(carried);
+        chain.ChainPolicy.CustomTrustStore.AddRange(anchors.RootsFor(signer, carried, timestamping: false));
+        chain.ChainPolicy.CustomTrustStore.AddRange(carriedRoots.Select(c => c.Certificate).ToArray());
+        chain.ChainPolicy.ExtraStore.AddRange(carried.Select(c => c.Certificate).ToArray());
         chain.ChainPolicy.RevocationMode = policy.RevocationOnline ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = verificationTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
@@ -58,16 +57,21 @@ public static class CertificateTrust
             chain.ChainPolicy.ApplicationPolicy.Add(new Oid(CodeSigningEku));
         }
 
-        if (chain.Build(signer))
+        if (chain.Build(signer.Certificate))
         {
-            var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
-            TrustedChains[cacheKey] = (elements.Max(c => c.NotBefore.ToUniversalTime()), elements.Min(c => c.NotAfter.ToUniversalTime()));
+            Remember(cacheKey, chain);
             return null;
         }
 
         var statuses = chain.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct();
-        var end = chain.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate.Subject : signer.Subject;
-        return $"the chain of '{signer.Subject}' ends at '{end}' and is not trusted ({string.Join("; ", statuses)})";
+        var end = chain.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate.Subject : signer.Certificate.Subject;
+        return $"the chain of '{signer.Certificate.Subject}' ends at '{end}' and is not trusted ({string.Join("; ", statuses)})";
+    }
+
+    private static void Remember(string cacheKey, X509Chain chain)
+    {
+        var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
+        TrustedChains[cacheKey] = (elements.Max(c => c.NotBefore.ToUniversalTime()), elements.Min(c => c.NotAfter.ToUniversalTime()));
     }
 
     /// <summary>
@@ -83,9 +87,14 @@ public static class CertificateTrust
             : []);
 
     /// <summary>Null when a timestamp authority's certificate chains, for time stamping, to the policy's roots or the SDK's timestamping roots.</summary>
-    public static string? CheckTimestampChain(X509Certificate2 authority, X509Certificate2Collection carried, SigningPolicy policy, DateTimeOffset at)
+    public static string? CheckTimestampChain(X509Certificate2 authority, IEnumerable<X509Certificate2> carried, SigningPolicy policy, DateTimeOffset at) =>
+        CheckTimestampChain(KnownCertificates.Get(authority.RawDataMemory.Span), [.. carried.Select(c => KnownCertificates.Get(c.RawDataMemory.Span))], policy, at);
+
+    /// <summary>Null when a timestamp authority's certificate chains, for time stamping, to the policy's roots or the SDK's timestamping roots.</summary>
+    public static string? CheckTimestampChain(KnownCertificate authority, IReadOnlyList<KnownCertificate> carried, SigningPolicy policy, DateTimeOffset at)
     {
-        var cacheKey = "tsa|" + Sha256(authority) + "|" + string.Join(',', policy.TrustedRoots.Select(Sha256).Order(StringComparer.Ordinal));
+        var anchors = Anchors.GetValue(policy, TrustAnchors.For);
+        var cacheKey = string.Join('|', "tsa", authority.Sha256, anchors.TimestampingKey, string.Join(',', carried.Select(c => c.Sha256).Order(StringComparer.Ordinal)));
         if (TrustedChains.TryGetValue(cacheKey, out var window) && at.UtcDateTime >= window.From && at.UtcDateTime <= window.To)
         {
             return null;
@@ -93,20 +102,19 @@ public static class CertificateTrust
 
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(policy.TrustedRoots.Concat(SdkTimestampingRoots.Value).ToArray());
-        chain.ChainPolicy.ExtraStore.AddRange(carried);
+        chain.ChainPolicy.CustomTrustStore.AddRange(anchors.RootsFor(authority, carried, timestamping: true));
+        chain.ChainPolicy.ExtraStore.AddRange(carried.Select(c => c.Certificate).ToArray());
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = at.UtcDateTime;
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.8"));
-        if (chain.ChainPolicy.CustomTrustStore.Count > 0 && chain.Build(authority))
+        if (anchors.HasTimestampingRoots && chain.Build(authority.Certificate))
         {
-            var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
-            TrustedChains[cacheKey] = (elements.Max(c => c.NotBefore.ToUniversalTime()), elements.Min(c => c.NotAfter.ToUniversalTime()));
+            Remember(cacheKey, chain);
             return null;
         }
 
-        return $"the timestamp authority '{authority.Subject}' is not trusted ({string.Join("; ", chain.ChainStatus.Select(s => s.Status))})";
+        return $"the timestamp authority '{authority.Certificate.Subject}' is not trusted ({string.Join("; ", chain.ChainStatus.Select(s => s.Status))})";
     }
 
     public static string Sha256(X509Certificate2 certificate) => Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
@@ -151,5 +159,49 @@ public static class CertificateTrust
         }
 
         return all;
+    }
+
+    /// <summary>The roots a policy trusts for code signing and for time stamping, each set with a key that names it.</summary>
+    private sealed class TrustAnchors
+    {
+        private readonly ILookup<string, X509Certificate2> _bySubject;
+        private readonly ILookup<string, X509Certificate2> _timestampingBySubject;
+
+        private TrustAnchors(X509Certificate2[] roots, X509Certificate2[] timestampingRoots)
+        {
+            HasRoots = roots.Length > 0;
+            HasTimestampingRoots = timestampingRoots.Length > 0;
+            Key = KeyOf(roots);
+            TimestampingKey = KeyOf(timestampingRoots);
+            _bySubject = roots.ToLookup(r => Convert.ToHexString(r.SubjectName.RawData));
+            _timestampingBySubject = timestampingRoots.ToLookup(r => Convert.ToHexString(r.SubjectName.RawData));
+        }
+
+        public bool HasRoots { get; }
+
+        public bool HasTimestampingRoots { get; }
+
+        public string Key { get; }
+
+        public string TimestampingKey { get; }
+
+        public static TrustAnchors For(SigningPolicy policy) => new(
+            policy.TrustedRoots.Count == 0 && policy.TrustedRootFingerprints.Count == 0 ? [.. SdkCodeSigningRoots.Value] : [.. policy.TrustedRoots],
+            [.. policy.TrustedRoots, .. SdkTimestampingRoots.Value]);
+
+        /// <summary>
+        /// The roots that can end a chain of <paramref name="leaf"/> and <paramref name="carried"/>: those named
+        /// as the issuer of one of them. A chain is built only from carried certificates (nothing is
+        /// downloaded), so no other root can end it; handing the chain builder hundreds of roots costs
+        /// milliseconds per signature for nothing.
+        /// </summary>
+        public X509Certificate2[] RootsFor(KnownCertificate leaf, IReadOnlyList<KnownCertificate> carried, bool timestamping)
+        {
+            var bySubject = timestamping ? _timestampingBySubject : _bySubject;
+            return [.. carried.Prepend(leaf).Select(c => Convert.ToHexString(c.Issuer)).Distinct(StringComparer.Ordinal).SelectMany(issuer => bySubject[issuer])];
+        }
+
+        private static string KeyOf(IEnumerable<X509Certificate2> roots) =>
+            Convert.ToHexString(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(string.Join(',', roots.Select(Sha256).Order(StringComparer.Ordinal)))));
     }
 }
