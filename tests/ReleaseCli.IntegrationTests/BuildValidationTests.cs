@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Text.Json;
+using ReleaseCli.Rings.BuildValidation.Signing;
 using ReleaseCli.IntegrationTests.Infrastructure;
 
 namespace ReleaseCli.IntegrationTests;
@@ -160,16 +162,19 @@ public sealed class BuildValidationTests(SampleProducts sample)
                 Assert.Equal(dlls.Count, json.RootElement.GetProperty("checks")[0].GetProperty("checked").GetInt32());
             }
 
+            // Checked in the same run as the untouched files, signed by the same certificates: what was
+            // learned about their chains must not let the changed copy through.
             var copy = Path.Combine(work.FullName, Path.GetFileName(dlls[0]));
             File.Copy(dlls[0], copy);
             var bytes = await File.ReadAllBytesAsync(copy);
             bytes[bytes.Length / 3] ^= 0x01;
             await File.WriteAllBytesAsync(copy, bytes);
-            var changed = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", copy, "--checks", "signing", "--trusted-root", sdkRoots, "--output", "json"]);
+            var changed = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", .. dlls, copy, "--checks", "signing", "--trusted-root", sdkRoots, "--output", "json"]);
             changed.ShouldExitWith(1);
             using var changedJson = JsonDocument.Parse(changed.StandardOutput);
             var finding = Assert.Single(changedJson.RootElement.GetProperty("findings").EnumerateArray());
             Assert.Equal("SIGN003", finding.GetProperty("ruleId").GetString());
+            Assert.Equal(copy, finding.GetProperty("virtualPath").GetString());
 
             // Trusting only another root (the sample's test root), the same untouched file is not trusted.
             var untrusted = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", dlls[0], "--checks", "signing", "--trusted-root", Path.Combine(sample.Good, "certs", "root.pem"), "--output", "json"]);
@@ -199,13 +204,28 @@ public sealed class BuildValidationTests(SampleProducts sample)
                 Assert.True(passed.RootElement.GetProperty("checks")[0].GetProperty("checked").GetInt32() > packages.Count, "the packages' DLLs were checked too");
             }
 
+            // Checked in the same run as the untouched packages signed the same way, whose verdicts are
+            // reused for packages with the same signature identity: a changed byte of content, and a
+            // changed byte of the signature itself, must still be caught.
             var copy = Path.Combine(work.FullName, Path.GetFileName(packages[0]));
             File.Copy(packages[0], copy);
             FlipByteInFirstEntry(copy);
-            var changed = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", copy, "--checks", "signing", "--output", "json"]);
+            var resigned = Path.Combine(work.FullName, "signature-changed." + Path.GetFileName(packages[1]));
+            File.Copy(packages[1], resigned);
+            FlipByteInSignatureValue(resigned);
+            var changed = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", .. packages, copy, resigned, "--checks", "signing", "--output", "json"]);
             changed.ShouldExitWith(1);
             using var json = JsonDocument.Parse(changed.StandardOutput);
-            Assert.Contains(json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "SIGN011" && f.GetProperty("virtualPath").GetString() == copy);
+            var packageFindings = json.RootElement.GetProperty("findings").EnumerateArray()
+                .Where(f => f.GetProperty("ruleId").GetString()!.StartsWith("SIGN01", StringComparison.Ordinal))
+                .Select(f => (Path: f.GetProperty("virtualPath").GetString(), Rule: f.GetProperty("ruleId").GetString()))
+                .Order()
+                .ToList();
+            Assert.Equal(2, packageFindings.Count);
+            Assert.Equal((copy, "SIGN011"), packageFindings[0]);
+
+            // NuGet judges a signature whose value changed by what breaks first (its timestamp no longer stamps it).
+            Assert.Equal(resigned, packageFindings[1].Path);
         }
         finally
         {
@@ -249,6 +269,62 @@ public sealed class BuildValidationTests(SampleProducts sample)
     }
 
     /// <summary>Changes one byte of the first entry's data (local header at offset 0).</summary>
+    /// <summary>
+    /// Changes one byte of the package's primary signature value inside <c>.signature.p7s</c> (stored, not
+    /// compressed), and mends the entry's CRC-32 so the archive itself stays sound.
+    /// </summary>
+    private static void FlipByteInSignatureValue(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        byte[] p7s;
+        using (var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read))
+        {
+            var entry = zip.GetEntry(".signature.p7s")!;
+            using var stream = entry.Open();
+            p7s = new byte[entry.Length];
+            stream.ReadExactly(p7s);
+        }
+
+        var signedData = CmsSignedData.TryRead(p7s)!;
+        var signer = VerifiedSignerInfo.TryVerify(signedData.SignerInfos[0], signedData.Content.Span, signedData.ContentType, signedData.Certificates)!;
+        var at = bytes.AsSpan().IndexOf(p7s);
+        var valueAt = p7s.AsSpan().IndexOf(signer.Signature.Span);
+        Assert.True(at > 0 && valueAt > 0, "the signature file is stored and its signature value found");
+        p7s[valueAt + (signer.Signature.Length / 2)] ^= 0x01;
+        p7s.CopyTo(bytes, at);
+        var crc = Crc32(p7s);
+        var name = ".signature.p7s"u8;
+        for (var i = bytes.AsSpan().IndexOf(name); i >= 0; i = bytes.AsSpan(i + 1).IndexOf(name) is var next and >= 0 ? i + 1 + next : -1)
+        {
+            // Local header: name at 30, CRC at 14; central directory header: name at 46, CRC at 16.
+            if (i >= 30 && BitConverter.ToUInt32(bytes, i - 30) == 0x04034b50)
+            {
+                BitConverter.GetBytes(crc).CopyTo(bytes, i - 30 + 14);
+            }
+            else if (i >= 46 && BitConverter.ToUInt32(bytes, i - 46) == 0x02014b50)
+            {
+                BitConverter.GetBytes(crc).CopyTo(bytes, i - 46 + 16);
+            }
+        }
+
+        File.WriteAllBytes(path, bytes);
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
     private static void FlipByteInFirstEntry(string path)
     {
         var bytes = File.ReadAllBytes(path);

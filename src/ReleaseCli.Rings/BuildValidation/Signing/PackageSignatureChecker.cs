@@ -1,4 +1,4 @@
-using System.Security.Cryptography.X509Certificates;
+using System.Collections.Concurrent;
 using NuGet.Common;
 using NuGet.Packaging;
 using NuGet.Packaging.Signing;
@@ -19,6 +19,9 @@ public sealed class PackageSignatureChecker
     private readonly SigningPolicy _policy;
     private readonly PackageSignatureVerifier _verifier;
     private readonly SignedPackageVerifierSettings _settings;
+
+    // Trust-and-validity verdicts NuGet gave, by the signature identity of the package it gave them for; only acceptances are kept.
+    private readonly ConcurrentDictionary<string, SignatureVerdict> _accepted = new(StringComparer.Ordinal);
 
     public PackageSignatureChecker(SigningPolicy policy)
     {
@@ -55,7 +58,11 @@ public sealed class PackageSignatureChecker
             policy.RevocationOnline ? RevocationMode.Online : RevocationMode.Offline);
     }
 
-    /// <summary>Verifies the package held in <paramref name="package"/> (a seekable stream over the whole .nupkg).</summary>
+    /// <summary>
+    /// Verifies the package held in <paramref name="package"/> (a seekable stream over the whole .nupkg).
+    /// NuGet's integrity check runs on every package; its trust-and-validity verdict is reused for a
+    /// package signed the same way as one it already accepted (see <see cref="PackageSignatureIdentity"/>).
+    /// </summary>
     public async Task<SignatureVerdict> VerifyAsync(Stream package, CancellationToken cancellationToken)
     {
         package.Position = 0;
@@ -65,6 +72,51 @@ public sealed class PackageSignatureChecker
             return new SignatureVerdict(SignatureStatus.Unsigned, "the package has no signature (.signature.p7s)");
         }
 
+        var identity = PackageSignatureIdentity.TryRead(ReadSignatureFile(reader), DateTimeOffset.UtcNow);
+        if (identity is not null && _accepted.TryGetValue(identity.Key, out var accepted) && await HasIntegrityAsync(reader, identity, cancellationToken).ConfigureAwait(false))
+        {
+            return accepted;
+        }
+
+        var verdict = await VerifyWithNuGetAsync(reader, cancellationToken).ConfigureAwait(false);
+        if (identity is not null && verdict.Status == SignatureStatus.Valid)
+        {
+            _accepted.TryAdd(identity.Key, verdict);
+        }
+
+        return verdict;
+    }
+
+    private static byte[] ReadSignatureFile(PackageArchiveReader reader)
+    {
+        using var stream = reader.GetEntry(SigningSpecifications.V1.SignaturePath).Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>NuGet's integrity check (what its IntegrityVerificationProvider runs): the package's contents hash to the value the signature signed.</summary>
+    private static async Task<bool> HasIntegrityAsync(PackageArchiveReader reader, PackageSignatureIdentity identity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = SignatureContent.Load(identity.SignedContent.ToArray(), SigningSpecifications.V1);
+            if (content.HashAlgorithm is not (NuGet.Common.HashAlgorithmName.SHA256 or NuGet.Common.HashAlgorithmName.SHA384 or NuGet.Common.HashAlgorithmName.SHA512))
+            {
+                return false;
+            }
+
+            await reader.ValidateIntegrityAsync(content, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SignatureException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<SignatureVerdict> VerifyWithNuGetAsync(PackageArchiveReader reader, CancellationToken cancellationToken)
+    {
         var result = await _verifier.VerifySignaturesAsync(reader, _settings, cancellationToken, Guid.Empty).ConfigureAwait(false);
         var signature = await reader.GetPrimarySignatureAsync(cancellationToken).ConfigureAwait(false);
         var signer = signature?.SignerInfo.Certificate;
