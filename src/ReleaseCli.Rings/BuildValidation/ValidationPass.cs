@@ -67,24 +67,30 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
 
         Interlocked.Add(ref _bytes, file.Length);
         var item = new ValidationItem(input.DisplayPath, input.DisplayPath, file.Name, [], input.Asset, input.Build);
+        // Only the checksum check needs each file's SHA-512.
+        var hashing = options.Runs(ValidationCheck.Checksum);
         Stream content;
-        string sha512;
+        string? sha512 = null;
         if (file.Length <= options.MaxBufferedBytes)
         {
             var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-            sha512 = Convert.ToHexStringLower(SHA512.HashData(bytes));
+            sha512 = hashing ? Convert.ToHexStringLower(SHA512.HashData(bytes)) : null;
             content = new MemoryStream(bytes, writable: false);
         }
         else
         {
-            sha512 = await DropHasher.Sha512Async(file.FullName, cancellationToken).ConfigureAwait(false);
+            sha512 = hashing ? await DropHasher.Sha512Async(file.FullName, cancellationToken).ConfigureAwait(false) : null;
             content = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
         }
 
         await using (content.ConfigureAwait(false))
         {
-            _hashes[input.DisplayPath] = sha512;
-            if (options.Runs(ValidationCheck.Checksum) && input.Asset is { } asset)
+            if (sha512 is not null)
+            {
+                _hashes[input.DisplayPath] = sha512;
+            }
+
+            if (sha512 is not null && input.Asset is { } asset)
             {
                 Counted(ValidationCheck.Checksum);
                 if (file.Length != asset.Size || !string.Equals(sha512, asset.Sha512, StringComparison.OrdinalIgnoreCase))
@@ -404,6 +410,21 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
             return true;
         }
 
+        if (kind == ItemKind.PortableExecutable && !NeedsPortableExecutableContent(child))
+        {
+            if (options.Runs(ValidationCheck.Signing))
+            {
+                Counted(ValidationCheck.Signing);
+            }
+
+            return true;
+        }
+
+        if (kind == ItemKind.Pdb && !options.Runs(ValidationCheck.Symbols) && !options.Runs(ValidationCheck.SourceLink))
+        {
+            return true;
+        }
+
         if (kind == ItemKind.UnsupportedSignable)
         {
             await ProcessItemAsync(child, Stream.Null, depth + 1, cancellationToken).ConfigureAwait(false);
@@ -419,12 +440,43 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
         return false;
     }
 
-    /// <summary>An entry as a seekable stream: in memory up to the limit, otherwise in a temporary file deleted on close.</summary>
+    /// <summary>Whether a PE file's bytes are needed: to verify its signature (not excluded), or for symbols, SourceLink or BinSkim.</summary>
+    private bool NeedsPortableExecutableContent(ValidationItem item) =>
+        options.Runs(ValidationCheck.Symbols) || options.Runs(ValidationCheck.SourceLink)
+        || (options.Runs(ValidationCheck.BinSkim) && options.BinSkimPath is not null)
+        || (options.Runs(ValidationCheck.Signing) && options.Signing.Exclusions.Excluding(item) is null);
+
+    /// <summary>
+    /// An entry as a seekable stream: in a pooled buffer it is read (inflated) into directly, up to the
+    /// limit; otherwise in a temporary file deleted on close.
+    /// </summary>
     private async Task<Stream> BufferAsync(Stream source, long declaredLength, CancellationToken cancellationToken)
     {
         if (declaredLength >= 0 && declaredLength <= options.MaxBufferedBytes)
         {
-            var memory = new MemoryStream((int)declaredLength);
+            var buffer = new PooledBufferStream((int)declaredLength);
+            try
+            {
+                await buffer.FillAsync(source, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await buffer.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            if (buffer.Length == declaredLength)
+            {
+                return buffer;
+            }
+
+            // The archive declared a size its data does not have: keep what is there, whatever its length.
+            var memory = new MemoryStream();
+            await using (buffer.ConfigureAwait(false))
+            {
+                await buffer.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+            }
+
             await source.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
             memory.Position = 0;
             return memory;

@@ -1,0 +1,87 @@
+using System.Buffers;
+
+namespace ReleaseCli.Rings.BuildValidation;
+
+/// <summary>
+/// A read-only, seekable stream over an array rented from the shared pool and returned on dispose:
+/// the pass buffers thousands of archive entries, and renting keeps them off the large-object heap.
+/// </summary>
+internal sealed class PooledBufferStream : Stream
+{
+    private byte[]? _array;
+    private int _length;
+    private int _position;
+
+    public PooledBufferStream(int capacity)
+    {
+        _array = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
+    }
+
+    public override bool CanRead => _array is not null;
+
+    public override bool CanSeek => _array is not null;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _position;
+        set => _position = (int)Math.Clamp(value, 0, _length);
+    }
+
+    /// <summary>Reads <paramref name="source"/> into the buffer until it is full or the source ends, then rewinds.</summary>
+    public async Task FillAsync(Stream source, CancellationToken cancellationToken)
+    {
+        var array = _array ?? throw new ObjectDisposedException(nameof(PooledBufferStream));
+        _length = await source.ReadAtLeastAsync(array.AsMemory(0, array.Length), array.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        _position = 0;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var array = _array ?? throw new ObjectDisposedException(nameof(PooledBufferStream));
+        var count = Math.Min(buffer.Length, _length - _position);
+        array.AsSpan(_position, count).CopyTo(buffer);
+        _position += count;
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer, offset, count));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => _length + offset,
+        };
+        return _position;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (Interlocked.Exchange(ref _array, null) is { } array)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+
+        base.Dispose(disposing);
+    }
+}
