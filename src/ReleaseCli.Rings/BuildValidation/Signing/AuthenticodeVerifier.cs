@@ -99,24 +99,13 @@ public static class AuthenticodeVerifier
             return new SignatureVerdict(SignatureStatus.BadSignature, $"the PKCS#7 signature by '{signer.Subject}' does not verify: {ex.Message}", signer.Subject);
         }
 
-        var actual = AuthenticodeDigest.Compute(stream, layout, algorithm);
-        if (!CryptographicOperations.FixedTimeEquals(actual, signedDigest))
+        if (DigestDiffers(stream, layout, algorithm, signedDigest, signer.Subject) is { } changed)
         {
-            return new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} image digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", signer.Subject);
+            return changed;
         }
 
         var signedAt = TryReadTimestamp(signerInfo, cms.Certificates, policy);
-        if (CertificateTrust.CheckChain(signer, cms.Certificates, policy, signedAt) is { } untrusted)
-        {
-            return new SignatureVerdict(SignatureStatus.Untrusted, untrusted, signer.Subject, signedAt);
-        }
-
-        if (!CertificateTrust.IsExpectedSigner(signer, policy.ExpectedSigners))
-        {
-            return new SignatureVerdict(SignatureStatus.UnexpectedSigner, $"signed by '{signer.Subject}', which is not one of the expected signers ({string.Join("; ", policy.ExpectedSigners)})", signer.Subject, signedAt);
-        }
-
-        return new SignatureVerdict(SignatureStatus.Valid, $"signed by '{signer.Subject}'{(signedAt is { } t ? $", timestamped {t:u}" : string.Empty)}", signer.Subject, signedAt);
+        return Conclude(KnownCertificates.Get(signer.RawDataMemory.Span), [.. cms.Certificates.Select(c => KnownCertificates.Get(c.RawDataMemory.Span))], policy, signedAt);
     }
 
     /// <summary>
@@ -143,11 +132,9 @@ public static class AuthenticodeVerifier
             return null;
         }
 
-        var subject = signer.Certificate.Certificate.Subject;
-        var actual = AuthenticodeDigest.Compute(stream, layout, algorithm);
-        if (!CryptographicOperations.FixedTimeEquals(actual, signedDigest))
+        if (DigestDiffers(stream, layout, algorithm, signedDigest, signer.Certificate.Certificate.Subject) is { } changed)
         {
-            return new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} image digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", subject);
+            return changed;
         }
 
         DateTimeOffset? signedAt = null;
@@ -167,12 +154,28 @@ public static class AuthenticodeVerifier
             }
         }
 
-        if (CertificateTrust.CheckChain(signer.Certificate, signedData.Certificates, policy, signedAt) is { } untrusted)
+        return Conclude(signer.Certificate, signedData.Certificates, policy, signedAt);
+    }
+
+    /// <summary>The verdict when the image digest recomputed differs from the signed one; null when they are equal.</summary>
+    private static SignatureVerdict? DigestDiffers(Stream stream, PeLayout layout, HashAlgorithmName algorithm, byte[] signedDigest, string subject)
+    {
+        var actual = AuthenticodeDigest.Compute(stream, layout, algorithm);
+        return CryptographicOperations.FixedTimeEquals(actual, signedDigest)
+            ? null
+            : new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} image digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", subject);
+    }
+
+    /// <summary>Once the signature and the image digest verified: the signer's chain to the trusted roots, then the expected signers.</summary>
+    private static SignatureVerdict Conclude(KnownCertificate signer, IReadOnlyList<KnownCertificate> carried, SigningPolicy policy, DateTimeOffset? signedAt)
+    {
+        var subject = signer.Certificate.Subject;
+        if (CertificateTrust.CheckChain(signer, carried, policy, signedAt) is { } untrusted)
         {
             return new SignatureVerdict(SignatureStatus.Untrusted, untrusted, subject, signedAt);
         }
 
-        if (!CertificateTrust.IsExpectedSigner(signer.Certificate.Certificate, policy.ExpectedSigners))
+        if (!CertificateTrust.IsExpectedSigner(signer.Certificate, policy.ExpectedSigners))
         {
             return new SignatureVerdict(SignatureStatus.UnexpectedSigner, $"signed by '{subject}', which is not one of the expected signers ({string.Join("; ", policy.ExpectedSigners)})", subject, signedAt);
         }
