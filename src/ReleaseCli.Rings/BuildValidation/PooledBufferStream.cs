@@ -25,6 +25,9 @@ internal sealed class PooledBufferStream : Stream
 
     public override long Length => _length;
 
+    /// <summary>The bytes held, without copying them.</summary>
+    public ReadOnlySpan<byte> Contents => (_array ?? throw new ObjectDisposedException(nameof(PooledBufferStream))).AsSpan(0, _length);
+
     public override long Position
     {
         get => _position;

@@ -73,9 +73,23 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
         string? sha512 = null;
         if (file.Length <= options.MaxBufferedBytes)
         {
-            var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-            sha512 = hashing ? Convert.ToHexStringLower(SHA512.HashData(bytes)) : null;
-            content = new MemoryStream(bytes, writable: false);
+            var buffer = new PooledBufferStream((int)file.Length);
+            try
+            {
+                var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+                await using (stream.ConfigureAwait(false))
+                {
+                    await buffer.FillAsync(stream, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                await buffer.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            sha512 = hashing ? Convert.ToHexStringLower(SHA512.HashData(buffer.Contents)) : null;
+            content = buffer;
         }
         else
         {
