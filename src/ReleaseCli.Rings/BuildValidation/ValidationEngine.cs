@@ -20,8 +20,9 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         try
         {
             var done = 0;
+            // Largest first: a big container started last would leave the other workers idle while it finishes.
             await Parallel.ForEachAsync(
-                inputs,
+                inputs.OrderByDescending(SizeOf),
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = cancellationToken },
                 async (input, ct) =>
                 {
@@ -169,6 +170,12 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
 
             pass.Add(item.Finding(RuleIds.SymbolsMissing, FindingSeverity.Error, ValidationCheck.Symbols, $"its PDB {pdb.FileName} (key {pdb.Key}) is not in any symbol package of the drop and not embedded, and no symbol server is configured; ship the .snupkg (or set symbol-validation's symbolServer)"));
         }
+    }
+
+    private static long SizeOf(ValidationInput input)
+    {
+        var file = new FileInfo(input.FullPath);
+        return file.Exists ? file.Length : 0;
     }
 
     private static void SettleSidecars(ValidationPass pass, IReadOnlyList<ValidationInput> inputs)
