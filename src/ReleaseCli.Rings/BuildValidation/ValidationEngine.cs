@@ -137,7 +137,7 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         var serverAnswers = new Dictionary<string, (int? Status, string? Error)>(StringComparer.Ordinal);
         foreach (var (item, pdb) in pass.SymbolNeeds.OrderBy(n => n.Item.VirtualPath, StringComparer.Ordinal))
         {
-            if (pdb.IsPortable && pass.PortablePdbs.ContainsKey(pdb.Guid))
+            if (pdb.IsPortable ? pass.PortablePdbs.ContainsKey(pdb.Guid) : pass.WindowsPdbs.ContainsKey((pdb.Guid, pdb.Age)))
             {
                 continue;
             }

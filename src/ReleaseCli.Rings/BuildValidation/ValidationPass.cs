@@ -24,6 +24,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
     private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<(ValidationItem Item, byte[] Content)> _sidecars = [];
     private readonly ConcurrentDictionary<Guid, string> _portablePdbs = new();
+    private readonly ConcurrentDictionary<(Guid Guid, int Age), string> _windowsPdbs = new();
     private readonly ConcurrentBag<(ValidationItem Item, PdbIdentity Pdb)> _symbolNeeds = [];
     private readonly ConcurrentDictionary<string, ValidationItem> _sourceLinkUrls = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<(string Path, ValidationItem Item)> _binSkimInputs = [];
@@ -40,6 +41,9 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
     public IEnumerable<(ValidationItem Item, byte[] Content)> Sidecars => _sidecars;
 
     public IReadOnlyDictionary<Guid, string> PortablePdbs => _portablePdbs;
+
+    /// <summary>The Windows PDBs in the drop, by GUID and DBI age (what a CodeView record names).</summary>
+    public IReadOnlyDictionary<(Guid Guid, int Age), string> WindowsPdbs => _windowsPdbs;
 
     public IEnumerable<(ValidationItem Item, PdbIdentity Pdb)> SymbolNeeds => _symbolNeeds;
 
@@ -609,11 +613,30 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
             return;
         }
 
-        Span<byte> magic = stackalloc byte[4];
+        Span<byte> magic = stackalloc byte[32];
         content.Position = 0;
-        if (content.Read(magic) < 4 || !magic.SequenceEqual("BSJB"u8))
+        var read = content.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+        if (WindowsPdb.IsWindowsPdb(magic[..read]))
         {
-            // A Windows (MSF) PDB: its identity is not read here, so PE files needing it are settled by the symbol server.
+            // SourceLink in a Windows PDB (its "sourcelink" named stream) is not read.
+            try
+            {
+                var pdb = WindowsPdb.Read(content);
+                _windowsPdbs.TryAdd((pdb.Guid, pdb.Age), item.VirtualPath);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+            {
+                if (options.Runs(ValidationCheck.Symbols))
+                {
+                    Add(item.Finding(RuleIds.SymbolsUnreadablePdb, FindingSeverity.Error, ValidationCheck.Symbols, $"the Windows PDB cannot be read: {ex.Message}"));
+                }
+            }
+
+            return;
+        }
+
+        if (read < 4 || !magic[..4].SequenceEqual("BSJB"u8))
+        {
             return;
         }
 

@@ -86,6 +86,48 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_windows_pdb_in_the_drop_is_matched_to_its_dll_by_guid_and_age()
+    {
+        // RandomDataGenerator.Net (a dependency of the test's WireMock.Net) ships Windows PDBs beside its DLLs.
+        var folder = new[] { Environment.GetEnvironmentVariable("NUGET_PACKAGES"), Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages") }
+            .Where(f => !string.IsNullOrEmpty(f))
+            .Select(f => Path.Combine(f!, "randomdatagenerator.net"))
+            .Where(Directory.Exists)
+            .SelectMany(f => Directory.GetDirectories(f, "netstandard2.0", SearchOption.AllDirectories))
+            .FirstOrDefault(f => File.Exists(Path.Combine(f, "RandomDataGenerator.pdb")));
+        Assert.True(folder is not null, "expected RandomDataGenerator.Net (restored for the integration tests' WireMock.Net) in the NuGet package folder");
+        var dll = await File.ReadAllBytesAsync(Path.Combine(folder, "RandomDataGenerator.dll"));
+        var pdbBytes = await File.ReadAllBytesAsync(Path.Combine(folder, "RandomDataGenerator.pdb"));
+        PdbIdentity wanted;
+        using (var pe = new PEReader(new MemoryStream(dll)))
+        {
+            wanted = PeDebugInfo.Read(pe).Pdb!;
+        }
+
+        Assert.False(wanted.IsPortable);
+        using (var stream = new MemoryStream(pdbBytes))
+        {
+            Assert.Equal(new WindowsPdb(wanted.Guid, wanted.Age), WindowsPdb.Read(stream));
+        }
+
+        var together = Zip("together.zip", ("lib/RandomDataGenerator.dll", dll), ("lib/RandomDataGenerator.pdb", pdbBytes));
+        Assert.Empty((await RunAsync(new FakeUrlProbe(_ => 404), Checks(ValidationCheck.Symbols), together)).Findings);
+
+        var alone = Zip("alone.zip", ("lib/RandomDataGenerator.dll", dll));
+        Assert.Equal("SYM002", Assert.Single((await RunAsync(new FakeUrlProbe(_ => 404), Checks(ValidationCheck.Symbols), alone)).Findings).RuleId);
+
+        // Another build's PDB (one byte of its GUID changed) does not match; a truncated one cannot be read.
+        var other = (byte[])pdbBytes.Clone();
+        var guidAt = other.AsSpan().IndexOf(wanted.Guid.ToByteArray());
+        Assert.True(guidAt > 0, "the PDB info stream holds the GUID the DLL names");
+        other[guidAt] ^= 0x01;
+        var mismatched = Zip("mismatched.zip", ("lib/RandomDataGenerator.dll", dll), ("lib/RandomDataGenerator.pdb", other));
+        Assert.Equal("SYM002", Assert.Single((await RunAsync(new FakeUrlProbe(_ => 404), Checks(ValidationCheck.Symbols), mismatched)).Findings).RuleId);
+        var truncated = Zip("truncated.zip", ("lib/RandomDataGenerator.dll", dll), ("lib/RandomDataGenerator.pdb", pdbBytes[..4096]));
+        Assert.Equal(["SYM002", "SYM004"], (await RunAsync(new FakeUrlProbe(_ => 404), Checks(ValidationCheck.Symbols), truncated)).Findings.Select(f => f.RuleId).Order());
+    }
+
+    [Fact]
     public async Task A_missing_pdb_is_asked_of_the_symbol_server_by_key_without_downloading()
     {
         PdbIdentity pdb;
