@@ -17,6 +17,7 @@ public static class AuthenticodeVerifier
     private const string SpcIndirectDataOid = "1.3.6.1.4.1.311.2.1.4";
     private const string Rfc3161TimestampOid = "1.3.6.1.4.1.311.3.3.1";
     private const string TstInfoOid = "1.2.840.113549.1.9.16.1.4";
+    private const string NestedSignatureOid = "1.3.6.1.4.1.311.2.4.1";
     private const ushort WinCertTypePkcsSignedData = 0x0002;
 
     public static SignatureVerdict Verify(Stream stream, PeLayout layout, SigningPolicy policy)
@@ -52,42 +53,68 @@ public static class AuthenticodeVerifier
             return new SignatureVerdict(SignatureStatus.DigestMismatch, "the certificate table's padding is not zero: bytes were changed after signing");
         }
 
-        if (TryVerifyQuickly(table.AsMemory(8, (int)length - 8), stream, layout, policy) is { } quick)
+        return VerifySignature(table.AsMemory(8, (int)length - 8), stream, layout, policy, nested: false);
+    }
+
+    /// <summary>
+    /// One Authenticode signature, and when it is the primary and valid, each signature nested in it
+    /// (Windows' dual signing: one more SignedData per unsigned attribute 1.3.6.1.4.1.311.2.4.1, each
+    /// with its own digest of the same image): every one of them must verify.
+    /// </summary>
+    private static SignatureVerdict VerifySignature(ReadOnlyMemory<byte> der, Stream stream, PeLayout layout, SigningPolicy policy, bool nested)
+    {
+        var (verdict, inner) = TryVerifyQuickly(der, stream, layout, policy) ?? VerifyWithSignedCms(der, stream, layout, policy);
+        if (verdict.Status != SignatureStatus.Valid || nested || inner.Count == 0)
         {
-            return quick;
+            return verdict;
         }
 
+        for (var i = 0; i < inner.Count; i++)
+        {
+            var innerVerdict = VerifySignature(inner[i], stream, layout, policy, nested: true);
+            if (innerVerdict.Status != SignatureStatus.Valid)
+            {
+                return innerVerdict with { Detail = $"nested signature {i + 1} of {inner.Count}: {innerVerdict.Detail}" };
+            }
+        }
+
+        return verdict with { Detail = $"{verdict.Detail}; {inner.Count} nested signature(s) verified" };
+    }
+
+    /// <summary>The thorough road: <see cref="SignedCms"/> decodes the signature and says what is wrong with it.</summary>
+    private static (SignatureVerdict Verdict, IReadOnlyList<ReadOnlyMemory<byte>> Nested) VerifyWithSignedCms(ReadOnlyMemory<byte> encoded, Stream stream, PeLayout layout, SigningPolicy policy)
+    {
         SignedCms cms;
         byte[] signedDigest;
         HashAlgorithmName algorithm;
         try
         {
-            var der = table.AsSpan(8, (int)length - 8);
+            var der = encoded.Span;
             AsnDecoder.ReadEncodedValue(der, AsnEncodingRules.BER, out _, out _, out var consumed);
             cms = new SignedCms();
             cms.Decode(der[..consumed]);
             if (cms.ContentInfo.ContentType.Value != SpcIndirectDataOid)
             {
-                return new SignatureVerdict(SignatureStatus.Malformed, $"the signed content is {cms.ContentInfo.ContentType.Value}, not Authenticode's SpcIndirectDataContent");
+                return (new SignatureVerdict(SignatureStatus.Malformed, $"the signed content is {cms.ContentInfo.ContentType.Value}, not Authenticode's SpcIndirectDataContent"), []);
             }
 
             (algorithm, signedDigest) = ReadSignedDigest(cms.ContentInfo.Content);
         }
         catch (Exception ex) when (ex is CryptographicException or AsnContentException or NotSupportedException)
         {
-            return new SignatureVerdict(SignatureStatus.Malformed, $"the PKCS#7 signature cannot be read: {ex.Message}");
+            return (new SignatureVerdict(SignatureStatus.Malformed, $"the PKCS#7 signature cannot be read: {ex.Message}"), []);
         }
 
         if (cms.SignerInfos.Count != 1)
         {
-            return new SignatureVerdict(SignatureStatus.Malformed, $"Authenticode needs exactly one signer, found {cms.SignerInfos.Count}");
+            return (new SignatureVerdict(SignatureStatus.Malformed, $"Authenticode needs exactly one signer, found {cms.SignerInfos.Count}"), []);
         }
 
         var signerInfo = cms.SignerInfos[0];
         var signer = signerInfo.Certificate;
         if (signer is null)
         {
-            return new SignatureVerdict(SignatureStatus.Malformed, "the signature does not carry its signer's certificate");
+            return (new SignatureVerdict(SignatureStatus.Malformed, "the signature does not carry its signer's certificate"), []);
         }
 
         try
@@ -96,16 +123,20 @@ public static class AuthenticodeVerifier
         }
         catch (CryptographicException ex)
         {
-            return new SignatureVerdict(SignatureStatus.BadSignature, $"the PKCS#7 signature by '{signer.Subject}' does not verify: {ex.Message}", signer.Subject);
+            return (new SignatureVerdict(SignatureStatus.BadSignature, $"the PKCS#7 signature by '{signer.Subject}' does not verify: {ex.Message}", signer.Subject), []);
         }
 
         if (DigestDiffers(stream, layout, algorithm, signedDigest, signer.Subject) is { } changed)
         {
-            return changed;
+            return (changed, []);
         }
 
         var signedAt = TryReadTimestamp(signerInfo, cms.Certificates, policy);
-        return Conclude(KnownCertificates.Get(signer.RawDataMemory.Span), [.. cms.Certificates.Select(c => KnownCertificates.Get(c.RawDataMemory.Span))], policy, signedAt);
+        var nested = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>()
+            .Where(a => a.Oid.Value == NestedSignatureOid)
+            .SelectMany(a => a.Values.Cast<AsnEncodedData>().Select(v => (ReadOnlyMemory<byte>)v.RawData))
+            .ToList();
+        return (Conclude(KnownCertificates.Get(signer.RawDataMemory.Span), [.. cms.Certificates.Select(c => KnownCertificates.Get(c.RawDataMemory.Span))], policy, signedAt), nested);
     }
 
     /// <summary>
@@ -113,7 +144,7 @@ public static class AuthenticodeVerifier
     /// null when the signature, its timestamp or anything about them needs the thorough road, which
     /// also says what is wrong.
     /// </summary>
-    private static SignatureVerdict? TryVerifyQuickly(ReadOnlyMemory<byte> der, Stream stream, PeLayout layout, SigningPolicy policy)
+    private static (SignatureVerdict Verdict, IReadOnlyList<ReadOnlyMemory<byte>> Nested)? TryVerifyQuickly(ReadOnlyMemory<byte> der, Stream stream, PeLayout layout, SigningPolicy policy)
     {
         if (CmsSignedData.TryRead(der) is not { ContentType: SpcIndirectDataOid, SignerInfos: [var signerInfo] } signedData
             || VerifiedSignerInfo.TryVerify(signerInfo, signedData.Content.Span, SpcIndirectDataOid, signedData.Certificates) is not { } signer)
@@ -134,7 +165,7 @@ public static class AuthenticodeVerifier
 
         if (DigestDiffers(stream, layout, algorithm, signedDigest, signer.Certificate.Certificate.Subject) is { } changed)
         {
-            return changed;
+            return (changed, []);
         }
 
         DateTimeOffset? signedAt = null;
@@ -154,7 +185,8 @@ public static class AuthenticodeVerifier
             }
         }
 
-        return Conclude(signer.Certificate, signedData.Certificates, policy, signedAt);
+        var nested = signer.UnsignedAttributes.Where(a => a.Oid == NestedSignatureOid).SelectMany(a => a.Values).ToList();
+        return (Conclude(signer.Certificate, signedData.Certificates, policy, signedAt), nested);
     }
 
     /// <summary>The verdict when the image digest recomputed differs from the signed one; null when they are equal.</summary>
