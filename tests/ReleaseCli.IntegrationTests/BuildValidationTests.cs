@@ -1,6 +1,11 @@
 using System.IO.Compression;
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using ReleaseCli.Rings.BuildValidation.Signing;
+using ReleaseCli.Rings.BuildValidation.Symbols;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 using ReleaseCli.IntegrationTests.Infrastructure;
 
 namespace ReleaseCli.IntegrationTests;
@@ -234,11 +239,50 @@ public sealed class BuildValidationTests(SampleProducts sample)
     }
 
     [Fact]
-    public async Task Verify_refuses_an_unknown_check_with_exit_2()
+    public async Task Verify_asks_an_http_symbol_server_by_key_without_downloading_and_waits_out_a_429()
+    {
+        // Four Microsoft-signed runtime DLLs whose PDBs are not embedded: the symbol server is asked for each.
+        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var dlls = new[] { "System.Runtime.dll", "System.Collections.dll", "System.Linq.dll", "System.Text.Json.dll" }.Select(n => Path.Combine(runtime, n)).ToList();
+        var keys = dlls.Select(dll =>
+        {
+            using var pe = new PEReader(File.OpenRead(dll));
+            return PeDebugInfo.Read(pe).Pdb!.Key;
+        }).ToList();
+        using var server = WireMockServer.Start();
+        server.Given(Request.Create().WithPath("/symbols/" + keys[0]).UsingHead()).RespondWith(Response.Create().WithStatusCode(200));
+        server.Given(Request.Create().WithPath("/symbols/" + keys[1]).UsingHead()).RespondWith(Response.Create().WithStatusCode(405));
+        server.Given(Request.Create().WithPath("/symbols/" + keys[1]).UsingGet().WithHeader("Range", "bytes=0-0")).RespondWith(Response.Create().WithStatusCode(206).WithBody("M"));
+        server.Given(Request.Create().WithPath("/symbols/" + keys[2]).UsingHead()).RespondWith(Response.Create().WithStatusCode(404));
+        server.Given(Request.Create().WithPath("/symbols/" + keys[3]).UsingHead()).InScenario("busy").WillSetStateTo("ready")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"));
+        server.Given(Request.Create().WithPath("/symbols/" + keys[3]).UsingHead()).InScenario("busy").WhenStateIs("ready")
+            .RespondWith(Response.Create().WithStatusCode(200));
+
+        var result = await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", .. dlls, "--checks", "symbols", "--symbol-server", server.Url + "/symbols/", "--output", "json"]);
+        result.ShouldExitWith(1);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var finding = Assert.Single(json.RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal("SYM002", finding.GetProperty("ruleId").GetString());
+        Assert.Equal(dlls[2], finding.GetProperty("virtualPath").GetString());
+        Assert.Contains(keys[2], finding.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Headers only: a HEAD, or a GET of the first byte where HEAD is refused; the 429 was asked again.
+        var requests = server.LogEntries.Select(e => e.RequestMessage).ToList();
+        Assert.All(requests, r => Assert.True(r.Method == "HEAD" || (r.Method == "GET" && r.Headers!["Range"].Single() == "bytes=0-0"), $"{r.Method} {r.Path} downloads"));
+        Assert.Equal(2, requests.Count(r => r.Path.EndsWith(keys[3], StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Verify_refuses_an_unknown_check_and_a_symbol_server_that_is_not_http_with_exit_2()
     {
         var result = await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", "feeds", "--checks", "signing,bogus"]);
         result.ShouldExitWith(2);
         Assert.Contains("unknown check 'bogus'", result.StandardError, StringComparison.Ordinal);
+
+        var badServer = await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", "feeds", "--checks", "symbols", "--symbol-server", "ftp://symbols.example/"]);
+        badServer.ShouldExitWith(2);
+        Assert.Contains("--symbol-server: 'ftp://symbols.example/' is not an absolute http(s) URL", badServer.StandardError, StringComparison.Ordinal);
     }
 
     /// <summary>Signed packages from the machine's NuGet package folders (nuget.org repository-signs every package).</summary>

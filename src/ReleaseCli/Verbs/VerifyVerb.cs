@@ -47,7 +47,21 @@ public sealed class VerifyHandler(VerbContext context, ValidationEngine engine)
         var exclusions = new Option<FileInfo?>("--exclusions") { Description = "An exclusions file in SignCheck's format (patterns;parent files;comment with DO-NOT-SIGN, DO-NOT-UNPACK, !pattern)." };
         var revocation = new Option<string>("--revocation-mode") { Description = "Certificate revocation checks: online or offline.", DefaultValueFactory = _ => "offline" };
         revocation.AcceptOnlyFromAmong("online", "offline");
-        var symbolServer = new Option<Uri?>("--symbol-server") { Description = "An SSQP symbol server asked (without downloading) for PDBs not found in the files." };
+        var symbolServer = new Option<Uri?>("--symbol-server")
+        {
+            Description = "An SSQP symbol server asked (without downloading) for PDBs not found in the files.",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
+                {
+                    return uri;
+                }
+
+                result.AddError($"--symbol-server: '{text}' is not an absolute http(s) URL; give the symbol server's base, e.g. https://msdl.microsoft.com/download/symbols/");
+                return null;
+            },
+        };
         var online = new Option<bool>("--online") { Description = "Also request every distinct SourceLink URL." };
         var binSkim = new Option<FileInfo?>("--binskim") { Description = "The BinSkim executable; without it the binskim check is not configured." };
         var parallel = new Option<int?>("--parallel") { Description = "How many files are checked at once (default: the number of processors)." };
