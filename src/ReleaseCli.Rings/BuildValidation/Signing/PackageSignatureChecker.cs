@@ -109,8 +109,9 @@ public sealed class PackageSignatureChecker
             await reader.ValidateIntegrityAsync(content, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (SignatureException)
+        catch (Exception ex) when (ex is SignatureException or InvalidDataException or IOException or ArgumentException or FormatException)
         {
+            // The full verification says what is wrong.
             return false;
         }
     }
