@@ -16,7 +16,6 @@ public static class AuthenticodeVerifier
 {
     private const string SpcIndirectDataOid = "1.3.6.1.4.1.311.2.1.4";
     private const string Rfc3161TimestampOid = "1.3.6.1.4.1.311.3.3.1";
-    private const string TstInfoOid = "1.2.840.113549.1.9.16.1.4";
     private const string NestedSignatureOid = "1.3.6.1.4.1.311.2.4.1";
     private const ushort WinCertTypePkcsSignedData = 0x0002;
 
@@ -246,14 +245,7 @@ public static class AuthenticodeVerifier
         var algorithmIdentifier = digestInfo.ReadSequence();
         var oid = algorithmIdentifier.ReadObjectIdentifier();
         var digest = digestInfo.ReadOctetString();
-        var algorithm = oid switch
-        {
-            "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
-            "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
-            "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
-            "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
-            _ => throw new NotSupportedException($"digest algorithm {oid} is not supported"),
-        };
+        var algorithm = VerifiedSignerInfo.DigestAlgorithmFor(oid) ?? throw new NotSupportedException($"digest algorithm {oid} is not supported");
         return (algorithm, digest);
     }
 
@@ -278,7 +270,7 @@ public static class AuthenticodeVerifier
                     // SignedCms is more lenient than Rfc3161TimestampToken about the encodings timestamp authorities use.
                     var token = new SignedCms();
                     token.Decode(value.RawData);
-                    if (token.ContentInfo.ContentType.Value != TstInfoOid
+                    if (token.ContentInfo.ContentType.Value != TimestampToken.TstInfoOid
                         || !Rfc3161TimestampTokenInfo.TryDecode(token.ContentInfo.Content, out var info, out _)
                         || token.SignerInfos.Count != 1 || token.SignerInfos[0].Certificate is not { } authority)
                     {
@@ -286,22 +278,8 @@ public static class AuthenticodeVerifier
                     }
 
                     token.CheckSignature(verifySignatureOnly: true);
-                    var imprintAlgorithm = info.HashAlgorithmId.Value switch
-                    {
-                        "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
-                        "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
-                        "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
-                        "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
-                        _ => default,
-                    };
-                    if (imprintAlgorithm == default)
-                    {
-                        continue;
-                    }
-
-                    using var hash = IncrementalHash.CreateHash(imprintAlgorithm);
-                    hash.AppendData(signerInfo.GetSignature());
-                    if (!info.GetMessageHash().Span.SequenceEqual(hash.GetHashAndReset()))
+                    if (VerifiedSignerInfo.DigestAlgorithmFor(info.HashAlgorithmId.Value ?? string.Empty) is not { } imprintAlgorithm
+                        || !info.GetMessageHash().Span.SequenceEqual(VerifiedSignerInfo.Hash(imprintAlgorithm, signerInfo.GetSignature())))
                     {
                         continue;
                     }
