@@ -12,7 +12,7 @@ internal sealed class PooledBufferStream : Stream
     private int _length;
     private int _position;
 
-    public PooledBufferStream(int capacity)
+    private PooledBufferStream(int capacity)
     {
         _array = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
     }
@@ -34,12 +34,24 @@ internal sealed class PooledBufferStream : Stream
         set => _position = (int)Math.Clamp(value, 0, _length);
     }
 
-    /// <summary>Reads <paramref name="source"/> into the buffer until it is full or the source ends, then rewinds.</summary>
-    public async Task FillAsync(Stream source, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="source"/> read into a buffer of at least <paramref name="capacity"/> bytes, until the
+    /// buffer is full or the source ends; the buffer goes back to the pool if reading fails.
+    /// </summary>
+    public static async Task<PooledBufferStream> ReadAsync(Stream source, int capacity, CancellationToken cancellationToken)
     {
-        var array = _array ?? throw new ObjectDisposedException(nameof(PooledBufferStream));
-        _length = await source.ReadAtLeastAsync(array.AsMemory(0, array.Length), array.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        _position = 0;
+        var buffer = new PooledBufferStream(capacity);
+        try
+        {
+            var array = buffer._array!;
+            buffer._length = await source.ReadAtLeastAsync(array.AsMemory(0, array.Length), array.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return buffer;
+        }
+        catch
+        {
+            await buffer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));

@@ -77,19 +77,11 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
         string? sha512 = null;
         if (file.Length <= options.MaxBufferedBytes)
         {
-            var buffer = new PooledBufferStream((int)file.Length);
-            try
+            PooledBufferStream buffer;
+            var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
             {
-                var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-                await using (stream.ConfigureAwait(false))
-                {
-                    await buffer.FillAsync(stream, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch
-            {
-                await buffer.DisposeAsync().ConfigureAwait(false);
-                throw;
+                buffer = await PooledBufferStream.ReadAsync(stream, (int)file.Length, cancellationToken).ConfigureAwait(false);
             }
 
             sha512 = hashing ? Convert.ToHexStringLower(SHA512.HashData(buffer.Contents)) : null;
@@ -472,17 +464,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
     {
         if (declaredLength >= 0 && declaredLength <= options.MaxBufferedBytes)
         {
-            var buffer = new PooledBufferStream((int)declaredLength);
-            try
-            {
-                await buffer.FillAsync(source, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                await buffer.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-
+            var buffer = await PooledBufferStream.ReadAsync(source, (int)declaredLength, cancellationToken).ConfigureAwait(false);
             if (buffer.Length == declaredLength)
             {
                 return buffer;
