@@ -13,7 +13,7 @@ namespace ReleaseCli.Rings.BuildValidation.Signing;
 /// the same <see cref="Key"/> whose own parts hold get the same answer from NuGet's trust-and-validity
 /// verification, so it is asked once per key; NuGet's integrity check still runs on every package.
 /// </summary>
-public sealed record PackageSignatureIdentity(string Key, DateTime ValidFrom, DateTime ValidTo, ReadOnlyMemory<byte> SignedContent)
+public sealed record PackageSignatureIdentity(string Key, ReadOnlyMemory<byte> SignedContent)
 {
     private const string DataOid = "1.2.840.113549.1.7.1";
     private const string TimestampTokenOid = "1.2.840.113549.1.9.16.2.14";
@@ -35,7 +35,7 @@ public sealed record PackageSignatureIdentity(string Key, DateTime ValidFrom, Da
         var certificates = new List<KnownCertificate>(signedData.Certificates);
         var times = new List<(DateTimeOffset Earliest, DateTimeOffset Latest)>();
         Add(key, ["certificates", .. signedData.Certificates.Select(c => c.Sha256)]);
-        if (!AddSigner(key, "primary", primary, signedData.Certificates, certificates, times))
+        if (!AddSigner(key, "primary", primary, certificates, times))
         {
             return null;
         }
@@ -45,7 +45,7 @@ public sealed record PackageSignatureIdentity(string Key, DateTime ValidFrom, Da
             foreach (var value in attribute.Values)
             {
                 if (VerifiedSignerInfo.TryVerify(value, primary.Signature.Span, contentType: null, signedData.Certificates) is not { } countersigner
-                    || !AddSigner(key, "countersignature", countersigner, signedData.Certificates, certificates, times))
+                    || !AddSigner(key, "countersignature", countersigner, certificates, times))
                 {
                     return null;
                 }
@@ -57,11 +57,11 @@ public sealed record PackageSignatureIdentity(string Key, DateTime ValidFrom, Da
         var inside = times.Count == 0
             ? now.UtcDateTime >= validFrom && now.UtcDateTime <= validTo
             : times.All(t => t.Earliest.UtcDateTime >= validFrom && t.Latest.UtcDateTime <= validTo);
-        return inside ? new PackageSignatureIdentity(Convert.ToHexString(key.GetHashAndReset()), validFrom, validTo, signedData.Content) : null;
+        return inside ? new PackageSignatureIdentity(Convert.ToHexString(key.GetHashAndReset()), signedData.Content) : null;
     }
 
     /// <summary>Adds a signer and its timestamps to the key; false when a timestamp does not verify.</summary>
-    private static bool AddSigner(IncrementalHash key, string role, VerifiedSignerInfo signer, IReadOnlyList<KnownCertificate> carried, List<KnownCertificate> certificates, List<(DateTimeOffset, DateTimeOffset)> times)
+    private static bool AddSigner(IncrementalHash key, string role, VerifiedSignerInfo signer, List<KnownCertificate> certificates, List<(DateTimeOffset, DateTimeOffset)> times)
     {
         Add(key, role, signer.Certificate.Sha256, signer.DigestAlgorithm.Name ?? string.Empty);
         AddSharedAttributes(key, signer.SignedAttributes);
@@ -93,7 +93,7 @@ public sealed record PackageSignatureIdentity(string Key, DateTime ValidFrom, Da
             }
         }
 
-        return carried.Contains(signer.Certificate);
+        return true;
     }
 
     private static void AddSharedAttributes(IncrementalHash key, IReadOnlyList<CmsAttribute> attributes)
