@@ -31,8 +31,9 @@ public sealed record VerifyOptions(
 /// <summary>
 /// Runs the Build Validation checks on any files or folders, outside a release. Exit 0 when there is no
 /// error finding, 1 when there is, 2 for usage errors. The asset check needs a release, so it is not configured here.
+/// It needs no release definition, so it asks for nothing that loads one (the steps, their HTTP clients).
 /// </summary>
-public sealed class VerifyHandler(VerbContext context, ValidationEngine engine)
+public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
 {
     public static Command CreateCommand(Func<IServiceProvider> services)
     {
@@ -110,7 +111,7 @@ public sealed class VerifyHandler(VerbContext context, ValidationEngine engine)
                 json["sarif"] = options.Sarif.FullName;
             }
 
-            context.Console.WriteJson(json);
+            console.WriteJson(json);
         }
         else
         {
@@ -229,9 +230,9 @@ public sealed class VerifyHandler(VerbContext context, ValidationEngine engine)
 
     private void Render(ValidationReport report, FileInfo? sarif)
     {
-        var output = context.Console.Out;
+        var output = console.Out;
         var rows = report.Findings.Select(f => new[] { f.Severity.ToString().ToLowerInvariant(), f.RuleId, f.VirtualPath, f.Message }).ToList();
-        if (context.Console.IsTerminal && rows.Count > 0)
+        if (console.IsTerminal && rows.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumns("severity", "rule", "where", "finding");
             foreach (var row in rows)
