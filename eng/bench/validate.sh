@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks the Build Validation checks.
 #
-#   eng/bench/validate.sh [--count N] [--work DIR] [--skip-sample]
+#   eng/bench/validate.sh [--count N] [--list FILE] [--work DIR] [--skip-sample]
+#
+# The packages are the first N (by path) in the machine's NuGet package folders, so the set
+# changes when a restore adds packages; --list FILE (one .nupkg path per line, e.g. the
+# packages.list a previous run wrote to its work folder) measures the same set again. The
+# run prints the set's digest: figures are comparable only between runs with the same one.
 #
 # 1. Signing: `release verify --checks signing` against `dotnet nuget verify --all`
 #    on the same real .nupkg files (N, default 240, from the machine's NuGet
@@ -20,14 +25,16 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 count=240
+list=""
 work="$repo_root/artifacts/bench/validate"
 skip_sample=false
 while [[ $# -gt 0 ]]; do
   case $1 in
     --count) count=$2; shift 2 ;;
+    --list) list=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --skip-sample) skip_sample=true; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "validate.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -37,6 +44,12 @@ done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export NUGET_CERT_REVOCATION_MODE=offline
+# Read --list first: it may be the packages.list of a previous run in the work folder cleared below.
+list_text=""
+if [[ -n $list ]]; then
+  [[ -f $list ]] || { echo "validate.sh: --list $list does not exist" >&2; exit 2; }
+  list_text=$(cat "$list")
+fi
 rm -rf "$work"
 mkdir -p "$work/bin" "$work/tampered"
 
@@ -44,23 +57,34 @@ echo "== building release (Release)"
 dotnet build "$repo_root/src/ReleaseCli/ReleaseCli.csproj" -c Release -nologo -v q -o "$work/bin" >/dev/null
 release=(dotnet "$work/bin/release.dll")
 
-# Real packages as NuGet downloaded them (a .nupkg.metadata beside each), one per id and version.
-declare -A seen=()
 packages=()
-for folder in "${NUGET_PACKAGES:-}" "$HOME/.nuget/packages" /opt/nuget/packages; do
-  [[ -n $folder && -d $folder ]] || continue
+if [[ -n $list ]]; then
   while IFS= read -r file; do
-    name=$(basename "$file")
-    [[ -f $(dirname "$file")/.nupkg.metadata && -z ${seen[$name]:-} ]] || continue
-    seen[$name]=1
+    [[ -z $file ]] && continue
+    [[ -f $file ]] || { echo "validate.sh: $list names $file, which does not exist (restore it, or drop the line)" >&2; exit 2; }
     packages+=("$file")
-  done < <(find "$folder" -name '*.nupkg' | sort)
-done
-if [[ ${#packages[@]} -lt $count ]]; then
-  echo "validate.sh: only ${#packages[@]} packages found in the NuGet package folders; need $count (restore more, or pass --count)" >&2
-  exit 2
+  done <<<"$list_text"
+  count=${#packages[@]}
+else
+  # Real packages as NuGet downloaded them (a .nupkg.metadata beside each), one per id and version.
+  declare -A seen=()
+  for folder in "${NUGET_PACKAGES:-}" "$HOME/.nuget/packages" /opt/nuget/packages; do
+    [[ -n $folder && -d $folder ]] || continue
+    while IFS= read -r file; do
+      name=$(basename "$file")
+      [[ -f $(dirname "$file")/.nupkg.metadata && -z ${seen[$name]:-} ]] || continue
+      seen[$name]=1
+      packages+=("$file")
+    done < <(find "$folder" -name '*.nupkg' | sort)
+  done
+  if [[ ${#packages[@]} -lt $count ]]; then
+    echo "validate.sh: only ${#packages[@]} packages found in the NuGet package folders; need $count (restore more, or pass --count)" >&2
+    exit 2
+  fi
+  packages=("${packages[@]:0:$count}")
 fi
-packages=("${packages[@]:0:$count}")
+printf '%s\n' "${packages[@]}" >"$work/packages.list"
+set_digest=$(cat "${packages[@]}" | sha256sum | cut -c1-16)
 # Two copies with one byte of the first entry's data changed: both tools must reject them.
 for i in 0 1; do
   copy="$work/tampered/tampered$i.$(basename "${packages[$i]}")"
@@ -76,7 +100,7 @@ PY
   packages+=("$copy")
 done
 bytes=$(du -cb "${packages[@]}" | tail -1 | cut -f1)
-echo "== ${#packages[@]} packages ($count real + 2 with one byte changed), $((bytes / 1024 / 1024)) MB"
+echo "== ${#packages[@]} packages ($count real + 2 with one byte changed), $((bytes / 1024 / 1024)) MB; set $set_digest (list: $work/packages.list)"
 
 seconds() { sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }'; }
 cpu_seconds() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$1"; }
@@ -120,7 +144,7 @@ inner=$(jq '.checks[0].checked' "$work/release.json")
 
 ratio=$(awk -v a="$nuget_seconds" -v b="$release_seconds" 'BEGIN { printf "%.1f", a / b }')
 echo
-echo "signing, ${#packages[@]} packages, $((bytes / 1024 / 1024)) MB:"
+echo "signing, ${#packages[@]} packages, $((bytes / 1024 / 1024)) MB, set $set_digest:"
 printf '  dotnet nuget verify --all                     %7.2f s wall  %7.2f s CPU  peak %s MB\n' "$nuget_seconds" "$(cpu_seconds "$work/nuget.time")" "$(peak_mb "$work/nuget.time")"
 printf '  release verify --checks signing               %7.2f s wall  %7.2f s CPU  peak %s MB  (%s signatures: the packages and the files in them)\n' "$release_seconds" "$(cpu_seconds "$work/release.time")" "$(peak_mb "$work/release.time")" "$inner"
 printf '  release verify --checks signing, packages only %6.2f s wall  %7.2f s CPU  peak %s MB\n' "$(seconds "$work/release-packages.time")" "$(cpu_seconds "$work/release-packages.time")" "$(peak_mb "$work/release-packages.time")"
