@@ -7,6 +7,7 @@ public static class RuleIds
     public const string ContainerUnreadable = "VAL002";
     public const string DuplicateEntry = "VAL003";
     public const string TooDeep = "VAL004";
+    public const string InflationLimit = "VAL005";
 
     public const string PeUnsigned = "SIGN001";
     public const string PeBadSignature = "SIGN002";

@@ -11,6 +11,12 @@ public sealed record ValidationItem(string File, string VirtualPath, string Name
     /// <summary>The nupkg this item is directly inside, if any.</summary>
     public string? PackagePath { get; init; }
 
+    /// <summary>What the drop file this item is (or is inside) may still inflate to; shared with every entry under it.</summary>
+    internal InflationBudget? Budget { get; init; }
+
+    /// <summary>Inflated bytes read from <paramref name="inflating"/> (this item's content) counted against the drop file's budget.</summary>
+    internal Stream Inflating(Stream inflating) => Budget is null ? inflating : Budget.Count(inflating, VirtualPath);
+
     /// <summary>Whether it ships (inside a release: from its contract asset; outside one, everything does).</summary>
     public bool Shipping => Asset?.Shipping ?? true;
 

@@ -33,5 +33,14 @@ public sealed record ValidationOptions
     /// <summary>Containers inside containers are opened down to this depth.</summary>
     public int MaxDepth { get; init; } = 8;
 
+    /// <summary>
+    /// A drop file may inflate (its entries and nested containers together) to the larger of this and
+    /// <see cref="MaxInflationRatio"/> times its own size; past that it is a decompression bomb, not opened further.
+    /// </summary>
+    public long MinInflationBudget { get; init; } = 2L << 30;
+
+    /// <summary>See <see cref="MinInflationBudget"/>: how many times its size a drop file may inflate to.</summary>
+    public int MaxInflationRatio { get; init; } = 100;
+
     public bool Runs(ValidationCheck check) => Checks.Contains(check);
 }

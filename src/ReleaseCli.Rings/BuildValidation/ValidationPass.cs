@@ -70,7 +70,10 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
         }
 
         Interlocked.Add(ref _bytes, file.Length);
-        var item = new ValidationItem(input.DisplayPath, input.DisplayPath, file.Name, [], input.Asset, input.Build);
+        var item = new ValidationItem(input.DisplayPath, input.DisplayPath, file.Name, [], input.Asset, input.Build)
+        {
+            Budget = new InflationBudget(Math.Max(options.MinInflationBudget, file.Length * options.MaxInflationRatio)),
+        };
         // Only the checksum check needs each file's SHA-512.
         var hashing = options.Runs(ValidationCheck.Checksum);
         Stream content;
@@ -118,7 +121,15 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 return;
             }
 
-            await ProcessItemAsync(item, content, depth: 0, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ProcessItemAsync(item, content, depth: 0, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InflationLimitException ex)
+            {
+                // What was found before the limit stays; nothing after it was looked at.
+                Add(item.Finding(RuleIds.InflationLimit, FindingSeverity.Error, FirstWalkCheck(), $"{ex.Message} ({options.MaxInflationRatio} times its size, and at least {options.MinInflationBudget:N0}): a decompression bomb, or content that cannot ship like this; the rest of the file is not checked"));
+            }
         }
     }
 
@@ -276,7 +287,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 {
                     try
                     {
-                        var stream = entry.Open();
+                        var stream = item.Child(entry.FullName).Inflating(entry.Open());
                         await using (stream.ConfigureAwait(false))
                         {
                             nuspec.Info = NuspecInfo.Parse(stream);
@@ -297,7 +308,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                     continue;
                 }
 
-                var entryStream = entry.Open();
+                var entryStream = child.Inflating(entry.Open());
                 await using (entryStream.ConfigureAwait(false))
                 {
                     var buffered = await BufferAsync(entryStream, entry.Length, cancellationToken).ConfigureAwait(false);
@@ -314,7 +325,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
     {
         var structureCheck = FirstWalkCheck();
         content.Position = 0;
-        var gzip = new GZipStream(content, CompressionMode.Decompress, leaveOpen: true);
+        var gzip = item.Inflating(new GZipStream(content, CompressionMode.Decompress, leaveOpen: true));
         await using (gzip.ConfigureAwait(false))
         {
             var reader = new TarReader(gzip, leaveOpen: true);

@@ -70,6 +70,38 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_that_inflates_past_its_budget_stops_there_keeping_what_was_found_and_other_files_go_on()
+    {
+        var unsigned = File.ReadAllBytes(RuntimeDll);
+        StripSignature(unsigned);
+        var zeros = new byte[8 << 20];
+        var bomb = Zip("bomb.zip", ("lib/a/System.Runtime.dll", unsigned), ("lib/b/zeros.dll", zeros), ("lib/c/System.Runtime.dll", unsigned));
+        var tarBomb = Path.Combine(_work.FullName, "bomb.tar.gz");
+        await using (var file = File.Create(tarBomb))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            // Not a type any check reads, but the tar must be inflated through it to reach the next entry.
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "docs/zeros.txt") { DataStream = new MemoryStream(zeros) });
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "lib/System.Runtime.dll") { DataStream = new MemoryStream(unsigned) });
+        }
+
+        var honest = Zip("honest.zip", ("lib/System.Runtime.dll", unsigned));
+        var options = new ValidationOptions { Checks = new HashSet<ValidationCheck> { ValidationCheck.Signing }, MinInflationBudget = 2 << 20, MaxInflationRatio = 10 };
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), options, bomb, tarBomb, honest);
+
+        Assert.Equal(
+            [("bomb.tar.gz", "VAL005"), ("bomb.zip", "VAL005"), ("bomb.zip/lib/a/System.Runtime.dll", "SIGN001"), ("honest.zip/lib/System.Runtime.dll", "SIGN001")],
+            report.Findings.Select(f => (f.VirtualPath, f.RuleId)).Order());
+        var stopped = Assert.Single(report.Findings, f => f.VirtualPath == "bomb.zip" && f.RuleId == "VAL005");
+        Assert.Contains("'bomb.zip/lib/b/zeros.dll'", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("2,097,152 bytes", stopped.Message, StringComparison.Ordinal);
+        Assert.Equal(FindingSeverity.Error, stopped.Severity);
+        Assert.Contains("'bomb.tar.gz'", Assert.Single(report.Findings, f => f.VirtualPath == "bomb.tar.gz").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pe_file_without_a_certificate_table_is_unsigned_and_a_ps1_is_unsupported()
     {
         var bytes = File.ReadAllBytes(RuntimeDll);
