@@ -13,6 +13,9 @@ namespace ReleaseCli.Rings.BuildValidation.Signing;
 /// </summary>
 public sealed class PackageSignatureChecker
 {
+    // A primary signature with its countersignature, timestamps and certificate chains is a few tens of kilobytes.
+    private const int MaxSignatureFileBytes = 1 << 20;
+
     private static readonly Lock TrustStoreLock = new();
     private static bool s_trustStoreInitialized;
 
@@ -72,7 +75,7 @@ public sealed class PackageSignatureChecker
             return new SignatureVerdict(SignatureStatus.Unsigned, "the package has no signature (.signature.p7s)");
         }
 
-        var identity = PackageSignatureIdentity.TryRead(ReadSignatureFile(reader), DateTimeOffset.UtcNow);
+        var identity = ReadSignatureFile(reader) is { } signatureFile ? PackageSignatureIdentity.TryRead(signatureFile, DateTimeOffset.UtcNow) : null;
         if (identity is not null && _accepted.TryGetValue(identity.Key, out var accepted) && await HasIntegrityAsync(reader, identity, cancellationToken).ConfigureAwait(false))
         {
             return accepted;
@@ -87,12 +90,23 @@ public sealed class PackageSignatureChecker
         return verdict;
     }
 
-    private static byte[] ReadSignatureFile(PackageArchiveReader reader)
+    /// <summary>
+    /// The signature file's bytes, or null when it is not what NuGet accepts — stored (not compressed),
+    /// and no larger than a signature can be — which NuGet's verifier then reports without reading it all
+    /// (a compressed signature file could inflate to gigabytes).
+    /// </summary>
+    private static byte[]? ReadSignatureFile(PackageArchiveReader reader)
     {
-        using var stream = reader.GetEntry(SigningSpecifications.V1.SignaturePath).Open();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        var entry = reader.GetEntry(SigningSpecifications.V1.SignaturePath);
+        if (entry.CompressedLength != entry.Length || entry.Length > MaxSignatureFileBytes)
+        {
+            return null;
+        }
+
+        using var stream = entry.Open();
+        var bytes = new byte[entry.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     /// <summary>NuGet's integrity check (what its IntegrityVerificationProvider runs): the package's contents hash to the value the signature signed.</summary>
