@@ -20,6 +20,9 @@ namespace ReleaseCli.Rings.BuildValidation;
 /// </summary>
 internal sealed class ValidationPass(ValidationOptions options, string temporaryDirectory)
 {
+    // A nuspec is read into a document; real ones are kilobytes, release notes included.
+    private const long MaxNuspecBytes = 4 << 20;
+
     private readonly ConcurrentBag<Finding> _findings = [];
     private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<(ValidationItem Item, byte[] Content)> _sidecars = [];
@@ -285,6 +288,13 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
 
                 if (nuspec is not null && !entry.FullName.Contains('/', StringComparison.Ordinal) && entry.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase))
                 {
+                    if (entry.Length > MaxNuspecBytes)
+                    {
+                        Add(item.Child(entry.FullName).Finding(RuleIds.PackageBadNuspec, FindingSeverity.Error, ValidationCheck.Packages, $"the nuspec is {entry.Length:N0} bytes, more than any package manifest needs ({MaxNuspecBytes:N0}); it is not read"));
+                        nuspec.Readable = false;
+                        continue;
+                    }
+
                     try
                     {
                         var stream = item.Child(entry.FullName).Inflating(entry.Open());
@@ -298,6 +308,11 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                         Add(item.Child(entry.FullName).Finding(RuleIds.PackageBadNuspec, FindingSeverity.Error, ValidationCheck.Packages, $"the nuspec cannot be read: {ex.Message}"));
                         nuspec.Readable = false;
                     }
+                    catch (InvalidDataException ex)
+                    {
+                        Add(item.Child(entry.FullName).Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, Damaged(ex)));
+                        nuspec.Readable = false;
+                    }
 
                     continue;
                 }
@@ -308,14 +323,24 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                     continue;
                 }
 
+                Stream buffered;
                 var entryStream = child.Inflating(entry.Open());
                 await using (entryStream.ConfigureAwait(false))
                 {
-                    var buffered = await BufferAsync(entryStream, entry.Length, cancellationToken).ConfigureAwait(false);
-                    await using (buffered.ConfigureAwait(false))
+                    try
                     {
-                        await ProcessItemAsync(child, buffered, depth + 1, cancellationToken).ConfigureAwait(false);
+                        buffered = await BufferAsync(entryStream, entry.Length, cancellationToken).ConfigureAwait(false);
                     }
+                    catch (InvalidDataException ex)
+                    {
+                        Add(child.Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, Damaged(ex)));
+                        continue;
+                    }
+                }
+
+                await using (buffered.ConfigureAwait(false))
+                {
+                    await ProcessItemAsync(child, buffered, depth + 1, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -385,7 +410,18 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                         continue;
                     }
 
-                    var buffered = await BufferAsync(entry.DataStream, entry.Length, cancellationToken).ConfigureAwait(false);
+                    Stream buffered;
+                    try
+                    {
+                        buffered = await BufferAsync(entry.DataStream, entry.Length, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+                    {
+                        // The compressed stream is broken here: nothing after this entry can be read either.
+                        Add(child.Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, Damaged(ex)));
+                        return;
+                    }
+
                     await using (buffered.ConfigureAwait(false))
                     {
                         await ProcessItemAsync(child, buffered, depth + 1, cancellationToken).ConfigureAwait(false);
@@ -394,6 +430,9 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
             }
         }
     }
+
+    private static string Damaged(Exception ex) =>
+        $"the entry cannot be decompressed ({ex.Message}); the archive is damaged: build or download it again";
 
     private static string CombineLink(string linkPath, string target)
     {

@@ -102,6 +102,53 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task An_entry_whose_compressed_bytes_are_damaged_is_a_finding_and_the_walk_goes_on()
+    {
+        var unsigned = File.ReadAllBytes(RuntimeDll);
+        StripSignature(unsigned);
+        var zip = Zip("damaged.zip", ("lib/a/System.Runtime.dll", unsigned), ("lib/b/System.Runtime.dll", unsigned));
+        var bytes = File.ReadAllBytes(zip);
+        // Overwrite compressed data inside the first entry (its local header is at offset 0).
+        Array.Fill(bytes, (byte)0xFF, 30 + BitConverter.ToUInt16(bytes, 26) + 64, 256);
+        File.WriteAllBytes(zip, bytes);
+        var tarGz = Path.Combine(_work.FullName, "damaged.tar.gz");
+        using (var buffer = new MemoryStream())
+        {
+            await using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+            await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+            {
+                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "lib/System.Runtime.dll") { DataStream = new MemoryStream(unsigned) });
+            }
+
+            var compressed = buffer.ToArray();
+            Array.Fill(compressed, (byte)0xFF, compressed.Length / 2, 256);
+            await File.WriteAllBytesAsync(tarGz, compressed);
+        }
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing), zip, tarGz);
+
+        Assert.Equal(
+            [("damaged.zip/lib/a/System.Runtime.dll", "VAL002"), ("damaged.zip/lib/b/System.Runtime.dll", "SIGN001")],
+            report.Findings.Where(f => f.VirtualPath.StartsWith("damaged.zip", StringComparison.Ordinal)).Select(f => (f.VirtualPath, f.RuleId)).Order());
+        Assert.Contains("the archive is damaged", report.Findings.Single(f => f.VirtualPath == "damaged.zip/lib/a/System.Runtime.dll").Message, StringComparison.Ordinal);
+        // Where in the tar the damage shows depends on the bytes; that it is a finding does not.
+        Assert.Contains(report.Findings, f => f.RuleId == "VAL002" && f.VirtualPath.StartsWith("damaged.tar.gz", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_nuspec_larger_than_any_manifest_needs_is_not_read_into_memory()
+    {
+        var padding = new string(' ', 5 << 20);
+        var package = Zip("big.1.0.0.nupkg", ("big.nuspec", Encoding.UTF8.GetBytes($"<?xml version=\"1.0\"?><package><metadata><id>big</id><version>1.0.0</version></metadata>{padding}</package>")));
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Packages), package);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("big.1.0.0.nupkg/big.nuspec", "PKG002"), (finding.VirtualPath, finding.RuleId));
+        Assert.Contains("5,2", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pe_file_without_a_certificate_table_is_unsigned_and_a_ps1_is_unsupported()
     {
         var bytes = File.ReadAllBytes(RuntimeDll);
