@@ -189,7 +189,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 {
                     verdict = await _packageSignatures.Value.VerifyAsync(content, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is InvalidDataException or System.Security.Cryptography.CryptographicException or NuGet.Packaging.Signing.SignatureException or IOException)
+                catch (Exception ex) when (ex is InvalidDataException or System.Security.Cryptography.CryptographicException or NuGet.Packaging.Signing.SignatureException or IOException or XmlException)
                 {
                     verdict = new SignatureVerdict(SignatureStatus.Malformed, ex.Message);
                 }
@@ -245,14 +245,17 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
     private async Task WalkZipAsync(ValidationItem item, Stream content, ItemKind kind, int depth, NuspecHolder? nuspec, CancellationToken cancellationToken)
     {
         var structureCheck = kind is ItemKind.Package or ItemKind.SymbolPackage && options.Runs(ValidationCheck.Packages) ? ValidationCheck.Packages : FirstWalkCheck();
-        ZipArchive archive;
+        ZipArchive? archive = null;
         try
         {
             content.Position = 0;
             archive = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
+            // The central directory is read on first use: read it here, where damage is a finding.
+            _ = archive.Entries;
         }
         catch (InvalidDataException ex)
         {
+            archive?.Dispose();
             Add(item.Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, $"not a valid zip archive ({ex.Message}); the file is damaged or not what its name says"));
             return;
         }
@@ -324,18 +327,19 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 }
 
                 Stream buffered;
-                var entryStream = child.Inflating(entry.Open());
-                await using (entryStream.ConfigureAwait(false))
+                try
                 {
-                    try
+                    // Opening reads the entry's local header, which can be damaged too.
+                    var entryStream = child.Inflating(entry.Open());
+                    await using (entryStream.ConfigureAwait(false))
                     {
                         buffered = await BufferAsync(entryStream, entry.Length, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (InvalidDataException ex)
-                    {
-                        Add(child.Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, Damaged(ex)));
-                        continue;
-                    }
+                }
+                catch (InvalidDataException ex)
+                {
+                    Add(child.Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, Damaged(ex)));
+                    continue;
                 }
 
                 await using (buffered.ConfigureAwait(false))
@@ -609,8 +613,9 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 CheckSourceLink(item, provider.GetMetadataReader());
             }
         }
-        catch (BadImageFormatException ex)
+        catch (Exception ex) when (ex is BadImageFormatException or OverflowException)
         {
+            // System.Reflection.Metadata reports most damage as a bad image, some as an overflow.
             var check = options.Runs(ValidationCheck.Symbols) ? ValidationCheck.Symbols : ValidationCheck.SourceLink;
             Add(item.Finding(RuleIds.SymbolsUnreadablePdb, FindingSeverity.Error, check, $"the PE file's debug directory cannot be read: {ex.Message}"));
         }
@@ -688,8 +693,9 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 CheckSourceLink(item, reader);
             }
         }
-        catch (BadImageFormatException ex)
+        catch (Exception ex) when (ex is BadImageFormatException or OverflowException)
         {
+            // System.Reflection.Metadata reports most damage as a bad image, some as an overflow.
             var check = options.Runs(ValidationCheck.Symbols) ? ValidationCheck.Symbols : ValidationCheck.SourceLink;
             Add(item.Finding(RuleIds.SymbolsUnreadablePdb, FindingSeverity.Error, check, $"the portable PDB cannot be read: {ex.Message}"));
         }

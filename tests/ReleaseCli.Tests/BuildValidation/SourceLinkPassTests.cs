@@ -19,7 +19,10 @@ public sealed class SourceLinkPassTests : IDisposable
 
     public void Dispose() => _work.Delete(recursive: true);
 
-    private string WritePdb(string name, string? sourceLink, params string[] documents)
+    private string WritePdb(string name, string? sourceLink, params string[] documents) =>
+        WriteRawPdb(name, sourceLink is null ? null : Encoding.UTF8.GetBytes(sourceLink), documents);
+
+    private string WriteRawPdb(string name, byte[]? sourceLink, params string[] documents)
     {
         var metadata = new MetadataBuilder();
         foreach (var document in documents)
@@ -29,7 +32,7 @@ public sealed class SourceLinkPassTests : IDisposable
 
         if (sourceLink is not null)
         {
-            metadata.AddCustomDebugInformation(EntityHandle.ModuleDefinition, metadata.GetOrAddGuid(SourceLinkChecker.SourceLinkKind), metadata.GetOrAddBlob(Encoding.UTF8.GetBytes(sourceLink)));
+            metadata.AddCustomDebugInformation(EntityHandle.ModuleDefinition, metadata.GetOrAddGuid(SourceLinkChecker.SourceLinkKind), metadata.GetOrAddBlob(sourceLink));
         }
 
         var builder = new PortablePdbBuilder(metadata, ImmutableArray.Create(new int[MetadataTokens.TableCount]), default, _ => new BlobContentId(Guid.NewGuid(), 1));
@@ -88,5 +91,17 @@ public sealed class SourceLinkPassTests : IDisposable
 
         var offline = await RunAsync(new FakeUrlProbe(_ => 404), online: false, build: null, first, second);
         Assert.Empty(offline.Findings);
+    }
+
+    [Fact]
+    public async Task Sourcelink_json_that_is_not_utf8_or_maps_a_path_to_a_non_string_is_a_finding()
+    {
+        var notUtf8 = WriteRawPdb("not-utf8.pdb", [.. "{\"documents\":{\"/src/repo/*\":\"https://example.org/"u8, 0xFC, .. "*\"}}"u8], "/src/repo/a.cs");
+        var number = WritePdb("number.pdb", """{"documents":{"/src/repo/*":42}}""", "/src/repo/a.cs");
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), online: false, build: null, notUtf8, number);
+
+        Assert.Equal(["not-utf8.pdb SRC001", "number.pdb SRC001"], report.Findings.Select(f => $"{f.VirtualPath} {f.RuleId}").Order(StringComparer.Ordinal));
+        Assert.Contains("not UTF-8", report.Findings.Single(f => f.VirtualPath == "not-utf8.pdb").Message, StringComparison.Ordinal);
+        Assert.Contains("to a number, not a URL", report.Findings.Single(f => f.VirtualPath == "number.pdb").Message, StringComparison.Ordinal);
     }
 }

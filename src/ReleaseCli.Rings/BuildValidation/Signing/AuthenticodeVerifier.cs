@@ -101,42 +101,52 @@ public static class AuthenticodeVerifier
         }
         catch (Exception ex) when (ex is CryptographicException or AsnContentException or NotSupportedException)
         {
-            return (new SignatureVerdict(SignatureStatus.Malformed, $"the PKCS#7 signature cannot be read: {ex.Message}"), []);
-        }
-
-        if (cms.SignerInfos.Count != 1)
-        {
-            return (new SignatureVerdict(SignatureStatus.Malformed, $"Authenticode needs exactly one signer, found {cms.SignerInfos.Count}"), []);
-        }
-
-        var signerInfo = cms.SignerInfos[0];
-        var signer = signerInfo.Certificate;
-        if (signer is null)
-        {
-            return (new SignatureVerdict(SignatureStatus.Malformed, "the signature does not carry its signer's certificate"), []);
+            return (Unreadable(ex), []);
         }
 
         try
         {
-            signerInfo.CheckSignature(verifySignatureOnly: true);
-        }
-        catch (CryptographicException ex)
-        {
-            return (new SignatureVerdict(SignatureStatus.BadSignature, $"the PKCS#7 signature by '{signer.Subject}' does not verify: {ex.Message}", signer.Subject), []);
-        }
+            if (cms.SignerInfos.Count != 1)
+            {
+                return (new SignatureVerdict(SignatureStatus.Malformed, $"Authenticode needs exactly one signer, found {cms.SignerInfos.Count}"), []);
+            }
 
-        if (DigestDiffers(stream, layout, algorithm, signedDigest, signer.Subject) is { } changed)
-        {
-            return (changed, []);
-        }
+            var signerInfo = cms.SignerInfos[0];
+            var signer = signerInfo.Certificate;
+            if (signer is null)
+            {
+                return (new SignatureVerdict(SignatureStatus.Malformed, "the signature does not carry its signer's certificate"), []);
+            }
 
-        var signedAt = TryReadTimestamp(signerInfo, cms.Certificates, policy);
-        var nested = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>()
-            .Where(a => a.Oid.Value == NestedSignatureOid)
-            .SelectMany(a => a.Values.Cast<AsnEncodedData>().Select(v => (ReadOnlyMemory<byte>)v.RawData))
-            .ToList();
-        return (Conclude(KnownCertificates.Get(signer.RawDataMemory.Span), [.. cms.Certificates.Select(c => KnownCertificates.Get(c.RawDataMemory.Span))], policy, signedAt), nested);
+            try
+            {
+                signerInfo.CheckSignature(verifySignatureOnly: true);
+            }
+            catch (CryptographicException ex)
+            {
+                return (new SignatureVerdict(SignatureStatus.BadSignature, $"the PKCS#7 signature by '{signer.Subject}' does not verify: {ex.Message}", signer.Subject), []);
+            }
+
+            if (DigestDiffers(stream, layout, algorithm, signedDigest, signer.Subject) is { } changed)
+            {
+                return (changed, []);
+            }
+
+            var signedAt = TryReadTimestamp(signerInfo, cms.Certificates, policy);
+            var nested = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>()
+                .Where(a => a.Oid.Value == NestedSignatureOid)
+                .SelectMany(a => a.Values.Cast<AsnEncodedData>().Select(v => (ReadOnlyMemory<byte>)v.RawData))
+                .ToList();
+            return (Conclude(KnownCertificates.Get(signer.RawDataMemory.Span), [.. cms.Certificates.Select(c => KnownCertificates.Get(c.RawDataMemory.Span))], policy, signedAt), nested);
+        }
+        catch (Exception ex) when (ex is CryptographicException or AsnContentException)
+        {
+            // SignedCms decodes signer infos and their attributes when first asked for them.
+            return (Unreadable(ex), []);
+        }
     }
+
+    private static SignatureVerdict Unreadable(Exception ex) => new(SignatureStatus.Malformed, $"the PKCS#7 signature cannot be read: {ex.Message}");
 
     /// <summary>
     /// The verdict reached without <see cref="SignedCms"/>, from certificates decoded once per process;

@@ -123,7 +123,7 @@ public sealed class PackageSignatureChecker
             await reader.ValidateIntegrityAsync(content, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception ex) when (ex is SignatureException or InvalidDataException or IOException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is SignatureException or InvalidDataException or IOException or ArgumentException or FormatException or System.Xml.XmlException)
         {
             // The full verification says what is wrong.
             return false;

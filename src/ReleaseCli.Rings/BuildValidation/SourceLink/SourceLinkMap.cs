@@ -15,6 +15,19 @@ public sealed class SourceLinkMap
 
     public static SourceLinkMap Parse(ReadOnlySpan<byte> json)
     {
+        try
+        {
+            return ParseUtf8(json);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // Names and URLs are decoded when read: bytes that are not UTF-8 surface only then.
+            throw new JsonException($"the SourceLink JSON is not UTF-8 text ({ex.Message})", ex);
+        }
+    }
+
+    private static SourceLinkMap ParseUtf8(ReadOnlySpan<byte> json)
+    {
         using var document = JsonDocument.Parse(json.ToArray());
         var map = new SourceLinkMap();
         if (!document.RootElement.TryGetProperty("documents", out var documents) || documents.ValueKind != JsonValueKind.Object)
@@ -24,7 +37,12 @@ public sealed class SourceLinkMap
 
         foreach (var entry in documents.EnumerateObject())
         {
-            var url = entry.Value.GetString() ?? string.Empty;
+            if (entry.Value.ValueKind != JsonValueKind.String)
+            {
+                throw new JsonException($"the SourceLink JSON maps \"{entry.Name}\" to a {entry.Value.ValueKind.ToString().ToLowerInvariant()}, not a URL");
+            }
+
+            var url = entry.Value.GetString()!;
             var wildcard = entry.Name.EndsWith('*');
             map._entries.Add((wildcard ? entry.Name[..^1] : entry.Name, wildcard ? url.TrimEnd('*') : url, wildcard));
         }
