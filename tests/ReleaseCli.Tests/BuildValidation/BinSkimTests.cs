@@ -27,6 +27,17 @@ public sealed class BinSkimTests
         Assert.All(findings, f => Assert.Equal(ValidationCheck.BinSkim, f.Check));
     }
 
+    [Theory]
+    [InlineData("""{"version":"2.1.0"}""")]
+    [InlineData("""{"runs":{"results":[]}}""")]
+    [InlineData("""{"runs":[{"results":[{"ruleId":7,"level":"error"}]}]}""")]
+    [InlineData("""{"runs":[{"results":[{"level":"error","locations":{}}]}]}""")]
+    public void A_log_that_is_not_shaped_as_sarif_is_a_json_exception(string sarif)
+    {
+        var ex = Assert.Throws<System.Text.Json.JsonException>(() => BinSkimRunner.Read(Encoding.UTF8.GetBytes(sarif), [("/tmp/x/2/lib.dll", Lib)]));
+        Assert.StartsWith("it is not a SARIF 2.1.0 log", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_binskim_path_that_cannot_start_is_an_error_not_a_pass()
     {

@@ -71,8 +71,24 @@ public static class BinSkimRunner
         }
     }
 
-    /// <summary>Findings from a SARIF log's results: errors and warnings (BinSkim's "pass" and "note" results are not findings).</summary>
+    /// <summary>
+    /// Findings from a SARIF log's results: errors and warnings (BinSkim's "pass" and "note" results are not findings).
+    /// A log that is not JSON, or not shaped as SARIF 2.1.0, is a <see cref="JsonException"/>.
+    /// </summary>
     public static IReadOnlyList<Finding> Read(byte[] sarif, IReadOnlyList<(string Path, ValidationItem Item)> inputs)
+    {
+        try
+        {
+            return ReadResults(sarif, inputs);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            // A property missing, or of another JSON type than SARIF gives it.
+            throw new JsonException($"it is not a SARIF 2.1.0 log ({ex.Message})", ex);
+        }
+    }
+
+    private static List<Finding> ReadResults(byte[] sarif, IReadOnlyList<(string Path, ValidationItem Item)> inputs)
     {
         var byPath = inputs.ToDictionary(i => Path.GetFullPath(i.Path), i => i.Item, StringComparer.Ordinal);
         var findings = new List<Finding>();
