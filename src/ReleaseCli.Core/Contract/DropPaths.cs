@@ -45,6 +45,42 @@ public static class DropPaths
         }
     }
 
+    /// <summary>
+    /// Every file under <paramref name="root"/>, recursively, relative to it with '/' separators and in
+    /// ordinal order, without following symbolic links: a link (to a file or a folder) is listed as itself
+    /// in <c>Links</c> and never entered, so a planted link can neither loop the walk nor lead it outside the folder.
+    /// </summary>
+    public static (IReadOnlyList<string> Files, IReadOnlyList<string> Links) Walk(string root)
+    {
+        var fullRoot = Path.GetFullPath(root);
+        var files = new List<string>();
+        var links = new List<string>();
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
+        var entries = new System.IO.Enumeration.FileSystemEnumerable<(string Path, bool Link, bool Directory)>(
+            fullRoot,
+            (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.ToFullPath(), (entry.Attributes & FileAttributes.ReparsePoint) != 0, entry.IsDirectory),
+            options)
+        {
+            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        foreach (var (path, link, directory) in entries)
+        {
+            var relative = Path.GetRelativePath(fullRoot, path).Replace('\\', '/');
+            if (link)
+            {
+                links.Add(relative);
+            }
+            else if (!directory)
+            {
+                files.Add(relative);
+            }
+        }
+
+        files.Sort(StringComparer.Ordinal);
+        links.Sort(StringComparer.Ordinal);
+        return (files, links);
+    }
+
     /// <summary>Why the path is unsafe, or null when it is a plain relative path.</summary>
     public static string? Check(string relativePath)
     {

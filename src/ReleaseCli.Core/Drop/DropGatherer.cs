@@ -84,9 +84,9 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
         if (failures.IsEmpty)
         {
-            foreach (var stray in Directory.EnumerateFiles(dropPath, "*.partial", SearchOption.AllDirectories))
+            foreach (var stray in DropPaths.Walk(dropPath).Files.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)))
             {
-                File.Delete(stray);
+                File.Delete(Path.Combine(dropPath, stray));
             }
         }
 

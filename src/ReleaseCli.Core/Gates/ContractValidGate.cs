@@ -41,6 +41,13 @@ public sealed class ContractValidGate : IGateCheck
     public static async Task<IReadOnlyList<string>> VerifyDropAsync(ReleaseContract contract, string dropPath, CancellationToken cancellationToken)
     {
         var problems = new ConcurrentBag<string>();
+        var (present, links) = Directory.Exists(dropPath) ? DropPaths.Walk(dropPath) : ([], []);
+        var plain = present.ToHashSet(StringComparer.Ordinal);
+        foreach (var link in links)
+        {
+            problems.Add($"{link} is a symbolic link (a drop holds plain files only)");
+        }
+
         await Parallel.ForEachAsync(
             contract.Assets,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
@@ -48,9 +55,9 @@ public sealed class ContractValidGate : IGateCheck
             {
                 var path = DropPaths.Resolve(dropPath, asset.DropPath);
                 var file = new FileInfo(path);
-                if (!file.Exists)
+                if (!plain.Contains(asset.DropPath))
                 {
-                    problems.Add($"{asset.DropPath} is missing");
+                    problems.Add(file.Exists ? $"{asset.DropPath} is reached through a symbolic link" : $"{asset.DropPath} is missing");
                 }
                 else if (file.Length != asset.Size)
                 {
@@ -62,17 +69,10 @@ public sealed class ContractValidGate : IGateCheck
                 }
             }).ConfigureAwait(false);
 
-        if (Directory.Exists(dropPath))
+        var sealedPaths = contract.Assets.Select(a => a.DropPath).ToHashSet(StringComparer.Ordinal);
+        foreach (var relative in present.Where(f => !sealedPaths.Contains(f)))
         {
-            var sealedPaths = contract.Assets.Select(a => a.DropPath).ToHashSet(StringComparer.Ordinal);
-            foreach (var file in Directory.EnumerateFiles(dropPath, "*", SearchOption.AllDirectories))
-            {
-                var relative = Path.GetRelativePath(dropPath, file).Replace('\\', '/');
-                if (!sealedPaths.Contains(relative))
-                {
-                    problems.Add($"{relative} is not in the contract (added after sealing)");
-                }
-            }
+            problems.Add($"{relative} is not in the contract (added after sealing)");
         }
 
         return [.. problems.Order(StringComparer.Ordinal)];

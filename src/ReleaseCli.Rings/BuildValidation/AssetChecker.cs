@@ -26,13 +26,15 @@ public static class AssetChecker
         if (Directory.Exists(release.DropPath))
         {
             var sealedPaths = contract.Assets.Select(a => a.DropPath).ToHashSet(StringComparer.Ordinal);
-            foreach (var file in Directory.EnumerateFiles(release.DropPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            var (files, links) = DropPaths.Walk(release.DropPath);
+            foreach (var relative in files.Where(f => !sealedPaths.Contains(f)))
             {
-                var relative = Path.GetRelativePath(release.DropPath, file).Replace('\\', '/');
-                if (!sealedPaths.Contains(relative))
-                {
-                    yield return Make(RuleIds.AssetExtra, relative, "the drop holds this file but the contract does not list it; remove it, or register it in BAR and run `release prep` again");
-                }
+                yield return Make(RuleIds.AssetExtra, relative, "the drop holds this file but the contract does not list it; remove it, or register it in BAR and run `release prep` again");
+            }
+
+            foreach (var link in links)
+            {
+                yield return Make(RuleIds.AssetExtra, link, "the drop holds a symbolic link here, which is never followed (a drop holds plain files only); remove it and gather the drop again with `release prep`");
             }
         }
 

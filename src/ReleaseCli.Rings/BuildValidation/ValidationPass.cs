@@ -67,6 +67,14 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
     public async Task ProcessAsync(ValidationInput input, CancellationToken cancellationToken)
     {
         var file = new FileInfo(input.FullPath);
+        if (file.LinkTarget is { } target)
+        {
+            // Followed, a link could lead the checks outside the folder, or show them one file under another's name.
+            Add(new ValidationItem(input.DisplayPath, input.DisplayPath, file.Name, [], input.Asset, input.Build)
+                .Finding(RuleIds.UnsafeEntryPath, FindingSeverity.Error, FirstWalkCheck(), $"a symbolic link (to '{target}'), which is not followed: ship the file itself"));
+            return;
+        }
+
         if (!file.Exists)
         {
             return;

@@ -138,13 +138,12 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
     {
         var gathered = files.Select(f => f.DropPath).ToHashSet(StringComparer.Ordinal);
         var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(dropPath, "*", SearchOption.AllDirectories))
+        // Links are removed themselves, never followed: a linked folder must not lead the clean-up outside the drop.
+        var (present, links) = DropPaths.Walk(dropPath);
+        foreach (var relative in present.Where(f => !gathered.Contains(f)).Concat(links))
         {
-            if (!gathered.Contains(Path.GetRelativePath(dropPath, file).Replace('\\', '/')))
-            {
-                File.Delete(file);
-                removed++;
-            }
+            File.Delete(Path.Combine(dropPath, relative));
+            removed++;
         }
 
         return removed;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core;
+using ReleaseCli.Core.Contract;
 using ReleaseCli.Output;
 using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Reports;
@@ -215,9 +216,11 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             }
             else if (Directory.Exists(full))
             {
-                inputs.AddRange(Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
+                // Links are handed on as themselves (the checks report them); the walk never follows one.
+                var (files, links) = DropPaths.Walk(full);
+                inputs.AddRange(files.Concat(links)
                     .Order(StringComparer.Ordinal)
-                    .Select(f => new ValidationInput(f, Path.Combine(path, Path.GetRelativePath(full, f)).Replace('\\', '/'))));
+                    .Select(f => new ValidationInput(Path.Combine(full, f), Path.Combine(path, f).Replace('\\', '/'))));
             }
             else
             {

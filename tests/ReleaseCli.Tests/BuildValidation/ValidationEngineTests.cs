@@ -149,6 +149,19 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_symbolic_link_is_reported_and_not_followed()
+    {
+        var link = Path.Combine(_work.FullName, "System.Runtime.dll");
+        File.CreateSymbolicLink(link, RuntimeDll);
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing, ValidationCheck.Checksum), link);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("System.Runtime.dll", "VAL001", FindingSeverity.Error), (finding.VirtualPath, finding.RuleId, finding.Severity));
+        Assert.Contains($"a symbolic link (to '{RuntimeDll}')", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pe_file_without_a_certificate_table_is_unsigned_and_a_ps1_is_unsupported()
     {
         var bytes = File.ReadAllBytes(RuntimeDll);

@@ -23,6 +23,33 @@ public sealed class DropPathsTests
         }
     }
 
+    [Fact]
+    public void The_walk_lists_links_as_themselves_and_never_enters_one()
+    {
+        var root = Directory.CreateTempSubdirectory("release-walk-").FullName;
+        var outside = Directory.CreateTempSubdirectory("release-outside-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "b", "c"));
+            File.WriteAllText(Path.Combine(root, "b", "c", "z.txt"), "z");
+            File.WriteAllText(Path.Combine(root, "a.txt"), "a");
+            File.WriteAllText(Path.Combine(outside, "secret.txt"), "s");
+            Directory.CreateSymbolicLink(Path.Combine(root, "b", "loop"), root);
+            Directory.CreateSymbolicLink(Path.Combine(root, "out"), outside);
+            File.CreateSymbolicLink(Path.Combine(root, "b", "secret.txt"), Path.Combine(outside, "secret.txt"));
+
+            var (files, links) = DropPaths.Walk(root);
+
+            Assert.Equal(["a.txt", "b/c/z.txt"], files);
+            Assert.Equal(["b/loop", "b/secret.txt", "out"], links);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("../x")]
     [InlineData("/etc/passwd")]

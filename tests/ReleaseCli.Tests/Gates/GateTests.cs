@@ -178,6 +178,58 @@ public sealed class GateTests
     }
 
     [Fact]
+    public async Task Contract_valid_catches_a_sealed_file_swapped_for_a_link_and_a_planted_link_loop_as_tampering()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        // The sealed file moves out of the drop and a link to it takes its place: same bytes, but not the drop's own.
+        var file = Path.Combine(harness.DropPath, "shipping", "assets", "files", "file1.txt");
+        var outside = Path.Combine(Path.GetDirectoryName(harness.DropPath)!, "moved-file1.txt");
+        File.Move(file, outside);
+        File.CreateSymbolicLink(file, outside);
+        Directory.CreateSymbolicLink(Path.Combine(harness.DropPath, "shipping", "loop"), harness.DropPath);
+
+        var outcome = await harness.RunAsync("validate-source");
+
+        Assert.Equal(ExitCode.IntegrityViolation, outcome.ExitCode);
+        var message = GateMessageOf(await harness.StateAsync(), "validate-source", "contract-valid");
+        Assert.Contains("shipping/assets/files/file1.txt is reached through a symbolic link", message);
+        Assert.Contains("shipping/loop is a symbolic link", message);
+    }
+
+    [Fact]
+    public async Task Gathering_again_removes_a_planted_folder_link_without_touching_what_it_points_at()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        var outside = Directory.CreateTempSubdirectory("release-outside-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(outside.FullName, "keep.txt"), "not the drop's");
+            var link = Path.Combine(harness.DropPath, "shipping", "elsewhere");
+            Directory.CreateSymbolicLink(link, outside.FullName);
+            // A respin: prep gathers the drop again and removes what the new candidate does not hold.
+            await File.WriteAllTextAsync(Path.Combine(harness.ContainerPath, "assets", "files", "respin.txt"), "respin");
+            var respin = await harness.Bar.AddBuildAsync(new BuildDataJson
+            {
+                Commit = "def456",
+                GitHubRepository = "https://github.com/contoso/p",
+                Assets = [new AssetJson { Name = "assets/files/respin.txt", Version = "1.0.0", Locations = [new LocationJson { Location = harness.ContainerPath, Type = AssetLocationType.Container }] }],
+            }, CancellationToken.None);
+            await harness.Bar.AssignBuildToChannelAsync(respin.Id, 1, CancellationToken.None);
+
+            Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep", build: respin.Id)).ExitCode);
+
+            Assert.True(File.Exists(Path.Combine(outside.FullName, "keep.txt")));
+            Assert.False(Path.Exists(link));
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Contract_valid_fails_without_tampering_when_bar_changed()
     {
         using var harness = await EngineHarness.CreateAsync();
