@@ -92,14 +92,7 @@ public sealed class DamagedInputTests : IDisposable
             await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "bin/System.Runtime.dll") { DataStream = new MemoryStream(dll) });
         }
 
-        var package = new[] { Environment.GetEnvironmentVariable("NUGET_PACKAGES"), Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages") }
-            .Where(f => !string.IsNullOrEmpty(f))
-            .Select(f => Path.Combine(f!, "xunit.abstractions"))
-            .Where(Directory.Exists)
-            .SelectMany(f => Directory.GetFiles(f, "xunit.abstractions.*.nupkg", SearchOption.AllDirectories))
-            .Order(StringComparer.Ordinal)
-            .LastOrDefault();
-        Assert.True(package is not null, "expected the xunit.abstractions package (restored with xunit) in the NuGet package folder");
+        var package = RestoredPackages.Newest("xunit.abstractions", restoredWith: "xunit");
         return [("System.Runtime.dll", dll), ("ReleaseCli.Tests.pdb", pdb), ("bundle.zip", zip.ToArray()), ("bundle.tar.gz", tarGz.ToArray()), ("xunit.abstractions.nupkg", await File.ReadAllBytesAsync(package))];
     }
 }

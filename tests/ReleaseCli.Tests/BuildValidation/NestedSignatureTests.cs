@@ -50,14 +50,7 @@ public sealed class NestedSignatureTests
 
     private static byte[] DualSignedDll()
     {
-        var package = new[] { Environment.GetEnvironmentVariable("NUGET_PACKAGES"), Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages") }
-            .Where(f => !string.IsNullOrEmpty(f))
-            .Select(f => Path.Combine(f!, "microsoft.codecoverage"))
-            .Where(Directory.Exists)
-            .SelectMany(f => Directory.GetFiles(f, "microsoft.codecoverage.*.nupkg", SearchOption.AllDirectories))
-            .Order(StringComparer.Ordinal)
-            .LastOrDefault();
-        Assert.True(package is not null, "expected the Microsoft.CodeCoverage package (restored with Microsoft.NET.Test.Sdk) in the NuGet package folder");
+        var package = RestoredPackages.Newest("microsoft.codecoverage", restoredWith: "Microsoft.NET.Test.Sdk");
         using var zip = ZipFile.OpenRead(package);
         var entry = zip.Entries.First(e => e.FullName.EndsWith("/Mono.Cecil.dll", StringComparison.Ordinal));
         using var stream = entry.Open();

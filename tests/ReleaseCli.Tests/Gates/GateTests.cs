@@ -17,6 +17,35 @@ public sealed class GateTests
     private static string GateMessageOf(ReleaseState state, string ring, string gate) =>
         state.Events.Last(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == gate).Message!;
 
+    /// <summary>A release whose prep ring passed: the drop gathered and the contract sealed.</summary>
+    private static async Task<EngineHarness> PreparedAsync()
+    {
+        var harness = await EngineHarness.CreateAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        return harness;
+    }
+
+    /// <summary>Runs validate-source, which must stop on tampering; the contract-valid gate's message.</summary>
+    private static async Task<string> TamperingFoundAsync(EngineHarness harness)
+    {
+        Assert.Equal(ExitCode.IntegrityViolation, (await harness.RunAsync("validate-source")).ExitCode);
+        return GateMessageOf(await harness.StateAsync(), "validate-source", "contract-valid");
+    }
+
+    /// <summary>Registers another build of the product in the candidate channel; its id.</summary>
+    private static async Task<int> RespinAsync(EngineHarness harness)
+    {
+        await File.WriteAllTextAsync(Path.Combine(harness.ContainerPath, "assets", "files", "respin.txt"), "respin");
+        var respin = await harness.Bar.AddBuildAsync(new BuildDataJson
+        {
+            Commit = "def456",
+            GitHubRepository = "https://github.com/contoso/p",
+            Assets = [new AssetJson { Name = "assets/files/respin.txt", Version = "1.0.0", Locations = [new LocationJson { Location = harness.ContainerPath, Type = AssetLocationType.Container }] }],
+        }, CancellationToken.None);
+        await harness.Bar.AssignBuildToChannelAsync(respin.Id, 1, CancellationToken.None);
+        return respin.Id;
+    }
+
     [Fact]
     public async Task Approval_needs_min_approvals_from_named_people_other_than_the_runner()
     {
@@ -67,16 +96,7 @@ public sealed class GateTests
         var firstContract = (await harness.StateAsync()).ContractDigest;
 
         // A respin: another build of the product, so prep seals a new contract.
-        await File.WriteAllTextAsync(Path.Combine(harness.ContainerPath, "assets", "files", "respin.txt"), "respin");
-        var respin = await harness.Bar.AddBuildAsync(new BuildDataJson
-        {
-            Commit = "def456",
-            GitHubRepository = "https://github.com/contoso/p",
-            Assets = [new AssetJson { Name = "assets/files/respin.txt", Version = "1.0.0", Locations = [new LocationJson { Location = harness.ContainerPath, Type = AssetLocationType.Container }] }],
-        }, CancellationToken.None);
-        await harness.Bar.AssignBuildToChannelAsync(respin.Id, 1, CancellationToken.None);
-
-        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep", build: respin.Id)).ExitCode);
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep", build: await RespinAsync(harness))).ExitCode);
         var state = await harness.StateAsync();
         Assert.NotEqual(firstContract, state.ContractDigest);
         Assert.Contains("0 of 1", GateMessageOf(state, "prep", "rt"));
@@ -162,17 +182,14 @@ public sealed class GateTests
     [Fact]
     public async Task Contract_valid_catches_a_changed_file_and_an_added_file_as_tampering()
     {
-        using var harness = await EngineHarness.CreateAsync();
-        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        using var harness = await PreparedAsync();
         var file = Path.Combine(harness.DropPath, "shipping", "assets", "files", "file1.txt");
         var bytes = await File.ReadAllBytesAsync(file);
         bytes[0] ^= 1;
         await File.WriteAllBytesAsync(file, bytes);
         await File.WriteAllTextAsync(Path.Combine(harness.DropPath, "shipping", "assets", "extra.txt"), "extra");
 
-        var outcome = await harness.RunAsync("validate-source");
-        Assert.Equal(ExitCode.IntegrityViolation, outcome.ExitCode);
-        var message = GateMessageOf(await harness.StateAsync(), "validate-source", "contract-valid");
+        var message = await TamperingFoundAsync(harness);
         Assert.Contains("shipping/assets/files/file1.txt has a different SHA-512 than sealed", message);
         Assert.Contains("shipping/assets/extra.txt is not in the contract", message);
     }
@@ -180,8 +197,7 @@ public sealed class GateTests
     [Fact]
     public async Task Contract_valid_catches_a_sealed_file_swapped_for_a_link_and_a_planted_link_loop_as_tampering()
     {
-        using var harness = await EngineHarness.CreateAsync();
-        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        using var harness = await PreparedAsync();
         // The sealed file moves out of the drop and a link to it takes its place: same bytes, but not the drop's own.
         var file = Path.Combine(harness.DropPath, "shipping", "assets", "files", "file1.txt");
         var outside = Path.Combine(Path.GetDirectoryName(harness.DropPath)!, "moved-file1.txt");
@@ -189,10 +205,7 @@ public sealed class GateTests
         File.CreateSymbolicLink(file, outside);
         Directory.CreateSymbolicLink(Path.Combine(harness.DropPath, "shipping", "loop"), harness.DropPath);
 
-        var outcome = await harness.RunAsync("validate-source");
-
-        Assert.Equal(ExitCode.IntegrityViolation, outcome.ExitCode);
-        var message = GateMessageOf(await harness.StateAsync(), "validate-source", "contract-valid");
+        var message = await TamperingFoundAsync(harness);
         Assert.Contains("shipping/assets/files/file1.txt is reached through a symbolic link", message);
         Assert.Contains("shipping/loop is a symbolic link", message);
     }
@@ -200,8 +213,7 @@ public sealed class GateTests
     [Fact]
     public async Task Gathering_again_removes_a_planted_folder_link_without_touching_what_it_points_at()
     {
-        using var harness = await EngineHarness.CreateAsync();
-        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        using var harness = await PreparedAsync();
         var outside = Directory.CreateTempSubdirectory("release-outside-");
         try
         {
@@ -209,16 +221,7 @@ public sealed class GateTests
             var link = Path.Combine(harness.DropPath, "shipping", "elsewhere");
             Directory.CreateSymbolicLink(link, outside.FullName);
             // A respin: prep gathers the drop again and removes what the new candidate does not hold.
-            await File.WriteAllTextAsync(Path.Combine(harness.ContainerPath, "assets", "files", "respin.txt"), "respin");
-            var respin = await harness.Bar.AddBuildAsync(new BuildDataJson
-            {
-                Commit = "def456",
-                GitHubRepository = "https://github.com/contoso/p",
-                Assets = [new AssetJson { Name = "assets/files/respin.txt", Version = "1.0.0", Locations = [new LocationJson { Location = harness.ContainerPath, Type = AssetLocationType.Container }] }],
-            }, CancellationToken.None);
-            await harness.Bar.AssignBuildToChannelAsync(respin.Id, 1, CancellationToken.None);
-
-            Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep", build: respin.Id)).ExitCode);
+            Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep", build: await RespinAsync(harness))).ExitCode);
 
             Assert.True(File.Exists(Path.Combine(outside.FullName, "keep.txt")));
             Assert.False(Path.Exists(link));
@@ -232,8 +235,7 @@ public sealed class GateTests
     [Fact]
     public async Task Contract_valid_fails_without_tampering_when_bar_changed()
     {
-        using var harness = await EngineHarness.CreateAsync();
-        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        using var harness = await PreparedAsync();
         await using (var connection = new SqliteConnection($"Data Source={harness.Bar.Path};Pooling=false"))
         {
             await connection.OpenAsync();
