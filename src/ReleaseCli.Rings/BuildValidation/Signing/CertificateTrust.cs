@@ -57,15 +57,35 @@ public static class CertificateTrust
             chain.ChainPolicy.ApplicationPolicy.Add(new Oid(CodeSigningEku));
         }
 
-        if (chain.Build(signer.Certificate))
+        if (TryBuild(chain, signer.Certificate, out var unreadable))
         {
             Remember(cacheKey, chain);
             return null;
         }
 
+        if (unreadable is not null)
+        {
+            return $"the {unreadable}";
+        }
+
         var statuses = chain.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct();
         var end = chain.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate.Subject : signer.Certificate.Subject;
         return $"the chain of '{signer.Certificate.Subject}' ends at '{end}' and is not trusted ({string.Join("; ", statuses)})";
+    }
+
+    /// <summary>Builds the chain; a certificate in it that cannot be decoded (an extension damaged) is a reason, not an exception.</summary>
+    private static bool TryBuild(X509Chain chain, X509Certificate2 leaf, out string? unreadable)
+    {
+        try
+        {
+            unreadable = null;
+            return chain.Build(leaf);
+        }
+        catch (CryptographicException ex)
+        {
+            unreadable = $"chain of '{leaf.Subject}' cannot be built: a certificate in it cannot be read ({ex.Message})";
+            return false;
+        }
     }
 
     private static void Remember(string cacheKey, X509Chain chain)
@@ -108,10 +128,16 @@ public static class CertificateTrust
         chain.ChainPolicy.VerificationTime = at.UtcDateTime;
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.8"));
-        if (anchors.HasTimestampingRoots && chain.Build(authority.Certificate))
+        string? unreadable = null;
+        if (anchors.HasTimestampingRoots && TryBuild(chain, authority.Certificate, out unreadable))
         {
             Remember(cacheKey, chain);
             return null;
+        }
+
+        if (unreadable is not null)
+        {
+            return $"the timestamp authority's {unreadable}";
         }
 
         return $"the timestamp authority '{authority.Certificate.Subject}' is not trusted ({string.Join("; ", chain.ChainStatus.Select(s => s.Status))})";
