@@ -85,12 +85,3 @@ internal sealed class InflationBudget(long limit)
         }
     }
 }
-
-/// <summary>A drop file inflated past its <see cref="InflationBudget"/>.</summary>
-internal sealed class InflationLimitException(string virtualPath, long limit)
-    : Exception($"inflating '{virtualPath}' took the file past {limit:N0} bytes")
-{
-    public string VirtualPath { get; } = virtualPath;
-
-    public long Limit { get; } = limit;
-}

@@ -5,10 +5,6 @@ using ReleaseCli.Rings.BuildValidation;
 
 namespace ReleaseCli.Tests.BuildValidation;
 
-/// <summary>Measures this process's allocations, so nothing else may run beside it.</summary>
-[CollectionDefinition(nameof(AllocationMeasured), DisableParallelization = true)]
-public sealed class AllocationMeasured;
-
 [Collection(nameof(AllocationMeasured))]
 public sealed class PackageSignatureCheckerTests : IDisposable
 {
