@@ -92,7 +92,8 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
         if (file.Length <= options.MaxBufferedBytes)
         {
             PooledBufferStream buffer;
-            var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            // An empty file is not opened: a named pipe or a device also says it is empty, and would block the open for ever.
+            var stream = file.Length == 0 ? Stream.Null : new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
                 buffer = await PooledBufferStream.ReadAsync(stream, (int)file.Length, cancellationToken).ConfigureAwait(false);

@@ -162,6 +162,23 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_named_pipe_is_read_as_the_empty_file_it_says_it_is_instead_of_blocking_the_run()
+    {
+        var pipe = Path.Combine(_work.FullName, "pipe.dll");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var run = RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing, ValidationCheck.Checksum), pipe, RuntimeDll);
+        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))));
+
+        var finding = Assert.Single((await run).Findings);
+        Assert.Equal(("pipe.dll", "SIGN006"), (finding.VirtualPath, finding.RuleId));
+    }
+
+    [Fact]
     public async Task A_pe_file_without_a_certificate_table_is_unsigned_and_a_ps1_is_unsupported()
     {
         var bytes = File.ReadAllBytes(RuntimeDll);
