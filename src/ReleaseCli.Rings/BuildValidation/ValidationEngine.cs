@@ -17,6 +17,12 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         var started = Stopwatch.StartNew();
         var temporary = Path.Combine(Path.GetTempPath(), "release-validate-" + Guid.NewGuid().ToString("N")[..12]);
         var pass = new ValidationPass(options, temporary);
+        if (options.Runs(ValidationCheck.Signing))
+        {
+            // Beside the first files' reading and hashing, not in front of their first signature.
+            var packages = inputs.Any(i => ItemClassifier.Classify(Path.GetFileName(i.FullPath)) is ItemKind.Package or ItemKind.SymbolPackage);
+            _ = Task.Run(() => pass.LoadSigningTrust(packages), cancellationToken);
+        }
         try
         {
             var done = 0;

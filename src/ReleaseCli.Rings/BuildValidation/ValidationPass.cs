@@ -60,6 +60,20 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
 
     public int CheckedCount(ValidationCheck check) => _checked.GetValueOrDefault(check);
 
+    /// <summary>
+    /// Loads what signature checks share — the trusted roots, and NuGet's verifier and trust store when
+    /// <paramref name="packages"/> — so that no file waits for it. What fails here fails again, and is
+    /// reported, where a file needs it.
+    /// </summary>
+    public void LoadSigningTrust(bool packages)
+    {
+        CertificateTrust.LoadRoots(options.Signing);
+        if (packages)
+        {
+            _ = _packageSignatures.Value;
+        }
+    }
+
     public void Add(Finding finding) => _findings.Add(finding);
 
     public void Counted(ValidationCheck check) => _checked.AddOrUpdate(check, 1, (_, n) => n + 1);

@@ -106,6 +106,9 @@ public static class CertificateTrust
             ? LoadFiles([Path.Combine(sdk, "trustedroots", "timestampctl.pem")])
             : []);
 
+    /// <summary>Loads the roots <paramref name="policy"/> trusts (the SDK's bundles when it names none), ahead of the first chain.</summary>
+    public static void LoadRoots(SigningPolicy policy) => Anchors.GetValue(policy, TrustAnchors.For);
+
     /// <summary>Null when a timestamp authority's certificate chains, for time stamping, to the policy's roots or the SDK's timestamping roots.</summary>
     public static string? CheckTimestampChain(X509Certificate2 authority, IEnumerable<X509Certificate2> carried, SigningPolicy policy, DateTimeOffset at) =>
         CheckTimestampChain(KnownCertificates.Get(authority.RawDataMemory.Span), [.. carried.Select(c => KnownCertificates.Get(c.RawDataMemory.Span))], policy, at);
