@@ -9,8 +9,6 @@ internal sealed class InflationBudget(long limit)
 {
     private long _used;
 
-    public long Limit => limit;
-
     /// <summary>Counts <paramref name="bytes"/> just inflated at <paramref name="virtualPath"/>; throws once the file is over its limit.</summary>
     public void Take(int bytes, string virtualPath)
     {

@@ -2,9 +2,4 @@ namespace ReleaseCli.Rings.BuildValidation;
 
 /// <summary>A drop file inflated past its <see cref="InflationBudget"/>.</summary>
 internal sealed class InflationLimitException(string virtualPath, long limit)
-    : Exception($"inflating '{virtualPath}' took the file past {limit:N0} bytes")
-{
-    public string VirtualPath { get; } = virtualPath;
-
-    public long Limit { get; } = limit;
-}
+    : Exception($"inflating '{virtualPath}' took the file past {limit:N0} bytes");

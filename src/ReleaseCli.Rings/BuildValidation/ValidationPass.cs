@@ -314,16 +314,17 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
 
                 if (nuspec is not null && !entry.FullName.Contains('/', StringComparison.Ordinal) && entry.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase))
                 {
+                    var manifest = item.Child(entry.FullName);
                     if (entry.Length > MaxNuspecBytes)
                     {
-                        Add(item.Child(entry.FullName).Finding(RuleIds.PackageBadNuspec, FindingSeverity.Error, ValidationCheck.Packages, $"the nuspec is {entry.Length:N0} bytes, more than any package manifest needs ({MaxNuspecBytes:N0}); it is not read"));
+                        Add(manifest.Finding(RuleIds.PackageBadNuspec, FindingSeverity.Error, ValidationCheck.Packages, $"the nuspec is {entry.Length:N0} bytes, more than any package manifest needs ({MaxNuspecBytes:N0}); it is not read"));
                         nuspec.Readable = false;
                         continue;
                     }
 
                     try
                     {
-                        var stream = item.Child(entry.FullName).Inflating(entry.Open());
+                        var stream = manifest.Inflating(entry.Open());
                         await using (stream.ConfigureAwait(false))
                         {
                             nuspec.Info = NuspecInfo.Parse(stream);
@@ -331,12 +332,12 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                     }
                     catch (XmlException ex)
                     {
-                        Add(item.Child(entry.FullName).Finding(RuleIds.PackageBadNuspec, FindingSeverity.Error, ValidationCheck.Packages, $"the nuspec cannot be read: {ex.Message}"));
+                        Add(manifest.Finding(RuleIds.PackageBadNuspec, FindingSeverity.Error, ValidationCheck.Packages, $"the nuspec cannot be read: {ex.Message}"));
                         nuspec.Readable = false;
                     }
                     catch (InvalidDataException ex)
                     {
-                        Add(item.Child(entry.FullName).Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, Damaged(ex)));
+                        Add(manifest.Finding(RuleIds.ContainerUnreadable, FindingSeverity.Error, structureCheck, Damaged(ex)));
                         nuspec.Readable = false;
                     }
 
@@ -457,6 +458,9 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
             }
         }
     }
+
+    /// <summary>How System.Reflection.Metadata reports a damaged image or PDB: mostly a bad image, some as an overflow.</summary>
+    private static bool IsDamagedMetadata(Exception ex) => ex is BadImageFormatException or OverflowException;
 
     private static string Damaged(Exception ex) =>
         $"the entry cannot be decompressed ({ex.Message}); the archive is damaged: build or download it again";
@@ -636,9 +640,8 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 CheckSourceLink(item, provider.GetMetadataReader());
             }
         }
-        catch (Exception ex) when (ex is BadImageFormatException or OverflowException)
+        catch (Exception ex) when (IsDamagedMetadata(ex))
         {
-            // System.Reflection.Metadata reports most damage as a bad image, some as an overflow.
             var check = options.Runs(ValidationCheck.Symbols) ? ValidationCheck.Symbols : ValidationCheck.SourceLink;
             Add(item.Finding(RuleIds.SymbolsUnreadablePdb, FindingSeverity.Error, check, $"the PE file's debug directory cannot be read: {ex.Message}"));
         }
@@ -716,9 +719,8 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 CheckSourceLink(item, reader);
             }
         }
-        catch (Exception ex) when (ex is BadImageFormatException or OverflowException)
+        catch (Exception ex) when (IsDamagedMetadata(ex))
         {
-            // System.Reflection.Metadata reports most damage as a bad image, some as an overflow.
             var check = options.Runs(ValidationCheck.Symbols) ? ValidationCheck.Symbols : ValidationCheck.SourceLink;
             Add(item.Finding(RuleIds.SymbolsUnreadablePdb, FindingSeverity.Error, check, $"the portable PDB cannot be read: {ex.Message}"));
         }
