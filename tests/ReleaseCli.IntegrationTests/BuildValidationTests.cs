@@ -283,6 +283,19 @@ public sealed class BuildValidationTests(SampleProducts sample)
         var badServer = await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", "feeds", "--checks", "symbols", "--symbol-server", "ftp://symbols.example/"]);
         badServer.ShouldExitWith(2);
         Assert.Contains("--symbol-server: 'ftp://symbols.example/' is not an absolute http(s) URL", badServer.StandardError, StringComparison.Ordinal);
+
+        // A folder with no files (a pipeline pointed at the wrong one) is not "every check passed".
+        var empty = Directory.CreateDirectory(Path.Combine(sample.Good, "empty-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            var nothing = await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", empty.Name]);
+            nothing.ShouldExitWith(2);
+            Assert.Contains($"nothing to verify: {empty.Name} hold(s) no files", nothing.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete();
+        }
     }
 
     /// <summary>Signed packages from the machine's NuGet package folders (nuget.org repository-signs every package).</summary>

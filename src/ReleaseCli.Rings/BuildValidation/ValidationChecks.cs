@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ReleaseCli.Rings.BuildValidation;
 
 /// <summary>The names of the checks as users write them (<c>--checks signing,symbols</c>).</summary>
@@ -28,4 +30,10 @@ public static class ValidationChecks
     }
 
     public static string Names => string.Join(", ", All.Select(Name));
+
+    /// <summary>How a check's state is written in JSON and SARIF (<c>notConfigured</c>, <c>nothingToCheck</c>).</summary>
+    public static string StateName(CheckState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());
+
+    /// <summary>How a check's state reads in text (<c>not configured</c>, <c>nothing to check</c>).</summary>
+    public static string StateText(CheckState state) => JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString()).Replace('_', ' ');
 }

@@ -99,20 +99,20 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
             .ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Message, StringComparer.Ordinal)
             .ToList();
-        var verdicts = options.Checks.Order().Select(check => Verdict(check, options, pass, findings)).ToList();
+        var verdicts = options.Checks.Order().Select(check => Verdict(check, options, pass, findings, inputs.Count)).ToList();
         return new ValidationReport(findings, verdicts, inputs.Count, pass.Entries, pass.Bytes, started.Elapsed);
     }
 
-    private static CheckVerdict Verdict(ValidationCheck check, ValidationOptions options, ValidationPass pass, List<Finding> findings)
+    private static CheckVerdict Verdict(ValidationCheck check, ValidationOptions options, ValidationPass pass, List<Finding> findings, int files)
     {
         if (check == ValidationCheck.BinSkim && options.BinSkimPath is null)
         {
-            return new CheckVerdict(check, CheckState.NotConfigured, 0, 0, 0, "not configured: set binskim's path to a BinSkim executable");
+            return new CheckVerdict(check, CheckState.NotConfigured, 0, 0, 0, "set binskim's path to a BinSkim executable");
         }
 
         if (check is ValidationCheck.Assets && options.Release is null)
         {
-            return new CheckVerdict(check, CheckState.NotConfigured, 0, 0, 0, "not configured: the asset check compares the drop with a release's contract and BAR, so it runs only in validate-build");
+            return new CheckVerdict(check, CheckState.NotConfigured, 0, 0, 0, "the asset check compares the drop with a release's contract and BAR, so it runs only in validate-build");
         }
 
         var errors = findings.Count(f => f.Check == check && f.Severity == FindingSeverity.Error);
@@ -128,6 +128,12 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
             ValidationCheck.Assets => "drop against contract and BAR",
             _ => "PE file(s)",
         };
+        if (count == 0 && errors == 0 && check != ValidationCheck.Assets)
+        {
+            var nothing = $"none of the {files} file(s), nor anything inside them, is {Scope(check)}";
+            return new CheckVerdict(check, CheckState.NothingToCheck, 0, 0, warnings, warnings > 0 ? $"{nothing}; {warnings} warning(s)" : nothing);
+        }
+
         var summary = check == ValidationCheck.Assets ? $"compared the {what}" : $"checked {count} {what}";
         summary += errors == 0 ? ": no errors" : $": {errors} error(s)";
         if (warnings > 0)
@@ -137,6 +143,18 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
 
         return new CheckVerdict(check, errors == 0 ? CheckState.Passed : CheckState.Failed, count, errors, warnings, summary);
     }
+
+    /// <summary>What a check looks at, for the message of a check that found none of it.</summary>
+    private static string Scope(ValidationCheck check) => check switch
+    {
+        ValidationCheck.Signing => "a file that can be signed (a PE file, a NuGet package, or another signable type)",
+        ValidationCheck.Packages => "a NuGet package",
+        ValidationCheck.Symbols => "a shipping PE file (reference assemblies are not checked)",
+        ValidationCheck.SourceLink => "a portable PDB (in a symbol package, or embedded in a PE file)",
+        ValidationCheck.BinSkim => "a PE file",
+        ValidationCheck.Checksum => "a file whose checksum a release's contract sealed, or a .sha512 sidecar file",
+        _ => "a file",
+    };
 
     private async Task SettleSymbolsAsync(ValidationPass pass, ValidationOptions options, CancellationToken cancellationToken)
     {

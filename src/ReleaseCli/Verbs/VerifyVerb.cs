@@ -67,7 +67,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         var online = new Option<bool>("--online") { Description = "Also request every distinct SourceLink URL." };
         var binSkim = new Option<FileInfo?>("--binskim") { Description = "The BinSkim executable; without it the binskim check is not configured." };
         var parallel = new Option<int?>("--parallel") { Description = "How many files are checked at once (default: the number of processors)." };
-        var command = new Command("verify", "Run the Build Validation checks (signing, packages, symbols, SourceLink, checksum, BinSkim) on files or folders, outside a release. Exit codes: 0 no error findings, 1 error findings, 2 usage error.")
+        var command = new Command("verify", "Run the Build Validation checks (signing, packages, symbols, SourceLink, checksum, BinSkim) on files or folders, outside a release. Exit codes: 0 no error findings, 1 error findings, 2 usage error (including paths that hold no files).")
         {
             paths, checks, sarif, trustedRoot, trustedFingerprint, expectedSigner, packageSigner, allowUntrustedRoot, exclusions, revocation, symbolServer, online, binSkim, parallel,
         };
@@ -96,6 +96,12 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
     {
         var validation = BuildOptions(options);
         var inputs = CollectInputs(options.Paths);
+        if (inputs.Count == 0)
+        {
+            // An empty folder passing every check would tell a pipeline that pointed at the wrong folder that all is well.
+            throw ReleaseException.Usage($"nothing to verify: {string.Join(", ", options.Paths)} hold(s) no files; give the files or folders to check.");
+        }
+
         var report = await engine.RunAsync(inputs, validation, cancellationToken).ConfigureAwait(false);
         if (options.Sarif is { } sarif)
         {
@@ -255,8 +261,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
 
         foreach (var check in report.Checks)
         {
-            var state = check.State switch { CheckState.NotConfigured => "not configured", _ => check.State.ToString().ToLowerInvariant() };
-            output.WriteLine($"{ValidationChecks.Name(check.Check)}: {state} — {check.Summary}");
+            output.WriteLine($"{ValidationChecks.Name(check.Check)}: {ValidationChecks.StateText(check.State)} — {check.Summary}");
         }
 
         output.WriteLine($"{report.Files} file(s), {report.Entries} container entr(ies), {report.Bytes:N0} bytes in {report.Elapsed.TotalSeconds:F2}s: {report.Errors} error(s){(sarif is null ? string.Empty : $"; SARIF written to {sarif.FullName}")}");

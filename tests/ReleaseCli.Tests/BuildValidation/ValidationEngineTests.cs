@@ -280,6 +280,29 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_check_that_finds_nothing_in_its_scope_says_so_and_is_never_passed()
+    {
+        var text = Path.Combine(_work.FullName, "notes.txt");
+        await File.WriteAllTextAsync(text, "release notes");
+        var all = Checks(ValidationCheck.Signing, ValidationCheck.Packages, ValidationCheck.Symbols, ValidationCheck.SourceLink, ValidationCheck.Checksum);
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), all, text);
+        Assert.All(report.Checks, c => Assert.Equal(CheckState.NothingToCheck, c.State));
+        Assert.Equal("none of the 1 file(s), nor anything inside them, is a NuGet package", report.For(ValidationCheck.Packages)!.Summary);
+        Assert.Equal("nothingToCheck", FindingsJson.ToJson(report)["checks"]![1]!["state"]!.GetValue<string>());
+
+        // A signed DLL is in the signing and symbol checks' scope, not in the package or SourceLink checks'.
+        report = await RunAsync(new FakeUrlProbe(_ => 200), all, text, RuntimeDll);
+        Assert.Equal(CheckState.Passed, report.For(ValidationCheck.Signing)!.State);
+        Assert.Equal(CheckState.NothingToCheck, report.For(ValidationCheck.Packages)!.State);
+        Assert.Equal(CheckState.NothingToCheck, report.For(ValidationCheck.SourceLink)!.State);
+
+        // A finding outranks an empty scope: a zip with an escaping entry fails the signing check though it holds nothing signable.
+        report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing), Zip("escape.zip", ("../notes.txt", [1])));
+        Assert.Equal(CheckState.Failed, report.For(ValidationCheck.Signing)!.State);
+    }
+
+    [Fact]
     public async Task Sarif_output_is_a_2_1_0_log_with_one_result_per_finding()
     {
         var zip = Zip("evil.zip", ("../evil.dll", [1]));

@@ -19,7 +19,7 @@ public static class FindingsJson
     public static JsonObject ToJson(CheckVerdict verdict) => new()
     {
         ["check"] = ValidationChecks.Name(verdict.Check),
-        ["state"] = verdict.State switch { CheckState.NotConfigured => "notConfigured", _ => verdict.State.ToString().ToLowerInvariant() },
+        ["state"] = ValidationChecks.StateName(verdict.State),
         ["checked"] = verdict.Checked,
         ["errors"] = verdict.Errors,
         ["warnings"] = verdict.Warnings,

@@ -62,7 +62,7 @@ public static class SarifWriter
                 ["results"] = results,
                 ["properties"] = new JsonObject
                 {
-                    ["checks"] = new JsonArray([.. report.Checks.Select(c => (JsonNode)new JsonObject { ["check"] = ValidationChecks.Name(c.Check), ["state"] = c.State.ToString(), ["summary"] = c.Summary })]),
+                    ["checks"] = new JsonArray([.. report.Checks.Select(c => (JsonNode)new JsonObject { ["check"] = ValidationChecks.Name(c.Check), ["state"] = ValidationChecks.StateName(c.State), ["summary"] = c.Summary })]),
                 },
             }),
         };

@@ -59,11 +59,17 @@ public sealed class BuildValidationStep(string kind, SharedValidationPass passes
             ["checks"] = new JsonArray([.. report.Checks.Select(c => (JsonNode)ValidationChecks.Name(c.Check))]),
         };
         var where = $"all findings in the release store's {result.FindingsDocument} and {result.SarifDocument}";
-        return verdict.State switch
-        {
-            CheckState.NotConfigured => StepOutcome.NotConfigured(verdict.Summary),
-            CheckState.Passed => StepOutcome.Succeeded($"{verdict.Summary}; {where}", data),
-            _ => StepOutcome.Failed($"{verdict.Summary}: {string.Join("; ", findings.Where(f => f.Severity == FindingSeverity.Error).Take(3).Select(f => $"{f.RuleId} {f.VirtualPath}: {f.Message}"))}{(verdict.Errors > 3 ? $"; and {verdict.Errors - 3} more" : string.Empty)}; {where}", data),
-        };
+        return Outcome(verdict, findings, where, data);
     }
+
+    /// <summary>The step's outcome for its check's verdict: only a check that looked at something and found no error succeeds.</summary>
+    internal StepOutcome Outcome(CheckVerdict verdict, IReadOnlyList<Finding> findings, string where, JsonObject data) => verdict.State switch
+    {
+        CheckState.NotConfigured => StepOutcome.NotConfigured($"not configured: {verdict.Summary}"),
+
+        // A check that looked at nothing cannot vouch for the drop: the step fails, and says how to settle it.
+        CheckState.NothingToCheck => StepOutcome.Failed($"nothing to check: {verdict.Summary}; if the product ships none, take the {Kind} step out of the definition's ring, or override it with a justification; {where}", data),
+        CheckState.Passed => StepOutcome.Succeeded($"{verdict.Summary}; {where}", data),
+        _ => StepOutcome.Failed($"{verdict.Summary}: {string.Join("; ", findings.Where(f => f.Severity == FindingSeverity.Error).Take(3).Select(f => $"{f.RuleId} {f.VirtualPath}: {f.Message}"))}{(verdict.Errors > 3 ? $"; and {verdict.Errors - 3} more" : string.Empty)}; {where}", data),
+    };
 }
