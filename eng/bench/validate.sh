@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the Build Validation checks.
 #
-#   eng/bench/validate.sh [--count N] [--list FILE] [--work DIR] [--skip-sample]
+#   eng/bench/validate.sh [--count N] [--list FILE] [--work DIR] [--skip-sample] [--authenticode-oracle]
 #
 # The packages are the first N (by path) in the machine's NuGet package folders, so the set
 # changes when a restore adds packages; --list FILE (one .nupkg path per line, e.g. the
@@ -16,10 +16,14 @@
 #    DLL); `dotnet nuget verify` checks only the package signature, so only the
 #    package-level verdicts are compared, and the content findings are counted
 #    separately.
+# With --authenticode-oracle, every PE file inside the real packages is also checked with
+#    osslsigncode (a second, independent Authenticode implementation): unsigned, or signed with
+#    an image digest that matches. Its verdict per file is compared with release's (takes minutes).
 # 2. Throughput: `release verify` with every check on the same packages, and
 #    `release validate-build` on the sample product's drop: MB/s and peak memory.
 #
-# Needs: the .NET 10 SDK, jq, GNU time (/usr/bin/time), and for step 2 what
+# Needs: the .NET 10 SDK, jq, GNU time (/usr/bin/time), python3, osslsigncode for
+# --authenticode-oracle, and for step 2 what
 # eng/sample/build-sample.sh needs. No network: revocation checks are offline.
 set -euo pipefail
 
@@ -28,12 +32,14 @@ count=240
 list=""
 work="$repo_root/artifacts/bench/validate"
 skip_sample=false
+oracle=false
 while [[ $# -gt 0 ]]; do
   case $1 in
     --count) count=$2; shift 2 ;;
     --list) list=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --skip-sample) skip_sample=true; shift ;;
+    --authenticode-oracle) oracle=true; shift ;;
     -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "validate.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -152,6 +158,56 @@ echo "  machine load while measuring: $(cut -d' ' -f1-3 /proc/loadavg) on $(npro
 echo "  ratio (nuget / release): ${ratio}x; package signatures only: $(awk -v a="$nuget_seconds" -v b="$(seconds "$work/release-packages.time")" 'BEGIN { printf "%.1f", a / b }')x (target: 10x)"
 echo "  package verdicts: $agree agree ($failed_both rejected by both), $disagree differ$([[ $disagree -eq 0 ]] && echo ' — every verdict agrees')"
 echo "  findings inside packages (not in dotnet nuget verify's scope): $content ($content_errors errors)"
+
+if [[ $oracle == true ]]; then
+  command -v osslsigncode >/dev/null || { echo "validate.sh: --authenticode-oracle needs osslsigncode (apt-get install osslsigncode)" >&2; exit 2; }
+  echo
+  echo "== Authenticode of every PE file inside the $count real packages: release against osslsigncode"
+  # osslsigncode's verdict per entry: "unsigned", or "digest-ok" / "digest-mismatch" (the image digest
+  # it recomputes against the one the signature carries). Chain trust is not compared: osslsigncode
+  # trusts the system CA list, release the configured roots.
+  mkdir -p "$work/oracle"
+  : >"$work/oracle/osslsigncode.tsv"
+  for package in "${packages[@]:0:$count}"; do
+    rm -rf "$work/oracle/x"
+    python3 - "$package" "$work/oracle/x" <<'PY'
+import os, sys, zipfile
+package, folder = sys.argv[1], sys.argv[2]
+os.makedirs(folder)
+with zipfile.ZipFile(package) as archive:
+    for index, entry in enumerate(archive.infolist()):
+        if entry.filename.lower().endswith(('.dll', '.exe')):
+            with open(os.path.join(folder, str(index)), 'wb') as out:
+                out.write(archive.read(entry))
+            with open(os.path.join(folder, f"{index}.name"), 'w') as out:
+                out.write(entry.filename)
+PY
+    for file in "$work/oracle/x"/*; do
+      [[ -f $file && $file != *.name ]] || continue
+      report=$(osslsigncode verify -in "$file" 2>&1 || true)
+      if grep -q 'No signature found' <<<"$report"; then
+        verdict=unsigned
+      else
+        current=$(awk '/Current message digest/ { print $NF; exit }' <<<"$report")
+        calculated=$(awk '/Calculated message digest/ { print $NF; exit }' <<<"$report")
+        if [[ -z $current ]]; then verdict=unreadable; elif [[ $current == "$calculated" ]]; then verdict=digest-ok; else verdict=digest-mismatch; fi
+      fi
+      printf '%s/%s\t%s\n' "$package" "$(cat "$file.name")" "$verdict" >>"$work/oracle/osslsigncode.tsv"
+    done
+  done
+  rm -rf "$work/oracle/x"
+  # release's verdict per entry: unsigned (SIGN001), failed (another SIGN0xx error), or verified (no
+  # signing error: release lists findings, not passes; its signing count above covers every entry).
+  jq -r '[.findings[] | select(.severity == "error" and (.ruleId | startswith("SIGN")))] | map("\(.virtualPath)\t\(.ruleId)") | .[]' "$work/release.json" >"$work/oracle/release-errors.tsv"
+  awk -F'\t' 'NR == FNR { rule[$1] = $2; next }
+    { mine = ($1 in rule) ? (rule[$1] == "SIGN001" ? "unsigned" : "failed") : "verified"
+      theirs = ($2 == "digest-ok") ? "verified" : ($2 == "unsigned" ? "unsigned" : "failed")
+      total++; if (mine == theirs) agree++; else print "   differs: " $1 " release=" mine " osslsigncode=" $2 > "/dev/stderr"
+      count[theirs]++ }
+    END { printf "  %d PE files: %d signed with a matching image digest, %d unsigned, %d other (osslsigncode)\n", total, count["verified"], count["unsigned"], count["failed"]
+          printf "  verdicts: %d agree, %d differ%s\n", agree, total - agree, (agree == total ? " — every verdict agrees" : "") }' \
+    "$work/oracle/release-errors.tsv" "$work/oracle/osslsigncode.tsv"
+fi
 
 echo
 echo "== release verify, every check, same packages"
