@@ -1,3 +1,4 @@
+using ReleaseCli.Core;
 using ReleaseCli.Core.Security;
 using ReleaseCli.Hosting;
 using ReleaseCli.Output;
@@ -15,6 +16,11 @@ var masker = new SecretMasker();
 try
 {
     return await ReleaseApp.RunAsync(args, console, masker, cancellation.Token);
+}
+catch (Exception ex) when (OutOfMemory.IsCause(ex))
+{
+    await Console.Error.WriteLineAsync($"error: release ran out of memory: {OutOfMemory.Advice}. What the ledger recorded stays; run the verb again to go on.");
+    return 1;
 }
 catch (Exception ex)
 {

@@ -298,6 +298,36 @@ public sealed class BuildValidationTests(SampleProducts sample)
         }
     }
 
+    [Fact]
+    public async Task Verify_that_runs_out_of_memory_says_how_to_go_on_instead_of_reporting_a_bug()
+    {
+        var work = Directory.CreateTempSubdirectory("release-verify-memory-");
+        try
+        {
+            // A 60 MB entry in a 60 MB archive: both are held in memory, more than a 96 MB heap allows.
+            var archive = Path.Combine(work.FullName, "big.zip");
+            using (var zip = System.IO.Compression.ZipFile.Open(archive, System.IO.Compression.ZipArchiveMode.Create))
+            await using (var entry = zip.CreateEntry("big.dll", System.IO.Compression.CompressionLevel.NoCompression).Open())
+            {
+                var block = new byte[1 << 20];
+                Random.Shared.NextBytes(block);
+                for (var i = 0; i < 60; i++)
+                {
+                    await entry.WriteAsync(block);
+                }
+            }
+
+            var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", "--checks", "signing", "big.zip"], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x6000000" });
+            result.ShouldExitWith(1);
+            Assert.StartsWith("error: release ran out of memory: lower the parallelism", result.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("a bug in release", result.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Signed packages from the machine's NuGet package folders (nuget.org repository-signs every package).</summary>
     public static IEnumerable<string> RealSignedPackages()
     {

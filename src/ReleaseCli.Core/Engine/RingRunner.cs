@@ -260,6 +260,10 @@ public sealed class RingRunner(
             outcome = StepOutcome.Failed(ex.Message);
             integrity = ex.ExitCode == ExitCode.IntegrityViolation;
         }
+        catch (Exception ex) when (OutOfMemory.IsCause(ex))
+        {
+            outcome = StepOutcome.Failed($"ran out of memory: {OutOfMemory.Advice}; then run {ring.Name} again");
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(ex, "{Ring}: step {Step} threw", ring.Name, step.Id);

@@ -145,6 +145,9 @@ public sealed class ScriptedSteps
 
     public HashSet<string> Failing { get; } = [];
 
+    /// <summary>Steps that throw what the function makes instead of finishing.</summary>
+    public Dictionary<string, Func<Exception>> Throwing { get; } = [];
+
     public Dictionary<string, TaskCompletionSource> Gates { get; } = [];
 
     public List<string> Started { get; } = [];
@@ -183,6 +186,11 @@ public sealed class ScriptedStep(ScriptedSteps script) : IRingStep
         if (script.Gates.TryGetValue(context.Step.Id, out var gate))
         {
             await gate.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        }
+
+        if (script.Throwing.TryGetValue(context.Step.Id, out var exception))
+        {
+            throw exception();
         }
 
         return script.Failing.Contains(context.Step.Id) ? StepOutcome.Failed($"{context.Step.Id} failed on purpose") : StepOutcome.Succeeded($"{context.Step.Id} done");

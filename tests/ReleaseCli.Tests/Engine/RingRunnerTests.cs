@@ -65,6 +65,23 @@ public sealed class RingRunnerTests
     }
 
     [Fact]
+    public async Task A_step_that_runs_out_of_memory_fails_with_what_to_change_and_a_rerun_goes_on()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
+        harness.Script.Throwing["a"] = () => new AggregateException(new OutOfMemoryException());
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
+        var failed = (await harness.StateAsync()).LastStepResult("prep", "a")!;
+        Assert.Equal(nameof(StepStatus.Failed), failed.Status);
+        Assert.StartsWith("ran out of memory: lower the parallelism", failed.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; then run prep again", failed.Message, StringComparison.Ordinal);
+
+        harness.Script.Throwing.Clear();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        Assert.Equal(2, harness.Script.Runs("a"));
+        Assert.Equal(1, harness.Script.Runs("b"));
+    }
+
+    [Fact]
     public async Task A_rerun_reuses_succeeded_steps_and_retries_the_failed_one()
     {
         using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
