@@ -22,6 +22,11 @@ catch (Exception ex) when (OutOfMemory.IsCause(ex))
     await Console.Error.WriteLineAsync($"error: release ran out of memory: {OutOfMemory.Advice}. What the ledger recorded stays; run the verb again to go on.");
     return 1;
 }
+catch (Exception ex) when (DiskFull.IsCause(ex))
+{
+    await Console.Error.WriteLineAsync(masker.Mask($"error: the disk is full: {ex.Message}. Free space on that file system (or write somewhere else) and run the verb again; nothing already recorded is lost."));
+    return 1;
+}
 catch (Exception ex)
 {
     // Only here is the unexpected caught: report it as a bug with its detail, never silently (and never with a secret).

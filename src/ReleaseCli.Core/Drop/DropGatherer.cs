@@ -65,11 +65,13 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                     }
                     catch (Exception ex) when (IsAssetFailure(ex) && !ct.IsCancellationRequested)
                     {
-                        var failure = new GatherFailure(item.BuildId, item.Asset.Name, item.Asset.Version, item.DropPath, ex.Message);
+                        // A full disk is not the asset's fault, and no other asset would fit either.
+                        var full = DiskFull.IsCause(ex);
+                        var failure = new GatherFailure(item.BuildId, item.Asset.Name, item.Asset.Version, item.DropPath, full ? $"the disk is full: {ex.Message}; free space in the drop's file system and run again (what was gathered is kept)" : ex.Message);
                         failures.Add(failure);
                         progress.FileFailed();
                         logger.LogWarning("gather-drop: {Failure}", failure.ToString());
-                        if (!options.ContinueOnError)
+                        if (full || !options.ContinueOnError)
                         {
                             // Stop starting new downloads; what is in flight is abandoned as .partial and redone by a re-run.
                             await stop.CancelAsync().ConfigureAwait(false);
@@ -218,7 +220,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                     return (ToGathered(item, size, sha512, stream.Source, downloaded: true), replaced);
                 }
             }
-            catch (Exception ex) when (ex is not UnsafePathException && IsAssetFailure(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not UnsafePathException && IsAssetFailure(ex) && !DiskFull.IsCause(ex) && !cancellationToken.IsCancellationRequested)
             {
                 // This location failed after its source's own retries: fall through to the next one.
                 logger.LogDebug("gather-drop: {Asset} from {Location}: {Message}", item.Asset.Name, Describe(location), ex.Message);

@@ -264,6 +264,10 @@ public sealed class RingRunner(
         {
             outcome = StepOutcome.Failed($"ran out of memory: {OutOfMemory.Advice}; then run {ring.Name} again");
         }
+        catch (Exception ex) when (DiskFull.IsCause(ex))
+        {
+            outcome = StepOutcome.Failed($"the disk is full: {ex.Message}; free space on that file system, then run {ring.Name} again");
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(ex, "{Ring}: step {Step} threw", ring.Name, step.Id);

@@ -82,6 +82,17 @@ public sealed class RingRunnerTests
     }
 
     [Fact]
+    public async Task A_step_that_finds_the_disk_full_fails_saying_so_not_as_an_unexpected_error()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
+        harness.Script.Throwing["b"] = Drop.DiskFullTests.FullDiskException;
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
+        var failed = (await harness.StateAsync()).LastStepResult("prep", "b")!;
+        Assert.StartsWith("the disk is full: ", failed.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; free space on that file system, then run prep again", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_rerun_reuses_succeeded_steps_and_retries_the_failed_one()
     {
         using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
