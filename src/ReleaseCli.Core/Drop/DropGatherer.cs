@@ -259,10 +259,14 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + ".partial";
+
+        // Whatever is at the .partial path goes first (a link planted there is removed itself, never written
+        // through), and the file is created anew: opening an existing path, link or not, fails instead.
+        File.Delete(partial);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         long size = 0;
         var buffer = new byte[BufferSize];
-        await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        await using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
         {
             int read;
             while ((read = await stream.Content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
@@ -314,6 +318,12 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         public static async Task<GatherJournal> OpenAsync(string path, CancellationToken cancellationToken)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            if (new FileInfo(path).LinkTarget is { } target)
+            {
+                // Appending through it would write outside the drop; reading it would take another file's word for what is complete.
+                throw ReleaseException.Integrity($"the gather journal {path} is a symbolic link (to {target}); it must be a plain file. Remove the link and run again: files without a journal entry are fetched again.");
+            }
+
             var entries = new Dictionary<string, GatherJournalEntry>(StringComparer.Ordinal);
             if (File.Exists(path))
             {

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ReleaseCli.Core;
+using ReleaseCli.Core.Bar;
+using ReleaseCli.Core.Drop;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Integrations.Sources;
+
+namespace ReleaseCli.Tests.Drop;
+
+/// <summary>Links planted in a drop between runs: gather-drop never writes through one.</summary>
+public sealed class DropGathererLinkTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("gather-links-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    private async Task<(Candidate Candidate, string Drop, string Outside)> ArrangeAsync()
+    {
+        var source = Directory.CreateDirectory(Path.Combine(_work.FullName, "source"));
+        await File.WriteAllTextAsync(Path.Combine(source.FullName, "app.txt"), "the asset");
+        var outside = Path.Combine(_work.FullName, "outside.txt");
+        await File.WriteAllTextAsync(outside, "not the drop's");
+        var build = new BarBuild
+        {
+            Id = 1,
+            Commit = "0123456789abcdef0123456789abcdef01234567",
+            GitHubRepository = "https://github.com/contoso/app",
+            Assets = [new BarAsset(1, "app.txt", "1.0.0", false, [new AssetLocation(source.FullName, AssetLocationType.Container)])],
+        };
+        return (new Candidate(build, [build]), Directory.CreateDirectory(Path.Combine(_work.FullName, "drop")).FullName, outside);
+    }
+
+    private static DropGatherer Gatherer() => new([new LocalFolderAssetSource()], NullLogger.Instance);
+
+    [Fact]
+    public async Task A_link_planted_at_a_partial_path_is_replaced_not_written_through()
+    {
+        var (candidate, drop, outside) = await ArrangeAsync();
+        var target = Path.Combine(drop, "shipping", "assets", "app.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.CreateSymbolicLink(target + ".partial", outside);
+
+        var result = await Gatherer().GatherAsync(candidate, new GatherOptions(), drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
+
+        Assert.Empty(result.Failures);
+        Assert.Equal("not the drop's", await File.ReadAllTextAsync(outside));
+        Assert.Null(new FileInfo(target).LinkTarget);
+        Assert.Equal("the asset", await File.ReadAllTextAsync(target));
+    }
+
+    [Fact]
+    public async Task A_gather_journal_that_is_a_link_is_refused_as_tampering()
+    {
+        var (candidate, drop, outside) = await ArrangeAsync();
+        var journal = Path.Combine(drop, ".gather-journal.jsonl");
+        File.CreateSymbolicLink(journal, outside);
+
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => Gatherer().GatherAsync(candidate, new GatherOptions(), drop, journal, null, CancellationToken.None));
+
+        Assert.Equal(ExitCode.IntegrityViolation, error.ExitCode);
+        Assert.Contains("is a symbolic link", error.Message, StringComparison.Ordinal);
+        Assert.Equal("not the drop's", await File.ReadAllTextAsync(outside));
+    }
+}
