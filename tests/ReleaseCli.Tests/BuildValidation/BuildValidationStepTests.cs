@@ -6,16 +6,13 @@ using ReleaseCli.Rings.BuildValidation.Steps;
 
 namespace ReleaseCli.Tests.BuildValidation;
 
-public sealed class BuildValidationStepTests : IDisposable
+public sealed class BuildValidationStepTests
 {
-    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("validation-step-");
-
-    public void Dispose() => _work.Delete(recursive: true);
-
     [Fact]
     public async Task A_step_whose_check_found_nothing_in_the_drop_fails_and_says_how_to_settle_it()
     {
-        var notes = Path.Combine(_work.FullName, "notes.txt");
+        using var work = new TestDirectory();
+        var notes = work.Combine("notes.txt");
         await File.WriteAllTextAsync(notes, "release notes");
         var engine = new ValidationEngine(new FakeUrlProbe(_ => 200), NullLogger<ValidationEngine>.Instance);
         var report = await engine.RunAsync([new ValidationInput(notes, "notes.txt")], new ValidationOptions { Checks = new HashSet<ValidationCheck> { ValidationCheck.SourceLink, ValidationCheck.BinSkim } }, CancellationToken.None);

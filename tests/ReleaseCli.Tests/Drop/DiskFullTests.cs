@@ -2,16 +2,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Drop;
-using ReleaseCli.Core.Engine;
 
 namespace ReleaseCli.Tests.Drop;
 
-public sealed class DiskFullTests : IDisposable
+public sealed class DiskFullTests
 {
-    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("disk-full-");
-
-    public void Dispose() => _work.Delete(recursive: true);
-
     /// <summary>What writing to a full disk throws on this machine: every write to /dev/full fails with ENOSPC.</summary>
     public static IOException FullDiskException()
     {
@@ -43,22 +38,16 @@ public sealed class DiskFullTests : IDisposable
     [Fact]
     public async Task Gathering_onto_a_full_disk_says_so_tries_no_other_location_and_stops()
     {
-        var good = Directory.CreateDirectory(Path.Combine(_work.FullName, "good"));
+        using var work = new TestDirectory();
+        var good = Directory.CreateDirectory(work.Combine("good"));
         await File.WriteAllTextAsync(Path.Combine(good.FullName, "a.txt"), "a");
         await File.WriteAllTextAsync(Path.Combine(good.FullName, "b.txt"), "b");
         var full = new FullDiskSource();
         var locations = new[] { new AssetLocation("full://", AssetLocationType.Container), new AssetLocation(good.FullName, AssetLocationType.Container) };
-        var build = new BarBuild
-        {
-            Id = 1,
-            Commit = "0123456789abcdef0123456789abcdef01234567",
-            GitHubRepository = "https://github.com/contoso/app",
-            Assets = [new BarAsset(1, "a.txt", "1.0.0", false, locations), new BarAsset(2, "b.txt", "1.0.0", false, locations)],
-        };
+        var candidate = GatherCandidates.Of(new BarAsset(1, "a.txt", "1.0.0", false, locations), new BarAsset(2, "b.txt", "1.0.0", false, locations));
         var gatherer = new DropGatherer([full, new Integrations.Sources.LocalFolderAssetSource()], NullLogger.Instance);
-        var drop = Path.Combine(_work.FullName, "drop");
 
-        var result = await gatherer.GatherAsync(new Candidate(build, [build]), new GatherOptions { ContinueOnError = true, MaxDownloads = 1 }, drop, Path.Combine(_work.FullName, "journal.jsonl"), null, CancellationToken.None);
+        var result = await gatherer.GatherAsync(candidate, new GatherOptions { ContinueOnError = true, MaxDownloads = 1 }, work.Combine("drop"), work.Combine("journal.jsonl"), null, CancellationToken.None);
 
         var failure = Assert.Single(result.Failures);
         Assert.StartsWith("the disk is full: ", failure.Reason, StringComparison.Ordinal);

@@ -10,24 +10,19 @@ namespace ReleaseCli.Tests.Drop;
 /// <summary>Links planted in a drop between runs: gather-drop never writes through one.</summary>
 public sealed class DropGathererLinkTests : IDisposable
 {
-    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("gather-links-");
+    private readonly TestDirectory _work = new();
 
-    public void Dispose() => _work.Delete(recursive: true);
+    public void Dispose() => _work.Dispose();
 
+    /// <summary>One asset in a source folder, an empty drop, and a file outside the drop that must stay as it is.</summary>
     private async Task<(Candidate Candidate, string Drop, string Outside)> ArrangeAsync()
     {
-        var source = Directory.CreateDirectory(Path.Combine(_work.FullName, "source"));
+        var source = Directory.CreateDirectory(_work.Combine("source"));
         await File.WriteAllTextAsync(Path.Combine(source.FullName, "app.txt"), "the asset");
-        var outside = Path.Combine(_work.FullName, "outside.txt");
+        var outside = _work.Combine("outside.txt");
         await File.WriteAllTextAsync(outside, "not the drop's");
-        var build = new BarBuild
-        {
-            Id = 1,
-            Commit = "0123456789abcdef0123456789abcdef01234567",
-            GitHubRepository = "https://github.com/contoso/app",
-            Assets = [new BarAsset(1, "app.txt", "1.0.0", false, [new AssetLocation(source.FullName, AssetLocationType.Container)])],
-        };
-        return (new Candidate(build, [build]), Directory.CreateDirectory(Path.Combine(_work.FullName, "drop")).FullName, outside);
+        var candidate = GatherCandidates.Of(new BarAsset(1, "app.txt", "1.0.0", false, [new AssetLocation(source.FullName, AssetLocationType.Container)]));
+        return (candidate, Directory.CreateDirectory(_work.Combine("drop")).FullName, outside);
     }
 
     private static DropGatherer Gatherer() => new([new LocalFolderAssetSource()], NullLogger.Instance);
