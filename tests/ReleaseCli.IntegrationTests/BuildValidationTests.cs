@@ -299,6 +299,36 @@ public sealed class BuildValidationTests(SampleProducts sample)
     }
 
     [Fact]
+    public async Task Verify_refuses_option_values_it_cannot_use_before_checking_anything_with_exit_2()
+    {
+        var work = Directory.CreateTempSubdirectory("release-verify-options-");
+        try
+        {
+            var notCertificate = Path.Combine(work.FullName, "notes.txt");
+            await File.WriteAllTextAsync(notCertificate, "not a certificate");
+            (string[] Args, string Error)[] cases =
+            [
+                (["--trusted-root", notCertificate], $"--trusted-root: {notCertificate} is not a certificate file this can read"),
+                (["--package-signer", notCertificate], $"--package-signer: {notCertificate} is not a certificate file this can read"),
+                (["--parallel", "0"], "--parallel: 0 is out of range; give a number of files to check at once from 1 to 64"),
+                (["--sarif", work.FullName], $"--sarif: {work.FullName} is a folder; give the path of the file to write"),
+                (["--sarif", Path.Combine(notCertificate, "out.sarif")], $"--sarif: cannot write {Path.Combine(notCertificate, "out.sarif")}"),
+                (["--binskim", Path.Combine(work.FullName, "no-binskim")], $"--binskim: {Path.Combine(work.FullName, "no-binskim")} does not exist"),
+            ];
+            foreach (var (args, error) in cases)
+            {
+                var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", "notes.txt", .. args]);
+                result.ShouldExitWith(2);
+                Assert.StartsWith($"error: {error}", result.StandardError, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Verify_that_runs_out_of_memory_says_how_to_go_on_instead_of_reporting_a_bug()
     {
         var work = Directory.CreateTempSubdirectory("release-verify-memory-");

@@ -102,11 +102,17 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             throw ReleaseException.Usage($"nothing to verify: {string.Join(", ", options.Paths)} hold(s) no files; give the files or folders to check.");
         }
 
+        if (options.Sarif is { } target)
+        {
+            // Found out before the checks run, not after.
+            SarifFailure(target, () => target.Directory?.Create());
+        }
+
         var report = await engine.RunAsync(inputs, validation, cancellationToken).ConfigureAwait(false);
         if (options.Sarif is { } sarif)
         {
-            sarif.Directory?.Create();
-            await File.WriteAllBytesAsync(sarif.FullName, SarifWriter.Write(report, typeof(VerifyHandler).Assembly.GetName().Version?.ToString() ?? "0"), cancellationToken).ConfigureAwait(false);
+            var log = SarifWriter.Write(report, typeof(VerifyHandler).Assembly.GetName().Version?.ToString() ?? "0");
+            SarifFailure(sarif, () => File.WriteAllBytes(sarif.FullName, log));
         }
 
         if (options.Output == OutputFormat.Json)
@@ -126,6 +132,38 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         }
 
         return report.Errors == 0 ? (int)ExitCode.Success : (int)ExitCode.Failed;
+    }
+
+    /// <summary>Runs <paramref name="write"/>; a file system refusal becomes a usage error that names --sarif.</summary>
+    private static void SarifFailure(FileInfo sarif, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw ReleaseException.Usage($"--sarif: cannot write {sarif.FullName}: {ex.Message.TrimEnd('.')}. Give a file in a folder that can be written.");
+        }
+    }
+
+    /// <summary>The certificates of each file an option names; a file that holds none it can read is a usage error that names the option.</summary>
+    private static IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> LoadCertificates(string option, IEnumerable<string> files)
+    {
+        var all = new List<System.Security.Cryptography.X509Certificates.X509Certificate2>();
+        foreach (var file in files)
+        {
+            try
+            {
+                all.AddRange(CertificateTrust.LoadFiles([file]));
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                throw ReleaseException.Usage($"{option}: {file} is not a certificate file this can read ({ex.Message.TrimEnd('.')}); give certificates in PEM (a bundle is fine) or DER.");
+            }
+        }
+
+        return all;
     }
 
     private static ValidationOptions BuildOptions(VerifyOptions options)
@@ -156,6 +194,21 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             throw ReleaseException.Usage($"--trusted-root: {file.FullName} does not exist.");
         }
 
+        if (options.Sarif is { } sarif && Directory.Exists(sarif.FullName))
+        {
+            throw ReleaseException.Usage($"--sarif: {sarif.FullName} is a folder; give the path of the file to write, e.g. {Path.Combine(sarif.FullName, "findings.sarif")}.");
+        }
+
+        if (options.BinSkim is { Exists: false } missingBinSkim)
+        {
+            throw ReleaseException.Usage($"--binskim: {missingBinSkim.FullName} does not exist; give the path of the BinSkim executable, or leave the option out (the binskim check is then not configured).");
+        }
+
+        if (options.MaxParallelism is < 1 or > 64)
+        {
+            throw ReleaseException.Usage($"--parallel: {options.MaxParallelism} is out of range; give a number of files to check at once from 1 to 64 (default: the number of processors).");
+        }
+
         if (options.Exclusions is { Exists: false } missingExclusions)
         {
             throw ReleaseException.Usage($"--exclusions: {missingExclusions.FullName} does not exist.");
@@ -171,7 +224,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             }
             else if (File.Exists(signer))
             {
-                fingerprint = CertificateTrust.Sha256(CertificateTrust.LoadFiles([signer])[0]);
+                fingerprint = CertificateTrust.Sha256(LoadCertificates("--package-signer", [signer])[0]);
             }
             else
             {
@@ -196,7 +249,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             Checks = checks,
             Signing = new SigningPolicy
             {
-                TrustedRoots = CertificateTrust.LoadFiles(options.TrustedRoots.Select(f => f.FullName)),
+                TrustedRoots = LoadCertificates("--trusted-root", options.TrustedRoots.Select(f => f.FullName)),
                 TrustedRootFingerprints = new HashSet<string>(options.TrustedRootFingerprints, StringComparer.OrdinalIgnoreCase),
                 ExpectedSigners = options.ExpectedSigners,
                 PackageSigners = signers,
