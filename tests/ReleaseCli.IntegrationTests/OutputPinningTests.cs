@@ -71,6 +71,29 @@ public sealed class OutputPinningTests(SampleProducts sample)
     }
 
     [Fact]
+    public async Task A_definition_or_log_file_path_that_cannot_be_used_is_a_usage_error_naming_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("release-paths-");
+        try
+        {
+            var definition = (await ReleaseExe.RunAsync(folder.FullName, SampleRelease.Manager, ["status", "--definition", folder.FullName])).ShouldExitWith(2);
+            Assert.Contains($"error: The release definition {folder.FullName} is a folder. Pass --definition <path to release.json>", definition.StandardError, StringComparison.Ordinal);
+
+            var file = Path.Combine(folder.FullName, "file.txt");
+            await File.WriteAllTextAsync(file, "a file, not a folder");
+            foreach (var (logFile, reason) in new[] { (folder.FullName, "it is a folder"), (Path.Combine(file, "release.log"), string.Empty) })
+            {
+                var log = (await ReleaseExe.RunAsync(folder.FullName, SampleRelease.Manager, ["status", "--log-file", logFile])).ShouldExitWith(2);
+                Assert.StartsWith($"error: --log-file: cannot write {logFile}: {reason}", log.StandardError, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Help_names_every_verb_and_the_exit_codes()
     {
         var help = await ReleaseExe.RunAsync(Path.GetTempPath(), SampleRelease.Manager, ["--help"]);

@@ -17,6 +17,11 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
     public ReleaseDefinition Load(string path)
     {
         var fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw ReleaseException.Usage($"The release definition {fullPath} is a folder. Pass --definition <path to release.json>, e.g. {Path.Combine(fullPath, "release.json")}.");
+        }
+
         if (!File.Exists(fullPath))
         {
             throw ReleaseException.Usage(

@@ -58,6 +58,13 @@ public static class ReleaseApp
             .WriteTo.Sink(new TextWriterSink(console.Error, new MaskingFormatter(new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}"), masker)));
         if (parse.GetValue(CommonOptions.LogFile) is { } logFile)
         {
+            // The file sink would drop every line in silence; someone who asked for a log is told now.
+            if (CannotAppend(logFile) is { } reason)
+            {
+                WriteError(console, format, $"--log-file: cannot write {logFile.FullName}: {reason}. Give a file in a folder that can be written.", ExitCode.UsageError);
+                return (int)ExitCode.UsageError;
+            }
+
             logConfiguration = logConfiguration.WriteTo.File(new MaskingFormatter(new CompactJsonFormatter(), masker), logFile.FullName);
         }
 
@@ -96,6 +103,29 @@ public static class ReleaseApp
         }
 
         return string.Join(' ', ["release", .. names, "--help"]);
+    }
+
+    /// <summary>Why <paramref name="file"/> cannot be appended to (its folder is created when missing), or null when it can.</summary>
+    private static string? CannotAppend(FileInfo file)
+    {
+        if (Directory.Exists(file.FullName))
+        {
+            return "it is a folder";
+        }
+
+        try
+        {
+            file.Directory?.Create();
+            using (new FileStream(file.FullName, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message.TrimEnd('.');
+        }
     }
 
     private static void WriteError(CliConsole console, OutputFormat format, string message, ExitCode code)

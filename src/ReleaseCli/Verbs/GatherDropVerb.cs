@@ -108,6 +108,11 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
         var candidate = await CandidateResolver.ResolveAsync(bar, root, options.IncludeReleased, cancellationToken, options.IncludeToolset).ConfigureAwait(false);
         var gatherer = new DropGatherer(sources, context.Loggers.CreateLogger("gather-drop"));
         var dropPath = options.OutputDir.FullName;
+        if (File.Exists(dropPath))
+        {
+            throw ReleaseException.Usage($"--output-dir: {dropPath} is a file; give a folder (it is created when missing).");
+        }
+
         return options.DryRun
             ? await DryRunAsync(gatherer, candidate, gatherOptions, options, dropPath, cancellationToken).ConfigureAwait(false)
             : await GatherAsync(gatherer, candidate, gatherOptions, options, dropPath, cancellationToken).ConfigureAwait(false);

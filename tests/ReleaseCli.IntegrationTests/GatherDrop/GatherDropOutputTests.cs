@@ -62,6 +62,17 @@ public sealed class GatherDropOutputTests
     }
 
     [Fact]
+    public async Task An_output_dir_that_is_a_file_is_a_usage_error_and_the_file_is_left_alone()
+    {
+        using var work = new GatherWorkspace();
+        var id = await work.AddBuildAsync("https://github.com/contoso/text", "5555", []);
+        await File.WriteAllTextAsync(work.DropPath, "not a folder");
+        var result = (await work.GatherAsync("--id", id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldExitWith(2);
+        Assert.Contains($"error: --output-dir: {work.DropPath} is a file; give a folder (it is created when missing).", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal("not a folder", await File.ReadAllTextAsync(work.DropPath));
+    }
+
+    [Fact]
     public async Task An_unknown_commit_names_the_repository_and_what_to_check()
     {
         using var work = new GatherWorkspace();
