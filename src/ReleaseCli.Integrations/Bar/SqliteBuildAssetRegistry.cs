@@ -167,6 +167,12 @@ public sealed class SqliteBuildAssetRegistry : IBuildAssetRegistry
     /// <summary>Creates a channel; an existing channel of that name is returned as is.</summary>
     public async Task<BarChannel> AddChannelAsync(string name, string classification, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim() != name || name.Any(char.IsControl))
+        {
+            // Definitions and promotions name channels exactly; a blank or padded name could never be told apart.
+            throw ReleaseException.Usage($"'{name}' is not a channel name: give a name that is not empty and neither starts nor ends with spaces, e.g. \"Contoso Sample Builds\".");
+        }
+
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT OR IGNORE INTO channels (name, classification) VALUES ($name, $classification); SELECT id, name, classification FROM channels WHERE name = $name";
