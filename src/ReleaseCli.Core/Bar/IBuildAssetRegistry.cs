@@ -9,6 +9,9 @@ public interface IBuildAssetRegistry
     /// <summary>A short description for messages, e.g. "local BAR /path/bar.db".</summary>
     string Description { get; }
 
+    /// <summary>Whether this is the local BAR, filled by the release team on this machine (its builds' assets may be in local folders).</summary>
+    bool IsLocal { get; }
+
     /// <summary>The build with its assets, locations, channels and dependencies; null when BAR has no such build.</summary>
     Task<BarBuild?> GetBuildAsync(int buildId, CancellationToken cancellationToken);
 

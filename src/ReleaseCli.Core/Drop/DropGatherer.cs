@@ -243,6 +243,12 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                 continue;
             }
 
+            if (source.ReadsLocalFiles && !options.AllowLocalFolders)
+            {
+                tried.Add($"{Describe(location)}: a folder on this machine, which only a build of the local BAR may name (refused)");
+                continue;
+            }
+
             yield return (location, source);
         }
     }

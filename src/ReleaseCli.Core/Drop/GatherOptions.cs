@@ -19,6 +19,13 @@ public sealed record GatherOptions
     /// <summary>Gather everything that can be gathered and list what failed, rather than stop at the first failure.</summary>
     public bool ContinueOnError { get; init; }
 
+    /// <summary>
+    /// Whether asset locations may name folders on this machine. Only for builds of the local BAR, which
+    /// the release team fills itself: a Maestro build naming a local folder (say, one holding credentials)
+    /// would otherwise have this machine's files gathered into the drop and published.
+    /// </summary>
+    public bool AllowLocalFolders { get; init; }
+
     /// <summary>Try each asset's newest BAR location first (the others remain fall-backs), rather than BAR's order.</summary>
     public bool LatestLocationFirst { get; init; }
 }

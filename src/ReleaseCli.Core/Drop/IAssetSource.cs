@@ -10,6 +10,9 @@ namespace ReleaseCli.Core.Drop;
 /// </summary>
 public interface IAssetSource
 {
+    /// <summary>Whether this source reads the machine's own files (a local folder), which only a local BAR's builds may name.</summary>
+    bool ReadsLocalFiles => false;
+
     bool CanFetch(AssetLocation location);
 
     /// <summary>Opens the asset at the location; null when it is not there.</summary>

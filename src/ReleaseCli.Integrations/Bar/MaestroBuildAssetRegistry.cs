@@ -20,6 +20,8 @@ namespace ReleaseCli.Integrations.Bar;
 /// </summary>
 public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
 {
+    public bool IsLocal => false;
+
     public const string ApiVersion = "2020-02-20";
 
     private const int PerPage = 100;

@@ -11,6 +11,8 @@ namespace ReleaseCli.Integrations.Bar;
 /// </summary>
 public sealed class SqliteBuildAssetRegistry : IBuildAssetRegistry
 {
+    public bool IsLocal => true;
+
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS channels (

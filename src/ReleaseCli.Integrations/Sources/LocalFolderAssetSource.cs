@@ -11,6 +11,8 @@ namespace ReleaseCli.Integrations.Sources;
 /// </summary>
 public sealed class LocalFolderAssetSource : IAssetSource
 {
+    public bool ReadsLocalFiles => true;
+
     public bool CanFetch(AssetLocation location) => ToFolder(location.Location) is not null;
 
     public Task<AssetStream?> OpenAsync(BarAsset asset, AssetLocation location, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
         {
             switch (property.Name)
             {
-                case "nonShipping" or "continueOnError" or "latestLocation" when property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
+                case "nonShipping" or "continueOnError" or "latestLocation" or "allowLocalFolders" when property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
                     yield return (property.Name, "expected true or false.");
                     break;
                 case "maxDownloads" when property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out var n) || n < 1 || n > 256:
@@ -43,10 +43,10 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
                 case "assetFilter" when property.Value.ValueKind != JsonValueKind.String || !IsRegex(property.Value.GetString()!):
                     yield return (property.Name, "expected a valid regular expression string.");
                     break;
-                case "nonShipping" or "maxDownloads" or "assetFilter" or "continueOnError" or "latestLocation":
+                case "nonShipping" or "maxDownloads" or "assetFilter" or "continueOnError" or "latestLocation" or "allowLocalFolders":
                     break;
                 default:
-                    yield return (property.Name, "unknown setting; gather-drop takes nonShipping, maxDownloads, assetFilter, continueOnError and latestLocation.");
+                    yield return (property.Name, "unknown setting; gather-drop takes nonShipping, maxDownloads, assetFilter, continueOnError, latestLocation and allowLocalFolders.");
                     break;
             }
         }
@@ -66,6 +66,7 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var options = ReadOptions(context.Settings);
+        options = options with { AllowLocalFolders = options.AllowLocalFolders || context.Bar.IsLocal };
         var gatherer = new DropGatherer(sources, context.Logger);
         var working = context.Store.GetWorkingDirectory(context.Definition.ReleaseId);
         var journal = Path.Combine(working, "gather-journal.jsonl");
@@ -180,6 +181,11 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
         if (settings.TryGetProperty("latestLocation", out var ll))
         {
             options = options with { LatestLocationFirst = ll.GetBoolean() };
+        }
+
+        if (settings.TryGetProperty("allowLocalFolders", out var lf))
+        {
+            options = options with { AllowLocalFolders = lf.GetBoolean() };
         }
 
         return options;

@@ -29,7 +29,8 @@ public sealed record GatherDropOptions(
     bool NonShipping,
     bool ContinueOnError,
     bool LatestLocation,
-    bool DryRun);
+    bool DryRun,
+    bool AllowLocalFolders = false);
 
 /// <summary>
 /// <c>release gather-drop</c>: the prep ring's gather on its own, for anyone who just needs the bits of a
@@ -54,6 +55,7 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
         var nonShipping = new Option<bool>("--non-shipping") { Description = "Also gather non-shipping assets (into nonshipping/)." };
         var continueOnError = new Option<bool>("--continue-on-error") { Description = "Gather everything that can be gathered and list what failed (exit 1), rather than stop at the first failure." };
         var latestLocation = new Option<bool>("--latest-location") { Description = "Try each asset's newest BAR location first; the others remain fall-backs." };
+        var allowLocalFolders = new Option<bool>("--allow-local-folders") { Description = "Let a Maestro build's asset locations name folders on this machine (a local BAR's builds always may)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (source -> target, sizes, total) and write nothing." };
         var barDb = new Option<FileInfo?>("--bar-db") { Description = "The local BAR's SQLite file. Default: the BAR named in the release definition if it exists, else .release/bar.db." };
         maxDownloads.Validators.Add(result =>
@@ -69,7 +71,7 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
             "each file's SHA-512 computed as it streams, resumable (a re-run keeps complete, verified files). Sources: NuGet V3 feeds, Azure blob containers, HTTPS, local folders. " +
             CommonOptions.ExitCodesHelp)
         {
-            build, repo, commit, channel, outputDir, maxDownloads, includeToolset, includeReleased, assetFilter, nonShipping, continueOnError, latestLocation, dryRun, barDb,
+            build, repo, commit, channel, outputDir, maxDownloads, includeToolset, includeReleased, assetFilter, nonShipping, continueOnError, latestLocation, dryRun, barDb, allowLocalFolders,
         };
         command.SetAction((parse, ct) => services().GetRequiredService<GatherDropHandler>().HandleAsync(
             new GatherDropOptions(
@@ -88,7 +90,8 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
                 parse.GetValue(nonShipping),
                 parse.GetValue(continueOnError),
                 parse.GetValue(latestLocation),
-                parse.GetValue(dryRun)),
+                parse.GetValue(dryRun),
+                parse.GetValue(allowLocalFolders)),
             ct));
         return command;
     }
@@ -104,6 +107,7 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
             LatestLocationFirst = options.LatestLocation,
         };
         var bar = Registry(options);
+        gatherOptions = gatherOptions with { AllowLocalFolders = options.AllowLocalFolders || bar.IsLocal };
         var root = await FindRootAsync(bar, options, cancellationToken).ConfigureAwait(false);
         var candidate = await CandidateResolver.ResolveAsync(bar, root, options.IncludeReleased, cancellationToken, options.IncludeToolset).ConfigureAwait(false);
         var gatherer = new DropGatherer(sources, context.Loggers.CreateLogger("gather-drop"));

@@ -59,7 +59,8 @@ public sealed class MaestroRelease : IDisposable
             ["sourceChannel"] = source,
             ["targetChannel"] = target,
             ["overriders"] = new[] { "group:release-managers" },
-            ["steps"] = prep ? new object[] { new { id = "gather-drop", kind = "gather-drop" } } : null,
+            // The fake Maestro's builds keep their assets in a folder on this machine, which a Maestro build may name only when the definition allows it.
+            ["steps"] = prep ? new object[] { new { id = "gather-drop", kind = "gather-drop", settings = new { allowLocalFolders = true } } } : null,
             ["gates"] = prep
                 ? new object[] { new { id = "steps", kind = "steps-succeeded" }, new { id = "contract", kind = "contract-valid" } }
                 : [new { id = "contract", kind = "contract-valid" }],

@@ -47,7 +47,7 @@ public sealed class DiskFullTests
         var candidate = GatherCandidates.Of(new BarAsset(1, "a.txt", "1.0.0", false, locations), new BarAsset(2, "b.txt", "1.0.0", false, locations));
         var gatherer = new DropGatherer([full, new Integrations.Sources.LocalFolderAssetSource()], NullLogger.Instance);
 
-        var result = await gatherer.GatherAsync(candidate, new GatherOptions { ContinueOnError = true, MaxDownloads = 1 }, work.Combine("drop"), work.Combine("journal.jsonl"), null, CancellationToken.None);
+        var result = await gatherer.GatherAsync(candidate, new GatherOptions { ContinueOnError = true, MaxDownloads = 1, AllowLocalFolders = true }, work.Combine("drop"), work.Combine("journal.jsonl"), null, CancellationToken.None);
 
         var failure = Assert.Single(result.Failures);
         Assert.StartsWith("the disk is full: ", failure.Reason, StringComparison.Ordinal);

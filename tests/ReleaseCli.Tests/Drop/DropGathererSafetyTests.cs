@@ -7,8 +7,8 @@ using ReleaseCli.Integrations.Sources;
 
 namespace ReleaseCli.Tests.Drop;
 
-/// <summary>Links planted in a drop between runs: gather-drop never writes through one.</summary>
-public sealed class DropGathererLinkTests : IDisposable
+/// <summary>gather-drop never writes through a link planted in the drop, and reads this machine's folders only for the local BAR's builds.</summary>
+public sealed class DropGathererSafetyTests : IDisposable
 {
     private readonly TestDirectory _work = new();
 
@@ -35,7 +35,7 @@ public sealed class DropGathererLinkTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.CreateSymbolicLink(target + ".partial", outside);
 
-        var result = await Gatherer().GatherAsync(candidate, new GatherOptions(), drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
+        var result = await Gatherer().GatherAsync(candidate, new GatherOptions { AllowLocalFolders = true }, drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
 
         Assert.Empty(result.Failures);
         Assert.Equal("not the drop's", await File.ReadAllTextAsync(outside));
@@ -50,10 +50,25 @@ public sealed class DropGathererLinkTests : IDisposable
         var journal = Path.Combine(drop, ".gather-journal.jsonl");
         File.CreateSymbolicLink(journal, outside);
 
-        var error = await Assert.ThrowsAsync<ReleaseException>(() => Gatherer().GatherAsync(candidate, new GatherOptions(), drop, journal, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => Gatherer().GatherAsync(candidate, new GatherOptions { AllowLocalFolders = true }, drop, journal, null, CancellationToken.None));
 
         Assert.Equal(ExitCode.IntegrityViolation, error.ExitCode);
         Assert.Contains("is a symbolic link", error.Message, StringComparison.Ordinal);
         Assert.Equal("not the drop's", await File.ReadAllTextAsync(outside));
+    }
+
+    [Fact]
+    public async Task A_local_folder_location_is_refused_unless_the_build_is_from_the_local_bar()
+    {
+        var (candidate, drop, _) = await ArrangeAsync();
+
+        var refused = await Gatherer().GatherAsync(candidate, new GatherOptions(), drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
+
+        var failure = Assert.Single(refused.Failures);
+        Assert.Contains("a folder on this machine, which only a build of the local BAR may name (refused)", failure.Reason, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(drop, "app.txt", SearchOption.AllDirectories));
+
+        var gathered = await Gatherer().GatherAsync(candidate, new GatherOptions { AllowLocalFolders = true }, drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
+        Assert.Equal("shipping/assets/app.txt", Assert.Single(gathered.Files).DropPath);
     }
 }
