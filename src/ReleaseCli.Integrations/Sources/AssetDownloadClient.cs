@@ -43,6 +43,12 @@ public sealed class AssetDownloadClient(HttpClient http, AssetDownloadSettings s
 
     internal async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, AuthenticationHeaderValue? authorization, long? rangeFrom, EntityTagHeaderValue? ifRange, CancellationToken cancellationToken)
     {
+        if (authorization is not null && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+        {
+            // Anyone on the way would read the credential; a feed that takes one must be reached over https.
+            throw new GatherException($"{SecretText.MaskUrl(url.ToString())} is plain http, so its credential is not sent; use the feed's https address in BAR");
+        }
+
         using var request = new HttpRequestMessage(method, url);
         request.Headers.Authorization = authorization;
         if (rangeFrom is { } from)
