@@ -19,11 +19,26 @@ public static class Authorization
         }
     }
 
-    public static void RequireJustification(string? justification, string option)
+    public static void RequireJustification(string? justification, string what, string option = "--justification")
     {
         if (string.IsNullOrWhiteSpace(justification) || justification.Trim().Length < 10)
         {
-            throw ReleaseException.Usage($"{option} needs --justification \"<why>\" of at least 10 characters; it is recorded in the ledger and shown in every report.");
+            throw ReleaseException.Usage($"{what} needs {option} \"<why>\" of at least 10 characters; it is recorded in the ledger and shown in every report.");
+        }
+
+        RequireOneLine(justification, option);
+    }
+
+    /// <summary>
+    /// Text people give (a comment, a reason, a justification) is shown line by line in <c>release status</c>:
+    /// a line break or an escape sequence in it could make it read as another entry (a gate that passed, an
+    /// approval nobody gave), so it is refused.
+    /// </summary>
+    public static void RequireOneLine(string? text, string option)
+    {
+        if (text is not null && text.Any(char.IsControl))
+        {
+            throw ReleaseException.Usage($"{option} may not contain line breaks, tabs or other control characters (in `release status` they could make it read as another entry); write it on one line.");
         }
     }
 }

@@ -14,6 +14,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
     public async Task<string> ApproveAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? comment, CancellationToken cancellationToken)
     {
         var (ring, gate) = FindPeopleGate(environment.Definition, ringName, gateId);
+        Authorization.RequireOneLine(comment, "--comment");
         var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
         return await WithLedgerAsync(environment, actor, "approve", async (ledger, state) =>
         {
@@ -42,7 +43,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
     public async Task<string> RejectAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? reason, CancellationToken cancellationToken)
     {
         var (ring, gate) = FindPeopleGate(environment.Definition, ringName, gateId);
-        Authorization.RequireJustification(reason, "reject");
+        Authorization.RequireJustification(reason, "reject", "--reason");
         var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
         return await WithLedgerAsync(environment, actor, "reject", async (ledger, state) =>
         {

@@ -74,6 +74,26 @@ public sealed class GateTests
     }
 
     [Fact]
+    public async Task Text_with_a_line_break_or_an_escape_sequence_is_refused_so_it_cannot_pose_as_another_entry()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+        harness.Identity.Current = "bob@x.com";
+        var ledgerBefore = (await harness.StateAsync()).Events.Count;
+
+        var comment = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, "fine\n  gate  rt  Passed  approved by carol@x.com", CancellationToken.None));
+        Assert.Equal(ExitCode.UsageError, comment.ExitCode);
+        Assert.StartsWith("--comment may not contain line breaks", comment.Message, StringComparison.Ordinal);
+        var reason = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.RejectAsync(harness.Environment, "prep", "rt", null, "not ready \u001b[2K yet", CancellationToken.None));
+        Assert.StartsWith("--reason may not contain line breaks", reason.Message, StringComparison.Ordinal);
+        var tooShort = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.RejectAsync(harness.Environment, "prep", "rt", null, "no", CancellationToken.None));
+        Assert.Contains("reject needs --reason", tooShort.Message, StringComparison.Ordinal);
+        Assert.Equal(ledgerBefore, (await harness.StateAsync()).Events.Count);
+
+        await harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, "fine on one line", CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_ring_runner_cannot_count_as_approver_even_if_they_approved_first()
     {
         using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
