@@ -13,17 +13,6 @@ public static class DiskFull
     private const int ErrorHandleDiskFull = unchecked((int)0x80070027);
 
     /// <summary>Whether <paramref name="exception"/> or one it wraps says the disk is full.</summary>
-    public static bool IsCause(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception is IOException { HResult: var code } && (code is Enospc or ErrorDiskFull or ErrorHandleDiskFull
-                || (OperatingSystem.IsLinux() && code == 122) || (OperatingSystem.IsMacOS() && code == 69)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsCause(Exception? exception) => ExceptionChain.Any(exception, e => e is IOException { HResult: var code }
+        && (code is Enospc or ErrorDiskFull or ErrorHandleDiskFull || (OperatingSystem.IsLinux() && code == 122) || (OperatingSystem.IsMacOS() && code == 69)));
 }

@@ -10,16 +10,5 @@ public static class OutOfMemory
     public const string Advice = "lower the parallelism (`release verify --parallel 1`, or `maxParallelism` on the definition's validation steps) or give the process more memory";
 
     /// <summary>Whether <paramref name="exception"/> or one it wraps is an <see cref="OutOfMemoryException"/>.</summary>
-    public static bool IsCause(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception is OutOfMemoryException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsCause(Exception? exception) => ExceptionChain.Any(exception, e => e is OutOfMemoryException);
 }

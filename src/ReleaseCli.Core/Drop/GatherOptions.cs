@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ReleaseCli.Core.Bar;
 
 namespace ReleaseCli.Core.Drop;
 
@@ -25,6 +26,9 @@ public sealed record GatherOptions
     /// would otherwise have this machine's files gathered into the drop and published.
     /// </summary>
     public bool AllowLocalFolders { get; init; }
+
+    /// <summary>These options for gathering builds of <paramref name="bar"/>: the local BAR's builds may always name local folders.</summary>
+    public GatherOptions For(IBuildAssetRegistry bar) => this with { AllowLocalFolders = AllowLocalFolders || bar.IsLocal };
 
     /// <summary>Try each asset's newest BAR location first (the others remain fall-backs), rather than BAR's order.</summary>
     public bool LatestLocationFirst { get; init; }

@@ -65,8 +65,7 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
 
     public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var options = ReadOptions(context.Settings);
-        options = options with { AllowLocalFolders = options.AllowLocalFolders || context.Bar.IsLocal };
+        var options = ReadOptions(context.Settings).For(context.Bar);
         var gatherer = new DropGatherer(sources, context.Logger);
         var working = context.Store.GetWorkingDirectory(context.Definition.ReleaseId);
         var journal = Path.Combine(working, "gather-journal.jsonl");

@@ -98,6 +98,12 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
 
     public async Task<int> HandleAsync(GatherDropOptions options, CancellationToken cancellationToken)
     {
+        var dropPath = options.OutputDir.FullName;
+        if (File.Exists(dropPath))
+        {
+            throw ReleaseException.Usage($"--output-dir: {dropPath} is a file; give a folder (it is created when missing).");
+        }
+
         var gatherOptions = new GatherOptions
         {
             IncludeNonShipping = options.NonShipping,
@@ -105,18 +111,13 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
             AssetFilter = ParseFilter(options.AssetFilter),
             ContinueOnError = options.ContinueOnError,
             LatestLocationFirst = options.LatestLocation,
+            AllowLocalFolders = options.AllowLocalFolders,
         };
         var bar = Registry(options);
-        gatherOptions = gatherOptions with { AllowLocalFolders = options.AllowLocalFolders || bar.IsLocal };
+        gatherOptions = gatherOptions.For(bar);
         var root = await FindRootAsync(bar, options, cancellationToken).ConfigureAwait(false);
         var candidate = await CandidateResolver.ResolveAsync(bar, root, options.IncludeReleased, cancellationToken, options.IncludeToolset).ConfigureAwait(false);
         var gatherer = new DropGatherer(sources, context.Loggers.CreateLogger("gather-drop"));
-        var dropPath = options.OutputDir.FullName;
-        if (File.Exists(dropPath))
-        {
-            throw ReleaseException.Usage($"--output-dir: {dropPath} is a file; give a folder (it is created when missing).");
-        }
-
         return options.DryRun
             ? await DryRunAsync(gatherer, candidate, gatherOptions, options, dropPath, cancellationToken).ConfigureAwait(false)
             : await GatherAsync(gatherer, candidate, gatherOptions, options, dropPath, cancellationToken).ConfigureAwait(false);
