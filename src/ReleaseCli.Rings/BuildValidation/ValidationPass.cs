@@ -67,11 +67,10 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
     /// </summary>
     public void LoadSigningTrust(bool packages)
     {
+        var nuget = packages ? Task.Run(() => _packageSignatures.Value) : Task.CompletedTask;
         CertificateTrust.LoadRoots(options.Signing);
-        if (packages)
-        {
-            _ = _packageSignatures.Value;
-        }
+        CertificateTrust.WarmChainBuilder(options.Signing);
+        nuget.GetAwaiter().GetResult();
     }
 
     public void Add(Finding finding) => _findings.Add(finding);

@@ -28,4 +28,48 @@ public sealed class CertificateTrustTests
         Assert.StartsWith("the chain of 'CN=Damaged Policies' cannot be built: a certificate in it cannot be read", signing, StringComparison.Ordinal);
         Assert.StartsWith("the timestamp authority's chain of 'CN=Damaged Policies' cannot be built", timestamping, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_sdk_root_bundle_is_read_from_the_policys_sdk_folder_and_an_entry_that_is_not_a_certificate_is_left_out()
+    {
+        var sdk = Directory.CreateTempSubdirectory("sdk-roots-");
+        try
+        {
+            using var root = Root("CN=Bundle Root");
+            Directory.CreateDirectory(Path.Combine(sdk.FullName, "trustedroots"));
+            File.WriteAllText(
+                Path.Combine(sdk.FullName, "trustedroots", "codesignctl.pem"),
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" + root.ExportCertificatePem() + "\n");
+
+            using var signer = CodeSigner("CN=Bundle Signer", root);
+            using var strayRoot = Root("CN=Stray Root");
+            using var stray = CodeSigner("CN=Stray Signer", strayRoot);
+            var policy = new SigningPolicy { SdkTrustedRootsDirectory = sdk.FullName };
+
+            CertificateTrust.WarmChainBuilder(policy);
+
+            Assert.Null(CertificateTrust.CheckChain(signer, [], policy, signedAt: null));
+            Assert.Contains("is not trusted", CertificateTrust.CheckChain(stray, [], policy, signedAt: null), StringComparison.Ordinal);
+        }
+        finally
+        {
+            sdk.Delete(recursive: true);
+        }
+    }
+
+    private static X509Certificate2 Root(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(60));
+    }
+
+    private static X509Certificate2 CodeSigner(string subject, X509Certificate2 issuer)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.3")], critical: false));
+        return request.Create(issuer, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(8));
+    }
 }

@@ -47,4 +47,34 @@ public sealed class PackageSignatureCheckerTests : IDisposable
         Assert.Contains("'compression method'", finding.Message, StringComparison.Ordinal);
         Assert.True(allocated < 64 << 20, $"verifying allocated {allocated:N0} bytes; the signature file must not be inflated");
     }
+
+    [Fact]
+    public async Task Copies_of_one_signed_package_verified_together_share_nugets_answer_but_a_changed_copy_is_still_rejected()
+    {
+        var original = await File.ReadAllBytesAsync(RestoredPackages.Newest("xunit.abstractions", restoredWith: "xunit"));
+        var inputs = new List<ValidationInput>();
+        for (var i = 0; i < 8; i++)
+        {
+            var name = $"copy{i}.xunit.abstractions.nupkg";
+            var bytes = original.ToArray();
+            if (i == 5)
+            {
+                // One byte of the first entry's data: the package no longer hashes to what was signed.
+                var at = 30 + BitConverter.ToUInt16(bytes, 26) + BitConverter.ToUInt16(bytes, 28) + 2;
+                bytes[at] ^= 1;
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(_work.FullName, name), bytes);
+            inputs.Add(new ValidationInput(Path.Combine(_work.FullName, name), name));
+        }
+
+        var engine = new ValidationEngine(new FakeUrlProbe(_ => 200), NullLogger<ValidationEngine>.Instance);
+        var options = new ValidationOptions { Checks = new HashSet<ValidationCheck> { ValidationCheck.Signing }, MaxParallelism = 8 };
+        var report = await engine.RunAsync(inputs, options, CancellationToken.None);
+
+        var onPackages = report.Findings.Where(f => inputs.Any(i => i.DisplayPath == f.VirtualPath)).ToList();
+        var finding = Assert.Single(onPackages);
+        Assert.Equal(("copy5.xunit.abstractions.nupkg", "SIGN011"), (finding.VirtualPath, finding.RuleId));
+        Assert.Contains("NU3008", finding.Message, StringComparison.Ordinal);
+    }
 }

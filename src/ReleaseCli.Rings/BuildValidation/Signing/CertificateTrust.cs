@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Formats.Asn1;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -94,20 +95,47 @@ public static class CertificateTrust
         TrustedChains[cacheKey] = (elements.Max(c => c.NotBefore.ToUniversalTime()), elements.Min(c => c.NotAfter.ToUniversalTime()));
     }
 
-    /// <summary>
-    /// The default trust when a policy names no roots: the .NET SDK's code-signing root list, the one
-    /// NuGet's verifier falls back to on Linux and macOS.
-    /// </summary>
-    private static readonly Lazy<IReadOnlyList<X509Certificate2>> SdkCodeSigningRoots = new(() =>
-        PackageSignatureChecker.FindSdkDirectory() is { } sdk ? LoadFiles([Path.Combine(sdk, "trustedroots", "codesignctl.pem")]) : []);
+    // The .NET SDK's root bundles, by path, each read once.
+    private static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<RootCertificate>>> SdkBundles = new(StringComparer.Ordinal);
 
-    private static readonly Lazy<IReadOnlyList<X509Certificate2>> SdkTimestampingRoots = new(() =>
-        PackageSignatureChecker.FindSdkDirectory() is { } sdk && File.Exists(Path.Combine(sdk, "trustedroots", "timestampctl.pem"))
-            ? LoadFiles([Path.Combine(sdk, "trustedroots", "timestampctl.pem")])
-            : []);
+    /// <summary>
+    /// A root bundle of the .NET SDK (<c>trustedroots/codesignctl.pem</c>, <c>timestampctl.pem</c>): the
+    /// default trust when a policy names no roots, the one NuGet's verifier falls back to on Linux and
+    /// macOS. Under the policy's SDK folder when it names one, as NuGet's trust store is.
+    /// </summary>
+    private static IReadOnlyList<RootCertificate> SdkBundle(SigningPolicy policy, string name)
+    {
+        if ((policy.SdkTrustedRootsDirectory ?? PackageSignatureChecker.FindSdkDirectory()) is not { } sdk)
+        {
+            return [];
+        }
+
+        var path = Path.GetFullPath(Path.Combine(sdk, "trustedroots", name));
+        return SdkBundles.GetOrAdd(path, p => new Lazy<IReadOnlyList<RootCertificate>>(() => File.Exists(p) ? RootCertificate.ReadBundle(p) : [])).Value;
+    }
 
     /// <summary>Loads the roots <paramref name="policy"/> trusts (the SDK's bundles when it names none), ahead of the first chain.</summary>
     public static void LoadRoots(SigningPolicy policy) => Anchors.GetValue(policy, TrustAnchors.For);
+
+    /// <summary>
+    /// Builds one chain (a root of the policy's, to itself) and throws it away: on Linux the first chain
+    /// a process builds reads the machine's certificate store, a few hundred milliseconds that are
+    /// better spent beside the other start-up work than in front of the first signature.
+    /// </summary>
+    public static void WarmChainBuilder(SigningPolicy policy)
+    {
+        if (Anchors.GetValue(policy, TrustAnchors.For).AnyRoot() is not { } root)
+        {
+            return;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        _ = TryBuild(chain, root, out _);
+    }
 
     /// <summary>Null when a timestamp authority's certificate chains, for time stamping, to the policy's roots or the SDK's timestamping roots.</summary>
     public static string? CheckTimestampChain(X509Certificate2 authority, IEnumerable<X509Certificate2> carried, SigningPolicy policy, DateTimeOffset at) =>
@@ -193,17 +221,17 @@ public static class CertificateTrust
     /// <summary>The roots a policy trusts for code signing and for time stamping, each set with a key that names it.</summary>
     private sealed class TrustAnchors
     {
-        private readonly ILookup<string, X509Certificate2> _bySubject;
-        private readonly ILookup<string, X509Certificate2> _timestampingBySubject;
+        private readonly ILookup<string, RootCertificate> _bySubject;
+        private readonly ILookup<string, RootCertificate> _timestampingBySubject;
 
-        private TrustAnchors(X509Certificate2[] roots, X509Certificate2[] timestampingRoots)
+        private TrustAnchors(RootCertificate[] roots, RootCertificate[] timestampingRoots)
         {
             HasRoots = roots.Length > 0;
             HasTimestampingRoots = timestampingRoots.Length > 0;
             Key = KeyOf(roots);
             TimestampingKey = KeyOf(timestampingRoots);
-            _bySubject = roots.ToLookup(r => Convert.ToHexString(r.SubjectName.RawData));
-            _timestampingBySubject = timestampingRoots.ToLookup(r => Convert.ToHexString(r.SubjectName.RawData));
+            _bySubject = roots.ToLookup(r => r.Subject);
+            _timestampingBySubject = timestampingRoots.ToLookup(r => r.Subject);
         }
 
         public bool HasRoots { get; }
@@ -214,9 +242,15 @@ public static class CertificateTrust
 
         public string TimestampingKey { get; }
 
-        public static TrustAnchors For(SigningPolicy policy) => new(
-            policy.TrustedRoots.Count == 0 && policy.TrustedRootFingerprints.Count == 0 ? [.. SdkCodeSigningRoots.Value] : [.. policy.TrustedRoots],
-            [.. policy.TrustedRoots, .. SdkTimestampingRoots.Value]);
+        public X509Certificate2? AnyRoot() => _bySubject.SelectMany(g => g).Concat(_timestampingBySubject.SelectMany(g => g)).Select(r => r.Certificate).FirstOrDefault(c => c is not null);
+
+        public static TrustAnchors For(SigningPolicy policy)
+        {
+            var configured = policy.TrustedRoots.Select(RootCertificate.From).ToArray();
+            return new(
+                policy.TrustedRoots.Count == 0 && policy.TrustedRootFingerprints.Count == 0 ? [.. SdkBundle(policy, "codesignctl.pem")] : configured,
+                [.. configured, .. SdkBundle(policy, "timestampctl.pem")]);
+        }
 
         /// <summary>
         /// The roots that can end a chain of <paramref name="leaf"/> and <paramref name="carried"/>: those named
@@ -227,10 +261,95 @@ public static class CertificateTrust
         public X509Certificate2[] RootsFor(KnownCertificate leaf, IReadOnlyList<KnownCertificate> carried, bool timestamping)
         {
             var bySubject = timestamping ? _timestampingBySubject : _bySubject;
-            return [.. carried.Prepend(leaf).Select(c => Convert.ToHexString(c.Issuer)).Distinct(StringComparer.Ordinal).SelectMany(issuer => bySubject[issuer])];
+            return [.. carried.Prepend(leaf).Select(c => Convert.ToHexString(c.Issuer)).Distinct(StringComparer.Ordinal).SelectMany(issuer => bySubject[issuer]).Select(r => r.Certificate).OfType<X509Certificate2>()];
         }
 
-        private static string KeyOf(IEnumerable<X509Certificate2> roots) =>
-            Convert.ToHexString(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(string.Join(',', roots.Select(Sha256).Order(StringComparer.Ordinal)))));
+        private static string KeyOf(IEnumerable<RootCertificate> roots) =>
+            Convert.ToHexString(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(string.Join(',', roots.Select(r => r.Sha256).Order(StringComparer.Ordinal)))));
+    }
+
+    /// <summary>
+    /// A trusted root known by its subject and fingerprint, decoded only when a chain needs it: a root
+    /// bundle holds hundreds of certificates, and decoding them all costs more than a drop's chains.
+    /// </summary>
+    private sealed class RootCertificate
+    {
+        private readonly Lazy<X509Certificate2?> _certificate;
+
+        private RootCertificate(string subject, string sha256, Lazy<X509Certificate2?> certificate)
+        {
+            Subject = subject;
+            Sha256 = sha256;
+            _certificate = certificate;
+        }
+
+        /// <summary>Upper-case hex of the subject name's encoding, as <see cref="KnownCertificate.Issuer"/> names it.</summary>
+        public string Subject { get; }
+
+        public string Sha256 { get; }
+
+        /// <summary>Null when the bundle's encoding is not a certificate .NET can load; no chain can end in it.</summary>
+        public X509Certificate2? Certificate => _certificate.Value;
+
+        public static RootCertificate From(X509Certificate2 certificate) =>
+            new(Convert.ToHexString(certificate.SubjectName.RawData), CertificateTrust.Sha256(certificate), new Lazy<X509Certificate2?>(certificate));
+
+        /// <summary>
+        /// The certificates of a PEM bundle; one whose encoding cannot be read is left out, as NuGet
+        /// leaves out of its trust what it cannot import.
+        /// </summary>
+        public static IReadOnlyList<RootCertificate> ReadBundle(string path)
+        {
+            var roots = new List<RootCertificate>();
+            var text = File.ReadAllText(path).AsSpan();
+            while (PemEncoding.TryFind(text, out var fields))
+            {
+                if (text[fields.Label].SequenceEqual("CERTIFICATE") && TryReadSubject(Convert.FromBase64String(text[fields.Base64Data].ToString())) is { } root)
+                {
+                    roots.Add(root);
+                }
+
+                text = text[fields.Location.End..];
+            }
+
+            return roots;
+        }
+
+        /// <summary>Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, validity, subject, … }, … }.</summary>
+        private static RootCertificate? TryReadSubject(byte[] der)
+        {
+            try
+            {
+                var certificate = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+                var tbs = certificate.ReadSequence();
+                if (tbs.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
+                {
+                    tbs.ReadEncodedValue();
+                }
+
+                tbs.ReadEncodedValue();
+                tbs.ReadEncodedValue();
+                tbs.ReadEncodedValue();
+                tbs.ReadEncodedValue();
+                var subject = tbs.ReadEncodedValue();
+                return new RootCertificate(Convert.ToHexString(subject.Span), Convert.ToHexString(SHA256.HashData(der)), new Lazy<X509Certificate2?>(() => Load(der)));
+            }
+            catch (AsnContentException)
+            {
+                return null;
+            }
+        }
+
+        private static X509Certificate2? Load(byte[] der)
+        {
+            try
+            {
+                return X509CertificateLoader.LoadCertificate(der);
+            }
+            catch (CryptographicException)
+            {
+                return null;
+            }
+        }
     }
 }

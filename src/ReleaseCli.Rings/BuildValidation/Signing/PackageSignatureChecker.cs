@@ -23,8 +23,9 @@ public sealed class PackageSignatureChecker
     private readonly PackageSignatureVerifier _verifier;
     private readonly SignedPackageVerifierSettings _settings;
 
-    // Trust-and-validity verdicts NuGet gave, by the signature identity of the package it gave them for; only acceptances are kept.
-    private readonly ConcurrentDictionary<string, SignatureVerdict> _accepted = new(StringComparer.Ordinal);
+    // Trust-and-validity verdicts NuGet gave or is giving, by the signature identity of the package it
+    // gives them for: an acceptance, or null when it did not accept (that entry is then removed).
+    private readonly ConcurrentDictionary<string, Task<SignatureVerdict?>> _accepted = new(StringComparer.Ordinal);
 
     public PackageSignatureChecker(SigningPolicy policy)
     {
@@ -64,7 +65,8 @@ public sealed class PackageSignatureChecker
     /// <summary>
     /// Verifies the package held in <paramref name="package"/> (a seekable stream over the whole .nupkg).
     /// NuGet's integrity check runs on every package; its trust-and-validity verdict is reused for a
-    /// package signed the same way as one it already accepted (see <see cref="PackageSignatureIdentity"/>).
+    /// package signed the same way as one it accepted (see <see cref="PackageSignatureIdentity"/>), and
+    /// a package signed the same way as one NuGet is verifying waits for that verdict.
     /// </summary>
     public async Task<SignatureVerdict> VerifyAsync(Stream package, CancellationToken cancellationToken)
     {
@@ -76,18 +78,37 @@ public sealed class PackageSignatureChecker
         }
 
         var identity = ReadSignatureFile(reader) is { } signatureFile ? PackageSignatureIdentity.TryRead(signatureFile, DateTimeOffset.UtcNow) : null;
-        if (identity is not null && _accepted.TryGetValue(identity.Key, out var accepted) && await HasIntegrityAsync(reader, identity, cancellationToken).ConfigureAwait(false))
+        if (identity is null)
         {
-            return accepted;
+            return await VerifyWithNuGetAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        var verdict = await VerifyWithNuGetAsync(reader, cancellationToken).ConfigureAwait(false);
-        if (identity is not null && verdict.Status == SignatureStatus.Valid)
+        // The first package of an identity asks NuGet; one that arrives while it is asking waits for the answer.
+        var asking = new TaskCompletionSource<SignatureVerdict?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = _accepted.GetOrAdd(identity.Key, asking.Task);
+        if (answer != asking.Task)
         {
-            _accepted.TryAdd(identity.Key, verdict);
+            return await answer.ConfigureAwait(false) is { } accepted && await HasIntegrityAsync(reader, identity, cancellationToken).ConfigureAwait(false)
+                ? accepted
+                : await VerifyWithNuGetAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        return verdict;
+        SignatureVerdict? verdict = null;
+        try
+        {
+            verdict = await VerifyWithNuGetAsync(reader, cancellationToken).ConfigureAwait(false);
+            return verdict;
+        }
+        finally
+        {
+            var acceptance = verdict is { Status: SignatureStatus.Valid } ? verdict : null;
+            if (acceptance is null)
+            {
+                _accepted.TryRemove(new KeyValuePair<string, Task<SignatureVerdict?>>(identity.Key, asking.Task));
+            }
+
+            asking.SetResult(acceptance);
+        }
     }
 
     /// <summary>
