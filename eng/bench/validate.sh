@@ -11,7 +11,9 @@
 # 1. Signing: `release verify --checks signing` against `dotnet nuget verify --all`
 #    on the same real .nupkg files (N, default 240, from the machine's NuGet
 #    package folders, plus two copies with one byte changed), each in one run.
-#    Prints both times, the ratio, and whether every package's verdict agrees.
+#    Prints both times, the ratio, and whether every package's verdict agrees. release runs twice:
+#    as `dotnet build` leaves it (compiled as it runs) and as eng/publish.sh publishes it
+#    (ReadyToRun); their verdicts must be the same.
 #    release also checks every file inside the packages (Authenticode of each
 #    DLL); `dotnet nuget verify` checks only the package signature, so only the
 #    package-level verdicts are compared, and the content findings are counted
@@ -59,9 +61,11 @@ fi
 rm -rf "$work"
 mkdir -p "$work/bin" "$work/tampered"
 
-echo "== building release (Release)"
+echo "== building release (Release), and publishing it ReadyToRun (eng/publish.sh)"
 dotnet build "$repo_root/src/ReleaseCli/ReleaseCli.csproj" -c Release -nologo -v q -o "$work/bin" >/dev/null
 release=(dotnet "$work/bin/release.dll")
+"$repo_root/eng/publish.sh" --output "$work/publish" >/dev/null
+published=("$work/publish/release")
 
 packages=()
 if [[ -n $list ]]; then
@@ -118,23 +122,35 @@ set +e
 set -e
 nuget_seconds=$(seconds "$work/nuget.time")
 
-echo "== release verify --checks signing (one run)"
-set +e
-/usr/bin/time -v -o "$work/release.time" "${release[@]}" verify --checks signing --output json "${packages[@]}" >"$work/release.json" 2>"$work/release.err"
-set -e
-release_seconds=$(seconds "$work/release.time")
-
-echo "== release verify --checks signing, package signatures only (files inside left out by an exclusions file)"
+# Each release run: signing of the packages and every file in them, then package signatures only
+# (the files inside left out by an exclusions file: dotnet nuget verify's scope); with the build
+# (`dotnet build`, compiled as it runs) and with the ReadyToRun publish.
 printf '*.dll;;bench: package signatures only\n*.exe;;bench: package signatures only\n*.sys;;bench\n*.ocx;;bench\n' >"$work/packages-only.exclusions"
-set +e
-/usr/bin/time -v -o "$work/release-packages.time" "${release[@]}" verify --checks signing --exclusions "$work/packages-only.exclusions" --output json "${packages[@]}" >"$work/release-packages.json" 2>"$work/release-packages.err"
-set -e
+run_release() {
+  local name=$1; shift
+  local -a tool=("$@")
+  echo "== release verify --checks signing ($name, one run)"
+  set +e
+  /usr/bin/time -v -o "$work/$name.time" "${tool[@]}" verify --checks signing --output json "${packages[@]}" >"$work/$name.json" 2>"$work/$name.err"
+  echo "== release verify --checks signing, package signatures only ($name, one run)"
+  /usr/bin/time -v -o "$work/$name-packages.time" "${tool[@]}" verify --checks signing --exclusions "$work/packages-only.exclusions" --output json "${packages[@]}" >"$work/$name-packages.json" 2>"$work/$name-packages.err"
+  set -e
+}
+run_release release "${release[@]}"
+run_release published "${published[@]}"
+release_seconds=$(seconds "$work/release.time")
+published_seconds=$(seconds "$work/published.time")
 
 # Verdicts per package, in the order given (dotnet nuget verify reports the packages in that order):
 # its "Verifying Id.Version" block fails when it has an "error:" line; release fails a package when a
 # SIGN01x finding is on the package itself (findings on files inside it are content findings).
 awk '/^Verifying / { if (n) print v; n++; v = "pass" } /^error: NU3/ { v = "fail" } END { if (n) print v }' "$work/nuget.out" >"$work/nuget.verdicts"
-jq -r --args '. as $r | $ARGS.positional[] | . as $f | [$r.findings[] | select(.virtualPath == $f and (.ruleId | startswith("SIGN01")))] | if length > 0 then "fail" else "pass" end' "${packages[@]}" <"$work/release.json" >"$work/release.verdicts"
+verdicts() { jq -r --args '. as $r | $ARGS.positional[] | . as $f | [$r.findings[] | select(.virtualPath == $f and (.ruleId | startswith("SIGN01")))] | if length > 0 then "fail" else "pass" end' "${packages[@]}" <"$1"; }
+verdicts "$work/release.json" >"$work/release.verdicts"
+for run in release-packages published published-packages; do
+  verdicts "$work/$run.json" >"$work/$run.verdicts"
+  cmp -s "$work/release.verdicts" "$work/$run.verdicts" || { echo "validate.sh: release's package verdicts differ between runs (release, $run); see $work/$run.json" >&2; exit 1; }
+done
 if [[ $(wc -l <"$work/nuget.verdicts") -ne ${#packages[@]} ]]; then
   echo "validate.sh: dotnet nuget verify reported $(wc -l <"$work/nuget.verdicts") packages, expected ${#packages[@]}; see $work/nuget.out" >&2
   exit 1
@@ -148,14 +164,16 @@ content=$(jq '[.findings[] | select(.virtualPath | test("\\.nupkg/"))] | length'
 content_errors=$(jq '[.findings[] | select((.virtualPath | test("\\.nupkg/")) and .severity == "error")] | length' "$work/release.json")
 inner=$(jq '.checks[0].checked' "$work/release.json")
 
-ratio=$(awk -v a="$nuget_seconds" -v b="$release_seconds" 'BEGIN { printf "%.1f", a / b }')
+ratio() { awk -v a="$nuget_seconds" -v b="$1" 'BEGIN { printf "%.1fx", a / b }'; }
+line() { printf '  %-58s %6.2f s wall  %6.2f s CPU  peak %4s MB  %s\n' "$1" "$(seconds "$2")" "$(cpu_seconds "$2")" "$(peak_mb "$2")" "$3"; }
 echo
 echo "signing, ${#packages[@]} packages, $((bytes / 1024 / 1024)) MB, set $set_digest:"
-printf '  dotnet nuget verify --all                     %7.2f s wall  %7.2f s CPU  peak %s MB\n' "$nuget_seconds" "$(cpu_seconds "$work/nuget.time")" "$(peak_mb "$work/nuget.time")"
-printf '  release verify --checks signing               %7.2f s wall  %7.2f s CPU  peak %s MB  (%s signatures: the packages and the files in them)\n' "$release_seconds" "$(cpu_seconds "$work/release.time")" "$(peak_mb "$work/release.time")" "$inner"
-printf '  release verify --checks signing, packages only %6.2f s wall  %7.2f s CPU  peak %s MB\n' "$(seconds "$work/release-packages.time")" "$(cpu_seconds "$work/release-packages.time")" "$(peak_mb "$work/release-packages.time")"
-echo "  machine load while measuring: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processor(s)"
-echo "  ratio (nuget / release): ${ratio}x; package signatures only: $(awk -v a="$nuget_seconds" -v b="$(seconds "$work/release-packages.time")" 'BEGIN { printf "%.1f", a / b }')x (target: 10x)"
+line "dotnet nuget verify --all" "$work/nuget.time" ""
+line "release verify --checks signing" "$work/release.time" "$(ratio "$release_seconds")  ($inner signatures: the packages and the files in them)"
+line "release verify --checks signing, packages only" "$work/release-packages.time" "$(ratio "$(seconds "$work/release-packages.time")")"
+line "release (ReadyToRun) verify --checks signing" "$work/published.time" "$(ratio "$published_seconds")"
+line "release (ReadyToRun) verify --checks signing, packages only" "$work/published-packages.time" "$(ratio "$(seconds "$work/published-packages.time")")"
+echo "  ratios are dotnet nuget verify's time over release's (target: 10x); machine load while measuring: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processor(s)"
 echo "  package verdicts: $agree agree ($failed_both rejected by both), $disagree differ$([[ $disagree -eq 0 ]] && echo ' — every verdict agrees')"
 echo "  findings inside packages (not in dotnet nuget verify's scope): $content ($content_errors errors)"
 
