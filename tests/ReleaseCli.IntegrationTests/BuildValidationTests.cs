@@ -193,6 +193,41 @@ public sealed class BuildValidationTests(SampleProducts sample)
     }
 
     [Fact]
+    public async Task An_archive_entry_name_with_a_line_break_and_escape_sequences_cannot_forge_a_line_of_verify_output()
+    {
+        var work = Directory.CreateTempSubdirectory("release-verify-");
+        try
+        {
+            // The name would print a red word, then a line of its own: a passed check, and under Azure Pipelines a command.
+            var zip = Path.Combine(work.FullName, "evil.zip");
+            using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+            {
+                await using var entry = archive.CreateEntry("lib/\u001b[31mred\u001b[0m\nsigning: passed\r\n##vso[task.setvariable variable=approved]true.dll").Open();
+                await entry.WriteAsync(new byte[64]);
+            }
+
+            foreach (var pipeline in new[] { "False", "True" })
+            {
+                var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", zip, "--checks", "signing"], new Dictionary<string, string> { ["TF_BUILD"] = pipeline });
+                result.ShouldExitWith(1);
+                foreach (var text in new[] { result.StandardOutput, result.StandardError })
+                {
+                    Assert.DoesNotContain('\u001b', text);
+                    Assert.DoesNotContain('\r', text);
+                    var lines = text.Split('\n');
+                    Assert.DoesNotContain(lines, l => l.StartsWith("signing: passed", StringComparison.Ordinal) || l.StartsWith("##vso[task.setvariable", StringComparison.Ordinal));
+                }
+
+                Assert.Contains(@"lib/\u001B[31mred\u001B[0m\nsigning: passed\r\n##vso[task.setvariable variable=approved]true.dll", result.StandardOutput, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Verify_passes_real_signed_packages_and_fails_a_copy_with_one_byte_changed()
     {
         // Microsoft's packages: their DLLs are Authenticode-signed too, and the contents are checked as well.

@@ -55,7 +55,7 @@ public static class ReleaseApp
             // reported per asset; a retried Maestro call is logged as one warning line by the client itself.
             // So Polly's own events show only at the detailed level.
             .MinimumLevel.Override("Polly", level <= Serilog.Events.LogEventLevel.Debug ? level : Serilog.Events.LogEventLevel.Fatal)
-            .WriteTo.Sink(new TextWriterSink(console.Error, new MaskingFormatter(new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}"), masker)));
+            .WriteTo.Sink(new TextWriterSink(console.Error, new MaskingFormatter(new EscapingFormatter(new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}")), masker)));
         if (parse.GetValue(CommonOptions.LogFile) is { } logFile)
         {
             // The file sink would drop every line in silence; someone who asked for a log is told now.

@@ -53,7 +53,7 @@ public sealed class GatherProgressDisplay(CliConsole console, AzurePipelines pip
                 }
             }
 
-            console.Error.WriteLine($"gather-drop: {progress.Describe(time.GetUtcNow())}");
+            console.Error.WriteLine(Printable.Escape($"gather-drop: {progress.Describe(time.GetUtcNow())}"));
         }
 
         return await gather.ConfigureAwait(false);

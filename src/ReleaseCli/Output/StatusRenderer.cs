@@ -5,7 +5,7 @@ namespace ReleaseCli.Output;
 
 /// <summary>
 /// Renders the status report: Spectre tables on a terminal, plain aligned lines otherwise. Text from the
-/// ledger is shown with its control characters escaped (<c>\n</c>, <c>\u001B</c>): a ledger written before
+/// ledger is shown with its control characters escaped (<see cref="Printable"/>): a ledger written before
 /// comments had to be one line, or a step's message, cannot make one entry read as several.
 /// </summary>
 public sealed class StatusRenderer(CliConsole console)
@@ -13,8 +13,8 @@ public sealed class StatusRenderer(CliConsole console)
     public void Render(ReleaseStatusReport report)
     {
         var output = console.Out;
-        output.WriteLine(Shown($"release {report.Release}: {report.Product} {report.Version}"));
-        output.WriteLine(Shown($"  build {(report.RootBuildId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not selected")}, contract {report.ContractDigest ?? "not sealed"}, {report.LedgerEvents} ledger event(s){(report.LedgerVerified == true ? ", chain verified" : string.Empty)}"));
+        output.WriteLine(Printable.Escape($"release {report.Release}: {report.Product} {report.Version}"));
+        output.WriteLine(Printable.Escape($"  build {(report.RootBuildId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not selected")}, contract {report.ContractDigest ?? "not sealed"}, {report.LedgerEvents} ledger event(s){(report.LedgerVerified == true ? ", chain verified" : string.Empty)}"));
         foreach (var ring in report.Rings)
         {
             output.WriteLine();
@@ -25,15 +25,15 @@ public sealed class StatusRenderer(CliConsole console)
     public void RenderRing(RingStatus ring)
     {
         var output = console.Out;
-        output.WriteLine(Shown($"{ring.Ring}: {ring.State}  ('{ring.SourceChannel}' -> {(ring.TargetChannel is null ? "released" : $"'{ring.TargetChannel}'")})"));
+        output.WriteLine(Printable.Escape($"{ring.Ring}: {ring.State}  ('{ring.SourceChannel}' -> {(ring.TargetChannel is null ? "released" : $"'{ring.TargetChannel}'")})"));
         if (ring.LastRun is { } run)
         {
-            output.WriteLine(Shown($"  last run {run.RunId} by {run.Actor} ({run.IdentityProvider}) at {run.Started:u}{(run.Outcome is null ? " — did not finish" : $" — {run.Outcome}")}"));
+            output.WriteLine(Printable.Escape($"  last run {run.RunId} by {run.Actor} ({run.IdentityProvider}) at {run.Started:u}{(run.Outcome is null ? " — did not finish" : $" — {run.Outcome}")}"));
         }
 
         if (ring.Entry is not null)
         {
-            output.WriteLine(Shown($"  entry: {ring.Entry}"));
+            output.WriteLine(Printable.Escape($"  entry: {ring.Entry}"));
         }
 
         var rows = new List<string[]>();
@@ -46,7 +46,7 @@ public sealed class StatusRenderer(CliConsole console)
             rows.Add(["promoted", promotion.Channel ?? "released", promotion.Actor, $"{promotion.Time:u}: {promotion.Message}"]);
         }
 
-        rows = [.. rows.Select(r => r.Select(Shown).ToArray())];
+        rows = [.. rows.Select(r => r.Select(Printable.Escape).ToArray())];
         if (console.IsTerminal)
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumns("", "name", "status / who", "detail");
@@ -66,30 +66,4 @@ public sealed class StatusRenderer(CliConsole console)
             output.WriteLine($"  {row[0].PadRight(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3]}".TrimEnd());
         }
     }
-
-    /// <summary><paramref name="text"/> with each control character (and Unicode's line and paragraph separators) written as an escape.</summary>
-    internal static string Shown(string text)
-    {
-        if (!text.Any(IsBreaking))
-        {
-            return text;
-        }
-
-        var shown = new System.Text.StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            shown.Append(c switch
-            {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ when IsBreaking(c) => $"\\u{(int)c:X4}",
-                _ => c.ToString(),
-            });
-        }
-
-        return shown.ToString();
-    }
-
-    private static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }

@@ -111,23 +111,24 @@ public sealed class BarHandler(VerbContext context)
                 Write(
                     options,
                     channels.Select(c => new ChannelJson { Id = c.Id, Name = c.Name, Classification = c.Classification }).ToList(),
-                    string.Join(Environment.NewLine, channels.Select(c => $"{c.Id,4}  {c.Name}  ({c.Classification})")));
+                    string.Join(Environment.NewLine, channels.Select(c => Printable.Escape($"{c.Id,4}  {c.Name}  ({c.Classification})"))));
                 return 0;
             }
         }
     }
 
+    /// <summary>The build as BAR describes it, one line per item, with control characters in BAR's text escaped.</summary>
     private void WriteBuild(BarBuild build)
     {
         var output = context.Console.Out;
-        output.WriteLine($"build {build.Id}: {build.Repository} @ {build.Commit}");
-        output.WriteLine($"  number {build.AzureDevOpsBuildNumber}, produced {build.DateProduced:u}, released {build.Released.ToString().ToLowerInvariant()}, stable {build.Stable.ToString().ToLowerInvariant()}");
-        output.WriteLine($"  channels: {(build.Channels.Count == 0 ? "none" : string.Join(", ", build.Channels.Select(c => c.Name)))}");
+        output.WriteLine(Printable.Escape($"build {build.Id}: {build.Repository} @ {build.Commit}"));
+        output.WriteLine(Printable.Escape($"  number {build.AzureDevOpsBuildNumber}, produced {build.DateProduced:u}, released {build.Released.ToString().ToLowerInvariant()}, stable {build.Stable.ToString().ToLowerInvariant()}"));
+        output.WriteLine(Printable.Escape($"  channels: {(build.Channels.Count == 0 ? "none" : string.Join(", ", build.Channels.Select(c => c.Name)))}"));
         output.WriteLine($"  dependencies: {(build.Dependencies.Count == 0 ? "none" : string.Join(", ", build.Dependencies.Select(d => $"{d.BuildId}{(d.IsProduct ? " (product)" : " (toolset)")}")))}");
         output.WriteLine($"  assets ({build.Assets.Count}):");
         foreach (var asset in build.Assets)
         {
-            output.WriteLine($"    {asset.Name} {asset.Version}{(asset.NonShipping ? " (non-shipping)" : string.Empty)}  <- {string.Join(", ", asset.Locations.Select(l => $"{JsonNamingPolicy.CamelCase.ConvertName(l.Type.ToString())}: {l.Location}"))}");
+            output.WriteLine(Printable.Escape($"    {asset.Name} {asset.Version}{(asset.NonShipping ? " (non-shipping)" : string.Empty)}  <- {string.Join(", ", asset.Locations.Select(l => $"{JsonNamingPolicy.CamelCase.ConvertName(l.Type.ToString())}: {l.Location}"))}"));
         }
     }
 

@@ -88,7 +88,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         }
         else
         {
-            context.Console.Out.WriteLine(message);
+            context.Console.Out.WriteLine(Printable.Escape(message));
         }
 
         return 0;

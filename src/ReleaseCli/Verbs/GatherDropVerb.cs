@@ -164,7 +164,7 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
                 output.WriteLine($"{result.Failures.Count} asset(s) could not be gathered{(options.ContinueOnError ? string.Empty : " (stopped at the first failure; --continue-on-error gathers the rest)")}:");
                 foreach (var failure in result.Failures)
                 {
-                    output.WriteLine($"  {failure}");
+                    output.WriteLine(Printable.Escape($"  {failure}"));
                 }
 
                 output.WriteLine("Run the same command again to retry them; complete files are kept.");
@@ -200,14 +200,14 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
             var output = context.Console.Out;
             foreach (var build in candidate.Builds)
             {
-                output.WriteLine($"build {build.Id}: {build.Repository} @ {build.Commit}");
+                output.WriteLine(Printable.Escape($"build {build.Id}: {build.Repository} @ {build.Commit}"));
             }
 
             foreach (var entry in entries)
             {
-                output.WriteLine(entry.Problem is null
+                output.WriteLine(Printable.Escape(entry.Problem is null
                     ? $"  {entry.Source} -> {entry.Target} ({(entry.Size is { } size ? ByteSize.Format(size) : "size unknown")})"
-                    : $"  {entry.Name} {entry.Version} (build {entry.BuildId}): {entry.Problem}");
+                    : $"  {entry.Name} {entry.Version} (build {entry.BuildId}): {entry.Problem}"));
             }
 
             output.WriteLine($"{entries.Count} file(s), {ByteSize.Format(total)}{(unknown > 0 ? $" plus {unknown} of unknown size" : string.Empty)}, into {dropPath}{(problems > 0 ? $"; {problems} cannot be gathered" : string.Empty)} (dry run: nothing written)");

@@ -62,7 +62,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         else
         {
             renderer.RenderRing(ring);
-            context.Console.Out.WriteLine($"{outcome.Message} (exit {(int)outcome.ExitCode}: {Describe(outcome.ExitCode)})");
+            context.Console.Out.WriteLine(Printable.Escape($"{outcome.Message} (exit {(int)outcome.ExitCode}: {Describe(outcome.ExitCode)})"));
         }
 
         return (int)outcome.ExitCode;

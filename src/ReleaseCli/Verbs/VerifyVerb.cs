@@ -293,7 +293,8 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
     private void Render(ValidationReport report, FileInfo? sarif)
     {
         var output = console.Out;
-        var rows = report.Findings.Select(f => new[] { f.Severity.ToString().ToLowerInvariant(), f.RuleId, f.VirtualPath, f.Message }).ToList();
+        // Paths and messages name archive entries and files from the drop: shown with control characters escaped.
+        var rows = report.Findings.Select(f => new[] { f.Severity.ToString().ToLowerInvariant(), f.RuleId, Printable.Escape(f.VirtualPath), Printable.Escape(f.Message) }).ToList();
         if (console.IsTerminal && rows.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumns("severity", "rule", "where", "finding");
@@ -314,7 +315,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
 
         foreach (var check in report.Checks)
         {
-            output.WriteLine($"{ValidationChecks.Name(check.Check)}: {ValidationChecks.StateText(check.State)} — {check.Summary}");
+            output.WriteLine(Printable.Escape($"{ValidationChecks.Name(check.Check)}: {ValidationChecks.StateText(check.State)} — {check.Summary}"));
         }
 
         output.WriteLine($"{report.Files} file(s), {report.Entries} container entr(ies), {report.Bytes:N0} bytes in {report.Elapsed.TotalSeconds:F2}s: {report.Errors} error(s){(sarif is null ? string.Empty : $"; SARIF written to {sarif.FullName}")}");

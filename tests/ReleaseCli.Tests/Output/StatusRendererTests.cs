@@ -48,7 +48,7 @@ public sealed class StatusRendererTests
     [Fact]
     public void Text_without_control_characters_is_shown_as_it_is()
     {
-        Assert.Equal("Zoë's sign-off — ok", StatusRenderer.Shown("Zoë's sign-off — ok"));
-        Assert.Equal(@"a\tb\u0000c", StatusRenderer.Shown("a\tb\0c"));
+        Assert.Equal("Zoë's sign-off — ok", Printable.Escape("Zoë's sign-off — ok"));
+        Assert.Equal(@"a\tb\u0000c", Printable.Escape("a\tb\0c"));
     }
 }

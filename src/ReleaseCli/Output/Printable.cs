@@ -1,0 +1,37 @@
+using System.Text;
+
+namespace ReleaseCli.Output;
+
+/// <summary>
+/// Text from outside (BAR, Maestro, archive entry names, the ledger) written as one line of output:
+/// a line break or an escape sequence in it could forge another line (a check that passed, an
+/// Azure Pipelines <c>##vso</c> command) or drive the terminal, so control characters, and Unicode's
+/// line and paragraph separators, are written as escapes (<c>\n</c>, <c>\u001B</c>).
+/// </summary>
+public static class Printable
+{
+    public static string Escape(string text)
+    {
+        if (!text.Any(IsBreaking))
+        {
+            return text;
+        }
+
+        var shown = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            shown.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when IsBreaking(c) => $"\\u{(int)c:X4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return shown.ToString();
+    }
+
+    public static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+}
