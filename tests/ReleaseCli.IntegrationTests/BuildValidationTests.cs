@@ -57,9 +57,14 @@ public sealed class BuildValidationTests(SampleProducts sample)
         File.Delete(Path.Combine(release.DropPath, tarball));
         await File.WriteAllTextAsync(Path.Combine(release.DropPath, "shipping", "assets", "stray.txt"), "not in the contract");
 
-        var run = await release.RunAsync(SampleRelease.Manager, "validate-build", "--output", "json");
+        // As an Azure Pipelines step queued by the manager: the logging commands go to stderr, beside the JSON document on stdout.
+        var pipeline = new Dictionary<string, string> { ["TF_BUILD"] = "True", ["BUILD_REQUESTEDFOREMAIL"] = SampleRelease.Manager };
+        var run = await release.RunAsync(SampleRelease.Manager, pipeline, "validate-build", "--output", "json");
         Assert.NotEqual(0, run.ExitCode);
         using var report = JsonDocument.Parse(run.StandardOutput);
+        var commands = run.StandardError.Split('\n').Where(l => l.StartsWith("##vso[", StringComparison.Ordinal)).ToList();
+        Assert.True(commands.Any(c => c.StartsWith("##vso[task.logissue type=error]validate-build/signing: ", StringComparison.Ordinal)), run.StandardError);
+        Assert.Equal("##vso[task.complete result=Failed;]", commands[^1][..35]);
         var steps = report.RootElement.GetProperty("status").GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString());
         Assert.Equal("Succeeded", steps["checksum"]);
         foreach (var failed in new[] { "signing", "packages", "symbols", "sourcelink", "assets" })
@@ -219,6 +224,7 @@ public sealed class BuildValidationTests(SampleProducts sample)
                 }
 
                 Assert.Contains(@"lib/\u001B[31mred\u001B[0m\nsigning: passed\r\n##vso[task.setvariable variable=approved]true.dll", result.StandardOutput, StringComparison.Ordinal);
+                Assert.Equal(pipeline == "True", result.StandardOutput.Split('\n').Any(l => l.StartsWith("##vso[task.logissue type=error]VAL001 ", StringComparison.Ordinal)));
             }
         }
         finally

@@ -32,7 +32,10 @@ public sealed class AzurePipelines(CliConsole console, OutputFormat format)
         }
     }
 
+    /// <summary>
+    /// A logging command's message: control characters shown as escapes (<see cref="Printable"/>: the text may
+    /// name a file from the drop), then the agent's own escapes, so that nothing in it ends the command.
+    /// </summary>
     private static string Escape(string text) =>
-        text.Replace("%", "%AZP25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal)
-            .Replace("]", "%5D", StringComparison.Ordinal).Replace(";", "%3B", StringComparison.Ordinal);
+        Printable.Escape(text).Replace("%", "%AZP25", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal).Replace(";", "%3B", StringComparison.Ordinal);
 }

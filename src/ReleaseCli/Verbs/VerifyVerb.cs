@@ -36,6 +36,9 @@ public sealed record VerifyOptions(
 /// </summary>
 public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
 {
+    // Issues a pipeline run shows for one step; a drop with thousands of findings has them in the output and the SARIF file.
+    private const int MaxPipelineIssues = 50;
+
     public static Command CreateCommand(Func<IServiceProvider> services)
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively) to check.", Arity = ArgumentArity.OneOrMore };
@@ -115,6 +118,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             SarifFailure(sarif, () => File.WriteAllBytes(sarif.FullName, log));
         }
 
+        ReportToPipelines(new AzurePipelines(console, options.Output), report);
         if (options.Output == OutputFormat.Json)
         {
             var json = FindingsJson.ToJson(report);
@@ -288,6 +292,24 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         }
 
         return inputs;
+    }
+
+    /// <summary>
+    /// Under Azure Pipelines, the errors and then the warnings as the step's issues (the first
+    /// <see cref="MaxPipelineIssues"/>; the rest are counted in one more).
+    /// </summary>
+    private static void ReportToPipelines(AzurePipelines pipelines, ValidationReport report)
+    {
+        var issues = report.Findings.Where(f => f.Severity != FindingSeverity.Note).OrderBy(f => f.Severity).ToList();
+        foreach (var finding in issues.Take(MaxPipelineIssues))
+        {
+            pipelines.LogIssue(finding.Severity == FindingSeverity.Error ? "error" : "warning", $"{finding.RuleId} {finding.VirtualPath}: {finding.Message}");
+        }
+
+        if (issues.Count > MaxPipelineIssues)
+        {
+            pipelines.LogIssue("warning", $"{issues.Count - MaxPipelineIssues} more finding(s) are in the step's output");
+        }
     }
 
     private void Render(ValidationReport report, FileInfo? sarif)

@@ -60,6 +60,8 @@ public sealed class SampleRelease : IDisposable
 
     public Task<ExeResult> RunAsync(string actor, params string[] args) => ReleaseExe.RunAsync(Directory, actor, args);
 
+    public Task<ExeResult> RunAsync(string actor, IDictionary<string, string> environment, params string[] args) => ReleaseExe.RunAsync(Directory, actor, args, environment);
+
     /// <summary>prep as the manager, the Release Team's approval, prep again: the ring promoted.</summary>
     public async Task PrepAndPromoteAsync()
     {
