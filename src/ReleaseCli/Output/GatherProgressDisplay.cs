@@ -63,6 +63,6 @@ public sealed class GatherProgressDisplay(CliConsole console, AzurePipelines pip
     {
         task.MaxValue = Math.Max(1, progress.FilesTotal);
         task.Value = progress.FilesDone;
-        task.Description = Markup.Escape(progress.Describe(time.GetUtcNow()));
+        task.Description = Markup.Escape(Printable.Escape(progress.Describe(time.GetUtcNow())));
     }
 }
