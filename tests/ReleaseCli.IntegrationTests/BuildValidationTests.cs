@@ -211,9 +211,9 @@ public sealed class BuildValidationTests(SampleProducts sample)
                 await entry.WriteAsync(new byte[64]);
             }
 
-            foreach (var pipeline in new[] { "False", "True" })
+            foreach (var (pipeline, output) in new[] { ("False", "text"), ("True", "text"), ("True", "json") })
             {
-                var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", zip, "--checks", "signing"], new Dictionary<string, string> { ["TF_BUILD"] = pipeline });
+                var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", zip, "--checks", "signing", "--output", output], new Dictionary<string, string> { ["TF_BUILD"] = pipeline });
                 result.ShouldExitWith(1);
                 foreach (var text in new[] { result.StandardOutput, result.StandardError })
                 {
@@ -221,10 +221,26 @@ public sealed class BuildValidationTests(SampleProducts sample)
                     Assert.DoesNotContain('\r', text);
                     var lines = text.Split('\n');
                     Assert.DoesNotContain(lines, l => l.StartsWith("signing: passed", StringComparison.Ordinal) || l.StartsWith("##vso[task.setvariable", StringComparison.Ordinal));
+                    if (pipeline == "True")
+                    {
+                        // The agent runs a command found anywhere in a line.
+                        Assert.DoesNotContain("##vso[task.setvariable", text, StringComparison.Ordinal);
+                    }
                 }
 
-                Assert.Contains(@"lib/\u001B[31mred\u001B[0m\nsigning: passed\r\n##vso[task.setvariable variable=approved]true.dll", result.StandardOutput, StringComparison.Ordinal);
-                Assert.Equal(pipeline == "True", result.StandardOutput.Split('\n').Any(l => l.StartsWith("##vso[task.logissue type=error]VAL001 ", StringComparison.Ordinal)));
+                var commands = (output == "json" ? result.StandardError : result.StandardOutput).Split('\n');
+                Assert.Equal(pipeline == "True", commands.Any(l => l.StartsWith("##vso[task.logissue type=error]VAL001 ", StringComparison.Ordinal)));
+                if (output == "json")
+                {
+                    using var json = JsonDocument.Parse(result.StandardOutput);
+                    var message = json.RootElement.GetProperty("findings")[0].GetProperty("message").GetString()!;
+                    Assert.Contains("\u001b[31mred\u001b[0m\nsigning: passed\r\n**vso[task.setvariable variable=approved]true.dll", message, StringComparison.Ordinal);
+                }
+                else
+                {
+                    var vso = pipeline == "True" ? "**vso" : "##vso";
+                    Assert.Contains(@"lib/\u001B[31mred\u001B[0m\nsigning: passed\r\n" + vso + "[task.setvariable variable=approved]true.dll", result.StandardOutput, StringComparison.Ordinal);
+                }
             }
         }
         finally

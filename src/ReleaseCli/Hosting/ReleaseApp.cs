@@ -28,7 +28,7 @@ public static class ReleaseApp
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console, SecretMasker masker, CancellationToken cancellationToken)
     {
-        console = new CliConsole(new MaskingTextWriter(console.Out, masker), new MaskingTextWriter(console.Error, masker), console.IsTerminal);
+        console = new CliConsole(new MaskingTextWriter(console.Out, masker, AzurePipelines.IsActive), new MaskingTextWriter(console.Error, masker, AzurePipelines.IsActive), console.IsTerminal);
         IHost? host = null;
         var root = BuildCommandLine(() => host!.Services);
         var parse = root.Parse(args);

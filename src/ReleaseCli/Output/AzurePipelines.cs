@@ -1,3 +1,5 @@
+using ReleaseCli.Hosting;
+
 namespace ReleaseCli.Output;
 
 /// <summary>Azure Pipelines logging commands, written only when running under a pipeline (TF_BUILD).</summary>
@@ -12,7 +14,7 @@ public sealed class AzurePipelines(CliConsole console, OutputFormat format)
     {
         if (IsActive)
         {
-            Writer.WriteLine($"##vso[task.logissue type={type}]{Escape(message)}");
+            WriteCommand($"##vso[task.logissue type={type}]{Escape(message)}");
         }
     }
 
@@ -20,7 +22,7 @@ public sealed class AzurePipelines(CliConsole console, OutputFormat format)
     {
         if (IsActive)
         {
-            Writer.WriteLine($"##vso[task.setprogress value={percent};]{Escape(what)}");
+            WriteCommand($"##vso[task.setprogress value={percent};]{Escape(what)}");
         }
     }
 
@@ -28,14 +30,28 @@ public sealed class AzurePipelines(CliConsole console, OutputFormat format)
     {
         if (IsActive)
         {
-            Writer.WriteLine($"##vso[task.complete result={result};]{Escape(message)}");
+            WriteCommand($"##vso[task.complete result={result};]{Escape(message)}");
+        }
+    }
+
+    /// <summary>The command goes past the output's neutralising of <c>##vso</c> in other text (<see cref="MaskingTextWriter"/>).</summary>
+    private void WriteCommand(string line)
+    {
+        if (Writer is MaskingTextWriter output)
+        {
+            output.WriteCommand(line);
+        }
+        else
+        {
+            Writer.WriteLine(line);
         }
     }
 
     /// <summary>
     /// A logging command's message: control characters shown as escapes (<see cref="Printable"/>: the text may
-    /// name a file from the drop), then the agent's own escapes, so that nothing in it ends the command.
+    /// name a file from the drop), no <c>##vso</c> of its own, then the agent's escapes, so that nothing in it
+    /// ends the command or reads as another.
     /// </summary>
     private static string Escape(string text) =>
-        Printable.Escape(text).Replace("%", "%AZP25", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal).Replace(";", "%3B", StringComparison.Ordinal);
+        MaskingTextWriter.Neutralized(Printable.Escape(text)).Replace("%", "%AZP25", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal).Replace(";", "%3B", StringComparison.Ordinal);
 }
