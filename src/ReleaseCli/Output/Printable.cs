@@ -33,5 +33,12 @@ public static class Printable
         return shown.ToString();
     }
 
+    /// <summary>
+    /// <see cref="Escape"/> for a message that is several lines on purpose: its line breaks (<c>\n</c>, <c>\r\n</c>)
+    /// stay, every other control character is escaped.
+    /// </summary>
+    public static string EscapeKeepingLines(string text) =>
+        string.Join('\n', text.Split('\n').Select(line => Escape(line.EndsWith('\r') ? line[..^1] : line)));
+
     public static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }

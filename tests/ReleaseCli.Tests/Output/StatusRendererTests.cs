@@ -51,4 +51,10 @@ public sealed class StatusRendererTests
         Assert.Equal("Zoë's sign-off — ok", Printable.Escape("Zoë's sign-off — ok"));
         Assert.Equal(@"a\tb\u0000c", Printable.Escape("a\tb\0c"));
     }
+
+    [Fact]
+    public void A_message_of_several_lines_keeps_its_lines_and_loses_its_escape_sequences()
+    {
+        Assert.Equal("first\nsecond \\u001B[2J\nthird", Printable.EscapeKeepingLines("first\r\nsecond \u001b[2J\nthird"));
+    }
 }
