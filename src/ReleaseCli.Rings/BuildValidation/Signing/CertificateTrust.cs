@@ -101,11 +101,11 @@ public static class CertificateTrust
     /// <summary>
     /// A root bundle of the .NET SDK (<c>trustedroots/codesignctl.pem</c>, <c>timestampctl.pem</c>): the
     /// default trust when a policy names no roots, the one NuGet's verifier falls back to on Linux and
-    /// macOS. Under the policy's SDK folder when it names one, as NuGet's trust store is.
+    /// macOS. <paramref name="sdk"/> is the policy's SDK folder when it names one, as for NuGet's trust store.
     /// </summary>
-    private static IReadOnlyList<RootCertificate> SdkBundle(SigningPolicy policy, string name)
+    private static IReadOnlyList<RootCertificate> SdkBundle(string? sdk, string name)
     {
-        if ((policy.SdkTrustedRootsDirectory ?? PackageSignatureChecker.FindSdkDirectory()) is not { } sdk)
+        if (sdk is null)
         {
             return [];
         }
@@ -247,9 +247,10 @@ public static class CertificateTrust
         public static TrustAnchors For(SigningPolicy policy)
         {
             var configured = policy.TrustedRoots.Select(RootCertificate.From).ToArray();
+            var sdk = policy.SdkTrustedRootsDirectory ?? PackageSignatureChecker.FindSdkDirectory();
             return new(
-                policy.TrustedRoots.Count == 0 && policy.TrustedRootFingerprints.Count == 0 ? [.. SdkBundle(policy, "codesignctl.pem")] : configured,
-                [.. configured, .. SdkBundle(policy, "timestampctl.pem")]);
+                policy.TrustedRoots.Count == 0 && policy.TrustedRootFingerprints.Count == 0 ? [.. SdkBundle(sdk, "codesignctl.pem")] : configured,
+                [.. configured, .. SdkBundle(sdk, "timestampctl.pem")]);
         }
 
         /// <summary>
