@@ -1,3 +1,5 @@
+using ReleaseCli.Core.Security;
+
 namespace ReleaseCli.Core.Definition;
 
 /// <summary>Which BAR the release talks to.</summary>
@@ -26,6 +28,11 @@ public sealed record BarSettings(string Kind, string? Path, string? Uri, string?
         if (!System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || (parsed.Scheme != "https" && parsed.Scheme != "http"))
         {
             throw ReleaseException.Usage($"--bar-uri: '{uri}' is not an absolute http(s) URI; pass Maestro's base address, e.g. https://maestro.example.com.");
+        }
+
+        if (Transport.Problem(parsed) is { } problem)
+        {
+            throw ReleaseException.Usage($"--bar-uri: '{uri}' {problem}.");
         }
 
         return Kind == MaestroKind

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ReleaseCli.Core.Security;
 
 namespace ReleaseCli.Core.Definition;
 
@@ -181,6 +182,11 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
                 else if (!System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || (parsed.Scheme != "https" && parsed.Scheme != "http"))
                 {
                     reader.Error("uri", $"'{uri}' is not an absolute http(s) URI.");
+                }
+                else if (Transport.Problem(parsed) is { } problem)
+                {
+                    // The token would travel in clear, and BAR's answers decide what ships.
+                    reader.Error("uri", $"'{uri}' {problem}.");
                 }
 
                 break;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Security;
 
 namespace ReleaseCli.Core.Drop;
 
@@ -246,6 +247,13 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             if (source.ReadsLocalFiles && !options.AllowLocalFolders)
             {
                 tried.Add($"{Describe(location)}: a folder on this machine, which only a build of the local BAR may name (refused)");
+                continue;
+            }
+
+            if (Uri.TryCreate(location.Location, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && Transport.Problem(uri) is { } problem)
+            {
+                // What it served would be hashed and sealed into the contract as if it were the build's.
+                tried.Add($"{Describe(location)}: {problem} in BAR (refused)");
                 continue;
             }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using ReleaseCli.Core.Drop;
+using ReleaseCli.Core.Security;
 
 namespace ReleaseCli.Integrations.Sources;
 
@@ -43,10 +44,11 @@ public sealed class AssetDownloadClient(HttpClient http, AssetDownloadSettings s
 
     internal async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, AuthenticationHeaderValue? authorization, long? rangeFrom, EntityTagHeaderValue? ifRange, CancellationToken cancellationToken)
     {
-        if (authorization is not null && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+        if (Transport.Problem(url) is { } problem)
         {
-            // Anyone on the way would read the credential; a feed that takes one must be reached over https.
-            throw new GatherException($"{SecretText.MaskUrl(url.ToString())} is plain http, so its credential is not sent; use the feed's https address in BAR");
+            // Anyone on the way could read the credential, or change the bytes before they are hashed. A feed's
+            // service index can name a plain http package address even when the feed itself is https.
+            throw new GatherException($"{SecretText.MaskUrl(url.ToString())} {problem}{(authorization is null ? string.Empty : "; its credential is not sent")}");
         }
 
         using var request = new HttpRequestMessage(method, url);

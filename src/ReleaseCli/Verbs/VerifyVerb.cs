@@ -58,13 +58,13 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             CustomParser = result =>
             {
                 var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
+                if (ValidationSettings.SymbolServerProblem(text) is { } problem)
                 {
-                    return uri;
+                    result.AddError($"--symbol-server: {problem}");
+                    return null;
                 }
 
-                result.AddError($"--symbol-server: '{text}' is not an absolute http(s) URL; give the symbol server's base, e.g. https://msdl.microsoft.com/download/symbols/");
-                return null;
+                return new Uri(text);
             },
         };
         var online = new Option<bool>("--online") { Description = "Also request every distinct SourceLink URL." };

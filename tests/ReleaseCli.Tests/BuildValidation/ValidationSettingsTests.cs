@@ -22,5 +22,9 @@ public sealed class ValidationSettingsTests
         Assert.Contains(errors, e => e.Key == "packageSigners" && e.Message.Contains("not both", StringComparison.Ordinal));
         Assert.Empty(Validate(ValidationCheck.Symbols, """{"symbolServer": "https://symbols.example/"}"""));
         Assert.Single(Validate(ValidationCheck.Symbols, """{"symbolServer": "ftp://x"}"""));
+        Assert.Empty(Validate(ValidationCheck.Symbols, """{"symbolServer": "http://localhost:5000/"}"""));
+        var plain = Assert.Single(Validate(ValidationCheck.Symbols, """{"symbolServer": "http://symbols.example/"}"""));
+        Assert.Equal("symbolServer", plain.Key);
+        Assert.Contains("is plain http to symbols.example", plain.Message, StringComparison.Ordinal);
     }
 }

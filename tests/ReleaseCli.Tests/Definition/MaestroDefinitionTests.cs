@@ -94,4 +94,19 @@ public sealed class MaestroDefinitionTests
         Assert.Contains("--bar-uri", error.Message, StringComparison.Ordinal);
         Assert.Equal(ExitCode.UsageError, error.ExitCode);
     }
+
+    [Fact]
+    public void Maestro_over_plain_http_is_refused_unless_it_is_on_this_machine()
+    {
+        var error = Fails("""{ "kind": "maestro", "uri": "http://maestro.example.com" }""");
+
+        Assert.Contains("$.bar.uri: 'http://maestro.example.com' is plain http to maestro.example.com", error.Message, StringComparison.Ordinal);
+        Assert.Contains("use its https address", error.Message, StringComparison.Ordinal);
+        Assert.Equal("http://127.0.0.1:5080", Load("""{ "kind": "maestro", "uri": "http://127.0.0.1:5080" }""").Bar.Uri);
+        var local = Load("""{ "kind": "local" }""").Bar;
+        var usage = Assert.Throws<ReleaseException>(() => local.WithMaestroUri("http://maestro.example.com"));
+        Assert.StartsWith("--bar-uri: 'http://maestro.example.com' is plain http", usage.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCode.UsageError, usage.ExitCode);
+        Assert.Equal("http://localhost:5080", local.WithMaestroUri("http://localhost:5080").Uri);
+    }
 }

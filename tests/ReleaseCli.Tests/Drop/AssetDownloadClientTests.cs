@@ -8,14 +8,20 @@ namespace ReleaseCli.Tests.Drop;
 public sealed class AssetDownloadClientTests
 {
     [Fact]
-    public async Task A_credential_is_never_sent_over_plain_http_to_another_machine()
+    public async Task Plain_http_to_another_machine_is_refused_before_any_request_and_a_credential_goes_only_where_it_is_protected()
     {
         var handler = new RecordingHandler();
         var client = new AssetDownloadClient(new HttpClient(handler), new AssetDownloadSettings());
         var token = new AuthenticationHeaderValue("Bearer", "feed-token");
 
         var error = await Assert.ThrowsAsync<GatherException>(() => client.OpenAsync(new Uri("http://feed.contoso.example/v3/x.1.0.0.nupkg"), token, "help", CancellationToken.None));
-        Assert.Contains("is plain http, so its credential is not sent; use the feed's https address in BAR", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is plain http to feed.contoso.example", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("use its https address; its credential is not sent", error.Message, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+
+        // Without a credential either: what it served could be changed before it is hashed into the contract.
+        var anonymous = await Assert.ThrowsAsync<GatherException>(() => client.OpenAsync(new Uri("http://files.contoso.example/app.zip"), null, "help", CancellationToken.None));
+        Assert.Contains("plain http is accepted only for a loopback address", anonymous.Message, StringComparison.Ordinal);
         Assert.Empty(handler.Requests);
 
         // Over https, or to this machine, the credential goes with the request.

@@ -71,4 +71,35 @@ public sealed class DropGathererSafetyTests : IDisposable
         var gathered = await Gatherer().GatherAsync(candidate, new GatherOptions { AllowLocalFolders = true }, drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
         Assert.Equal("shipping/assets/app.txt", Assert.Single(gathered.Files).DropPath);
     }
+
+    [Fact]
+    public async Task A_plain_http_location_on_another_machine_is_refused_and_the_next_location_is_used()
+    {
+        var (candidate, drop, _) = await ArrangeAsync();
+        var folder = Assert.Single(candidate.Builds.Single().Assets.Single().Locations);
+        var requests = new List<Uri>();
+        var http = new HttpsAssetSource(new AssetDownloadClient(new HttpClient(new RecordingHandler(requests)), new AssetDownloadSettings()));
+        var gatherer = new DropGatherer([http, new LocalFolderAssetSource()], NullLogger.Instance);
+        var plain = new AssetLocation("http://files.contoso.example/builds/1", AssetLocationType.Container);
+
+        var refused = await gatherer.GatherAsync(GatherCandidates.Of(new BarAsset(1, "app.txt", "1.0.0", false, [plain])), new GatherOptions(), drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
+
+        var failure = Assert.Single(refused.Failures);
+        Assert.Contains("http://files.contoso.example/builds/1: is plain http to files.contoso.example", failure.Reason, StringComparison.Ordinal);
+        Assert.Contains("in BAR (refused)", failure.Reason, StringComparison.Ordinal);
+        Assert.Empty(requests);
+
+        var gathered = await gatherer.GatherAsync(GatherCandidates.Of(new BarAsset(1, "app.txt", "1.0.0", false, [plain, folder])), new GatherOptions { AllowLocalFolders = true }, drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
+        Assert.Equal("shipping/assets/app.txt", Assert.Single(gathered.Files).DropPath);
+        Assert.Empty(requests);
+    }
+
+    private sealed class RecordingHandler(List<Uri> requests) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            requests.Add(request.RequestUri!);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.NotFound));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using ReleaseCli.Core.Security;
 using ReleaseCli.Rings.BuildValidation.Packages;
 using ReleaseCli.Rings.BuildValidation.Signing;
 
@@ -48,7 +49,7 @@ public static class ValidationSettings
                 "revocationMode" => value.ValueKind == JsonValueKind.String && value.GetString() is "online" or "offline" ? null : "expected \"online\" or \"offline\".",
                 "exclusionsFile" or "sdkTrustedRoots" or "path" => value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0 ? null : "expected a path.",
                 "requireLicense" or "requireProjectUrl" or "requireIcon" or "requireRepository" or "online" => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : "expected true or false.",
-                "symbolServer" => value.ValueKind == JsonValueKind.String && Uri.TryCreate(value.GetString(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? null : "expected an absolute http(s) URL of an SSQP symbol server.",
+                "symbolServer" => SymbolServerProblem(value.ValueKind == JsonValueKind.String ? value.GetString() : null),
                 "maxParallelism" => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n is >= 1 and <= 64 ? null : "expected a whole number from 1 to 64.",
                 _ => null,
             };
@@ -165,6 +166,12 @@ public static class ValidationSettings
             }
         }
     }
+
+    /// <summary>Null when <paramref name="text"/> is the address of a symbol server to ask; otherwise what is wrong with it.</summary>
+    public static string? SymbolServerProblem(string? text) =>
+        !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
+            ? $"'{text}' is not an absolute http(s) URL; give the SSQP symbol server's base, e.g. https://msdl.microsoft.com/download/symbols/."
+            : Transport.Problem(uri) is { } problem ? $"'{text}' {problem}: its answer decides whether a PDB counts as published." : null;
 
     private static string? ValidateSigners(JsonElement value)
     {
