@@ -37,6 +37,12 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         var stranger = (await release.RunAsync("mallory@contoso.com", "approve", "prep", "--gate", "release-team")).ShouldExitWith(2);
         Assert.Contains("mallory@contoso.com (identity from git) may not approve prep/release-team. Who may: alice@contoso.com, bob@contoso.com", stranger.StandardError);
 
+        // A line break in quoted text cannot start a line that reads as a message of the tool's own.
+        var forged = (await release.RunAsync("bob@contoso.com", "approve", "prep", "--gate", "release-team\nerror: nothing to approve, prep is promoted")).ShouldExitWith(2);
+        Assert.StartsWith("error: prep has no gate 'release-team", forged.StandardError, StringComparison.Ordinal);
+        Assert.Single(forged.StandardError.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("  error: nothing to approve", forged.StandardError, StringComparison.Ordinal);
+
         // alice is in the Release Team, but she ran the ring.
         var runner = (await release.RunAsync(SampleRelease.Manager, "approve", "prep", "--gate", "release-team")).ShouldExitWith(2);
         Assert.Contains("self-approval is refused", runner.StandardError);

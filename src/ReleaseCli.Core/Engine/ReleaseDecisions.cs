@@ -25,17 +25,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
                 return $"{actor.Name} already approved {ring.Name}/{gate.Id}{TeamText(team)} for this contract (event {earlier.Seq}).";
             }
 
-            var entry = await ledger.AppendAsync(new LedgerEvent
-            {
-                Type = LedgerEventType.Approved,
-                Ring = ring.Name,
-                Gate = gate.Id,
-                Team = team,
-                Actor = actor.Name,
-                IdentityProvider = actor.Provider,
-                ContractDigest = digest,
-                Message = comment,
-            }, cancellationToken).ConfigureAwait(false);
+            var entry = await ledger.AppendAsync(Decision(LedgerEventType.Approved, ring, gate, team, actor, digest) with { Message = comment }, cancellationToken).ConfigureAwait(false);
             return $"{actor.Name} approved {ring.Name}/{gate.Id}{TeamText(team)} for contract {digest} (event {entry.Seq}). Run `release {ring.Name}` to re-evaluate its gates.";
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -49,17 +39,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         {
             var digest = RequireContract(state, ring);
             team = CheckEligible(environment.Definition, ring, gate, team, actor, state, "reject");
-            var entry = await ledger.AppendAsync(new LedgerEvent
-            {
-                Type = LedgerEventType.Rejected,
-                Ring = ring.Name,
-                Gate = gate.Id,
-                Team = team,
-                Actor = actor.Name,
-                IdentityProvider = actor.Provider,
-                ContractDigest = digest,
-                Justification = reason,
-            }, cancellationToken).ConfigureAwait(false);
+            var entry = await ledger.AppendAsync(Decision(LedgerEventType.Rejected, ring, gate, team, actor, digest) with { Justification = reason }, cancellationToken).ConfigureAwait(false);
             return $"{actor.Name} rejected {ring.Name}/{gate.Id}{TeamText(team)} (event {entry.Seq}); the gate fails until approved again.";
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -106,6 +86,18 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         definition.Rings.TryGetValue(ringName, out var ring)
             ? ring
             : throw ReleaseException.Usage($"'{ringName}' is not a ring. Rings: {string.Join(", ", RingName.All)}.");
+
+    /// <summary>A person's decision on a people gate, bound to the contract it was given for.</summary>
+    private static LedgerEvent Decision(string type, RingDefinition ring, GateDefinition gate, string? team, Actor actor, string digest) => new()
+    {
+        Type = type,
+        Ring = ring.Name,
+        Gate = gate.Id,
+        Team = team,
+        Actor = actor.Name,
+        IdentityProvider = actor.Provider,
+        ContractDigest = digest,
+    };
 
     private static (RingDefinition Ring, GateDefinition Gate) FindPeopleGate(ReleaseDefinition definition, string ringName, string gateId)
     {

@@ -130,8 +130,7 @@ public static class ReleaseApp
 
     private static void WriteError(CliConsole console, OutputFormat format, string message, ExitCode code)
     {
-        // Some messages are several lines on purpose; within a line, control characters from quoted text are escaped.
-        console.Error.WriteLine($"error: {Printable.EscapeKeepingLines(message)}");
+        console.Error.WriteLine($"error: {Printable.Continued(message)}");
         if (format == OutputFormat.Json)
         {
             console.Out.WriteLine(JsonSerializer.Serialize(new { error = message, exitCode = (int)code }, CliConsole.JsonOptions));

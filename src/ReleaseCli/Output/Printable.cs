@@ -40,5 +40,14 @@ public static class Printable
     public static string EscapeKeepingLines(string text) =>
         string.Join('\n', text.Split('\n').Select(line => Escape(line.EndsWith('\r') ? line[..^1] : line)));
 
+    /// <summary>
+    /// A message that is several lines on purpose, to follow a prefix such as <c>error: </c>: the lines
+    /// after the first start with white space (two spaces are put before those that do not), so text it
+    /// quotes — a name from BAR holding a line break — cannot stand at the start of a line as if it were a
+    /// message of its own. Within a line, control characters are escaped.
+    /// </summary>
+    public static string Continued(string text) =>
+        string.Join(Environment.NewLine, EscapeKeepingLines(text).Split('\n').Select((line, i) => i == 0 || line.StartsWith(' ') ? line : "  " + line));
+
     public static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }

@@ -57,4 +57,13 @@ public sealed class StatusRendererTests
     {
         Assert.Equal("first\nsecond \\u001B[2J\nthird", Printable.EscapeKeepingLines("first\r\nsecond \u001b[2J\nthird"));
     }
+
+    [Fact]
+    public void A_continued_message_never_lets_a_quoted_line_break_start_a_line_of_its_own()
+    {
+        var nl = Environment.NewLine;
+        Assert.Equal($"asset 'app.zip{nl}  error: the release is approved' is not in the drop", Printable.Continued("asset 'app.zip\nerror: the release is approved' is not in the drop"));
+        Assert.Equal($"2 error(s):{nl}  $.bar.uri: bad{nl}  Fix them.", Printable.Continued($"2 error(s):{nl}  $.bar.uri: bad{nl}Fix them."));
+        Assert.Equal("one line", Printable.Continued("one line"));
+    }
 }
