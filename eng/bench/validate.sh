@@ -15,12 +15,12 @@
 #    as `dotnet build` leaves it (compiled as it runs) and as eng/publish.sh publishes it
 #    (ReadyToRun); their verdicts must be the same.
 #    release also checks every file inside the packages (Authenticode of each
-#    DLL); `dotnet nuget verify` checks only the package signature, so only the
+#    DLL and PowerShell script); `dotnet nuget verify` checks only the package signature, so only the
 #    package-level verdicts are compared, and the content findings are counted
 #    separately.
-# With --authenticode-oracle, every PE file inside the real packages is also checked with
+# With --authenticode-oracle, every PE file and PowerShell script inside the real packages is also checked with
 #    osslsigncode (a second, independent Authenticode implementation): unsigned, or signed with
-#    an image digest that matches. Its verdict per file is compared with release's (takes minutes).
+#    a digest that matches. Its verdict per file is compared with release's (takes minutes).
 # 2. Throughput: `release verify` with every check on the same packages, and
 #    `release validate-build` on the sample product's drop: MB/s and peak memory.
 #
@@ -125,7 +125,7 @@ nuget_seconds=$(seconds "$work/nuget.time")
 # Each release run: signing of the packages and every file in them, then package signatures only
 # (the files inside left out by an exclusions file: dotnet nuget verify's scope); with the build
 # (`dotnet build`, compiled as it runs) and with the ReadyToRun publish.
-printf '*.dll;;bench: package signatures only\n*.exe;;bench: package signatures only\n*.sys;;bench\n*.ocx;;bench\n' >"$work/packages-only.exclusions"
+printf '%s;;bench: package signatures only\n' '*.dll' '*.exe' '*.sys' '*.ocx' '*.ps1' '*.psm1' '*.psd1' >"$work/packages-only.exclusions"
 run_release() {
   local name=$1; shift
   local -a tool=("$@")
@@ -180,7 +180,7 @@ echo "  findings inside packages (not in dotnet nuget verify's scope): $content 
 if [[ $oracle == true ]]; then
   command -v osslsigncode >/dev/null || { echo "validate.sh: --authenticode-oracle needs osslsigncode (apt-get install osslsigncode)" >&2; exit 2; }
   echo
-  echo "== Authenticode of every PE file inside the $count real packages: release against osslsigncode"
+  echo "== Authenticode of every PE file and PowerShell script inside the $count real packages: release against osslsigncode"
   # osslsigncode's verdict per entry: "unsigned", or "digest-ok" / "digest-mismatch" (the image digest
   # it recomputes against the one the signature carries). Chain trust is not compared: osslsigncode
   # trusts the system CA list, release the configured roots.
@@ -194,10 +194,12 @@ package, folder = sys.argv[1], sys.argv[2]
 os.makedirs(folder)
 with zipfile.ZipFile(package) as archive:
     for index, entry in enumerate(archive.infolist()):
-        if entry.filename.lower().endswith(('.dll', '.exe')):
-            with open(os.path.join(folder, str(index)), 'wb') as out:
+        extension = os.path.splitext(entry.filename.lower())[1]
+        if extension in ('.dll', '.exe', '.ps1', '.psm1', '.psd1'):
+            # osslsigncode tells a script's format by its extension, a PE file's by its content.
+            with open(os.path.join(folder, f"{index}{extension}"), 'wb') as out:
                 out.write(archive.read(entry))
-            with open(os.path.join(folder, f"{index}.name"), 'w') as out:
+            with open(os.path.join(folder, f"{index}{extension}.name"), 'w') as out:
                 out.write(entry.filename)
 PY
     for file in "$work/oracle/x"/*; do
@@ -222,7 +224,7 @@ PY
       theirs = ($2 == "digest-ok") ? "verified" : ($2 == "unsigned" ? "unsigned" : "failed")
       total++; if (mine == theirs) agree++; else print "   differs: " $1 " release=" mine " osslsigncode=" $2 > "/dev/stderr"
       count[theirs]++ }
-    END { printf "  %d PE files: %d signed with a matching image digest, %d unsigned, %d other (osslsigncode)\n", total, count["verified"], count["unsigned"], count["failed"]
+    END { printf "  %d PE files and scripts: %d signed with a matching digest, %d unsigned, %d other (osslsigncode)\n", total, count["verified"], count["unsigned"], count["failed"]
           printf "  verdicts: %d agree, %d differ%s\n", agree, total - agree, (agree == total ? " — every verdict agrees" : "") }' \
     "$work/oracle/release-errors.tsv" "$work/oracle/osslsigncode.tsv"
 fi

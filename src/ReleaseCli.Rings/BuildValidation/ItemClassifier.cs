@@ -4,7 +4,7 @@ public static class ItemClassifier
 {
     private static readonly HashSet<string> UnsupportedSignable = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".msi", ".msp", ".msm", ".cab", ".ps1", ".psm1", ".psd1", ".ps1xml", ".vbs", ".jar", ".vsix",
+        ".msi", ".msp", ".msm", ".cab", ".ps1xml", ".vbs", ".jar", ".vsix",
         ".pkg", ".dmg", ".deb", ".rpm", ".dylib", ".appx", ".msix", ".wixlib",
     };
 
@@ -24,6 +24,7 @@ public static class ItemClassifier
             ".dll" or ".exe" or ".sys" or ".ocx" => ItemKind.PortableExecutable,
             ".pdb" => ItemKind.Pdb,
             ".sha512" => ItemKind.Checksum,
+            ".ps1" or ".psm1" or ".psd1" => ItemKind.Script,
             _ when UnsupportedSignable.Contains(extension) => ItemKind.UnsupportedSignable,
             _ => ItemKind.Other,
         };

@@ -22,6 +22,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
 {
     // A nuspec is read into a document; real ones are kilobytes, release notes included.
     private const long MaxNuspecBytes = 4 << 20;
+    private const long MaxScriptBytes = 16 << 20;
 
     private readonly ConcurrentBag<Finding> _findings = [];
     private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
@@ -187,6 +188,9 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
                 break;
             case ItemKind.Pdb:
                 ProcessPdb(item, content);
+                break;
+            case ItemKind.Script when options.Runs(ValidationCheck.Signing):
+                ProcessScript(item, content);
                 break;
             case ItemKind.UnsupportedSignable when options.Runs(ValidationCheck.Signing):
                 Counted(ValidationCheck.Signing);
@@ -515,6 +519,16 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
             return true;
         }
 
+        if (kind == ItemKind.Script && (!options.Runs(ValidationCheck.Signing) || options.Signing.Exclusions.Excluding(child) is not null))
+        {
+            if (options.Runs(ValidationCheck.Signing))
+            {
+                Counted(ValidationCheck.Signing);
+            }
+
+            return true;
+        }
+
         if (kind == ItemKind.UnsupportedSignable)
         {
             await ProcessItemAsync(child, Stream.Null, depth + 1, cancellationToken).ConfigureAwait(false);
@@ -644,6 +658,26 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
             var check = options.Runs(ValidationCheck.Symbols) ? ValidationCheck.Symbols : ValidationCheck.SourceLink;
             Add(item.Finding(RuleIds.SymbolsUnreadablePdb, FindingSeverity.Error, check, $"the PE file's debug directory cannot be read: {ex.Message}"));
         }
+    }
+
+    private void ProcessScript(ValidationItem item, Stream content)
+    {
+        Counted(ValidationCheck.Signing);
+        if (options.Signing.Exclusions.Excluding(item) is not null)
+        {
+            return;
+        }
+
+        if (content.Length > MaxScriptBytes)
+        {
+            Add(item.Finding(RuleIds.PeMalformedSignature, FindingSeverity.Error, ValidationCheck.Signing, $"a PowerShell script of {content.Length:N0} bytes, more than the {MaxScriptBytes:N0} this reads; check its signature with the platform's own tool or list it in the exclusions file"));
+            return;
+        }
+
+        var bytes = new byte[content.Length];
+        content.Position = 0;
+        content.ReadExactly(bytes);
+        AddAuthenticodeFinding(item, AuthenticodeVerifier.VerifyScript(bytes, options.Signing));
     }
 
     private static bool IsUnderReferenceFolder(ValidationItem item) =>

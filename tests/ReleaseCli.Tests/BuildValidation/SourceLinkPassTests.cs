@@ -77,6 +77,26 @@ public sealed class SourceLinkPassTests : IDisposable
     }
 
     [Fact]
+    public async Task A_source_package_file_may_point_at_its_own_repository_but_only_over_https()
+    {
+        const string Package = "/home/build/.nuget/packages/contoso.pooling.sources/1.2.0/contentFiles/cs/netstandard2.0/";
+        var build = new ContractBuild(7, "https://github.com/contoso/sample-core", Commit, "20261126.1", IsRoot: true);
+        string WithPackage(string name, string scheme) => WritePdb(
+            name,
+            $$$"""{"documents":{"/src/repo/*":"https://raw.githubusercontent.com/contoso/sample-core/{{{Commit}}}/*","{{{Package}}}*":"{{{scheme}}}://raw.githubusercontent.com/contoso/pooling/fedcba9876543210fedcba9876543210fedcba98/src/*"}}""",
+            "/src/repo/a.cs",
+            Package + "Pool.cs");
+        var https = WithPackage("https.pdb", "https");
+        var http = WithPackage("http.pdb", "http");
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), online: false, build, https, http);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("SRC003", "http.pdb"), (finding.RuleId, finding.VirtualPath));
+        Assert.Contains("http://raw.githubusercontent.com/contoso/pooling/", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Online_each_distinct_url_is_requested_once_and_a_missing_one_is_a_finding()
     {
         var first = WritePdb("first.pdb", Map(Commit), "/src/repo/a.cs", "/src/repo/gone.cs");

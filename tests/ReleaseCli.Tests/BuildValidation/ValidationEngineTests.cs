@@ -174,17 +174,18 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task A_pe_file_without_a_certificate_table_is_unsigned_and_a_ps1_is_unsupported()
+    public async Task A_pe_file_or_script_without_a_signature_is_unsigned_and_a_msi_is_unsupported()
     {
         var bytes = File.ReadAllBytes(RuntimeDll);
         StripSignature(bytes);
-        var zip = Zip("content.zip", ("tools/install.ps1", Encoding.UTF8.GetBytes("Write-Host hi")), ("lib/System.Runtime.dll", bytes));
+        var zip = Zip("content.zip", ("tools/install.ps1", Encoding.UTF8.GetBytes("Write-Host hi")), ("lib/System.Runtime.dll", bytes), ("setup/product.msi", [0xD0, 0xCF, 0x11, 0xE0]));
 
         var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Signing), zip);
 
-        var unsigned = Assert.Single(report.Findings, f => f.RuleId == "SIGN001");
-        Assert.Equal("content.zip/lib/System.Runtime.dll", unsigned.VirtualPath);
+        var unsigned = report.Findings.Where(f => f.RuleId == "SIGN001").Select(f => f.VirtualPath).Order(StringComparer.Ordinal);
+        Assert.Equal(["content.zip/lib/System.Runtime.dll", "content.zip/tools/install.ps1"], unsigned);
         var unsupported = Assert.Single(report.Findings, f => f.RuleId == "SIGN020");
+        Assert.Equal("content.zip/setup/product.msi", unsupported.VirtualPath);
         Assert.Equal(FindingSeverity.Warning, unsupported.Severity);
         Assert.StartsWith("unsupported", unsupported.Message, StringComparison.Ordinal);
     }

@@ -25,7 +25,7 @@ public static class PackageRulesChecker
         var build = topLevel ? item.Build : null;
         if (build is not null)
         {
-            if (nuspec.RepositoryUrl is not null && !SameRepository(nuspec.RepositoryUrl, build.Repository))
+            if (nuspec.RepositoryUrl is not null && !SourceRepository.IsNameOf(nuspec.RepositoryUrl, build.Repository))
             {
                 yield return (RuleIds.PackageRepositoryMismatch, $"the nuspec repository is '{nuspec.RepositoryUrl}' but BAR build {build.Id} is of '{build.Repository}'");
             }
@@ -81,15 +81,4 @@ public static class PackageRulesChecker
 
     private static bool SameVersion(string? a, string b) =>
         NuGetVersion.TryParse(a, out var left) && NuGetVersion.TryParse(b, out var right) ? left == right : string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
-
-    public static bool SameRepository(string a, string b)
-    {
-        static string Normalize(string url)
-        {
-            url = url.Trim().TrimEnd('/');
-            return url.EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? url[..^4] : url;
-        }
-
-        return string.Equals(Normalize(a), Normalize(b), StringComparison.OrdinalIgnoreCase);
-    }
 }

@@ -7,8 +7,9 @@ using System.Security.Cryptography.X509Certificates;
 namespace ReleaseCli.Rings.BuildValidation.Signing;
 
 /// <summary>
-/// Verifies a PE file's Authenticode signature without Windows: reads the certificate table, checks the
-/// PKCS#7 SignedData, recomputes the image digest and compares it with the signed one, builds the
+/// Verifies Authenticode signatures without Windows — of PE files and of PowerShell scripts: reads the
+/// certificate table (or the script's signature block), checks the PKCS#7 SignedData, recomputes the image
+/// (or script) digest and compares it with the signed one, builds the
 /// signer's chain to the configured roots (at the timestamp's time when an RFC 3161 timestamp verifies),
 /// and matches the signer against the expected ones.
 /// </summary>
@@ -52,17 +53,42 @@ public static class AuthenticodeVerifier
             return new SignatureVerdict(SignatureStatus.DigestMismatch, "the certificate table's padding is not zero: bytes were changed after signing");
         }
 
-        return VerifySignature(table.AsMemory(8, (int)length - 8), stream, layout, policy, nested: false);
+        return VerifySignature(table.AsMemory(8, (int)length - 8), new SignedContent("image", algorithm => AuthenticodeDigest.Compute(stream, layout, algorithm)), policy, nested: false);
     }
+
+    /// <summary>
+    /// Verifies a PowerShell script's Authenticode signature block (<see cref="ScriptSignature"/>): the
+    /// PKCS#7 SignedData, the digest of the text it covers, the chain and the expected signers, as for a PE file.
+    /// </summary>
+    public static SignatureVerdict VerifyScript(ReadOnlySpan<byte> file, SigningPolicy policy)
+    {
+        if (ScriptSignature.Read(file, out var problem) is not { } signature)
+        {
+            return problem is null
+                ? new SignatureVerdict(SignatureStatus.Unsigned, "the script has no Authenticode signature block ('# SIG # Begin signature block')")
+                : new SignatureVerdict(SignatureStatus.Malformed, problem);
+        }
+
+        if (signature.TextAfterBlock)
+        {
+            return new SignatureVerdict(SignatureStatus.DigestMismatch, "text follows the signature block; no signature covers it");
+        }
+
+        var signed = signature.SignedBytes();
+        return VerifySignature(signature.Pkcs7, new SignedContent("script", algorithm => VerifiedSignerInfo.Hash(algorithm, signed)), policy, nested: false);
+    }
+
+    /// <summary>What an Authenticode signature covers: what to call it, and its digest by an algorithm.</summary>
+    private sealed record SignedContent(string Name, Func<HashAlgorithmName, byte[]> Digest);
 
     /// <summary>
     /// One Authenticode signature, and when it is the primary and valid, each signature nested in it
     /// (Windows' dual signing: one more SignedData per unsigned attribute 1.3.6.1.4.1.311.2.4.1, each
     /// with its own digest of the same image): every one of them must verify.
     /// </summary>
-    private static SignatureVerdict VerifySignature(ReadOnlyMemory<byte> der, Stream stream, PeLayout layout, SigningPolicy policy, bool nested)
+    private static SignatureVerdict VerifySignature(ReadOnlyMemory<byte> der, SignedContent content, SigningPolicy policy, bool nested)
     {
-        var (verdict, inner) = TryVerifyQuickly(der, stream, layout, policy) ?? VerifyWithSignedCms(der, stream, layout, policy);
+        var (verdict, inner) = TryVerifyQuickly(der, content, policy) ?? VerifyWithSignedCms(der, content, policy);
         if (verdict.Status != SignatureStatus.Valid || nested || inner.Count == 0)
         {
             return verdict;
@@ -70,7 +96,7 @@ public static class AuthenticodeVerifier
 
         for (var i = 0; i < inner.Count; i++)
         {
-            var innerVerdict = VerifySignature(inner[i], stream, layout, policy, nested: true);
+            var innerVerdict = VerifySignature(inner[i], content, policy, nested: true);
             if (innerVerdict.Status != SignatureStatus.Valid)
             {
                 return innerVerdict with { Detail = $"nested signature {i + 1} of {inner.Count}: {innerVerdict.Detail}" };
@@ -81,7 +107,7 @@ public static class AuthenticodeVerifier
     }
 
     /// <summary>The thorough road: <see cref="SignedCms"/> decodes the signature and says what is wrong with it.</summary>
-    private static (SignatureVerdict Verdict, IReadOnlyList<ReadOnlyMemory<byte>> Nested) VerifyWithSignedCms(ReadOnlyMemory<byte> encoded, Stream stream, PeLayout layout, SigningPolicy policy)
+    private static (SignatureVerdict Verdict, IReadOnlyList<ReadOnlyMemory<byte>> Nested) VerifyWithSignedCms(ReadOnlyMemory<byte> encoded, SignedContent content, SigningPolicy policy)
     {
         SignedCms cms;
         byte[] signedDigest;
@@ -127,7 +153,7 @@ public static class AuthenticodeVerifier
                 return (new SignatureVerdict(SignatureStatus.BadSignature, $"the PKCS#7 signature by '{signer.Subject}' does not verify: {ex.Message}", signer.Subject), []);
             }
 
-            if (DigestDiffers(stream, layout, algorithm, signedDigest, signer.Subject) is { } changed)
+            if (DigestDiffers(content, algorithm, signedDigest, signer.Subject) is { } changed)
             {
                 return (changed, []);
             }
@@ -153,7 +179,7 @@ public static class AuthenticodeVerifier
     /// null when the signature, its timestamp or anything about them needs the thorough road, which
     /// also says what is wrong.
     /// </summary>
-    private static (SignatureVerdict Verdict, IReadOnlyList<ReadOnlyMemory<byte>> Nested)? TryVerifyQuickly(ReadOnlyMemory<byte> der, Stream stream, PeLayout layout, SigningPolicy policy)
+    private static (SignatureVerdict Verdict, IReadOnlyList<ReadOnlyMemory<byte>> Nested)? TryVerifyQuickly(ReadOnlyMemory<byte> der, SignedContent content, SigningPolicy policy)
     {
         if (CmsSignedData.TryRead(der) is not { ContentType: SpcIndirectDataOid, SignerInfos: [var signerInfo] } signedData
             || VerifiedSignerInfo.TryVerify(signerInfo, signedData.Content.Span, SpcIndirectDataOid, signedData.Certificates) is not { } signer)
@@ -172,7 +198,7 @@ public static class AuthenticodeVerifier
             return null;
         }
 
-        if (DigestDiffers(stream, layout, algorithm, signedDigest, signer.Certificate.Certificate.Subject) is { } changed)
+        if (DigestDiffers(content, algorithm, signedDigest, signer.Certificate.Certificate.Subject) is { } changed)
         {
             return (changed, []);
         }
@@ -198,13 +224,13 @@ public static class AuthenticodeVerifier
         return (Conclude(signer.Certificate, signedData.Certificates, policy, signedAt), nested);
     }
 
-    /// <summary>The verdict when the image digest recomputed differs from the signed one; null when they are equal.</summary>
-    private static SignatureVerdict? DigestDiffers(Stream stream, PeLayout layout, HashAlgorithmName algorithm, byte[] signedDigest, string subject)
+    /// <summary>The verdict when the digest recomputed differs from the signed one; null when they are equal.</summary>
+    private static SignatureVerdict? DigestDiffers(SignedContent content, HashAlgorithmName algorithm, byte[] signedDigest, string subject)
     {
-        var actual = AuthenticodeDigest.Compute(stream, layout, algorithm);
+        var actual = content.Digest(algorithm);
         return CryptographicOperations.FixedTimeEquals(actual, signedDigest)
             ? null
-            : new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} image digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", subject);
+            : new SignatureVerdict(SignatureStatus.DigestMismatch, $"the file's {algorithm.Name} {content.Name} digest {Convert.ToHexStringLower(actual)[..16]}… differs from the signed {Convert.ToHexStringLower(signedDigest)[..16]}…: the file was changed after signing", subject);
     }
 
     /// <summary>Once the signature and the image digest verified: the signer's chain to the trusted roots, then the expected signers.</summary>

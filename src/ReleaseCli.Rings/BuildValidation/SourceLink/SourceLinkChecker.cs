@@ -1,5 +1,6 @@
 using System.Reflection.Metadata;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ReleaseCli.Rings.BuildValidation.SourceLink;
 
@@ -7,7 +8,7 @@ namespace ReleaseCli.Rings.BuildValidation.SourceLink;
 /// Checks a portable PDB's SourceLink: present, every non-generated document mapped, and every URL
 /// pointing at the expected repository and commit when they are known.
 /// </summary>
-public static class SourceLinkChecker
+public static partial class SourceLinkChecker
 {
     public static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
     public static readonly Guid EmbeddedSourceKind = new("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
@@ -60,7 +61,9 @@ public static class SourceLinkChecker
             }
 
             urls?.Add(url);
-            if (repository is not null && commit is not null && !PointsAt(url, repository, commit))
+
+            // A source package's files are its repository's, mapped there by the package itself: over https, at its commit.
+            if (repository is not null && commit is not null && (IsFromSourcePackage(path) ? !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) : !PointsAt(url, repository, commit)))
             {
                 wrong.Add(url);
             }
@@ -79,32 +82,52 @@ public static class SourceLinkChecker
         return problems;
     }
 
-    /// <summary>Whether a URL is the repository's content at the commit (GitHub raw URLs, Azure DevOps item URLs, or any URL naming both).</summary>
-    public static bool PointsAt(string url, string repository, string commit)
+    /// <summary>
+    /// Whether a URL is the repository's content at the commit, over https (a debugger fetches the sources
+    /// from it): GitHub raw URLs, Azure Repos item URLs, or for another host a path under the repository
+    /// with the commit as a whole segment or query value; for an internal mirror, the public repository
+    /// too (<see cref="SourceRepository"/>).
+    /// </summary>
+    public static bool PointsAt(string url, string repository, string commit) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && uri.Scheme == Uri.UriSchemeHttps
+        && SourceRepository.Names(repository).Any(r => PointsAt(uri, r.Host, r.Path, commit));
+
+    private static bool PointsAt(Uri uri, string repoHost, string repoPath, string commit)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !Uri.TryCreate(repository.TrimEnd('/'), UriKind.Absolute, out var repo))
+        var path = Uri.UnescapeDataString(uri.AbsolutePath);
+        if (string.Equals(repoHost, "github.com", StringComparison.OrdinalIgnoreCase))
+        {
+            return (string.Equals(uri.Host, "raw.githubusercontent.com", StringComparison.OrdinalIgnoreCase) && path.StartsWith($"/{repoPath}/{commit}/", StringComparison.OrdinalIgnoreCase))
+                || (string.Equals(uri.Host, "github.com", StringComparison.OrdinalIgnoreCase) && path.StartsWith($"/{repoPath}/raw/{commit}/", StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (!string.Equals(uri.Host, repoHost, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var repoPath = repo.AbsolutePath.Trim('/');
-        if (repoPath.EndsWith(".git", StringComparison.OrdinalIgnoreCase))
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        var git = repoPath.IndexOf("/_git/", StringComparison.OrdinalIgnoreCase);
+        if (git >= 0)
         {
-            repoPath = repoPath[..^4];
+            // Azure Repos: {collection/project}/_git/{name} is served as {collection/project}/_apis/git/repositories/{name}/items?…&version={commit}.
+            var items = $"/{repoPath[..git]}/_apis/git/repositories/{repoPath[(git + "/_git/".Length)..]}/items";
+            return string.Equals(path.TrimEnd('/'), items, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(query["version"], commit, StringComparison.OrdinalIgnoreCase)
+                && query["versionType"] is null or "commit" or "Commit";
         }
 
-        if (string.Equals(repo.Host, "github.com", StringComparison.OrdinalIgnoreCase))
-        {
-            var expected = $"/{repoPath}/{commit}/";
-            return (string.Equals(uri.Host, "raw.githubusercontent.com", StringComparison.OrdinalIgnoreCase) && uri.AbsolutePath.StartsWith(expected, StringComparison.OrdinalIgnoreCase))
-                || (string.Equals(uri.Host, "github.com", StringComparison.OrdinalIgnoreCase) && uri.AbsolutePath.StartsWith($"/{repoPath}/raw/{commit}/", StringComparison.OrdinalIgnoreCase));
-        }
-
-        var repoName = repoPath.Split('/')[^1];
-        return string.Equals(uri.Host, repo.Host, StringComparison.OrdinalIgnoreCase)
-            && url.Contains(repoName, StringComparison.OrdinalIgnoreCase)
-            && url.Contains(commit, StringComparison.OrdinalIgnoreCase);
+        return path.StartsWith($"/{repoPath}/", StringComparison.OrdinalIgnoreCase)
+            && (path[(repoPath.Length + 2)..].Split('/').Contains(commit, StringComparer.OrdinalIgnoreCase)
+                || query.AllKeys.Any(k => string.Equals(query[k], commit, StringComparison.OrdinalIgnoreCase)));
     }
+
+    /// <summary>A file of a source package, compiled from a NuGet package folder: <c>…/&lt;id&gt;/&lt;version&gt;/contentFiles/&lt;language&gt;/&lt;framework&gt;/…</c>.</summary>
+    private static bool IsFromSourcePackage(string path) => SourcePackageFile().IsMatch(path.Replace('\\', '/'));
+
+    [GeneratedRegex("/[^/]+/[^/]+/contentFiles/[^/]+/[^/]+/", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SourcePackageFile();
 
     private static bool IsGenerated(string path)
     {
