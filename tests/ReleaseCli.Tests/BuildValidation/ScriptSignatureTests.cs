@@ -103,13 +103,16 @@ public sealed class ScriptSignatureTests
             stream.Write(script);
         }
 
+        var loose = work.Combine("uninstall.ps1");
+        File.WriteAllBytes(loose, SignedScript("tools/uninstall.ps1")[..^40]);
+
         var report = await new ValidationEngine(new FakeUrlProbe(_ => 200), NullLogger<ValidationEngine>.Instance).RunAsync(
-            [new ValidationInput(copy, "xunit.analyzers.nupkg", null, null), new ValidationInput(tampered, "tampered.zip", null, null)],
+            [new ValidationInput(copy, "xunit.analyzers.nupkg", null, null), new ValidationInput(tampered, "tampered.zip", null, null), new ValidationInput(loose, "uninstall.ps1", null, null)],
             new ValidationOptions { Checks = new HashSet<ValidationCheck> { ValidationCheck.Signing } },
             CancellationToken.None);
 
-        var finding = Assert.Single(report.Findings, f => f.VirtualPath.EndsWith(".ps1", StringComparison.Ordinal));
-        Assert.Equal(("tampered.zip/tools/install.ps1", RuleIds.PeDigestMismatch), (finding.VirtualPath, finding.RuleId));
+        var findings = report.Findings.Where(f => f.VirtualPath.EndsWith(".ps1", StringComparison.Ordinal)).Select(f => (f.VirtualPath, f.RuleId)).Order();
+        Assert.Equal([("tampered.zip/tools/install.ps1", RuleIds.PeDigestMismatch), ("uninstall.ps1", RuleIds.PeMalformedSignature)], findings);
         Assert.DoesNotContain(report.Findings, f => f.RuleId == RuleIds.Unsupported && f.VirtualPath.EndsWith(".ps1", StringComparison.Ordinal));
     }
 }
