@@ -1,3 +1,5 @@
+using ReleaseCli.Rings.BuildValidation.Signing;
+
 namespace ReleaseCli.Rings.BuildValidation;
 
 public static class ItemClassifier
@@ -24,7 +26,7 @@ public static class ItemClassifier
             ".dll" or ".exe" or ".sys" or ".ocx" => ItemKind.PortableExecutable,
             ".pdb" => ItemKind.Pdb,
             ".sha512" => ItemKind.Checksum,
-            ".ps1" or ".psm1" or ".psd1" => ItemKind.Script,
+            _ when ScriptSignature.Extensions.Contains(extension) => ItemKind.Script,
             _ when UnsupportedSignable.Contains(extension) => ItemKind.UnsupportedSignable,
             _ => ItemKind.Other,
         };
