@@ -255,7 +255,7 @@ EOF
   )
 }
 
-# authenticode_sign DLL: signs in place with the test leaf certificate.
+# authenticode_sign FILE: signs a DLL or PowerShell script in place with the test leaf certificate.
 authenticode_sign() {
   local dll=$1
   run "osslsigncode-sign-$(basename "$dll")" osslsigncode sign -pkcs12 "$CERTS/leaf.pfx" -pass "$PFX_PASSWORD" \
@@ -263,7 +263,7 @@ authenticode_sign() {
   mv -f -- "$dll.signed" "$dll"
 }
 
-# check_authenticode DLL LABEL: fails unless DLL has a valid signature chaining to the test root.
+# check_authenticode FILE LABEL: fails unless FILE has a valid signature chaining to the test root.
 check_authenticode() {
   local log="$LOGS/osslsigncode-verify-$2.log"
   osslsigncode verify -CAfile "$CERTS/root.pem" -TSA-CAfile "$CERTS/root.pem" -in "$1" >"$log" 2>&1 \
@@ -377,13 +377,17 @@ stage "sample-core: restore and build ($CORE_COMMIT)"
 run core-restore dotnet restore "$CORE_PROJ" --configfile "$WORK/nuget.core.config" -p:NuGetAudit=false "${DOTNET_MSBUILD_ARGS[@]}"
 run core-build dotnet build "$CORE_PROJ" -c Release --no-restore "${DOTNET_MSBUILD_ARGS[@]}"
 
-stage "sample-core: Authenticode-sign $CORE_ID.dll"
+stage "sample-core: Authenticode-sign $CORE_ID.dll and tools/init.ps1"
 # pack --no-build takes the DLL from bin/; the obj/ copy is updated too so
 # both copies agree.
 CORE_DLL=$CORE_DIR/src/$CORE_ID/bin/Release/$TFM/$CORE_ID.dll
 authenticode_sign "$CORE_DLL"
 cp -f -- "$CORE_DLL" "$CORE_DIR/src/$CORE_ID/obj/Release/$TFM/$CORE_ID.dll"
 check_authenticode "$CORE_DLL" "$CORE_ID.dll"
+# The package's PowerShell script is signed in the working tree (after the commit, as a signing step would).
+CORE_SCRIPT=$CORE_DIR/tools/init.ps1
+authenticode_sign "$CORE_SCRIPT"
+check_authenticode "$CORE_SCRIPT" init.ps1
 
 stage "sample-core: pack and sign $CORE_ID.$VERSION.nupkg"
 run core-pack dotnet pack "$CORE_PROJ" -c Release --no-build -o "$WORK/pack/sample-core" "${DOTNET_MSBUILD_ARGS[@]}"

@@ -31,7 +31,7 @@ public sealed class BuildValidationTests(SampleProducts sample)
             Assert.True(steps[id].GetProperty("status").GetString() == "Succeeded", $"{id}: {steps[id]}");
         }
 
-        Assert.Contains("checked 6 signed file(s) and package(s): no errors", steps["signing"].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("checked 7 signed file(s) and package(s): no errors", steps["signing"].GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains("checked 4 shipping PE file(s)", steps["symbols"].GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains("checked 2 portable PDB(s)", steps["sourcelink"].GetProperty("message").GetString(), StringComparison.Ordinal);
 
@@ -127,12 +127,12 @@ public sealed class BuildValidationTests(SampleProducts sample)
             var lines = text.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             Assert.Equal(
                 [
-                    "signing: passed — checked 6 signed file(s) and package(s): no errors",
+                    "signing: passed — checked 7 signed file(s) and package(s): no errors",
                     "symbols: passed — checked 4 shipping PE file(s): no errors",
                     "sourcelink: passed — checked 2 portable PDB(s): no errors",
                 ],
                 lines[..3]);
-            Assert.Matches(@"^6 file\(s\), 26 container entr\(ies\), [0-9,]+ bytes in [0-9.]+s: 0 error\(s\)$", lines[3]);
+            Assert.Matches(@"^6 file\(s\), 27 container entr\(ies\), [0-9,]+ bytes in [0-9.]+s: 0 error\(s\)$", lines[3]);
 
             using (var log = JsonDocument.Parse(await File.ReadAllBytesAsync(sarif)))
             {
