@@ -250,7 +250,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                 continue;
             }
 
-            if (Uri.TryCreate(location.Location, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && Transport.Problem(uri) is { } problem)
+            if (Uri.TryCreate(location.Location, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && Transport.Problem(uri) is { } problem)
             {
                 // What it served would be hashed and sealed into the contract as if it were the build's.
                 tried.Add($"{Describe(location)}: {problem} in BAR (refused)");

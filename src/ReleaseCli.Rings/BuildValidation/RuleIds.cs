@@ -9,12 +9,12 @@ public static class RuleIds
     public const string TooDeep = "VAL004";
     public const string InflationLimit = "VAL005";
 
-    public const string PeUnsigned = "SIGN001";
-    public const string PeBadSignature = "SIGN002";
-    public const string PeDigestMismatch = "SIGN003";
-    public const string PeUntrusted = "SIGN004";
-    public const string PeUnexpectedSigner = "SIGN005";
-    public const string PeMalformedSignature = "SIGN006";
+    public const string AuthenticodeUnsigned = "SIGN001";
+    public const string AuthenticodeBadSignature = "SIGN002";
+    public const string AuthenticodeDigestMismatch = "SIGN003";
+    public const string AuthenticodeUntrusted = "SIGN004";
+    public const string AuthenticodeUnexpectedSigner = "SIGN005";
+    public const string AuthenticodeMalformedSignature = "SIGN006";
     public const string PackageUnsigned = "SIGN010";
     public const string PackageTampered = "SIGN011";
     public const string PackageUntrusted = "SIGN012";
@@ -61,12 +61,12 @@ public static class RuleIds
         [ContainerUnreadable] = "A container (nupkg, zip, tar.gz) cannot be opened.",
         [DuplicateEntry] = "A container holds two entries with the same name.",
         [TooDeep] = "Containers are nested deeper than the configured limit.",
-        [PeUnsigned] = "A PE file (.dll, .exe) or PowerShell script (.ps1, .psm1, .psd1) has no Authenticode signature.",
-        [PeBadSignature] = "A PE file's or script's PKCS#7 signature does not verify.",
-        [PeDigestMismatch] = "A PE file or script was changed after it was signed.",
-        [PeUntrusted] = "A PE file's or script's signer does not chain to a trusted root.",
-        [PeUnexpectedSigner] = "A PE file or script is signed by a signer the release does not expect.",
-        [PeMalformedSignature] = "A PE file's certificate table, or a script's signature block, cannot be read.",
+        [AuthenticodeUnsigned] = "A PE file (.dll, .exe) or PowerShell script (.ps1, .psm1, .psd1) has no Authenticode signature.",
+        [AuthenticodeBadSignature] = "A PE file's or script's PKCS#7 signature does not verify.",
+        [AuthenticodeDigestMismatch] = "A PE file or script was changed after it was signed.",
+        [AuthenticodeUntrusted] = "A PE file's or script's signer does not chain to a trusted root.",
+        [AuthenticodeUnexpectedSigner] = "A PE file or script is signed by a signer the release does not expect.",
+        [AuthenticodeMalformedSignature] = "A PE file's certificate table, or a script's signature block, cannot be read.",
         [PackageUnsigned] = "A package has no author or repository signature.",
         [PackageTampered] = "A package's content no longer matches its signature.",
         [PackageUntrusted] = "A package's signer is not trusted.",

@@ -519,17 +519,8 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
             return true;
         }
 
-        if (kind == ItemKind.Script && (!options.Runs(ValidationCheck.Signing) || options.Signing.Exclusions.Excluding(child) is not null))
-        {
-            if (options.Runs(ValidationCheck.Signing))
-            {
-                Counted(ValidationCheck.Signing);
-            }
-
-            return true;
-        }
-
-        if (kind == ItemKind.UnsupportedSignable)
+        // These are settled by their kind and name alone: an excluded script is counted, not read.
+        if (kind == ItemKind.UnsupportedSignable || (kind == ItemKind.Script && (!options.Runs(ValidationCheck.Signing) || options.Signing.Exclusions.Excluding(child) is not null)))
         {
             await ProcessItemAsync(child, Stream.Null, depth + 1, cancellationToken).ConfigureAwait(false);
             return true;
@@ -601,7 +592,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
             if (options.Runs(ValidationCheck.Signing))
             {
                 Counted(ValidationCheck.Signing);
-                Add(item.Finding(RuleIds.PeMalformedSignature, FindingSeverity.Error, ValidationCheck.Signing, "named like a PE file but its headers are not a valid PE image; it cannot be signed or loaded"));
+                Add(item.Finding(RuleIds.AuthenticodeMalformedSignature, FindingSeverity.Error, ValidationCheck.Signing, "named like a PE file but its headers are not a valid PE image; it cannot be signed or loaded"));
             }
 
             return;
@@ -670,7 +661,7 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
 
         if (content.Length > MaxScriptBytes)
         {
-            Add(item.Finding(RuleIds.PeMalformedSignature, FindingSeverity.Error, ValidationCheck.Signing, $"a PowerShell script of {content.Length:N0} bytes, more than the {MaxScriptBytes:N0} this reads; check its signature with the platform's own tool or list it in the exclusions file"));
+            Add(item.Finding(RuleIds.AuthenticodeMalformedSignature, FindingSeverity.Error, ValidationCheck.Signing, $"a PowerShell script of {content.Length:N0} bytes, more than the {MaxScriptBytes:N0} this reads; check its signature with the platform's own tool or list it in the exclusions file"));
             return;
         }
 
@@ -689,12 +680,12 @@ internal sealed class ValidationPass(ValidationOptions options, string temporary
         var (rule, advice) = verdict.Status switch
         {
             SignatureStatus.Valid => (null, null),
-            SignatureStatus.Unsigned => (RuleIds.PeUnsigned, "sign it before it ships, or list it with DO-NOT-SIGN in the exclusions file if it must stay unsigned"),
-            SignatureStatus.DigestMismatch => (RuleIds.PeDigestMismatch, "take the file again from the signed build output; this copy must not ship"),
-            SignatureStatus.BadSignature => (RuleIds.PeBadSignature, "re-sign the file"),
-            SignatureStatus.Untrusted => (RuleIds.PeUntrusted, "if the signer is meant to be trusted, add its root to signing-validation's trustedRoots or trustedRootFingerprints"),
-            SignatureStatus.UnexpectedSigner => (RuleIds.PeUnexpectedSigner, "sign it with the release's certificate, or add the signer to expectedSigners"),
-            _ => (RuleIds.PeMalformedSignature, "re-sign the file"),
+            SignatureStatus.Unsigned => (RuleIds.AuthenticodeUnsigned, "sign it before it ships, or list it with DO-NOT-SIGN in the exclusions file if it must stay unsigned"),
+            SignatureStatus.DigestMismatch => (RuleIds.AuthenticodeDigestMismatch, "take the file again from the signed build output; this copy must not ship"),
+            SignatureStatus.BadSignature => (RuleIds.AuthenticodeBadSignature, "re-sign the file"),
+            SignatureStatus.Untrusted => (RuleIds.AuthenticodeUntrusted, "if the signer is meant to be trusted, add its root to signing-validation's trustedRoots or trustedRootFingerprints"),
+            SignatureStatus.UnexpectedSigner => (RuleIds.AuthenticodeUnexpectedSigner, "sign it with the release's certificate, or add the signer to expectedSigners"),
+            _ => (RuleIds.AuthenticodeMalformedSignature, "re-sign the file"),
         };
         if (rule is not null)
         {

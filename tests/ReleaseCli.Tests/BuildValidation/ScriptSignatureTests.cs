@@ -112,7 +112,7 @@ public sealed class ScriptSignatureTests
             CancellationToken.None);
 
         var findings = report.Findings.Where(f => f.VirtualPath.EndsWith(".ps1", StringComparison.Ordinal)).Select(f => (f.VirtualPath, f.RuleId)).Order();
-        Assert.Equal([("tampered.zip/tools/install.ps1", RuleIds.PeDigestMismatch), ("uninstall.ps1", RuleIds.PeMalformedSignature)], findings);
+        Assert.Equal([("tampered.zip/tools/install.ps1", RuleIds.AuthenticodeDigestMismatch), ("uninstall.ps1", RuleIds.AuthenticodeMalformedSignature)], findings);
         Assert.DoesNotContain(report.Findings, f => f.RuleId == RuleIds.Unsupported && f.VirtualPath.EndsWith(".ps1", StringComparison.Ordinal));
     }
 }
