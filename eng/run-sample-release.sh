@@ -86,5 +86,6 @@ step "status"
 as alice@contoso.com status --verify
 as alice@contoso.com bar get-build "$app_id" | grep -q "Contoso Sample Released"
 echo
-echo "The sample release is complete: build $app_id (and its dependency $core_id) is in 'Contoso Sample Released'."
+echo "The sample release went through all five rings: build $app_id (and its dependency $core_id) is in 'Contoso Sample Released'."
+echo "Its publish ring has no publish steps yet, so nothing was published and BAR does not mark the builds released."
 echo "Release folder: $work   (try: cd $work && dotnet $release_dll status --output json)"

@@ -9,18 +9,25 @@ namespace ReleaseCli.Rings;
 
 public static class RingsServiceCollectionExtensions
 {
+    /// <summary>Every step kind this build of the tool can run: adding a kind is one line here.</summary>
+    public static IReadOnlyList<StepKindDescriptor> StepKinds { get; } =
+    [
+        GatherDropStep.Descriptor,
+        .. BuildValidationStep.Descriptors,
+    ];
+
     /// <summary>Registers the step catalogue: every step kind this build of the tool can run.</summary>
     public static IServiceCollection AddRingSteps(this IServiceCollection services)
     {
-        services.AddSingleton<IRingStep, GatherDropStep>();
+        foreach (var kind in StepKinds)
+        {
+            services.AddSingleton(kind.Create);
+        }
+
         services.AddHttpClient(HttpUrlProbe.ClientName).AddStandardResilienceHandler();
         services.AddSingleton<IUrlProbe, HttpUrlProbe>();
         services.AddSingleton<ValidationEngine>();
         services.AddSingleton<SharedValidationPass>();
-        foreach (var kind in ValidationStepKinds.All.Keys)
-        {
-            services.AddSingleton<IRingStep>(sp => new BuildValidationStep(kind, sp.GetRequiredService<SharedValidationPass>()));
-        }
 
         services.AddSingleton(sp => new StepCatalog(sp.GetServices<IRingStep>()));
         return services;

@@ -7,6 +7,9 @@ public sealed record GateDefinition
 
     public required string Kind { get; init; }
 
+    /// <summary>People decide it (from the gate catalogue): approved or rejected, never overridden.</summary>
+    public bool DecidedByPeople { get; init; }
+
     /// <summary>People and groups who may approve (approval gates).</summary>
     public IReadOnlyList<string> Approvers { get; init; } = [];
 

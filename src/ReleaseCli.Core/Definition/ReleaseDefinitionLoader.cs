@@ -7,7 +7,7 @@ namespace ReleaseCli.Core.Definition;
 /// <summary>
 /// Loads <c>release.json</c> and validates all of it, reporting every mistake with its JSON path.
 /// </summary>
-public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
+public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCatalog gateKinds)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -308,7 +308,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
         var steps = new List<StepDefinition>();
         foreach (var (element, path) in reader.Array("steps"))
         {
-            var step = ReadStep(reader.Nested(element, path));
+            var step = ReadStep(reader.Nested(element, path), name);
             if (step is not null)
             {
                 steps.Add(step);
@@ -320,7 +320,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
         var gates = new List<GateDefinition>();
         foreach (var (element, path) in reader.Array("gates"))
         {
-            var gate = ReadGate(reader.Nested(element, path), groups, steps.Count);
+            var gate = ReadGate(reader.Nested(element, path), groups, new GateScope(name, steps.Count, principals => CountPeople(principals, groups)));
             if (gate is not null)
             {
                 gates.Add(gate);
@@ -349,7 +349,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
         };
     }
 
-    private StepDefinition? ReadStep(JsonObjectReader reader)
+    private StepDefinition? ReadStep(JsonObjectReader reader, string ring)
     {
         if (!reader.IsObject)
         {
@@ -359,6 +359,12 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
         var kind = reader.String("kind", required: true, $"one of: {string.Join(", ", steps.Kinds.Order(StringComparer.Ordinal))}");
         var id = reader.String("id", required: false) ?? kind;
         var dependsOn = reader.Strings("dependsOn");
+        var wait = ReadWait(reader.Object("wait", required: false));
+        if (id is not null && !SafeId().IsMatch(id))
+        {
+            reader.Error("id", $"'{id}' must contain only letters, digits, '.', '-' and '_'.");
+        }
+
         var settings = reader.Get("settings") ?? default;
         if (settings.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Object))
         {
@@ -372,6 +378,10 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
                 var closest = steps.Kinds.OrderBy(k => JsonObjectReader.EditDistance(k, kind)).FirstOrDefault();
                 reader.Error("kind", $"unknown step '{kind}'.{(closest is not null && JsonObjectReader.EditDistance(closest, kind) <= 3 ? $" Did you mean '{closest}'?" : string.Empty)} Steps available: {string.Join(", ", steps.Kinds.Order(StringComparer.Ordinal))}.");
             }
+            else if (steps.RingsOf(kind) is { } allowed && !allowed.Contains(ring))
+            {
+                reader.Error("kind", $"a '{kind}' step cannot be used in {ring}; it belongs in {string.Join(", ", allowed)}.");
+            }
             else if (settings.ValueKind == JsonValueKind.Object || settings.ValueKind == JsonValueKind.Undefined)
             {
                 foreach (var (key, message) in steps.ValidateSettings(kind, settings))
@@ -382,7 +392,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
         }
 
         reader.RejectUnknownKeys();
-        return id is null || kind is null ? null : new StepDefinition(id, kind, dependsOn, settings.ValueKind == JsonValueKind.Object ? settings.Clone() : default);
+        return id is null || kind is null ? null : new StepDefinition(id, kind, dependsOn, settings.ValueKind == JsonValueKind.Object ? settings.Clone() : default) { Wait = wait };
     }
 
     private static void CheckStepGraph(JsonObjectReader reader, List<StepDefinition> steps)
@@ -414,15 +424,21 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
         }
     }
 
-    private static GateDefinition? ReadGate(JsonObjectReader reader, Dictionary<string, IReadOnlyList<string>> groups, int stepCount)
+    private GateDefinition? ReadGate(JsonObjectReader reader, Dictionary<string, IReadOnlyList<string>> groups, GateScope scope)
     {
         if (!reader.IsObject)
         {
             return null;
         }
 
-        var kind = reader.String("kind", required: true, $"one of: {string.Join(", ", GateKind.All)}");
+        var kinds = gateKinds.Kinds.Order(StringComparer.Ordinal).ToList();
+        var kind = reader.String("kind", required: true, $"one of: {string.Join(", ", kinds)}");
         var id = reader.String("id", required: false) ?? kind;
+        if (id is not null && !SafeId().IsMatch(id))
+        {
+            reader.Error("id", $"'{id}' must contain only letters, digits, '.', '-' and '_'.");
+        }
+
         var approvers = ReadPrincipals(reader, "approvers", groups);
         var minApprovals = reader.Int("minApprovals", 1);
         var allowSelf = reader.Bool("allowSelfApproval", defaultValue: false);
@@ -443,71 +459,78 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps)
             }
         }
 
-        if (kind is not null && !GateKind.All.Contains(kind))
-        {
-            var closest = GateKind.All.OrderBy(k => JsonObjectReader.EditDistance(k, kind)).First();
-            reader.Error("kind", $"unknown gate '{kind}'.{(JsonObjectReader.EditDistance(closest, kind) <= 3 ? $" Did you mean '{closest}'?" : string.Empty)} Gates available: {string.Join(", ", GateKind.All)}.");
-        }
-
-        switch (kind)
-        {
-            case GateKind.Approval:
-                if (approvers.Count == 0)
-                {
-                    reader.Error("approvers", "an approval gate needs at least one approver (a person's e-mail or \"group:<name>\").");
-                }
-
-                if (minApprovals < 1)
-                {
-                    reader.Error("minApprovals", "must be at least 1.");
-                }
-                else if (approvers.Count > 0)
-                {
-                    var people = approvers.SelectMany(a => a.StartsWith(ReleaseDefinition.GroupPrefix, StringComparison.Ordinal)
-                        ? groups.GetValueOrDefault(a[ReleaseDefinition.GroupPrefix.Length..]) ?? [] : [a]).Distinct(StringComparer.OrdinalIgnoreCase).Count();
-                    if (minApprovals > people)
-                    {
-                        reader.Error("minApprovals", $"asks for {minApprovals} approvals but only {people} people can approve; the gate could never pass.");
-                    }
-                }
-
-                break;
-            case GateKind.SignOffs:
-                if (teams.Count == 0)
-                {
-                    reader.Error("teams", "a sign-offs gate needs at least one team: { \"<team>\": [\"<person or group:name>\", …] }.");
-                }
-
-                break;
-            case GateKind.StepsSucceeded when stepCount == 0:
-                reader.Error("kind", "this ring has no steps, so 'steps-succeeded' would pass without checking anything; remove the gate or add steps.");
-                break;
-        }
-
-        if (kind is not null && !GateKind.IsDecidedByPeople(kind))
-        {
-            if (reader.Get("approvers") is not null)
-            {
-                reader.Error("approvers", $"only approval gates have approvers; a '{kind}' gate is decided by its check.");
-            }
-
-            if (teamsReader is not null)
-            {
-                reader.Error("teams", "only sign-offs gates have teams.");
-            }
-        }
-
         reader.RejectUnknownKeys();
-        return id is null || kind is null ? null : new GateDefinition
+        if (id is null || kind is null)
+        {
+            return null;
+        }
+
+        if (!gateKinds.Kinds.Contains(kind))
+        {
+            var closest = kinds.OrderBy(k => JsonObjectReader.EditDistance(k, kind)).FirstOrDefault();
+            reader.Error("kind", $"unknown gate '{kind}'.{(closest is not null && JsonObjectReader.EditDistance(closest, kind) <= 3 ? $" Did you mean '{closest}'?" : string.Empty)} Gates available: {string.Join(", ", kinds)}.");
+            return null;
+        }
+
+        if (gateKinds.RingsOf(kind) is { } allowed && !allowed.Contains(scope.Ring))
+        {
+            reader.Error("kind", $"a '{kind}' gate cannot be used in {scope.Ring}; it belongs in {string.Join(", ", allowed)}.");
+        }
+
+        var gate = new GateDefinition
         {
             Id = id,
             Kind = kind,
+            DecidedByPeople = gateKinds.IsDecidedByPeople(kind),
             Approvers = approvers,
             MinApprovals = minApprovals,
             AllowSelfApproval = allowSelf,
             Teams = teams,
             Overriders = overriders,
         };
+        foreach (var (key, message) in gateKinds.Validate(gate, scope))
+        {
+            reader.Error(key, message);
+        }
+
+        return gate;
+    }
+
+    /// <summary>How many distinct people a list of people and <c>group:</c> references names.</summary>
+    private static int CountPeople(IEnumerable<string> principals, Dictionary<string, IReadOnlyList<string>> groups) =>
+        principals.SelectMany(a => a.StartsWith(ReleaseDefinition.GroupPrefix, StringComparison.Ordinal)
+            ? groups.GetValueOrDefault(a[ReleaseDefinition.GroupPrefix.Length..]) ?? [] : [a]).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+
+    private static StepWait ReadWait(JsonObjectReader? reader)
+    {
+        if (reader is null || !reader.IsObject)
+        {
+            return StepWait.Default;
+        }
+
+        var poll = reader.Number("pollSeconds") ?? StepWait.Default.PollInterval.TotalSeconds;
+        var maxPoll = reader.Number("maxPollSeconds") ?? Math.Max(poll, StepWait.Default.MaxPollInterval.TotalSeconds);
+        var timeout = reader.Number("timeoutMinutes") ?? StepWait.Default.Timeout.TotalMinutes;
+        if (poll is < 0.05 or > 3600)
+        {
+            reader.Error("pollSeconds", $"{poll} is out of range; use 0.05 to 3600 seconds.");
+        }
+
+        if (maxPoll < poll || maxPoll > 3600)
+        {
+            reader.Error("maxPollSeconds", $"{maxPoll} must be at least pollSeconds ({poll}) and at most 3600.");
+        }
+
+        if (timeout is < 0 or > 10080)
+        {
+            reader.Error("timeoutMinutes", $"{timeout} is out of range; use 0 (do not wait) to 10080 minutes (a week).");
+        }
+
+        reader.RejectUnknownKeys();
+        return new StepWait(
+            TimeSpan.FromSeconds(Math.Clamp(poll, 0.05, 3600)),
+            TimeSpan.FromSeconds(Math.Clamp(maxPoll, 0.05, 3600)),
+            TimeSpan.FromMinutes(Math.Clamp(timeout, 0, 10080)));
     }
 
     private static List<string> ReadPrincipals(JsonObjectReader reader, string name, Dictionary<string, IReadOnlyList<string>> groups)

@@ -1,4 +1,5 @@
 using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Identity;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Store;
@@ -25,7 +26,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
                 return $"{actor.Name} already approved {ring.Name}/{gate.Id}{TeamText(team)} for this contract (event {earlier.Seq}).";
             }
 
-            var entry = await ledger.AppendAsync(Decision(LedgerEventType.Approved, ring, gate, team, actor, digest) with { Message = comment }, cancellationToken).ConfigureAwait(false);
+            var entry = await ledger.AppendAsync(Decision(LedgerEventType.Approved, ring, gate, team, actor, digest, state) with { Message = comment }, cancellationToken).ConfigureAwait(false);
             return $"{actor.Name} approved {ring.Name}/{gate.Id}{TeamText(team)} for contract {digest} (event {entry.Seq}). Run `release {ring.Name}` to re-evaluate its gates.";
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -39,13 +40,13 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         {
             var digest = RequireContract(state, ring);
             team = CheckEligible(environment.Definition, ring, gate, team, actor, state, "reject");
-            var entry = await ledger.AppendAsync(Decision(LedgerEventType.Rejected, ring, gate, team, actor, digest) with { Justification = reason }, cancellationToken).ConfigureAwait(false);
+            var entry = await ledger.AppendAsync(Decision(LedgerEventType.Rejected, ring, gate, team, actor, digest, state) with { Justification = reason }, cancellationToken).ConfigureAwait(false);
             return $"{actor.Name} rejected {ring.Name}/{gate.Id}{TeamText(team)} (event {entry.Seq}); the gate fails until approved again.";
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Overrides a failed step (<c>step:id</c>), a failed check gate (<c>gate:id</c>) or the entry check (<c>entry</c>).</summary>
-    public async Task<string> OverrideAsync(ReleaseEnvironment environment, string ringName, string target, string? justification, CancellationToken cancellationToken)
+    /// <summary>Overrides a failed step, one failed leg of a step, a failed check gate, or the entry check.</summary>
+    public async Task<string> OverrideAsync(ReleaseEnvironment environment, string ringName, OverrideTarget target, string? justification, CancellationToken cancellationToken)
     {
         var definition = environment.Definition;
         var ring = FindRing(definition, ringName);
@@ -55,20 +56,20 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         Authorization.RequireOverrider(definition, overriders, actor, $"override {ring.Name}/{target}");
         return await WithLedgerAsync(environment, actor, "override", async (ledger, state) =>
         {
-            var failure = LastFailure(state, ring.Name, target)
-                ?? throw ReleaseException.Usage($"{ring.Name}/{target} has not failed in its latest evaluation; there is nothing to override. Run `release status` to see what failed.");
+            var failure = LastFailure(state, ring.Name, target);
             var entry = await ledger.AppendAsync(new LedgerEvent
             {
                 Type = LedgerEventType.Overridden,
                 Ring = ring.Name,
                 Target = target,
-                Step = target.StartsWith("step:", StringComparison.Ordinal) ? target[5..] : null,
-                Gate = target.StartsWith("gate:", StringComparison.Ordinal) ? target[5..] : null,
+                Step = target.Kind is OverrideTargetKind.Step or OverrideTargetKind.Leg ? target.Id : null,
+                Leg = target.Leg,
+                Gate = target.Kind == OverrideTargetKind.Gate ? target.Id : null,
                 Actor = actor.Name,
                 IdentityProvider = actor.Provider,
                 ContractDigest = state.ContractDigest,
                 Justification = justification!.Trim(),
-                Message = failure.Message,
+                Message = failure,
             }, cancellationToken).ConfigureAwait(false);
             return $"{actor.Name} overrode {ring.Name}/{target} (event {entry.Seq}). Run `release {ring.Name}` to continue; the override is shown in status and reports.";
         }, cancellationToken).ConfigureAwait(false);
@@ -88,9 +89,10 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
             : throw ReleaseException.Usage($"'{ringName}' is not a ring. Rings: {string.Join(", ", RingName.All)}.");
 
     /// <summary>A person's decision on a people gate, bound to the contract it was given for.</summary>
-    private static LedgerEvent Decision(string type, RingDefinition ring, GateDefinition gate, string? team, Actor actor, string digest) => new()
+    private static LedgerEvent Decision(LedgerEventType type, RingDefinition ring, GateDefinition gate, string? team, Actor actor, string digest, ReleaseState state) => new()
     {
         Type = type,
+        ArtifactsDigest = state.ArtifactsDigest(ring.Name),
         Ring = ring.Name,
         Gate = gate.Id,
         Team = team,
@@ -102,10 +104,10 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
     private static (RingDefinition Ring, GateDefinition Gate) FindPeopleGate(ReleaseDefinition definition, string ringName, string gateId)
     {
         var ring = FindRing(definition, ringName);
-        var people = ring.Gates.Where(g => GateKind.IsDecidedByPeople(g.Kind)).ToList();
+        var people = ring.Gates.Where(g => g.DecidedByPeople).ToList();
         var gate = ring.Gates.FirstOrDefault(g => g.Id == gateId)
             ?? throw ReleaseException.Usage($"{ring.Name} has no gate '{gateId}'. Gates that take approvals here: {(people.Count == 0 ? "none" : string.Join(", ", people.Select(g => g.Id)))}.");
-        if (!GateKind.IsDecidedByPeople(gate.Kind))
+        if (!gate.DecidedByPeople)
         {
             throw ReleaseException.Usage($"{ring.Name}/{gate.Id} is a '{gate.Kind}' check, decided by code, not by approval. If it failed, an overrider can run `release override {ring.Name} --gate {gate.Id} --justification \"…\"`.");
         }
@@ -118,7 +120,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
 
     private static string? CheckEligible(ReleaseDefinition definition, RingDefinition ring, GateDefinition gate, string? team, Actor actor, ReleaseState state, string verb)
     {
-        if (gate.Kind == GateKind.SignOffs)
+        if (gate.Kind == SignOffsGate.KindName)
         {
             var teams = gate.Teams.Where(t => definition.ExpandPrincipals(t.Value).Contains(actor.Name)).Select(t => t.Key).ToList();
             if (team is not null)
@@ -166,46 +168,61 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         return team;
     }
 
-    private static IReadOnlyList<string> ResolveOverrideTarget(RingDefinition ring, string target)
+    private static IReadOnlyList<string> ResolveOverrideTarget(RingDefinition ring, OverrideTarget target)
     {
-        if (target == ReleaseState.EntryTarget)
+        switch (target.Kind)
         {
-            return ring.Overriders;
+            case OverrideTargetKind.Entry:
+                return ring.Overriders;
+            case OverrideTargetKind.Step or OverrideTargetKind.Leg:
+                return ring.Steps.Any(s => s.Id == target.Id)
+                    ? ring.Overriders
+                    : throw ReleaseException.Usage($"{ring.Name} has no step '{target.Id}'. Steps: {(ring.Steps.Count == 0 ? "none" : string.Join(", ", ring.Steps.Select(s => s.Id)))}.");
+            default:
+                var gate = ring.Gates.FirstOrDefault(g => g.Id == target.Id)
+                    ?? throw ReleaseException.Usage($"{ring.Name} has no gate '{target.Id}'. Gates: {string.Join(", ", ring.Gates.Select(g => g.Id))}.");
+                if (gate.DecidedByPeople)
+                {
+                    throw ReleaseException.Usage($"{ring.Name}/{target.Id} is decided by people; it cannot be overridden, only approved (`release approve {ring.Name} --gate {target.Id}`).");
+                }
+
+                return gate.Overriders.Count > 0 ? gate.Overriders : ring.Overriders;
         }
-
-        if (target.StartsWith("step:", StringComparison.Ordinal))
-        {
-            var id = target[5..];
-            return ring.Steps.Any(s => s.Id == id)
-                ? ring.Overriders
-                : throw ReleaseException.Usage($"{ring.Name} has no step '{id}'. Steps: {(ring.Steps.Count == 0 ? "none" : string.Join(", ", ring.Steps.Select(s => s.Id)))}.");
-        }
-
-        if (target.StartsWith("gate:", StringComparison.Ordinal))
-        {
-            var id = target[5..];
-            var gate = ring.Gates.FirstOrDefault(g => g.Id == id)
-                ?? throw ReleaseException.Usage($"{ring.Name} has no gate '{id}'. Gates: {string.Join(", ", ring.Gates.Select(g => g.Id))}.");
-            if (GateKind.IsDecidedByPeople(gate.Kind))
-            {
-                throw ReleaseException.Usage($"{ring.Name}/{id} is decided by people; it cannot be overridden, only approved (`release approve {ring.Name} --gate {id}`).");
-            }
-
-            return gate.Overriders.Count > 0 ? gate.Overriders : ring.Overriders;
-        }
-
-        throw ReleaseException.Usage($"Say what to override: --step <id>, --gate <id> or --entry.");
     }
 
-    private static LedgerEvent? LastFailure(ReleaseState state, string ring, string target)
+    /// <summary>What failed in the target's latest evaluation (the override records it), or why there is nothing to override.</summary>
+    private static string? LastFailure(ReleaseState state, string ring, OverrideTarget target)
     {
-        var last = target switch
+        string Nothing(string what) => throw ReleaseException.Usage($"{ring}/{what} has not failed in its latest evaluation; there is nothing to override. Run `release status` to see what failed.");
+        switch (target.Kind)
         {
-            ReleaseState.EntryTarget => state.Events.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked && e.Ring == ring),
-            _ when target.StartsWith("step:", StringComparison.Ordinal) => state.LastStepResult(ring, target[5..]),
-            _ => state.Events.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == target[5..]),
-        };
-        return last?.Status is "Failed" or nameof(StepStatus.Blocked) ? last : null;
+            case OverrideTargetKind.Entry:
+                var entry = state.Events.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked && e.Ring == ring);
+                return entry?.Status == LedgerStatus.Failed ? entry.Message : Nothing("entry");
+            case OverrideTargetKind.Gate:
+                var gate = state.Events.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == target.Id);
+                return gate?.Status == LedgerStatus.Failed ? gate.Message : Nothing(target.Id!);
+        }
+
+        var step = state.LastStepRecord(ring, target.Id!);
+        if (step?.Status == StepStatus.Defect)
+        {
+            throw ReleaseException.Usage($"{ring}/{target.Id} was stopped by a defect in release, not by what it checked; a defect cannot be overridden. Report it with the log, then run `release {ring}` again.");
+        }
+
+        if (target.Kind == OverrideTargetKind.Step)
+        {
+            return step?.Status is StepStatus.Failed or StepStatus.Blocked ? step.Message : Nothing(target.Id!);
+        }
+
+        var legs = step?.Legs ?? [];
+        var leg = legs.FirstOrDefault(l => l.Name == target.Leg);
+        if (leg is null)
+        {
+            throw ReleaseException.Usage($"{ring}/{target.Id} has no leg '{target.Leg}' in its latest result. Legs: {(legs.Count == 0 ? "none" : string.Join(", ", legs.Select(l => l.Name)))}.");
+        }
+
+        return leg.Status is StepStatus.Failed or StepStatus.NotConfigured or StepStatus.Blocked ? leg.Message : Nothing($"{target.Id} leg {target.Leg}");
     }
 
     private static string TeamText(string? team) => team is null ? string.Empty : $" for team {team}";

@@ -1,10 +1,12 @@
+using System.Text.Json.Nodes;
+using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Ledger;
 
 namespace ReleaseCli.Core.Engine;
 
 /// <summary>
 /// What the ledger says now: the candidate, the current contract, and per ring its runs, step results,
-/// decisions, overrides and promotions. Derived from the events; never stored on its own.
+/// artifacts, decisions, overrides and promotions. Derived from the events; never stored on its own.
 /// </summary>
 public sealed class ReleaseState
 {
@@ -37,18 +39,90 @@ public sealed class ReleaseState
     public LedgerEvent? LastStepResult(string ring, string step) =>
         _events.LastOrDefault(e => e.Type == LedgerEventType.StepCompleted && e.Ring == ring && e.Step == step);
 
-    /// <summary>Approvals and rejections of a gate bound to the current contract, in order.</summary>
-    public IReadOnlyList<LedgerEvent> Decisions(string ring, string gate) =>
-        [.. _events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected
-            && e.Ring == ring && e.Gate == gate && e.ContractDigest == ContractDigest)];
+    /// <summary>The step's last recorded outcome, typed.</summary>
+    public StepRecord? LastStepRecord(string ring, string step) => LastStepResult(ring, step) is { } last ? ToRecord(last) : null;
 
-    /// <summary>The override of a step, gate or entry check bound to the current contract, if any.</summary>
-    public LedgerEvent? Override(string ring, string target) =>
+    /// <summary>The step's last success (run or reused) for the current contract, with its output.</summary>
+    public StepRecord? LastSucceededStep(string ring, string step) =>
+        _events.LastOrDefault(e => e.Type == LedgerEventType.StepCompleted && e.Ring == ring && e.Step == step
+            && e.Status is LedgerStatus.Succeeded or LedgerStatus.Reused && e.ContractDigest == ContractDigest) is { } success
+            ? ToRecord(success)
+            : null;
+
+    /// <summary>
+    /// What the step started outside for <paramref name="inputDigest"/> since it last concluded (a
+    /// completion that is not pending): a re-run polls these rather than starting them again.
+    /// </summary>
+    public IReadOnlyList<ExternalRunEntry> OpenExternalRuns(string ring, string step, string inputDigest)
+    {
+        var concluded = _events.LastOrDefault(e => e.Type == LedgerEventType.StepCompleted && e.Ring == ring && e.Step == step && e.Status != LedgerStatus.Pending)?.Seq ?? 0;
+        return [.. _events.Where(e => e.Type == LedgerEventType.ExternalRunStarted && e.Ring == ring && e.Step == step && e.Seq > concluded && e.InputDigest == inputDigest && e.External is not null)
+            .Select(e => e.External!)];
+    }
+
+    /// <summary>Every artifact recorded for the current contract, in the order recorded.</summary>
+    public IReadOnlyList<RecordedArtifact> Artifacts() =>
+        ContractDigest is null
+            ? []
+            : [.. _events.Where(e => e.Type == LedgerEventType.ArtifactRecorded && e.ContractDigest == ContractDigest && e.Artifact is not null)
+                .Select(e => new RecordedArtifact(e.Ring!, e.Step!, e.Artifact!, ArtifactArea.StorePath(ContractDigest, e.Ring!, e.Artifact!.Name)))];
+
+    /// <summary>
+    /// The digest of the artifacts made by <paramref name="ring"/> and the rings before it, for the current
+    /// contract: what a decision in that ring is bound to beside the contract. Null when there are none.
+    /// </summary>
+    public string? ArtifactsDigest(string ring)
+    {
+        var upTo = RingName.All.ToList().IndexOf(ring);
+        return ArtifactArea.DigestOf(Artifacts().Where(a => RingName.All.ToList().IndexOf(a.Ring) <= upTo));
+    }
+
+    /// <summary>Approvals and rejections of a gate bound to the current contract and artifacts, in order.</summary>
+    public IReadOnlyList<LedgerEvent> Decisions(string ring, string gate)
+    {
+        var artifacts = ArtifactsDigest(ring);
+        return [.. _events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected
+            && e.Ring == ring && e.Gate == gate && e.ContractDigest == ContractDigest && e.ArtifactsDigest == artifacts)];
+    }
+
+    /// <summary>The override of a step, leg, gate or entry check bound to the current contract, if any.</summary>
+    public LedgerEvent? Override(string ring, OverrideTarget target) =>
         _events.LastOrDefault(e => e.Type == LedgerEventType.Overridden && e.Ring == ring && e.Target == target && e.ContractDigest == ContractDigest);
 
-    public static string StepTarget(string step) => $"step:{step}";
+    public static StepStatus? ToStepStatus(LedgerStatus? status) => status switch
+    {
+        LedgerStatus.Succeeded => StepStatus.Succeeded,
+        LedgerStatus.Failed => StepStatus.Failed,
+        LedgerStatus.Pending => StepStatus.Pending,
+        LedgerStatus.NotConfigured => StepStatus.NotConfigured,
+        LedgerStatus.Reused => StepStatus.Reused,
+        LedgerStatus.Blocked => StepStatus.Blocked,
+        LedgerStatus.Defect => StepStatus.Defect,
+        _ => null,
+    };
 
-    public static string GateTarget(string gate) => $"gate:{gate}";
+    public static LedgerStatus ToLedger(StepStatus status) => status switch
+    {
+        StepStatus.Succeeded => LedgerStatus.Succeeded,
+        StepStatus.Failed => LedgerStatus.Failed,
+        StepStatus.Pending => LedgerStatus.Pending,
+        StepStatus.NotConfigured => LedgerStatus.NotConfigured,
+        StepStatus.Reused => LedgerStatus.Reused,
+        StepStatus.Blocked => LedgerStatus.Blocked,
+        _ => LedgerStatus.Defect,
+    };
 
-    public const string EntryTarget = "entry";
+    public static LedgerStatus ToLedger(ExitCode code) => code switch
+    {
+        ExitCode.Success => LedgerStatus.Success,
+        ExitCode.Failed => LedgerStatus.Failed,
+        ExitCode.UsageError => LedgerStatus.UsageError,
+        ExitCode.Pending => LedgerStatus.Pending,
+        ExitCode.Locked => LedgerStatus.Locked,
+        ExitCode.IntegrityViolation => LedgerStatus.IntegrityViolation,
+        _ => LedgerStatus.Cancelled,
+    };
+
+    private static StepRecord ToRecord(LedgerEvent e) =>
+        new(e.Seq, ToStepStatus(e.Status) ?? StepStatus.Failed, e.Message, e.InputDigest, e.Data, e.Output, LegsJson.Read(e.Data));
 }

@@ -6,4 +6,5 @@ namespace ReleaseCli.Core.Engine;
 /// <param name="ForceEntry">Enter although the entry check fails, as a recorded override.</param>
 /// <param name="Justification">Why, when forcing entry.</param>
 /// <param name="IncludeReleased">Keep already-released dependency builds in the candidate.</param>
-public sealed record RingRunRequest(string Ring, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased = false);
+/// <param name="NoWait">Do not wait for steps pending on something outside: record them and end pending (exit 3).</param>
+public sealed record RingRunRequest(string Ring, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased = false, bool NoWait = false);

@@ -16,13 +16,11 @@ namespace ReleaseCli.Core.Engine;
 /// </summary>
 public sealed class RingRunner(
     StepCatalog steps,
-    IEnumerable<IGateCheck> gateChecks,
+    GateCatalog gates,
     IIdentityProvider identity,
     TimeProvider time,
     ILogger<RingRunner> logger)
 {
-    private readonly Dictionary<string, IGateCheck> _gates = gateChecks.ToDictionary(g => g.Kind, StringComparer.Ordinal);
-
     public async Task<RingRunOutcome> RunAsync(ReleaseEnvironment environment, RingRunRequest request, CancellationToken cancellationToken)
     {
         var definition = environment.Definition;
@@ -50,8 +48,8 @@ public sealed class RingRunner(
             if (root is null)
             {
                 var message = $"build {rootBuildId} is not in {environment.Bar.Description}; check the build id with `release bar get-build {rootBuildId}`";
-                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = "Failed", Message = message }, cancellationToken).ConfigureAwait(false);
-                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ExitCode.UsageError.ToString(), Message = message }, cancellationToken).ConfigureAwait(false);
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Failed, Message = message }, cancellationToken).ConfigureAwait(false);
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = LedgerStatus.UsageError, Message = message }, cancellationToken).ConfigureAwait(false);
                 return new RingRunOutcome(ring.Name, runId, ExitCode.UsageError, message, UsedOverrides: false);
             }
 
@@ -69,46 +67,62 @@ public sealed class RingRunner(
                 if (!request.ForceEntry)
                 {
                     var message = $"cannot enter {ring.Name}: {problems}. Fix it, or pass --force-entry --justification \"…\" if you are an overrider of this ring";
-                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = "Failed", Message = message }, cancellationToken).ConfigureAwait(false);
-                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ExitCode.Failed.ToString(), Message = message }, cancellationToken).ConfigureAwait(false);
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Failed, Message = message }, cancellationToken).ConfigureAwait(false);
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = LedgerStatus.Failed, Message = message }, cancellationToken).ConfigureAwait(false);
                     return new RingRunOutcome(ring.Name, runId, ExitCode.Failed, message, UsedOverrides: false);
                 }
 
                 await run.AppendAsync(new LedgerEvent
                 {
                     Type = LedgerEventType.Overridden,
-                    Target = ReleaseState.EntryTarget,
+                    Target = OverrideTarget.Entry,
                     ContractDigest = state.ContractDigest,
                     Justification = request.Justification,
                     Message = problems,
                 }, cancellationToken).ConfigureAwait(false);
-                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = GateStatus.Overridden.ToString(), Message = $"forced by {actor.Name}: {problems}" }, cancellationToken).ConfigureAwait(false);
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Overridden, Message = $"forced by {actor.Name}: {problems}" }, cancellationToken).ConfigureAwait(false);
                 usedOverrides = true;
             }
             else
             {
-                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = GateStatus.Passed.ToString(), Message = $"build {root.Id} is in '{ring.SourceChannel}'{(RingName.Previous(ring.Name) is { } previous ? $" and {previous} is promoted" : string.Empty)}" }, cancellationToken).ConfigureAwait(false);
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Passed, Message = $"build {root.Id} is in '{ring.SourceChannel}'{(RingName.Previous(ring.Name) is { } previous ? $" and {previous} is promoted" : string.Empty)}" }, cancellationToken).ConfigureAwait(false);
             }
 
             var candidate = await CandidateResolver.ResolveAsync(environment.Bar, root, request.IncludeReleased, cancellationToken).ConfigureAwait(false);
             var contract = await ContractLoader.LoadAsync(environment.Store, environment.ReleaseId, state.ContractDigest, cancellationToken).ConfigureAwait(false);
             var holder = new ContractHolder(contract);
 
-            var stepResults = await RunStepsAsync(environment, ring, candidate, state, holder, run, cancellationToken).ConfigureAwait(false);
+            // Nothing is reused, and nothing built on, unless the drop and every artifact still are what was sealed.
+            string? verifiedAtEntry = null;
+            if (ring.Name != RingName.Prep && contract is not null)
+            {
+                var problems = await VerifyIntegrityAsync(environment, contract, state, cancellationToken).ConfigureAwait(false);
+                if (problems.Problems.Count > 0)
+                {
+                    var message = $"{ring.Name} stopped before any step ran: the drop or the artifacts no longer match the contract: {ContractValidGate.Summarize(problems.Problems)}. Restore them from a trusted copy, or run `release prep` to seal a new contract";
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = LedgerStatus.IntegrityViolation, Message = message, ContractDigest = contract.Digest }, cancellationToken).ConfigureAwait(false);
+                    return new RingRunOutcome(ring.Name, runId, ExitCode.IntegrityViolation, message, usedOverrides);
+                }
+
+                verifiedAtEntry = problems.Summary;
+            }
+
+            var scope = new RunScope(environment, request, ring, candidate, holder, run);
+            var stepResults = await RunStepsAsync(scope, state, cancellationToken).ConfigureAwait(false);
             usedOverrides |= stepResults.Values.Any(r => r.Overridden && r.Status is not (StepStatus.Succeeded or StepStatus.Reused));
 
             state = new ReleaseState(ledger.Current.Events);
             var gateResults = new List<(GateDefinition Gate, GateResult Result)>();
             foreach (var gate in ring.Gates)
             {
-                var result = await EvaluateGateAsync(environment, ring, gate, state, holder.Current, stepResults, cancellationToken).ConfigureAwait(false);
+                var result = await EvaluateGateAsync(environment, ring, gate, state, holder.Current, stepResults, verifiedAtEntry, cancellationToken).ConfigureAwait(false);
                 gateResults.Add((gate, result));
                 usedOverrides |= result.Status == GateStatus.Overridden;
                 await run.AppendAsync(new LedgerEvent
                 {
                     Type = LedgerEventType.GateEvaluated,
                     Gate = gate.Id,
-                    Status = result.Status.ToString(),
+                    Status = ToLedger(result.Status),
                     ContractDigest = state.ContractDigest,
                     Message = result.Message,
                 }, cancellationToken).ConfigureAwait(false);
@@ -117,16 +131,22 @@ public sealed class RingRunner(
             var outcome = Decide(ring, stepResults.Values, gateResults);
             if (outcome.ExitCode == ExitCode.Success)
             {
-                outcome = await PromoteAsync(environment, ring, candidate, holder.Current, state, run, cancellationToken).ConfigureAwait(false);
+                outcome = await PromoteAsync(environment, ring, candidate, holder.Current, state, stepResults, run, cancellationToken).ConfigureAwait(false);
             }
 
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = outcome.ExitCode.ToString(), Message = outcome.Message }, cancellationToken).ConfigureAwait(false);
+            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ReleaseState.ToLedger(outcome.ExitCode), Message = outcome.Message }, cancellationToken).ConfigureAwait(false);
             return new RingRunOutcome(ring.Name, runId, outcome.ExitCode, outcome.Message, usedOverrides);
         }
         catch (ReleaseException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Whatever stopped the run (tampering found on the way, a BAR error) is recorded before it is reported.
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ex.ExitCode.ToString(), Message = ex.Message }, CancellationToken.None).ConfigureAwait(false);
+            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = ReleaseState.ToLedger(ex.ExitCode), Message = ex.Message }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the user or the agent: say so in the ledger; a re-run resumes from what was recorded.
+            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = LedgerStatus.Cancelled, Message = "cancelled; everything recorded so far is kept" }, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
@@ -169,29 +189,22 @@ public sealed class RingRunner(
         return problems;
     }
 
-    private async Task<Dictionary<string, StepRunResult>> RunStepsAsync(
-        ReleaseEnvironment environment,
-        RingDefinition ring,
-        Candidate candidate,
-        ReleaseState state,
-        ContractHolder holder,
-        RunRecorder run,
-        CancellationToken cancellationToken)
+    private async Task<Dictionary<string, StepRunResult>> RunStepsAsync(RunScope scope, ReleaseState state, CancellationToken cancellationToken)
     {
         var tasks = new Dictionary<string, Task<StepRunResult>>(StringComparer.Ordinal);
         Task<StepRunResult> Schedule(StepDefinition step)
         {
             if (!tasks.TryGetValue(step.Id, out var task))
             {
-                var dependencies = step.DependsOn.Select(d => Schedule(ring.Steps.First(s => s.Id == d))).ToList();
-                task = RunStepAfterAsync(environment, ring, step, dependencies, candidate, state, holder, run, cancellationToken);
+                var dependencies = step.DependsOn.Select(d => Schedule(scope.Ring.Steps.First(s => s.Id == d))).ToList();
+                task = RunStepAfterAsync(scope, step, dependencies, state, cancellationToken);
                 tasks[step.Id] = task;
             }
 
             return task;
         }
 
-        foreach (var step in ring.Steps)
+        foreach (var step in scope.Ring.Steps)
         {
             _ = Schedule(step);
         }
@@ -200,59 +213,67 @@ public sealed class RingRunner(
         return results.ToDictionary(r => r.StepId, StringComparer.Ordinal);
     }
 
-    private async Task<StepRunResult> RunStepAfterAsync(
-        ReleaseEnvironment environment,
-        RingDefinition ring,
-        StepDefinition step,
-        IReadOnlyList<Task<StepRunResult>> dependencies,
-        Candidate candidate,
-        ReleaseState state,
-        ContractHolder holder,
-        RunRecorder run,
-        CancellationToken cancellationToken)
+    private async Task<StepRunResult> RunStepAfterAsync(RunScope scope, StepDefinition step, IReadOnlyList<Task<StepRunResult>> dependencies, ReleaseState state, CancellationToken cancellationToken)
     {
+        var ring = scope.Ring;
+        var run = scope.Run;
         var upstream = await Task.WhenAll(dependencies).ConfigureAwait(false);
-        var blockers = upstream.Where(r => !r.CountsAsPassed).Select(r => $"{r.StepId} {r.Status}").ToList();
+        var blockers = upstream.Where(r => !r.CountsAsPassed).ToList();
         if (blockers.Count > 0)
         {
-            var message = $"not run: depends on {string.Join(", ", blockers)}";
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.StepCompleted, Step = step.Id, Status = StepStatus.Blocked.ToString(), Message = message }, cancellationToken).ConfigureAwait(false);
-            return new StepRunResult(step.Id, StepStatus.Blocked, message, Overridden: false);
+            // Waiting on a pending step is itself pending: the ring ends pending, not failed.
+            var waiting = blockers.All(b => b.Status == StepStatus.Pending);
+            var blocked = waiting ? StepStatus.Pending : StepStatus.Blocked;
+            var message = waiting
+                ? $"not run yet: waiting for {string.Join(", ", blockers.Select(b => b.StepId))} (pending)"
+                : $"not run: depends on {string.Join(", ", blockers.Select(r => $"{r.StepId} {r.Status}"))}";
+            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.StepCompleted, Step = step.Id, Status = ReleaseState.ToLedger(blocked), Message = message, ContractDigest = scope.Contract.Current?.Digest }, cancellationToken).ConfigureAwait(false);
+            return new StepRunResult(step.Id, blocked, message, Overridden: false);
         }
 
         var implementation = steps.Get(step.Kind);
-        var context = new StepContext
-        {
-            Definition = environment.Definition,
-            Ring = ring,
-            Step = step,
-            Candidate = candidate,
-            Bar = environment.Bar,
-            Store = environment.Store,
-            DropPath = environment.DropPath,
-            Contract = holder.Current,
-            SealContractAsync = (contract, ct) => SealAsync(environment.Store, contract, holder, run, step.Id, ct),
-            Logger = logger,
-        };
+        var dependencyResults = upstream.ToDictionary(r => r.StepId, StringComparer.Ordinal);
+        var context = NewContext(scope, step, state, dependencyResults);
 
         StepOutcome outcome;
         string? digest = null;
         var integrity = false;
+        var defect = false;
         try
         {
-            digest = await implementation.ComputeInputDigestAsync(context, cancellationToken).ConfigureAwait(false);
-            var previous = state.LastStepResult(ring.Name, step.Id);
-            if (previous is not null && previous.InputDigest == digest
-                && previous.Status is nameof(StepStatus.Succeeded) or nameof(StepStatus.Reused))
+            var stepDigest = await implementation.ComputeInputDigestAsync(context, cancellationToken).ConfigureAwait(false);
+            // After prep the contract is fixed for the whole run, and every step's result depends on it; in prep a
+            // step may seal it, so there the steps say themselves what of the contract they read.
+            var contractInput = ring.Name == RingName.Prep ? "-" : scope.Contract.Current?.Digest ?? "-";
+            digest = Digest.OfText(string.Join('\n', [stepDigest, ToolVersion.Current, contractInput, .. upstream.Select(u => $"{u.StepId}={u.Output?.ToJsonString() ?? "-"}")]));
+            var previous = state.LastStepRecord(ring.Name, step.Id);
+            if (previous is not null && previous.InputDigest == digest && previous.Status is StepStatus.Succeeded or StepStatus.Reused)
             {
                 var message = $"succeeded earlier with the same input (event {previous.Seq}); not run again";
-                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.StepCompleted, Step = step.Id, Status = StepStatus.Reused.ToString(), InputDigest = digest, Message = message }, cancellationToken).ConfigureAwait(false);
-                return new StepRunResult(step.Id, StepStatus.Reused, message, Overridden: false);
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.StepCompleted, Step = step.Id, Status = LedgerStatus.Reused, InputDigest = digest, Message = message, Output = previous.Output?.DeepClone(), ContractDigest = scope.Contract.Current?.Digest }, cancellationToken).ConfigureAwait(false);
+                return new StepRunResult(step.Id, StepStatus.Reused, message, Overridden: false) { Output = previous.Output, Legs = previous.Legs };
             }
 
             await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.StepStarted, Step = step.Id, InputDigest = digest }, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("{Ring}: step {Step} started", ring.Name, step.Id);
+            var inputDigest = digest;
+            context = context with
+            {
+                InputDigest = inputDigest,
+                ExternalRuns = state.OpenExternalRuns(ring.Name, step.Id, inputDigest),
+                RecordExternalRunAsync = (external, ct) => run.AppendAsync(new LedgerEvent
+                {
+                    Type = LedgerEventType.ExternalRunStarted,
+                    Step = step.Id,
+                    Leg = external.Leg,
+                    InputDigest = inputDigest,
+                    External = external,
+                    ContractDigest = scope.Contract.Current?.Digest,
+                    Message = external.Link is null ? $"started {external.Id}" : $"started {external.Id}: {external.Link}",
+                }, ct),
+            };
             outcome = await implementation.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            outcome = await WaitWhilePendingAsync(scope, step, implementation, context, outcome, cancellationToken).ConfigureAwait(false);
         }
         catch (ReleaseException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -270,24 +291,123 @@ public sealed class RingRunner(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "{Ring}: step {Step} threw", ring.Name, step.Id);
-            outcome = StepOutcome.Failed($"unexpected error: {ex.GetType().Name}: {ex.Message}");
+            // Not a verdict on the release: the tool itself went wrong. No override can wave it through.
+            logger.LogError(ex, "{Ring}: step {Step} ({Kind}) hit a defect in release", ring.Name, step.Id, step.Kind);
+            outcome = new StepOutcome(StepStatus.Defect, $"a defect in release stopped this step ({ex.GetType().Name}: {ex.Message}); the stack trace is in the log (-v detailed or --log-file); report it with that text");
+            defect = true;
+        }
+
+        var (status, failedByLegsOnly) = Settle(outcome);
+        var data = outcome.Data?.DeepClone().AsObject();
+        if (outcome.Legs.Count > 0)
+        {
+            data ??= [];
+            data[LegsJson.Key] = LegsJson.Write(outcome.Legs);
         }
 
         await run.AppendAsync(new LedgerEvent
         {
             Type = LedgerEventType.StepCompleted,
             Step = step.Id,
-            Status = outcome.Status.ToString(),
+            Status = ReleaseState.ToLedger(status),
             InputDigest = digest,
             Message = outcome.Message,
-            Data = outcome.Data,
+            Data = data,
+            Output = status == StepStatus.Succeeded ? outcome.Output : null,
+            ContractDigest = scope.Contract.Current?.Digest,
         }, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("{Ring}: step {Step} {Status}: {Message}", ring.Name, step.Id, outcome.Status, outcome.Message);
+        logger.LogInformation("{Ring}: step {Step} {Status}: {Message}", ring.Name, step.Id, status, outcome.Message);
 
-        var overridden = outcome.Status == StepStatus.Failed && !integrity
-            && new ReleaseState(run.Ledger.Current.Events).Override(ring.Name, ReleaseState.StepTarget(step.Id)) is not null;
-        return new StepRunResult(step.Id, outcome.Status, outcome.Message, overridden) { Integrity = integrity };
+        var overridden = false;
+        if (status == StepStatus.Failed && !integrity && !defect)
+        {
+            var now = new ReleaseState(run.Ledger.Current.Events);
+            overridden = now.Override(ring.Name, OverrideTarget.ForStep(step.Id)) is not null
+                || (failedByLegsOnly && outcome.Legs.Where(l => l.Status != StepStatus.Succeeded).All(l => now.Override(ring.Name, OverrideTarget.ForLeg(step.Id, l.Name)) is not null));
+        }
+
+        return new StepRunResult(step.Id, status, outcome.Message, overridden) { Integrity = integrity, Output = status == StepStatus.Succeeded ? outcome.Output : null, Legs = outcome.Legs };
+    }
+
+    /// <summary>The step's status, and whether it failed only because of legs (so overriding those legs passes it).</summary>
+    private static (StepStatus Status, bool FailedByLegsOnly) Settle(StepOutcome outcome)
+    {
+        if (outcome.Legs.Count == 0 || outcome.Status is StepStatus.Defect)
+        {
+            return (outcome.Status, false);
+        }
+
+        var fromLegs = StepOutcome.LegStatus(outcome.Legs);
+        return outcome.Status == StepStatus.Failed && fromLegs == StepStatus.Succeeded
+            ? (StepStatus.Failed, false)
+            : (fromLegs, fromLegs == StepStatus.Failed);
+    }
+
+    /// <summary>
+    /// Polls a pending step (the step's own <see cref="IRingStep.RunAsync"/> sees what it started and asks about
+    /// it) with a growing interval until it settles or the step's wait times out; with --no-wait, not at all.
+    /// </summary>
+    private async Task<StepOutcome> WaitWhilePendingAsync(RunScope scope, StepDefinition step, IRingStep implementation, StepContext context, StepOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (scope.Request.NoWait)
+        {
+            return outcome;
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var interval = step.Wait.PollInterval;
+        while (outcome.Status == StepStatus.Pending || outcome.Legs.Any(l => l.Status == StepStatus.Pending))
+        {
+            if (waited.Elapsed + interval > step.Wait.Timeout)
+            {
+                return outcome with { Status = StepStatus.Pending, Message = $"{outcome.Message}; stopped waiting after {waited.Elapsed:hh\\:mm\\:ss} (the step's wait.timeoutMinutes); run `release {scope.Ring.Name}` again to go on polling" };
+            }
+
+            logger.LogInformation("{Ring}: step {Step} pending ({Elapsed:hh\\:mm\\:ss}): {Message}; polling again in {Seconds:0.#} s", scope.Ring.Name, step.Id, waited.Elapsed, outcome.Message, interval.TotalSeconds);
+            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            interval = TimeSpan.FromTicks(Math.Min(step.Wait.MaxPollInterval.Ticks, (long)(interval.Ticks * 1.5)));
+            var now = new ReleaseState(scope.Run.Ledger.Current.Events);
+            context = context with { ExternalRuns = now.OpenExternalRuns(scope.Ring.Name, step.Id, context.InputDigest) };
+            outcome = await implementation.RunAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    private StepContext NewContext(RunScope scope, StepDefinition step, ReleaseState state, IReadOnlyDictionary<string, StepRunResult> dependencies)
+    {
+        var environment = scope.Environment;
+        var contract = scope.Contract.Current;
+        return new StepContext
+        {
+            Definition = environment.Definition,
+            Ring = scope.Ring,
+            Step = step,
+            Candidate = scope.Candidate,
+            Bar = environment.Bar,
+            Store = environment.Store,
+            DropPath = environment.DropPath,
+            Contract = contract,
+            SealContractAsync = (sealing, ct) => SealAsync(environment.Store, sealing, scope.Contract, scope.Run, step.Id, ct),
+            Logger = logger,
+            Previous = state.LastStepRecord(scope.Ring.Name, step.Id),
+            Outputs = new StepOutputs(scope.Ring.Name, step.Id, dependencies, state),
+            Artifacts = contract is null ? null : new ArtifactArea(
+                environment.Store,
+                environment.ReleaseId,
+                contract.Digest,
+                scope.Ring.Name,
+                step.Id,
+                (artifact, ct) => scope.Run.AppendAsync(new LedgerEvent
+                {
+                    Type = LedgerEventType.ArtifactRecorded,
+                    Step = step.Id,
+                    Artifact = artifact,
+                    ContractDigest = contract.Digest,
+                    Message = $"{artifact.Name}: {artifact.Size} bytes",
+                }, ct),
+                () => new ReleaseState(scope.Run.Ledger.Current.Events).Artifacts()),
+        };
     }
 
     private static async Task<string> SealAsync(IReleaseStore store, ReleaseContract contract, ContractHolder holder, RunRecorder run, string stepId, CancellationToken cancellationToken)
@@ -316,12 +436,13 @@ public sealed class RingRunner(
         ReleaseState state,
         SealedContract? contract,
         IReadOnlyDictionary<string, StepRunResult> stepResults,
+        string? verifiedAtEntry,
         CancellationToken cancellationToken)
     {
         GateResult result;
         try
         {
-            result = await _gates[gate.Kind].EvaluateAsync(
+            result = await gates.Get(gate.Kind).EvaluateAsync(
                 new GateContext
                 {
                     Definition = environment.Definition,
@@ -332,6 +453,7 @@ public sealed class RingRunner(
                     StepResults = stepResults,
                     Bar = environment.Bar,
                     DropPath = environment.DropPath,
+                    VerifiedAtEntry = verifiedAtEntry,
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -341,8 +463,8 @@ public sealed class RingRunner(
         }
 
         // Tampering is never overridable; a failed check is, by an authorised person, with a reason.
-        if (result.Status == GateStatus.Failed && !result.Integrity && !GateKind.IsDecidedByPeople(gate.Kind)
-            && state.Override(ring.Name, ReleaseState.GateTarget(gate.Id)) is { } overrideEvent)
+        if (result.Status == GateStatus.Failed && !result.Integrity && !gate.DecidedByPeople
+            && state.Override(ring.Name, OverrideTarget.ForGate(gate.Id)) is { } overrideEvent)
         {
             return result with
             {
@@ -361,11 +483,13 @@ public sealed class RingRunner(
     {
         var failed = gateResults.Where(g => g.Result.Status == GateStatus.Failed).ToList();
         var steps = stepResults.ToList();
-        if (failed.Count > 0 || steps.Any(s => s.Integrity))
+        var defects = steps.Where(s => s.Status == StepStatus.Defect).Select(s => s.StepId).ToList();
+        if (failed.Count > 0 || steps.Any(s => s.Integrity) || defects.Count > 0)
         {
             var integrity = failed.Any(g => g.Result.Integrity) || steps.Any(s => s.Integrity);
-            var names = failed.Select(g => g.Gate.Id).Concat(steps.Where(s => s.Integrity).Select(s => s.StepId));
-            return (integrity ? ExitCode.IntegrityViolation : ExitCode.Failed, $"{ring.Name} not promoted: failed {string.Join(", ", names)}");
+            var names = failed.Select(g => g.Gate.Id).Concat(steps.Where(s => s.Integrity).Select(s => s.StepId)).Distinct();
+            var defectText = defects.Count == 0 ? string.Empty : $"{(failed.Count > 0 ? "; " : string.Empty)}a defect in release stopped {string.Join(", ", defects)} (see the log; it cannot be overridden)";
+            return (integrity ? ExitCode.IntegrityViolation : ExitCode.Failed, $"{ring.Name} not promoted: {(failed.Count > 0 || steps.Any(s => s.Integrity) ? $"failed {string.Join(", ", names)}" : string.Empty)}{defectText}");
         }
 
         var pending = gateResults.Where(g => g.Result.Status == GateStatus.Pending).Select(g => g.Gate.Id).ToList();
@@ -383,6 +507,7 @@ public sealed class RingRunner(
         Candidate candidate,
         SealedContract? contract,
         ReleaseState state,
+        IReadOnlyDictionary<string, StepRunResult> stepResults,
         RunRecorder run,
         CancellationToken cancellationToken)
     {
@@ -404,19 +529,34 @@ public sealed class RingRunner(
             }
         }
 
+        var message = channel is null
+            ? $"{ring.Name} passed"
+            : $"promoted build(s) {string.Join(", ", buildIds)} to '{channel.Name}'";
         if (ring.Name == RingName.Publish)
         {
-            foreach (var id in buildIds)
+            // Released means shipped: only when publish steps ran and every one of them succeeded on its own.
+            var publishing = ring.Steps.Where(s => steps.Publishes(s.Kind)).ToList();
+            var notSucceeded = publishing.Where(s => stepResults.GetValueOrDefault(s.Id)?.Status is not (StepStatus.Succeeded or StepStatus.Reused)).Select(s => s.Id).ToList();
+            if (publishing.Count == 0)
             {
-                await environment.Bar.MarkReleasedAsync(id, cancellationToken).ConfigureAwait(false);
+                message += $"; nothing was published (publish has no publish steps), so build(s) {string.Join(", ", buildIds)} are not marked released";
             }
+            else if (notSucceeded.Count > 0)
+            {
+                message += $"; not marked released: {string.Join(", ", notSucceeded)} did not succeed on their own (overridden)";
+            }
+            else
+            {
+                foreach (var id in buildIds)
+                {
+                    await environment.Bar.MarkReleasedAsync(id, cancellationToken).ConfigureAwait(false);
+                }
 
-            await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.Released, ContractDigest = state.ContractDigest, Message = $"build(s) {string.Join(", ", buildIds)} marked released in BAR" }, cancellationToken).ConfigureAwait(false);
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.Released, ContractDigest = state.ContractDigest, Message = $"build(s) {string.Join(", ", buildIds)} marked released in BAR" }, cancellationToken).ConfigureAwait(false);
+                message += $"; build(s) {string.Join(", ", buildIds)} marked released";
+            }
         }
 
-        var message = channel is null
-            ? $"{ring.Name} passed; build(s) {string.Join(", ", buildIds)} released"
-            : $"promoted build(s) {string.Join(", ", buildIds)} to '{channel.Name}'";
         await run.AppendAsync(new LedgerEvent
         {
             Type = LedgerEventType.Promoted,
@@ -427,6 +567,26 @@ public sealed class RingRunner(
         logger.LogInformation("{Message}", message);
         return (ExitCode.Success, message);
     }
+
+    /// <summary>Re-hashes the drop and every artifact of the current contract; what was checked, or the problems.</summary>
+    private static async Task<(IReadOnlyList<string> Problems, string Summary)> VerifyIntegrityAsync(ReleaseEnvironment environment, SealedContract contract, ReleaseState state, CancellationToken cancellationToken)
+    {
+        var drop = await ContractValidGate.VerifyDropAsync(contract.Contract, environment.DropPath, cancellationToken).ConfigureAwait(false);
+        var artifacts = state.Artifacts();
+        var artifactProblems = await ArtifactArea.VerifyAsync(environment.Store, environment.ReleaseId, artifacts, cancellationToken).ConfigureAwait(false);
+        return ([.. drop, .. artifactProblems], $"{contract.Contract.Assets.Count} drop file(s) and {artifacts.Count} artifact(s) matched their SHA-512 at the run's entry");
+    }
+
+    private static LedgerStatus ToLedger(GateStatus status) => status switch
+    {
+        GateStatus.Passed => LedgerStatus.Passed,
+        GateStatus.Pending => LedgerStatus.Pending,
+        GateStatus.Overridden => LedgerStatus.Overridden,
+        _ => LedgerStatus.Failed,
+    };
+
+    /// <summary>What every step of one ring run shares.</summary>
+    private sealed record RunScope(ReleaseEnvironment Environment, RingRunRequest Request, RingDefinition Ring, Candidate Candidate, ContractHolder Contract, RunRecorder Run);
 
     private sealed class ContractHolder(SealedContract? current)
     {

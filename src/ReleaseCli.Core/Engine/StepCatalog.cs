@@ -15,7 +15,13 @@ public sealed class StepCatalog : IStepCatalog
 
     public IReadOnlyCollection<string> Kinds => _steps.Keys;
 
+    public IEnumerable<IRingStep> All => _steps.Values.OrderBy(s => s.Kind, StringComparer.Ordinal);
+
     public IRingStep Get(string kind) => _steps[kind];
+
+    public bool Publishes(string kind) => _steps.TryGetValue(kind, out var step) && step.Publishes;
+
+    public IReadOnlyCollection<string>? RingsOf(string kind) => _steps.TryGetValue(kind, out var step) ? step.Rings : null;
 
     public IEnumerable<(string Key, string Message)> ValidateSettings(string kind, JsonElement settings) =>
         _steps.TryGetValue(kind, out var step) ? step.ValidateSettings(settings) : [];

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Store;
 
 namespace ReleaseCli.Core.Engine;
@@ -34,4 +35,39 @@ public sealed record StepContext
     public required ILogger Logger { get; init; }
 
     public JsonElement Settings => Step.Settings;
+
+    /// <summary>This step's last recorded outcome in this release (any input), for idempotent re-runs.</summary>
+    public StepRecord? Previous { get; init; }
+
+    /// <summary>The step's input digest in this run (the engine's, including the tool's version).</summary>
+    public string InputDigest { get; init; } = string.Empty;
+
+    /// <summary>
+    /// What this step started outside for the same input and has not concluded yet (oldest first): a re-run
+    /// polls these instead of starting them again, also after the process was killed right after starting one.
+    /// </summary>
+    public IReadOnlyList<ExternalRunEntry> ExternalRuns { get; init; } = [];
+
+    /// <summary>
+    /// Records, before anything else happens, that the step started something outside. Call it the moment
+    /// the external system has answered with its id.
+    /// </summary>
+    public Func<ExternalRunEntry, CancellationToken, Task> RecordExternalRunAsync { get; init; } = (_, _) => Task.CompletedTask;
+
+    /// <summary>The typed outputs of the steps this one depends on, and of earlier rings.</summary>
+    public StepOutputs? Outputs { get; init; }
+
+    /// <summary>Where the step writes the files it makes; null before a contract is sealed.</summary>
+    public ArtifactArea? Artifacts { get; init; }
+
+    /// <summary>The external run recorded for <paramref name="leg"/> (null: the step's own), if any.</summary>
+    public ExternalRunEntry? ExternalRun(string? leg = null) => ExternalRuns.LastOrDefault(r => r.Leg == leg);
+
+    /// <summary>The artifact area, or a failure saying a contract is needed first.</summary>
+    public ArtifactArea RequireArtifacts() =>
+        Artifacts ?? throw new ReleaseException(ExitCode.Failed, $"step '{Step.Id}' makes artifacts, which belong to a sealed contract; run `release prep` first");
+
+    /// <summary>The typed outputs, or a failure when the engine gave none (a step run outside a ring).</summary>
+    public StepOutputs RequireOutputs() =>
+        Outputs ?? throw new InvalidOperationException($"step '{Step.Id}' reads outputs, which exist only within a ring run");
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace ReleaseCli.Core.Engine;
 
 /// <summary>How a step ended in a ring run, and whether an override lets it count as passed.</summary>
@@ -5,6 +7,11 @@ public sealed record StepRunResult(string StepId, StepStatus Status, string Mess
 {
     /// <summary>The step failed because something was tampered with; never overridable.</summary>
     public bool Integrity { get; init; }
+
+    /// <summary>The step's output (also when it was reused from an earlier run).</summary>
+    public JsonNode? Output { get; init; }
+
+    public IReadOnlyList<LegOutcome> Legs { get; init; } = [];
 
     /// <summary>Dependents may run and the steps gate may pass.</summary>
     public bool CountsAsPassed => Status is StepStatus.Succeeded or StepStatus.Reused || Overridden;

@@ -5,7 +5,7 @@ public enum StepStatus
     /// <summary>Ran and did its work.</summary>
     Succeeded,
 
-    /// <summary>Ran and failed, or threw.</summary>
+    /// <summary>Ran and failed.</summary>
     Failed,
 
     /// <summary>Started something outside that has not finished.</summary>
@@ -19,4 +19,7 @@ public enum StepStatus
 
     /// <summary>Not run because a step it depends on did not succeed.</summary>
     Blocked,
+
+    /// <summary>Threw something the tool did not expect: a defect of the tool, which no override can pass.</summary>
+    Defect,
 }

@@ -10,7 +10,35 @@ namespace ReleaseCli.Core.Gates;
 /// </summary>
 public sealed class ApprovalGate : IGateCheck
 {
-    public string Kind => GateKind.Approval;
+    public const string KindName = "approval";
+
+    public string Kind => KindName;
+
+    public string Summary => "minApprovals of the listed approvers (people or group:<name>) approve the current contract";
+
+    public bool DecidedByPeople => true;
+
+    public IEnumerable<(string Key, string Message)> Validate(GateDefinition gate, GateScope scope)
+    {
+        if (gate.Approvers.Count == 0)
+        {
+            yield return ("approvers", "an approval gate needs at least one approver (a person's e-mail or \"group:<name>\").");
+        }
+
+        if (gate.Teams.Count > 0)
+        {
+            yield return ("teams", "only sign-offs gates have teams.");
+        }
+
+        if (gate.MinApprovals < 1)
+        {
+            yield return ("minApprovals", "must be at least 1.");
+        }
+        else if (gate.Approvers.Count > 0 && scope.CountPeople(gate.Approvers) is var people && gate.MinApprovals > people)
+        {
+            yield return ("minApprovals", $"asks for {gate.MinApprovals} approvals but only {people} people can approve; the gate could never pass.");
+        }
+    }
 
     public Task<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {

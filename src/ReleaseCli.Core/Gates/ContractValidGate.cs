@@ -12,7 +12,13 @@ namespace ReleaseCli.Core.Gates;
 /// </summary>
 public sealed class ContractValidGate : IGateCheck
 {
-    public string Kind => GateKind.ContractValid;
+    public string Kind => "contract-valid";
+
+    public string Summary => "the drop and BAR still match the sealed contract (every file's size and SHA-512; every build's commit and assets)";
+
+    public bool DecidedByPeople => false;
+
+    public IEnumerable<(string Key, string Message)> Validate(GateDefinition gate, GateScope scope) => GateRules.DecidedByCode(gate);
 
     public async Task<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
@@ -22,10 +28,13 @@ public sealed class ContractValidGate : IGateCheck
         }
 
         var contract = context.Contract.Contract;
-        var dropProblems = await VerifyDropAsync(contract, context.DropPath, cancellationToken).ConfigureAwait(false);
-        if (dropProblems.Count > 0)
+        if (context.VerifiedAtEntry is null)
         {
-            return GateResult.Tampered($"the drop {context.DropPath} no longer matches the contract: {Summarize(dropProblems)}");
+            var dropProblems = await VerifyDropAsync(contract, context.DropPath, cancellationToken).ConfigureAwait(false);
+            if (dropProblems.Count > 0)
+            {
+                return GateResult.Tampered($"the drop {context.DropPath} no longer matches the contract: {Summarize(dropProblems)}");
+            }
         }
 
         var barProblems = await VerifyBarAsync(contract, context.Bar, cancellationToken).ConfigureAwait(false);
@@ -108,6 +117,6 @@ public sealed class ContractValidGate : IGateCheck
         return problems;
     }
 
-    private static string Summarize(IReadOnlyList<string> problems) =>
+    public static string Summarize(IReadOnlyList<string> problems) =>
         string.Join("; ", problems.Take(10)) + (problems.Count > 10 ? $"; and {problems.Count - 10} more" : string.Empty);
 }

@@ -24,4 +24,10 @@ public sealed record GateContext
     public required IBuildAssetRegistry Bar { get; init; }
 
     public required string DropPath { get; init; }
+
+    /// <summary>
+    /// Set when the engine re-hashed the drop and the artifacts against the contract at this run's entry
+    /// (every ring after prep): what it checked, so a gate need not read every byte a second time.
+    /// </summary>
+    public string? VerifiedAtEntry { get; init; }
 }

@@ -5,7 +5,26 @@ namespace ReleaseCli.Core.Gates;
 /// <summary>One sign-off from each listed team, by a member who did not run the ring, on the current contract.</summary>
 public sealed class SignOffsGate : IGateCheck
 {
-    public string Kind => GateKind.SignOffs;
+    public const string KindName = "sign-offs";
+
+    public string Kind => KindName;
+
+    public string Summary => "one sign-off from each listed team, by a member who did not run the ring";
+
+    public bool DecidedByPeople => true;
+
+    public IEnumerable<(string Key, string Message)> Validate(GateDefinition gate, GateScope scope)
+    {
+        if (gate.Teams.Count == 0)
+        {
+            yield return ("teams", "a sign-offs gate needs at least one team: { \"<team>\": [\"<person or group:name>\", …] }.");
+        }
+
+        if (gate.Approvers.Count > 0)
+        {
+            yield return ("approvers", "a sign-offs gate is decided by its teams; list the people under teams.");
+        }
+    }
 
     public Task<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {

@@ -6,7 +6,24 @@ namespace ReleaseCli.Core.Gates;
 /// <summary>Every step of the ring succeeded in this run (or was overridden); pending steps keep it pending.</summary>
 public sealed class StepsSucceededGate : IGateCheck
 {
-    public string Kind => GateKind.StepsSucceeded;
+    public string Kind => "steps-succeeded";
+
+    public string Summary => "every step of the ring, and every leg of a step, succeeded in this run or was overridden";
+
+    public bool DecidedByPeople => false;
+
+    public IEnumerable<(string Key, string Message)> Validate(GateDefinition gate, GateScope scope)
+    {
+        if (scope.StepCount == 0)
+        {
+            yield return ("kind", "this ring has no steps, so 'steps-succeeded' would pass without checking anything; remove the gate or add steps.");
+        }
+
+        foreach (var problem in GateRules.DecidedByCode(gate))
+        {
+            yield return problem;
+        }
+    }
 
     public Task<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {

@@ -9,7 +9,13 @@ namespace ReleaseCli.Core.Gates;
 /// </summary>
 public sealed class VersionCoherentGate : IGateCheck
 {
-    public string Kind => GateKind.VersionCoherent;
+    public string Kind => "version-coherent";
+
+    public string Summary => "no package id at two versions across the candidate; shipping versions follow the definition's version rules";
+
+    public bool DecidedByPeople => false;
+
+    public IEnumerable<(string Key, string Message)> Validate(GateDefinition gate, GateScope scope) => GateRules.DecidedByCode(gate);
 
     public Task<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {

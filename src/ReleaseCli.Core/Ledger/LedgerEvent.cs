@@ -12,7 +12,7 @@ public sealed record LedgerEvent
 
     public DateTimeOffset Time { get; init; }
 
-    public required string Type { get; init; }
+    public required LedgerEventType Type { get; init; }
 
     public string? RunId { get; init; }
 
@@ -25,13 +25,13 @@ public sealed record LedgerEvent
 
     public string? Step { get; init; }
 
-    /// <summary>What an override passes: <c>step:&lt;id&gt;</c>, <c>gate:&lt;id&gt;</c> or <c>entry</c>.</summary>
-    public string? Target { get; init; }
+    /// <summary>What an override passes: a step, a leg of a step, a check gate, or the entry check.</summary>
+    public OverrideTarget? Target { get; init; }
 
     public string? Gate { get; init; }
 
-    /// <summary>A <see cref="Engine.StepStatus"/> or <see cref="Gates.GateStatus"/> name, or a run's outcome.</summary>
-    public string? Status { get; init; }
+    /// <summary>A step's, a gate's or an entry check's status, or how a run ended.</summary>
+    public LedgerStatus? Status { get; init; }
 
     /// <summary>The input digest of a step.</summary>
     public string? InputDigest { get; init; }
@@ -49,6 +49,21 @@ public sealed record LedgerEvent
     public string? Message { get; init; }
 
     public JsonObject? Data { get; init; }
+
+    /// <summary>One leg of a step (an override of that leg alone).</summary>
+    public string? Leg { get; init; }
+
+    /// <summary>A step's typed output, as the steps that depend on it and later rings read it.</summary>
+    public JsonNode? Output { get; init; }
+
+    /// <summary>What a step started outside, recorded the moment it was started.</summary>
+    public ExternalRunEntry? External { get; init; }
+
+    /// <summary>A file a step made, recorded in the artifacts area.</summary>
+    public ArtifactEntry? Artifact { get; init; }
+
+    /// <summary>The digest of the artifacts a decision is bound to, beside the contract (none before a ring made any).</summary>
+    public string? ArtifactsDigest { get; init; }
 
     public string Prev { get; init; } = string.Empty;
 

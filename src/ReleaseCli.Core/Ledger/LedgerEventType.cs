@@ -1,19 +1,28 @@
+using System.Text.Json.Serialization;
+
 namespace ReleaseCli.Core.Ledger;
 
-/// <summary>The kinds of event a ledger records.</summary>
-public static class LedgerEventType
+/// <summary>The kinds of event a ledger records; written by name, so the bytes on disk read as before.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LedgerEventType>))]
+public enum LedgerEventType
 {
-    public const string CandidateSelected = "CandidateSelected";
-    public const string RunStarted = "RunStarted";
-    public const string EntryChecked = "EntryChecked";
-    public const string StepStarted = "StepStarted";
-    public const string StepCompleted = "StepCompleted";
-    public const string ContractSealed = "ContractSealed";
-    public const string GateEvaluated = "GateEvaluated";
-    public const string Approved = "Approved";
-    public const string Rejected = "Rejected";
-    public const string Overridden = "Overridden";
-    public const string Promoted = "Promoted";
-    public const string Released = "Released";
-    public const string RunCompleted = "RunCompleted";
+    CandidateSelected,
+    RunStarted,
+    EntryChecked,
+    StepStarted,
+
+    /// <summary>A step started something outside (a pipeline run, a signing request); recorded before anything else.</summary>
+    ExternalRunStarted,
+
+    /// <summary>A step wrote a file into the artifacts area; its size and SHA-512 are fixed from then on.</summary>
+    ArtifactRecorded,
+    StepCompleted,
+    ContractSealed,
+    GateEvaluated,
+    Approved,
+    Rejected,
+    Overridden,
+    Promoted,
+    Released,
+    RunCompleted,
 }

@@ -24,15 +24,16 @@ public static class ReleaseStatusBuilder
         var completed = runEvents.LastOrDefault(e => e.Type == LedgerEventType.RunCompleted);
         var promotion = state.Promotion(ring.Name);
 
-        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status, completed?.Message);
+        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status?.ToString(), completed?.Message);
         var ringState = promotion is not null ? "promoted"
             : lastStart is null ? "not started"
             : completed is null ? "interrupted"
             : completed.Status switch
             {
-                nameof(ExitCode.Pending) => "pending",
-                nameof(ExitCode.IntegrityViolation) => "integrity violation",
-                nameof(ExitCode.Success) => "passed",
+                LedgerStatus.Pending => "pending",
+                LedgerStatus.IntegrityViolation => "integrity violation",
+                LedgerStatus.Success => "passed",
+                LedgerStatus.Cancelled => "cancelled",
                 _ => "failed",
             };
 
@@ -41,24 +42,40 @@ public static class ReleaseStatusBuilder
             : ring.Steps.Select(s =>
             {
                 var last = runEvents.LastOrDefault(e => e.Step == s.Id && e.Type is LedgerEventType.StepCompleted or LedgerEventType.StepStarted);
-                var status = last is null ? "not run" : last.Type == LedgerEventType.StepStarted ? "interrupted" : last.Status!;
-                var overridden = status == nameof(StepStatus.Failed) && state.Override(ring.Name, ReleaseState.StepTarget(s.Id)) is not null;
-                return new ItemStatus(s.Id, s.Kind, overridden ? $"{status} (overridden)" : status, last?.Message);
+                var status = last is null ? "not run" : last.Type == LedgerEventType.StepStarted ? "interrupted" : last.Status?.ToString() ?? "?";
+                var legs = last?.Type == LedgerEventType.StepCompleted ? LegsJson.Read(last.Data) : [];
+                var legsOverridden = legs.Count > 0 && legs.Where(l => l.Status != StepStatus.Succeeded).All(l => state.Override(ring.Name, OverrideTarget.ForLeg(s.Id, l.Name)) is not null);
+                var overridden = status == nameof(StepStatus.Failed) && (state.Override(ring.Name, OverrideTarget.ForStep(s.Id)) is not null || legsOverridden);
+                var external = runEvents.Concat(events.Where(e => e.RunId != lastStart?.RunId))
+                    .Where(e => e.Type == LedgerEventType.ExternalRunStarted && e.Step == s.Id && e.External is not null && e.ContractDigest == state.ContractDigest)
+                    .OrderBy(e => e.Seq)
+                    .Select(e => new ExternalRunRecord(e.External!.Id, e.External.Leg, e.External.Link, e.Time))
+                    .ToList();
+                return new ItemStatus(s.Id, s.Kind, overridden ? $"{status} (overridden)" : status, last?.Message)
+                {
+                    Legs = legs.Count == 0 ? null : [.. legs.Select(l => new LegRecord(
+                        l.Name,
+                        l.Status != StepStatus.Succeeded && state.Override(ring.Name, OverrideTarget.ForLeg(s.Id, l.Name)) is not null ? $"{l.Status} (overridden)" : l.Status.ToString(),
+                        l.Message,
+                        l.Link))],
+                    External = external.Count == 0 ? null : external,
+                };
             }).ToList();
 
         var gates = ring.Gates.Select(g =>
         {
             var last = runEvents.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Gate == g.Id);
-            return new ItemStatus(g.Id, g.Kind, last?.Status ?? "not evaluated", last?.Message);
+            return new ItemStatus(g.Id, g.Kind, last?.Status?.ToString() ?? "not evaluated", last?.Message);
         }).ToList();
 
         var decisions = events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected)
             .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? "approved" : "rejected", e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest))
             .ToList();
         var overrides = events.Where(e => e.Type == LedgerEventType.Overridden)
-            .Select(e => new OverrideRecord(e.Target!, e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest))
+            .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest))
             .ToList();
         var entry = runEvents.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked);
+        var artifacts = state.Artifacts().Where(a => a.Ring == ring.Name).Select(a => new ArtifactRecord(a.Entry.Name, a.Step, a.Entry.Size, a.Entry.Sha512)).ToList();
 
         return new RingStatus(
             ring.Name,
@@ -71,6 +88,9 @@ public static class ReleaseStatusBuilder
             gates,
             decisions,
             overrides,
-            promotion is null ? null : new PromotionRecord(ring.TargetChannel, promotion.Time, promotion.Actor ?? "?", promotion.Message ?? string.Empty));
+            promotion is null ? null : new PromotionRecord(ring.TargetChannel, promotion.Time, promotion.Actor ?? "?", promotion.Message ?? string.Empty))
+        {
+            Artifacts = artifacts.Count == 0 ? null : artifacts,
+        };
     }
 }

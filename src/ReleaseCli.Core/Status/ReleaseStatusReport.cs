@@ -22,12 +22,29 @@ public sealed record RingStatus(
     IReadOnlyList<ItemStatus> Gates,
     IReadOnlyList<DecisionRecord> Decisions,
     IReadOnlyList<OverrideRecord> Overrides,
-    PromotionRecord? Promotion);
+    PromotionRecord? Promotion)
+{
+    /// <summary>The files the ring's steps made for the current contract; null when none.</summary>
+    public IReadOnlyList<ArtifactRecord>? Artifacts { get; init; }
+}
 
 public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, string? Outcome, string? Message);
 
 /// <summary>A step or a gate in the ring's last run; <see cref="Status"/> is one of the documented statuses.</summary>
-public sealed record ItemStatus(string Id, string Kind, string Status, string? Message);
+public sealed record ItemStatus(string Id, string Kind, string Status, string? Message)
+{
+    /// <summary>A step's legs in its last result; null when it has none.</summary>
+    public IReadOnlyList<LegRecord>? Legs { get; init; }
+
+    /// <summary>What the step started outside (runs, requests) with their links; null when none.</summary>
+    public IReadOnlyList<ExternalRunRecord>? External { get; init; }
+}
+
+public sealed record LegRecord(string Name, string Status, string Message, string? Link);
+
+public sealed record ExternalRunRecord(string Id, string? Leg, string? Link, DateTimeOffset Started);
+
+public sealed record ArtifactRecord(string Name, string Step, long Size, string Sha512);
 
 public sealed record DecisionRecord(string Gate, string Decision, string Actor, string? IdentityProvider, string? Team, DateTimeOffset Time, string? Comment, bool BoundToCurrentContract);
 

@@ -33,6 +33,18 @@ public interface IReleaseStore
     /// <summary>Reads a document; null when absent.</summary>
     Task<byte[]?> ReadDocumentAsync(string releaseId, string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Streams an artifact into a temporary place beside <paramref name="path"/> (relative to the release's
+    /// artifacts area), hashing it on the way; nothing is at <paramref name="path"/> until it is committed.
+    /// </summary>
+    Task<IStagedArtifact> StageArtifactAsync(string releaseId, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken);
+
+    /// <summary>Opens a committed artifact for reading; null when absent.</summary>
+    Task<Stream?> OpenArtifactAsync(string releaseId, string path, CancellationToken cancellationToken);
+
+    /// <summary>Where an artifact is, for messages.</summary>
+    string DescribeArtifact(string releaseId, string path);
+
     /// <summary>A local folder for the release's working files (e.g. the gather journal); created if missing.</summary>
     string GetWorkingDirectory(string releaseId);
 }

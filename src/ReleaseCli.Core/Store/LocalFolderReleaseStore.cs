@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Ledger;
 
 namespace ReleaseCli.Core.Store;
@@ -113,6 +114,46 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
     }
 
+    public async Task<IStagedArtifact> StageArtifactAsync(string releaseId, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var target = ArtifactPath(releaseId, path);
+        var directory = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(directory);
+        DropPaths.EnsureNoLinks(ReleaseDirectory(releaseId), target);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            using var hashing = new HashingWriteStream(file);
+            await write(hashing, cancellationToken).ConfigureAwait(false);
+            await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+            return new StagedFile(temp, target, hashing.Length, hashing.Sha512Hex());
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    public Task<Stream?> OpenArtifactAsync(string releaseId, string path, CancellationToken cancellationToken)
+    {
+        var target = ArtifactPath(releaseId, path);
+        if (!File.Exists(target))
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+
+        DropPaths.EnsureNoLinks(ReleaseDirectory(releaseId), target);
+        return Task.FromResult<Stream?>(new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+    }
+
+    public string DescribeArtifact(string releaseId, string path) => ArtifactPath(releaseId, path);
+
+    /// <summary>The artifacts area of a release: <c>artifacts/</c> in its folder, beside the default drop.</summary>
+    public string ArtifactPath(string releaseId, string path) => DocumentPath(releaseId, Path.Combine("artifacts", path));
+
     public string GetWorkingDirectory(string releaseId)
     {
         var path = Path.Combine(ReleaseDirectory(releaseId), "work");
@@ -130,6 +171,32 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         }
 
         return path;
+    }
+
+    private sealed class StagedFile(string temp, string target, long size, string sha512) : IStagedArtifact
+    {
+        private bool _committed;
+
+        public long Size => size;
+
+        public string Sha512 => sha512;
+
+        public Task CommitAsync(CancellationToken cancellationToken)
+        {
+            File.Move(temp, target, overwrite: true);
+            _committed = true;
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_committed)
+            {
+                File.Delete(temp);
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class Lease(FileStream handle, string ownerPath) : IAsyncDisposable

@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReleaseCli.Core.Contract;
+using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Drop;
 using ReleaseCli.Core.Engine;
 
@@ -10,49 +11,35 @@ namespace ReleaseCli.Rings.Prep;
 
 /// <summary>
 /// Prep's gather-drop: every asset of the candidate into the drop in darc's layout, hashed on the way,
-/// then the contract sealed from what was gathered.
-/// Settings: <c>nonShipping</c> (bool, default false), <c>maxDownloads</c> (1–256, default a few per
-/// core), <c>assetFilter</c> (regex on asset names), <c>continueOnError</c> (bool: gather all that can be
-/// and fail with the list, rather than stop at the first failure), <c>latestLocation</c> (bool: try each
-/// asset's newest BAR location first). The manifest of what was gathered, from where, is written beside
-/// the journal in the release's working folder (the drop itself holds only the sealed files).
+/// then the contract sealed from what was gathered (<see cref="GatherDropSettings"/>). The manifest of what
+/// was gathered, from where, is written beside the journal in the release's working folder (the drop itself
+/// holds only the sealed files).
 /// </summary>
-public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingStep
+public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep<GatherDropSettings>(Descriptor, RingsSettingsJsonContext.Default.GatherDropSettings)
 {
     public const string StepKind = "gather-drop";
 
-    public string Kind => StepKind;
+    // Sealing a contract anywhere but prep would skip every validation done on the one before it.
+    public static StepKindDescriptor Descriptor { get; } = new(
+        StepKind,
+        "gathers the candidate's assets into the drop (hashed while streaming, resumable) and seals the contract",
+        [RingName.Prep],
+        services => new GatherDropStep(services.GetServices<IAssetSource>()));
 
-    public IEnumerable<(string Key, string Message)> ValidateSettings(JsonElement settings)
+    protected override IEnumerable<(string Key, string Message)> Validate(GatherDropSettings settings)
     {
-        if (settings.ValueKind != JsonValueKind.Object)
+        if (settings.MaxDownloads is < 1 or > 256)
         {
-            yield break;
+            yield return ("maxDownloads", "expected a whole number from 1 to 256.");
         }
 
-        foreach (var property in settings.EnumerateObject())
+        if (settings.AssetFilter is { } filter && !IsRegex(filter))
         {
-            switch (property.Name)
-            {
-                case "nonShipping" or "continueOnError" or "latestLocation" or "allowLocalFolders" when property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
-                    yield return (property.Name, "expected true or false.");
-                    break;
-                case "maxDownloads" when property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out var n) || n < 1 || n > 256:
-                    yield return (property.Name, "expected a whole number from 1 to 256.");
-                    break;
-                case "assetFilter" when property.Value.ValueKind != JsonValueKind.String || !IsRegex(property.Value.GetString()!):
-                    yield return (property.Name, "expected a valid regular expression string.");
-                    break;
-                case "nonShipping" or "maxDownloads" or "assetFilter" or "continueOnError" or "latestLocation" or "allowLocalFolders":
-                    break;
-                default:
-                    yield return (property.Name, "unknown setting; gather-drop takes nonShipping, maxDownloads, assetFilter, continueOnError, latestLocation and allowLocalFolders.");
-                    break;
-            }
+            yield return ("assetFilter", "expected a valid regular expression string.");
         }
     }
 
-    public Task<string> ComputeInputDigestAsync(StepContext context, CancellationToken cancellationToken)
+    protected override Task<string> ComputeInputDigestAsync(StepContext context, GatherDropSettings settings, CancellationToken cancellationToken)
     {
         var builds = context.Candidate.Builds.Select(b => new
         {
@@ -63,9 +50,9 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
         return Task.FromResult(Digest.OfJson(new { Settings = Digest.SettingsText(context.Settings), context.DropPath, builds }));
     }
 
-    public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
+    protected override async Task<StepOutcome> RunAsync(StepContext context, GatherDropSettings settings, CancellationToken cancellationToken)
     {
-        var options = ReadOptions(context.Settings).For(context.Bar);
+        var options = ReadOptions(settings).For(context.Bar);
         var gatherer = new DropGatherer(sources, context.Logger);
         var working = context.Store.GetWorkingDirectory(context.Definition.ReleaseId);
         var journal = Path.Combine(working, "gather-journal.jsonl");
@@ -149,45 +136,23 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
         return removed;
     }
 
-    private static GatherOptions ReadOptions(JsonElement settings)
+    private static GatherOptions ReadOptions(GatherDropSettings settings)
     {
-        var options = new GatherOptions();
-        if (settings.ValueKind != JsonValueKind.Object)
+        var options = new GatherOptions
         {
-            return options;
+            IncludeNonShipping = settings.NonShipping,
+            ContinueOnError = settings.ContinueOnError,
+            LatestLocationFirst = settings.LatestLocation,
+            AllowLocalFolders = settings.AllowLocalFolders,
+        };
+        if (settings.MaxDownloads is { } max)
+        {
+            options = options with { MaxDownloads = max };
         }
 
-        if (settings.TryGetProperty("nonShipping", out var ns))
-        {
-            options = options with { IncludeNonShipping = ns.GetBoolean() };
-        }
-
-        if (settings.TryGetProperty("maxDownloads", out var md))
-        {
-            options = options with { MaxDownloads = md.GetInt32() };
-        }
-
-        if (settings.TryGetProperty("assetFilter", out var af))
-        {
-            options = options with { AssetFilter = new Regex(af.GetString()!, RegexOptions.None, TimeSpan.FromSeconds(1)) };
-        }
-
-        if (settings.TryGetProperty("continueOnError", out var ce))
-        {
-            options = options with { ContinueOnError = ce.GetBoolean() };
-        }
-
-        if (settings.TryGetProperty("latestLocation", out var ll))
-        {
-            options = options with { LatestLocationFirst = ll.GetBoolean() };
-        }
-
-        if (settings.TryGetProperty("allowLocalFolders", out var lf))
-        {
-            options = options with { AllowLocalFolders = lf.GetBoolean() };
-        }
-
-        return options;
+        return settings.AssetFilter is { } filter
+            ? options with { AssetFilter = new Regex(filter, RegexOptions.None, TimeSpan.FromSeconds(1)) }
+            : options;
     }
 
     /// <summary>A plain progress line every 10 seconds while the gather runs (ring verbs log; they draw no bars).</summary>

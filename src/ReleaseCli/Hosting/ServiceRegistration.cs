@@ -19,12 +19,9 @@ public static class ServiceRegistration
         services.AddReleaseIntegrations();
         services.AddRingSteps();
         services.AddSingleton<IStepCatalog>(sp => sp.GetRequiredService<StepCatalog>());
+        services.AddSingleton(new GateCatalog(BuiltInGates.All));
+        services.AddSingleton<IGateCatalog>(sp => sp.GetRequiredService<GateCatalog>());
         services.AddSingleton<ReleaseDefinitionLoader>();
-        services.AddSingleton<IGateCheck, ContractValidGate>();
-        services.AddSingleton<IGateCheck, VersionCoherentGate>();
-        services.AddSingleton<IGateCheck, StepsSucceededGate>();
-        services.AddSingleton<IGateCheck, ApprovalGate>();
-        services.AddSingleton<IGateCheck, SignOffsGate>();
         services.AddSingleton<RingRunner>();
         services.AddSingleton<ReleaseDecisions>();
         services.AddSingleton<StatusRenderer>();

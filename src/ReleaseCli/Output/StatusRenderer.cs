@@ -37,7 +37,14 @@ public sealed class StatusRenderer(CliConsole console)
         }
 
         var rows = new List<string[]>();
-        rows.AddRange(ring.Steps.Select(s => new[] { "step", s.Id, s.Status, s.Message ?? string.Empty }));
+        foreach (var step in ring.Steps)
+        {
+            rows.Add(["step", step.Id, step.Status, step.Message ?? string.Empty]);
+            rows.AddRange((step.External ?? []).Select(r => new[] { "  run", r.Leg is null ? r.Id : $"{r.Leg}: {r.Id}", $"{r.Started:u}", r.Link ?? string.Empty }));
+            rows.AddRange((step.Legs ?? []).Select(l => new[] { "  leg", l.Name, l.Status, $"{l.Message}{(l.Link is null ? string.Empty : $" ({l.Link})")}" }));
+        }
+
+        rows.AddRange((ring.Artifacts ?? []).Select(a => new[] { "artifact", a.Name, a.Step, $"{a.Size:N0} bytes, SHA-512 {a.Sha512[..16]}…" }));
         rows.AddRange(ring.Gates.Select(g => new[] { "gate", g.Id, g.Status, g.Message ?? string.Empty }));
         rows.AddRange(ring.Decisions.Select(d => new[] { d.Decision, $"{d.Gate}{(d.Team is null ? string.Empty : $"/{d.Team}")}", d.Actor, $"{d.Time:u}{(d.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(string.IsNullOrEmpty(d.Comment) ? string.Empty : $": {d.Comment}")}" }));
         rows.AddRange(ring.Overrides.Select(o => new[] { "override", o.Target, o.Actor, $"{o.Time:u}: {o.Justification}{(o.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}" }));

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Gates;
 using ReleaseCli.Output;
 
 namespace ReleaseCli.Verbs;
@@ -43,16 +45,26 @@ public static class CommonOptions
         Verbosity.AcceptOnlyFromAmong("quiet", "q", "minimal", "m", "normal", "n", "detailed", "d", "diagnostic", "diag");
     }
 
-    /// <summary>The help text of a ring verb.</summary>
-    public static string RingHelp(string ring) => ring switch
+    /// <summary>
+    /// The help text of a ring verb: what the ring is for, then the step and gate kinds this build of the tool
+    /// has for it (from the catalogues, so the help never lists a step that does not exist).
+    /// </summary>
+    public static string RingHelp(string ring, IEnumerable<StepKindDescriptor> stepKinds, IEnumerable<IGateCheck> gateKinds)
     {
-        "prep" => "Prep ring: gather the candidate's assets into the drop and seal the contract; gates: contract valid, version coherent, Release Team approval.",
-        "validate-source" => "Source Validation ring: an SDL validation leg per repo+sha of the candidate.",
-        "validate-build" => "Build Validation ring: signing, packages, symbols, SourceLink, checksum, asset and BinSkim checks; then VS insertion, VAL build and CTI validation.",
-        "stage" => "Staging ring: Antares zips, SDK tarball, Mac and Linux signing, release notes, aggregated checksums, release metadata.",
-        "publish" => "Publish ring: tags, CDN, blob storage, NuGet and symbols, Linux distributions, Docker, GitHub release; then the build is marked released.",
-        _ => ring,
-    } + " Runs the ring's steps, evaluates its gates and promotes the build to the ring's target channel when every gate passes.";
+        var purpose = ring switch
+        {
+            "prep" => "Prep ring: gather the candidate into the drop and seal the contract.",
+            "validate-source" => "Source Validation ring: validation of the candidate's sources, repository by repository.",
+            "validate-build" => "Build Validation ring: validation of the candidate's built files.",
+            "stage" => "Staging ring: make the release's files from the sealed drop.",
+            "publish" => "Publish ring: put the release where customers get it; the builds are marked released only when publish steps ran and all succeeded.",
+            _ => ring,
+        };
+        var steps = stepKinds.Where(k => k.Rings is null || k.Rings.Contains(ring)).Select(k => k.Kind).Order(StringComparer.Ordinal).ToList();
+        var gates = gateKinds.Where(g => g.Rings is null || g.Rings.Contains(ring)).Select(g => g.Kind).Order(StringComparer.Ordinal);
+        return $"{purpose} Runs the ring's steps from the release definition, evaluates its gates and promotes the build to the ring's target channel when every gate passes. " +
+            $"Step kinds for this ring: {(steps.Count == 0 ? "none yet (the ring runs only its gates)" : string.Join(", ", steps))}. Gate kinds: {string.Join(", ", gates)}.";
+    }
 
     public const string ExitCodesHelp =
         "Exit codes: 0 promoted or done, 1 a step or gate failed, 2 usage or definition error, 3 pending (approval, sign-off or external run), 4 locked by another run, 5 integrity violation.";

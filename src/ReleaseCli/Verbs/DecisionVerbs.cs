@@ -7,7 +7,7 @@ using ReleaseCli.Output;
 
 namespace ReleaseCli.Verbs;
 
-public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFormat Output, string Ring, string? Gate, string? Step, bool Entry, string? Team, string? Text);
+public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFormat Output, string Ring, string? Gate, string? Step, bool Entry, string? Team, string? Text, string? Leg = null);
 
 /// <summary><c>approve</c>, <c>reject</c> and <c>override</c>: people's decisions, checked and recorded.</summary>
 public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisions)
@@ -30,7 +30,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
             withTargets: false);
         yield return Create(
             "override",
-            "Override a failed step, a failed check gate or the entry check of a ring, with a justification. Only the ring's (or gate's) overriders may. Tampering cannot be overridden.",
+            "Override a failed step, one failed leg of a step (--step <id> --leg <name>), a failed check gate or the entry check of a ring, with a justification. Only the ring's (or gate's) overriders may. Tampering cannot be overridden.",
             services,
             textOption: new Option<string?>("--justification") { Description = "Why the failure is acceptable (required, recorded, shown in every report).", Required = true },
             withTeam: false,
@@ -45,6 +45,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         var team = new Option<string?>("--team") { Description = "On a sign-offs gate: the team you sign for (needed only if you are in several)." };
         var step = new Option<string?>("--step") { Description = "The failed step's id." };
         var entry = new Option<bool>("--entry") { Description = "Override the ring's failed entry check." };
+        var leg = new Option<string?>("--leg") { Description = "With --step: override only this failed leg of the step (e.g. a repository@commit of validate-source)." };
         var command = new Command(verb, $"{description} {CommonOptions.ExitCodesHelp}") { ring, gate, textOption };
         if (withTeam)
         {
@@ -54,6 +55,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         if (withTargets)
         {
             command.Add(step);
+            command.Add(leg);
             command.Add(entry);
         }
 
@@ -67,7 +69,8 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
                 withTargets ? parse.GetValue(step) : null,
                 withTargets && parse.GetValue(entry),
                 withTeam ? parse.GetValue(team) : null,
-                parse.GetValue(textOption)),
+                parse.GetValue(textOption),
+                withTargets ? parse.GetValue(leg) : null),
             ct));
         return command;
     }
@@ -94,7 +97,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         return 0;
     }
 
-    private static string OverrideTarget(DecisionOptions options)
+    private static Core.Ledger.OverrideTarget OverrideTarget(DecisionOptions options)
     {
         var chosen = new[] { options.Step is not null, options.Gate is not null, options.Entry }.Count(x => x);
         if (chosen != 1)
@@ -102,8 +105,14 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
             throw ReleaseException.Usage("override needs exactly one of --step <id>, --gate <id> or --entry.");
         }
 
-        return options.Step is not null ? ReleaseState.StepTarget(options.Step)
-            : options.Gate is not null ? ReleaseState.GateTarget(options.Gate)
-            : ReleaseState.EntryTarget;
+        if (options.Leg is not null && options.Step is null)
+        {
+            throw ReleaseException.Usage("--leg names a leg of a step: pass it with --step <id>.");
+        }
+
+        return options.Step is not null
+            ? options.Leg is not null ? Core.Ledger.OverrideTarget.ForLeg(options.Step, options.Leg) : Core.Ledger.OverrideTarget.ForStep(options.Step)
+            : options.Gate is not null ? Core.Ledger.OverrideTarget.ForGate(options.Gate)
+            : Core.Ledger.OverrideTarget.Entry;
     }
 }

@@ -3,14 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Status;
 using ReleaseCli.Output;
+using ReleaseCli.Rings;
 
 namespace ReleaseCli.Verbs;
 
 /// <summary>The options of a ring verb (prep, validate-source, validate-build, stage, publish).</summary>
-public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased, string? BarUri = null);
+public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased, string? BarUri = null, bool NoWait = false);
 
 /// <summary>Runs a ring and reports what happened in this run.</summary>
 public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRenderer renderer)
@@ -21,7 +23,8 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         var forceEntry = new Option<bool>("--force-entry") { Description = "Enter the ring although its entry check fails; recorded as an override. Only the ring's overriders may, with --justification." };
         var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
-        var command = new Command(ring, $"{CommonOptions.RingHelp(ring)} {CommonOptions.ExitCodesHelp}") { build, forceEntry, justification, includeReleased, CommonOptions.BarUri };
+        var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for steps pending on something outside (a pipeline run, a signing request): record them and exit 3; run the ring again to poll them (never started twice)." };
+        var command = new Command(ring, CommonOptions.RingHelp(ring, RingsServiceCollectionExtensions.StepKinds, BuiltInGates.All)) { build, forceEntry, justification, includeReleased, noWait, CommonOptions.BarUri };
         command.SetAction((parse, ct) =>
         {
             var options = new RingOptions(
@@ -32,7 +35,8 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
                 parse.GetValue(forceEntry),
                 parse.GetValue(justification),
                 parse.GetValue(includeReleased),
-                parse.GetValue(CommonOptions.BarUri));
+                parse.GetValue(CommonOptions.BarUri),
+                parse.GetValue(noWait));
             return services().GetRequiredService<RingHandler>().HandleAsync(options, ct);
         });
         return command;
@@ -49,7 +53,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
             await environment.Bar.GetRequiredChannelAsync(target, cancellationToken).ConfigureAwait(false);
         }
 
-        var outcome = await runner.RunAsync(environment, new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased), cancellationToken).ConfigureAwait(false);
+        var outcome = await runner.RunAsync(environment, new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased, options.NoWait), cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
         var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
         var pipelines = new AzurePipelines(context.Console, options.Output);

@@ -1,3 +1,4 @@
+using ReleaseCli.Core.Gates;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Drop;
@@ -9,7 +10,7 @@ namespace ReleaseCli.Tests.Definition;
 /// <summary>The <c>bar</c> section for a Maestro BAR: address, credential settings, timeouts, and --bar-uri.</summary>
 public sealed class MaestroDefinitionTests
 {
-    private static readonly ReleaseDefinitionLoader Loader = new(new StepCatalog([new GatherDropStep(Array.Empty<IAssetSource>())]));
+    private static readonly ReleaseDefinitionLoader Loader = new(new StepCatalog([new GatherDropStep(Array.Empty<IAssetSource>())]), new GateCatalog(BuiltInGates.All));
 
     private static ReleaseDefinition Load(string bar) =>
         Loader.Parse(ReleaseDefinitionLoaderTests.Valid(extraTop: $"\"bar\": {bar},"), "/tmp/release.json");

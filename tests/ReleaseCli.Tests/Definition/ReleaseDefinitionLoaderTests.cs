@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ReleaseCli.Core.Gates;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Drop;
@@ -11,7 +12,7 @@ namespace ReleaseCli.Tests.Definition;
 
 public sealed class ReleaseDefinitionLoaderTests
 {
-    private static readonly ReleaseDefinitionLoader Loader = new(new StepCatalog([new GatherDropStep(Array.Empty<IAssetSource>())]));
+    private static readonly ReleaseDefinitionLoader Loader = new(new StepCatalog([new GatherDropStep(Array.Empty<IAssetSource>())]), new GateCatalog(BuiltInGates.All));
 
     internal static string Valid(string? prepSteps = null, string? prepGates = null, string? extraTop = null) => $$"""
         {

@@ -22,7 +22,7 @@ public sealed class EngineHarness : IDisposable
 {
     public static readonly string[] Channels = ["Builds", "SV", "CV", "RS", "PR", "Done"];
 
-    private EngineHarness(TestDirectory directory, SqliteBuildAssetRegistry bar, ReleaseDefinition definition, ScriptedSteps script)
+    private EngineHarness(TestDirectory directory, SqliteBuildAssetRegistry bar, ReleaseDefinition definition, ScriptedSteps script, StepCatalog catalog, GateCatalog gates)
     {
         Directory = directory;
         Bar = bar;
@@ -30,8 +30,7 @@ public sealed class EngineHarness : IDisposable
         Script = script;
         Store = new LocalFolderReleaseStore(directory.Combine(".release"));
         Environment = new ReleaseEnvironment(definition, bar, Store);
-        var catalog = new StepCatalog([new GatherDropStep([new LocalFolderAssetSource()]), new ScriptedStep(script)]);
-        Runner = new RingRunner(catalog, [new ContractValidGate(), new VersionCoherentGate(), new StepsSucceededGate(), new ApprovalGate(), new SignOffsGate()], Identity, Time, NullLogger<RingRunner>.Instance);
+        Runner = new RingRunner(catalog, gates, Identity, Time, NullLogger<RingRunner>.Instance);
         Decisions = new ReleaseDecisions(Identity, Time);
     }
 
@@ -77,16 +76,25 @@ public sealed class EngineHarness : IDisposable
         }
         """;
 
-    public static async Task<EngineHarness> CreateAsync(string? definitionJson = null, IReadOnlyList<(string Name, string Version)>? packages = null)
+    /// <summary>
+    /// A release on the given definition; <paramref name="extraSteps"/> and <paramref name="extraGates"/> join the
+    /// catalogues as a new step or gate kind would (docs/extending.md).
+    /// </summary>
+    public static async Task<EngineHarness> CreateAsync(
+        string? definitionJson = null,
+        IReadOnlyList<(string Name, string Version)>? packages = null,
+        IEnumerable<IRingStep>? extraSteps = null,
+        IEnumerable<IGateCheck>? extraGates = null)
     {
         var directory = new TestDirectory();
         var script = new ScriptedSteps();
         var time = TimeProvider.System;
         var bar = new SqliteBuildAssetRegistry(directory.Combine("bar.db"), time);
-        var catalog = new StepCatalog([new GatherDropStep([new LocalFolderAssetSource()]), new ScriptedStep(script)]);
+        var catalog = new StepCatalog([new GatherDropStep([new LocalFolderAssetSource()]), new ScriptedStep(script), .. extraSteps ?? []]);
+        var gates = new GateCatalog([.. BuiltInGates.All, .. extraGates ?? []]);
         await File.WriteAllTextAsync(directory.Combine("release.json"), definitionJson ?? DefinitionJson());
-        var definition = new ReleaseDefinitionLoader(catalog).Load(directory.Combine("release.json"));
-        var harness = new EngineHarness(directory, bar, definition, script);
+        var definition = new ReleaseDefinitionLoader(catalog, gates).Load(directory.Combine("release.json"));
+        var harness = new EngineHarness(directory, bar, definition, script, catalog, gates);
         foreach (var channel in Channels)
         {
             await bar.AddChannelAsync(channel, "test", CancellationToken.None);
@@ -117,10 +125,10 @@ public sealed class EngineHarness : IDisposable
         return harness;
     }
 
-    public Task<RingRunOutcome> RunAsync(string ring, string actor = "alice@x.com", int? build = null, bool forceEntry = false, string? justification = null)
+    public Task<RingRunOutcome> RunAsync(string ring, string actor = "alice@x.com", int? build = null, bool forceEntry = false, string? justification = null, bool noWait = false)
     {
         Identity.Current = actor;
-        return Runner.RunAsync(Environment, new RingRunRequest(ring, build ?? (ring == RingName.Prep ? BuildId : null), forceEntry, justification), CancellationToken.None);
+        return Runner.RunAsync(Environment, new RingRunRequest(ring, build ?? (ring == RingName.Prep ? BuildId : null), forceEntry, justification, NoWait: noWait), CancellationToken.None);
     }
 
     public async Task<ReleaseState> StateAsync() => new((await LedgerWriter.ReadVerifiedAsync(Store, "r1", CancellationToken.None)).Events);
@@ -174,6 +182,12 @@ public sealed class ScriptedSteps
 public sealed class ScriptedStep(ScriptedSteps script) : IRingStep
 {
     public string Kind => "scripted";
+
+    public string Summary => "does what the test script says";
+
+    public IReadOnlyCollection<string>? Rings => null;
+
+    public IReadOnlyCollection<string> SettingNames => [];
 
     public IEnumerable<(string Key, string Message)> ValidateSettings(JsonElement settings) => [];
 

@@ -58,9 +58,9 @@ public sealed class RingRunnerTests
         Assert.Equal(ExitCode.Failed, outcome.ExitCode);
         Assert.Equal(0, harness.Script.Runs("c"));
         var state = await harness.StateAsync();
-        Assert.Equal(nameof(StepStatus.Failed), state.LastStepResult("prep", "a")!.Status);
-        Assert.Equal(nameof(StepStatus.Succeeded), state.LastStepResult("prep", "b")!.Status);
-        Assert.Equal(nameof(StepStatus.Blocked), state.LastStepResult("prep", "c")!.Status);
+        Assert.Equal(LedgerStatus.Failed, state.LastStepResult("prep", "a")!.Status);
+        Assert.Equal(LedgerStatus.Succeeded, state.LastStepResult("prep", "b")!.Status);
+        Assert.Equal(LedgerStatus.Blocked, state.LastStepResult("prep", "c")!.Status);
         Assert.False(state.IsPromoted("prep"));
     }
 
@@ -71,7 +71,7 @@ public sealed class RingRunnerTests
         harness.Script.Throwing["a"] = () => new AggregateException(new OutOfMemoryException());
         Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
         var failed = (await harness.StateAsync()).LastStepResult("prep", "a")!;
-        Assert.Equal(nameof(StepStatus.Failed), failed.Status);
+        Assert.Equal(LedgerStatus.Failed, failed.Status);
         Assert.StartsWith("ran out of memory: lower the parallelism", failed.Message, StringComparison.Ordinal);
         Assert.EndsWith("; then run prep again", failed.Message, StringComparison.Ordinal);
 
@@ -105,8 +105,8 @@ public sealed class RingRunnerTests
         Assert.Equal(1, harness.Script.Runs("b"));
         Assert.Equal(1, harness.Script.Runs("c"));
         var state = await harness.StateAsync();
-        Assert.Equal(nameof(StepStatus.Reused), state.LastStepResult("prep", "gather-drop")!.Status);
-        Assert.Equal(nameof(StepStatus.Reused), state.LastStepResult("prep", "b")!.Status);
+        Assert.Equal(LedgerStatus.Reused, state.LastStepResult("prep", "gather-drop")!.Status);
+        Assert.Equal(LedgerStatus.Reused, state.LastStepResult("prep", "b")!.Status);
     }
 
     [Fact]
@@ -131,20 +131,20 @@ public sealed class RingRunnerTests
         Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
 
         harness.Identity.Current = "bob@x.com";
-        var refused = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", "step:a", "known failure, tracked in bug 123", CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForStep("a"), "known failure, tracked in bug 123", CancellationToken.None));
         Assert.Equal(ExitCode.UsageError, refused.ExitCode);
         Assert.Contains("Overriders: alice@x.com", refused.Message);
 
         harness.Identity.Current = "alice@x.com";
-        var noReason = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", "step:a", " ", CancellationToken.None));
+        var noReason = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForStep("a"), " ", CancellationToken.None));
         Assert.Contains("--justification", noReason.Message);
-        await harness.Decisions.OverrideAsync(harness.Environment, "prep", "step:a", "known failure, tracked in bug 123", CancellationToken.None);
+        await harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForStep("a"), "known failure, tracked in bug 123", CancellationToken.None);
 
         var outcome = await harness.RunAsync("prep");
         Assert.Equal(ExitCode.Success, outcome.ExitCode);
         Assert.True(outcome.UsedOverrides);
         Assert.Equal(1, harness.Script.Runs("c"));
-        var overrideEvent = (await harness.StateAsync()).Override("prep", "step:a");
+        var overrideEvent = (await harness.StateAsync()).Override("prep", OverrideTarget.ForStep("a"));
         Assert.Equal("known failure, tracked in bug 123", overrideEvent!.Justification);
         Assert.Equal("alice@x.com", overrideEvent.Actor);
     }
@@ -166,7 +166,7 @@ public sealed class RingRunnerTests
         var forced = await harness.RunAsync("validate-source", forceEntry: true, justification: "urgent security fix, approved by email");
         Assert.Equal(ExitCode.Success, forced.ExitCode);
         Assert.True(forced.UsedOverrides);
-        Assert.NotNull((await harness.StateAsync()).Override("validate-source", ReleaseState.EntryTarget));
+        Assert.NotNull((await harness.StateAsync()).Override("validate-source", OverrideTarget.Entry));
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed class RingRunnerTests
         Assert.Contains("was changed after sealing", error.Message);
         var last = (await harness.StateAsync()).Events[^1];
         Assert.Equal(LedgerEventType.RunCompleted, last.Type);
-        Assert.Equal(nameof(ExitCode.IntegrityViolation), last.Status);
+        Assert.Equal(LedgerStatus.IntegrityViolation, last.Status);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace ReleaseCli.Tests.Gates;
 public sealed class GateTests
 {
     private static string GateStatusOf(ReleaseState state, string ring, string gate) =>
-        state.Events.Last(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == gate).Status!;
+        state.Events.Last(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == gate).Status!.Value.ToString();
 
     private static string GateMessageOf(ReleaseState state, string ring, string gate) =>
         state.Events.Last(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == gate).Message!;
@@ -25,11 +25,16 @@ public sealed class GateTests
         return harness;
     }
 
-    /// <summary>Runs validate-source, which must stop on tampering; the contract-valid gate's message.</summary>
+    /// <summary>
+    /// Runs validate-source, which must stop on tampering before any step or gate (the engine re-hashes the
+    /// drop on entry to every ring after prep); the message the run ended with.
+    /// </summary>
     private static async Task<string> TamperingFoundAsync(EngineHarness harness)
     {
         Assert.Equal(ExitCode.IntegrityViolation, (await harness.RunAsync("validate-source")).ExitCode);
-        return GateMessageOf(await harness.StateAsync(), "validate-source", "contract-valid");
+        var state = await harness.StateAsync();
+        Assert.DoesNotContain(state.Events, e => e.Ring == "validate-source" && e.Type is LedgerEventType.StepStarted or LedgerEventType.GateEvaluated);
+        return state.Events.Last(e => e.Type == LedgerEventType.RunCompleted && e.Ring == "validate-source").Message!;
     }
 
     /// <summary>Registers another build of the product in the candidate channel; its id.</summary>
@@ -171,7 +176,7 @@ public sealed class GateTests
         Assert.Contains("Contoso.Core appears at 2 versions: 0.9.0", GateMessageOf(state, "prep", "versions"));
 
         harness.Identity.Current = "alice@x.com";
-        await harness.Decisions.OverrideAsync(harness.Environment, "prep", "gate:versions", "0.9.0 ships only to the legacy feed", CancellationToken.None);
+        await harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForGate("versions"), "0.9.0 ships only to the legacy feed", CancellationToken.None);
         var overridden = await harness.RunAsync("prep");
         Assert.Equal(ExitCode.Success, overridden.ExitCode);
         Assert.True(overridden.UsedOverrides);
@@ -195,7 +200,7 @@ public sealed class GateTests
     {
         using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
         await harness.RunAsync("prep");
-        var error = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", "gate:rt", "we are in a hurry today", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForGate("rt"), "we are in a hurry today", CancellationToken.None));
         Assert.Contains("decided by people; it cannot be overridden", error.Message);
     }
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Rings.BuildValidation.Reports;
 
@@ -19,6 +21,19 @@ public sealed class BuildValidationStep(string kind, SharedValidationPass passes
     public string Kind { get; } = kind;
 
     public ValidationCheck Check => ValidationStepKinds.All[Kind];
+
+    public string Summary => ValidationStepKinds.Summary(Check);
+
+    public static IEnumerable<StepKindDescriptor> Descriptors =>
+        ValidationStepKinds.All.Select(kind => new StepKindDescriptor(
+            kind.Key,
+            ValidationStepKinds.Summary(kind.Value),
+            [RingName.ValidateBuild],
+            services => new BuildValidationStep(kind.Key, services.GetRequiredService<SharedValidationPass>())));
+
+    public IReadOnlyCollection<string>? Rings { get; } = [RingName.ValidateBuild];
+
+    public IReadOnlyCollection<string> SettingNames => ValidationSettings.KeysOf(Check);
 
     public IEnumerable<(string Key, string Message)> ValidateSettings(JsonElement settings) => ValidationSettings.Validate(Check, settings, Kind);
 

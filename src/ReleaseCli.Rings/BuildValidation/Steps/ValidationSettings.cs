@@ -24,6 +24,9 @@ public static class ValidationSettings
         [ValidationCheck.BinSkim] = ["path", "maxParallelism"],
     };
 
+    /// <summary>The settings a validation step of <paramref name="check"/> takes.</summary>
+    public static IReadOnlyCollection<string> KeysOf(ValidationCheck check) => Keys[check];
+
     public static IEnumerable<(string Key, string Message)> Validate(ValidationCheck check, JsonElement settings, string stepKind)
     {
         if (settings.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)

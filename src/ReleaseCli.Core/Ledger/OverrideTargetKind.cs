@@ -1,0 +1,9 @@
+namespace ReleaseCli.Core.Ledger;
+
+public enum OverrideTargetKind
+{
+    Entry,
+    Step,
+    Leg,
+    Gate,
+}

@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+using ReleaseCli.Rings.Prep;
+
+namespace ReleaseCli.Rings;
+
+/// <summary>Source-generated binding of the settings records of the ring steps (camelCase keys, as in release.json).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(GatherDropSettings))]
+public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;
