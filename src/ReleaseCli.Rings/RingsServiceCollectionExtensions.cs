@@ -3,6 +3,7 @@ using ReleaseCli.Core.Engine;
 using Microsoft.Extensions.Http.Resilience;
 using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Steps;
+using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
 
 namespace ReleaseCli.Rings;
@@ -13,6 +14,7 @@ public static class RingsServiceCollectionExtensions
     public static IReadOnlyList<StepKindDescriptor> StepKinds { get; } =
     [
         GatherDropStep.Descriptor,
+        CommandStep.Descriptor,
         .. BuildValidationStep.Descriptors,
     ];
 

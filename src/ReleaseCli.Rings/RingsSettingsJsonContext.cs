@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
 
 namespace ReleaseCli.Rings;
@@ -6,4 +7,5 @@ namespace ReleaseCli.Rings;
 /// <summary>Source-generated binding of the settings records of the ring steps (camelCase keys, as in release.json).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(GatherDropSettings))]
+[JsonSerializable(typeof(CommandSettings))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;

@@ -60,6 +60,11 @@ public sealed class ReleaseState
             .Select(e => e.External!)];
     }
 
+    /// <summary>The ids of everything the step ever recorded as started outside.</summary>
+    public IReadOnlySet<string> RecordedExternalRunIds(string ring, string step) =>
+        _events.Where(e => e.Type == LedgerEventType.ExternalRunStarted && e.Ring == ring && e.Step == step && e.External is not null)
+            .Select(e => e.External!.Id).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Every artifact recorded for the current contract, in the order recorded.</summary>
     public IReadOnlyList<RecordedArtifact> Artifacts() =>
         ContractDigest is null

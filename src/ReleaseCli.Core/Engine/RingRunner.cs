@@ -261,6 +261,7 @@ public sealed class RingRunner(
             {
                 InputDigest = inputDigest,
                 ExternalRuns = state.OpenExternalRuns(ring.Name, step.Id, inputDigest),
+                RecordedExternalRunIds = state.RecordedExternalRunIds(ring.Name, step.Id),
                 RecordExternalRunAsync = (external, ct) => run.AppendAsync(new LedgerEvent
                 {
                     Type = LedgerEventType.ExternalRunStarted,
@@ -367,7 +368,7 @@ public sealed class RingRunner(
             await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
             interval = TimeSpan.FromTicks(Math.Min(step.Wait.MaxPollInterval.Ticks, (long)(interval.Ticks * 1.5)));
             var now = new ReleaseState(scope.Run.Ledger.Current.Events);
-            context = context with { ExternalRuns = now.OpenExternalRuns(scope.Ring.Name, step.Id, context.InputDigest) };
+            context = context with { ExternalRuns = now.OpenExternalRuns(scope.Ring.Name, step.Id, context.InputDigest), RecordedExternalRunIds = now.RecordedExternalRunIds(scope.Ring.Name, step.Id) };
             outcome = await implementation.RunAsync(context, cancellationToken).ConfigureAwait(false);
         }
 

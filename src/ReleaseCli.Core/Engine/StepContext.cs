@@ -49,6 +49,12 @@ public sealed record StepContext
     public IReadOnlyList<ExternalRunEntry> ExternalRuns { get; init; } = [];
 
     /// <summary>
+    /// The ids of everything this step ever recorded as started outside, concluded or not: a step that finds a
+    /// run of its own not among them (its process was killed between starting it and recording it) adopts it.
+    /// </summary>
+    public IReadOnlySet<string> RecordedExternalRunIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Records, before anything else happens, that the step started something outside. Call it the moment
     /// the external system has answered with its id.
     /// </summary>
