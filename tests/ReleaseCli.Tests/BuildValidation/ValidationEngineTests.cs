@@ -174,7 +174,7 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task A_pe_file_or_script_without_a_signature_is_unsigned_and_a_msi_is_unsupported()
+    public async Task A_pe_file_or_script_without_a_signature_is_unsigned_and_a_msi_is_an_unsupported_error()
     {
         var bytes = File.ReadAllBytes(RuntimeDll);
         StripSignature(bytes);
@@ -186,7 +186,7 @@ public sealed class ValidationEngineTests : IDisposable
         Assert.Equal(["content.zip/lib/System.Runtime.dll", "content.zip/tools/install.ps1"], unsigned);
         var unsupported = Assert.Single(report.Findings, f => f.RuleId == "SIGN020");
         Assert.Equal("content.zip/setup/product.msi", unsupported.VirtualPath);
-        Assert.Equal(FindingSeverity.Warning, unsupported.Severity);
+        Assert.Equal(FindingSeverity.Error, unsupported.Severity);
         Assert.StartsWith("unsupported", unsupported.Message, StringComparison.Ordinal);
     }
 

@@ -7,7 +7,7 @@ namespace ReleaseCli.Rings.BuildValidation.Signing;
 /// <summary>
 /// The signing check: the Authenticode signature of every PE file and PowerShell script, the author or
 /// repository signature of every package, and the files of types it cannot verify, which it reports
-/// as unsupported. The exclusions file leaves files unchecked (counted, not read).
+/// as the policy says. The exclusions file leaves files unchecked (counted, not read).
 /// </summary>
 internal sealed class SigningCheck(SigningPolicy policy) : DropCheck
 {
@@ -83,8 +83,14 @@ internal sealed class SigningCheck(SigningPolicy policy) : DropCheck
         }
     }
 
-    private void ReportUnsupported(ValidationItem item) =>
-        Report(item.Finding(RuleIds.Unsupported, FindingSeverity.Warning, Check, $"unsupported: {Path.GetExtension(item.Name)} files can carry signatures this tool does not verify; check it with the platform's own tool or list it in the exclusions file"));
+    private void ReportUnsupported(ValidationItem item)
+    {
+        var extension = Path.GetExtension(item.Name);
+        var finding = policy.UnsupportedTypes == UnsupportedTypePolicy.Warn
+            ? item.Finding(RuleIds.Unsupported, FindingSeverity.Warning, Check, $"unsupported: {extension} files can carry signatures this tool does not verify; check it with the platform's own tool or list it in the exclusions file")
+            : item.Finding(RuleIds.Unsupported, FindingSeverity.Error, Check, $"unsupported: {extension} files can carry signatures this tool does not verify, so this one cannot pass unseen; check its signature with the platform's own tool, then list it in the exclusions file with the reason (or set the unsupported-types policy to warn)");
+        Report(finding);
+    }
 
     private async Task<SignatureVerdict> VerifyPackageAsync(Stream package, CancellationToken cancellationToken)
     {
