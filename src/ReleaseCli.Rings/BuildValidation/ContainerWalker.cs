@@ -73,7 +73,8 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
     {
         if (file.Length > options.MaxBufferedBytes)
         {
-            return new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+            // No access hint: the checksum check reads it through, the others jump to what they need (a zip's directory, a PE header).
+            return new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.None);
         }
 
         // An empty file is not opened: a named pipe or a device also says it is empty, and would block the open for ever.

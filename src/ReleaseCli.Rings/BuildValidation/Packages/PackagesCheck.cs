@@ -14,7 +14,7 @@ internal sealed class PackagesCheck(PackageRules rules, ReleaseExpectations? rel
     // A nuspec is read into a document; real ones are kilobytes, release notes included.
     private const long MaxNuspecBytes = 4 << 20;
 
-    private readonly ConcurrentDictionary<string, Manifest> _manifests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PackageManifest> _manifests = new(StringComparer.Ordinal);
 
     public override ValidationCheck Check => ValidationCheck.Packages;
 
@@ -26,7 +26,7 @@ internal sealed class PackagesCheck(PackageRules rules, ReleaseExpectations? rel
     {
         if (kind is ItemKind.Package or ItemKind.SymbolPackage)
         {
-            _manifests[item.VirtualPath] = new Manifest();
+            _manifests[item.VirtualPath] = new PackageManifest();
             return false;
         }
 
@@ -92,22 +92,12 @@ internal sealed class PackagesCheck(PackageRules rules, ReleaseExpectations? rel
     }
 
     /// <summary>Whether the item is a .nuspec at the root of the package it is in, and that package's manifest.</summary>
-    private bool IsManifest(ValidationItem item, [NotNullWhen(true)] out Manifest? manifest)
+    private bool IsManifest(ValidationItem item, [NotNullWhen(true)] out PackageManifest? manifest)
     {
         manifest = null;
         return item.PackagePath is { } package
             && item.VirtualPath.Length == package.Length + 1 + item.Name.Length
             && item.Name.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase)
             && _manifests.TryGetValue(package, out manifest);
-    }
-
-    /// <summary>What the walk found of one package's nuspec.</summary>
-    private sealed class Manifest
-    {
-        public bool Named { get; set; }
-
-        public bool Refused { get; set; }
-
-        public NuspecInfo? Info { get; set; }
     }
 }
