@@ -10,7 +10,7 @@ namespace ReleaseCli.Rings.BuildValidation.SourceLink;
 /// done. A damaged debug directory or PDB is reported by the symbol check when it runs (one finding,
 /// not two), otherwise here.
 /// </summary>
-internal sealed class SourceLinkCheck(bool online, bool symbolsRun, IUrlProbe probe) : DropCheck
+internal sealed class SourceLinkCheck(bool online, bool symbolsRun, IUrlProbe probe) : DebugInformationCheck
 {
     private readonly ConcurrentDictionary<string, ValidationItem> _urls = new(StringComparer.Ordinal);
 
@@ -23,30 +23,9 @@ internal sealed class SourceLinkCheck(bool online, bool symbolsRun, IUrlProbe pr
     /// <summary>Which check a damaged debug directory or PDB counts for.</summary>
     private ValidationCheck DamageCheck => symbolsRun ? ValidationCheck.Symbols : Check;
 
-    public override bool NeedsContent(ValidationItem item, ItemKind kind, long length) => kind is ItemKind.PortableExecutable or ItemKind.Pdb;
-
-    public override ValueTask InspectAsync(ItemContent content, CancellationToken cancellationToken)
-    {
-        if (content.Kind == ItemKind.PortableExecutable)
-        {
-            InspectPortableExecutable(content);
-        }
-        else
-        {
-            InspectPdb(content);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    private void InspectPortableExecutable(ItemContent content)
+    protected override void InspectPortableExecutable(ItemContent content)
     {
         var item = content.Item;
-        if (content.PortableExecutableLayout is null)
-        {
-            return;
-        }
-
         var (debug, damage) = content.DebugDirectory;
         if (debug is null)
         {
@@ -76,7 +55,7 @@ internal sealed class SourceLinkCheck(bool online, bool symbolsRun, IUrlProbe pr
         }
     }
 
-    private void InspectPdb(ItemContent content)
+    protected override void InspectPdb(ItemContent content)
     {
         var item = content.Item;
         var (reader, damage) = content.PortablePdb;

@@ -9,7 +9,7 @@ namespace ReleaseCli.Rings.BuildValidation.Symbols;
 /// symbol server. Which PDBs the drop holds is known only after the walk, so PE files are matched then.
 /// It also reports damaged debug directories and PDBs, for SourceLink too when both run.
 /// </summary>
-internal sealed class SymbolsCheck(Uri? symbolServer, IUrlProbe probe, ILogger logger) : DropCheck
+internal sealed class SymbolsCheck(Uri? symbolServer, IUrlProbe probe, ILogger logger) : DebugInformationCheck
 {
     private readonly ConcurrentDictionary<Guid, string> _portablePdbs = new();
     private readonly ConcurrentDictionary<(Guid Guid, int Age), string> _windowsPdbs = new();
@@ -21,30 +21,9 @@ internal sealed class SymbolsCheck(Uri? symbolServer, IUrlProbe probe, ILogger l
 
     protected override string Scope => "a shipping PE file (reference assemblies are not checked)";
 
-    public override bool NeedsContent(ValidationItem item, ItemKind kind, long length) => kind is ItemKind.PortableExecutable or ItemKind.Pdb;
-
-    public override ValueTask InspectAsync(ItemContent content, CancellationToken cancellationToken)
-    {
-        if (content.Kind == ItemKind.PortableExecutable)
-        {
-            InspectPortableExecutable(content);
-        }
-        else
-        {
-            InspectPdb(content);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    private void InspectPortableExecutable(ItemContent content)
+    protected override void InspectPortableExecutable(ItemContent content)
     {
         var item = content.Item;
-        if (content.PortableExecutableLayout is null)
-        {
-            return;
-        }
-
         var (debug, damage) = content.DebugDirectory;
         if (debug is null)
         {
@@ -68,7 +47,7 @@ internal sealed class SymbolsCheck(Uri? symbolServer, IUrlProbe probe, ILogger l
         }
     }
 
-    private void InspectPdb(ItemContent content)
+    protected override void InspectPdb(ItemContent content)
     {
         var item = content.Item;
         Span<byte> magic = stackalloc byte[32];
