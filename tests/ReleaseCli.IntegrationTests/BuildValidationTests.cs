@@ -356,6 +356,39 @@ public sealed class BuildValidationTests(SampleProducts sample)
     }
 
     [Fact]
+    public async Task Verify_fails_an_unsigned_msi_unless_the_exclusions_file_lists_it_or_the_policy_is_warn()
+    {
+        var work = Directory.CreateTempSubdirectory("release-verify-unsupported-");
+        try
+        {
+            // The start of a compound file, as every .msi begins; no signature.
+            await File.WriteAllBytesAsync(Path.Combine(work.FullName, "product.msi"), [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+            await File.WriteAllTextAsync(Path.Combine(work.FullName, "exclusions.txt"), "product.msi;;signed by the installer build and checked there with signtool\n");
+
+            foreach (var (args, exit, severity) in new (string[] Args, int Exit, string? Severity)[]
+            {
+                ([], 1, "error"),
+                (["--unsupported-types", "warn"], 0, "warning"),
+                (["--exclusions", "exclusions.txt"], 0, null),
+            })
+            {
+                var result = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", "product.msi", "--checks", "signing", "--output", "json", .. args]);
+                result.ShouldExitWith(exit);
+                using var json = JsonDocument.Parse(result.StandardOutput);
+                var findings = json.RootElement.GetProperty("findings").EnumerateArray().Select(f => (f.GetProperty("ruleId").GetString(), f.GetProperty("severity").GetString())).ToList();
+                Assert.Equal(severity is null ? [] : [("SIGN020", severity)], findings);
+            }
+
+            var refused = await ReleaseExe.RunAsync(work.FullName, SampleRelease.Manager, ["verify", "product.msi", "--unsupported-types", "ignore"]);
+            refused.ShouldExitWith(2);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Verify_refuses_option_values_it_cannot_use_before_checking_anything_with_exit_2()
     {
         var work = Directory.CreateTempSubdirectory("release-verify-options-");

@@ -23,6 +23,7 @@ public sealed record VerifyOptions(
     IReadOnlyList<string> PackageSigners,
     bool AllowUntrustedRoot,
     FileInfo? Exclusions,
+    UnsupportedTypePolicy UnsupportedTypes,
     string RevocationMode,
     Uri? SymbolServer,
     bool Online,
@@ -50,6 +51,8 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         var packageSigner = new Option<string[]>("--package-signer") { Description = "A trusted package signer: the signing certificate's SHA-256, or a PEM/DER file of it (repeatable)." };
         var allowUntrustedRoot = new Option<bool>("--allow-untrusted-root") { Description = "Accept the --package-signer certificates although their root is not trusted by NuGet (their chain must still end in a --trusted-root when one is given)." };
         var exclusions = new Option<FileInfo?>("--exclusions") { Description = "An exclusions file in SignCheck's format (patterns;parent files;comment with DO-NOT-SIGN, DO-NOT-UNPACK, !pattern)." };
+        var unsupportedTypes = new Option<string>("--unsupported-types") { Description = "A file of a type whose signature this tool cannot verify (.msi, .pkg, .deb, .vsix, …) and that --exclusions does not list: error (the default: it fails the signing check) or warn.", DefaultValueFactory = _ => "error" };
+        unsupportedTypes.AcceptOnlyFromAmong("error", "warn");
         var revocation = new Option<string>("--revocation-mode") { Description = "Certificate revocation checks: online or offline.", DefaultValueFactory = _ => "offline" };
         revocation.AcceptOnlyFromAmong("online", "offline");
         var symbolServer = new Option<Uri?>("--symbol-server")
@@ -72,7 +75,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         var parallel = new Option<int?>("--parallel") { Description = "How many files are checked at once (default: the number of processors)." };
         var command = new Command("verify", "Run the Build Validation checks (signing, packages, symbols, SourceLink, checksum, BinSkim) on files or folders, outside a release. Exit codes: 0 no error findings, 1 error findings, 2 usage error (including paths that hold no files).")
         {
-            paths, checks, sarif, trustedRoot, trustedFingerprint, expectedSigner, packageSigner, allowUntrustedRoot, exclusions, revocation, symbolServer, online, binSkim, parallel,
+            paths, checks, sarif, trustedRoot, trustedFingerprint, expectedSigner, packageSigner, allowUntrustedRoot, exclusions, unsupportedTypes, revocation, symbolServer, online, binSkim, parallel,
         };
         command.SetAction((parse, ct) => services().GetRequiredService<VerifyHandler>().HandleAsync(
             new VerifyOptions(
@@ -86,6 +89,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                 parse.GetValue(packageSigner) ?? [],
                 parse.GetValue(allowUntrustedRoot),
                 parse.GetValue(exclusions),
+                ValidationSettings.TryParseUnsupportedTypes(parse.GetValue(unsupportedTypes) ?? "error", out var policy) ? policy : UnsupportedTypePolicy.Error,
                 parse.GetValue(revocation) ?? "offline",
                 parse.GetValue(symbolServer),
                 parse.GetValue(online),
@@ -259,6 +263,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                 PackageSigners = signers,
                 RevocationOnline = options.RevocationMode == "online",
                 Exclusions = exclusions,
+                UnsupportedTypes = options.UnsupportedTypes,
             },
             SymbolServer = options.SymbolServer is null ? null : new Uri(options.SymbolServer.AbsoluteUri.EndsWith('/') ? options.SymbolServer.AbsoluteUri : options.SymbolServer.AbsoluteUri + "/"),
             SourceLinkOnline = options.Online,

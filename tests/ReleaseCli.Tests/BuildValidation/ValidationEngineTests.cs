@@ -174,7 +174,7 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task A_pe_file_or_script_without_a_signature_is_unsigned_and_a_msi_is_unsupported()
+    public async Task A_pe_file_or_script_without_a_signature_is_unsigned_and_a_msi_is_an_unsupported_error()
     {
         var bytes = File.ReadAllBytes(RuntimeDll);
         StripSignature(bytes);
@@ -186,7 +186,7 @@ public sealed class ValidationEngineTests : IDisposable
         Assert.Equal(["content.zip/lib/System.Runtime.dll", "content.zip/tools/install.ps1"], unsigned);
         var unsupported = Assert.Single(report.Findings, f => f.RuleId == "SIGN020");
         Assert.Equal("content.zip/setup/product.msi", unsupported.VirtualPath);
-        Assert.Equal(FindingSeverity.Warning, unsupported.Severity);
+        Assert.Equal(FindingSeverity.Error, unsupported.Severity);
         Assert.StartsWith("unsupported", unsupported.Message, StringComparison.Ordinal);
     }
 
@@ -270,6 +270,27 @@ public sealed class ValidationEngineTests : IDisposable
         await File.WriteAllTextAsync(data + ".sha512", new string('0', 128));
         var report = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Checksum), data, data + ".sha512");
         Assert.Equal("CHK002", Assert.Single(report.Findings).RuleId);
+    }
+
+    [Fact]
+    public async Task A_drop_file_too_large_to_hold_in_memory_is_hashed_and_walked_from_disk_by_the_same_checks()
+    {
+        var bytes = File.ReadAllBytes(RuntimeDll);
+        StripSignature(bytes);
+        var zip = Zip("large.zip", ("lib/System.Runtime.dll", bytes));
+        var hash = Convert.ToHexStringLower(SHA512.HashData(File.ReadAllBytes(zip)));
+        await File.WriteAllTextAsync(zip + ".sha512", $"{hash}  large.zip\n");
+        var options = new ValidationOptions { Checks = new HashSet<ValidationCheck> { ValidationCheck.Signing, ValidationCheck.Checksum }, MaxBufferedBytes = 4096 };
+        Assert.True(new FileInfo(zip).Length > options.MaxBufferedBytes);
+
+        var report = await RunAsync(new FakeUrlProbe(_ => 200), options, zip, zip + ".sha512");
+
+        Assert.Equal(("large.zip/lib/System.Runtime.dll", "SIGN001"), (Assert.Single(report.Findings).VirtualPath, report.Findings[0].RuleId));
+        Assert.Equal((CheckState.Passed, 1), (report.For(ValidationCheck.Checksum)!.State, report.For(ValidationCheck.Checksum)!.Checked));
+
+        await File.WriteAllTextAsync(zip + ".sha512", $"{new string('0', 128)}  large.zip\n");
+        var mismatch = await RunAsync(new FakeUrlProbe(_ => 200), options, zip, zip + ".sha512");
+        Assert.Contains(mismatch.Findings, f => f.RuleId == "CHK002" && f.Message.Contains($"hashes to {hash[..16]}", StringComparison.Ordinal));
     }
 
     [Fact]

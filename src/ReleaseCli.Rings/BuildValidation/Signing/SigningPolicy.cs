@@ -27,4 +27,7 @@ public sealed record SigningPolicy
     public string? SdkTrustedRootsDirectory { get; init; }
 
     public SignCheckExclusions Exclusions { get; init; } = SignCheckExclusions.None;
+
+    /// <summary>How a file of a type whose signature this tool cannot verify is reported, when the exclusions file does not exempt it.</summary>
+    public UnsupportedTypePolicy UnsupportedTypes { get; init; } = UnsupportedTypePolicy.Error;
 }

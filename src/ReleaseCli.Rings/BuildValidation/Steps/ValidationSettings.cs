@@ -15,7 +15,7 @@ public static class ValidationSettings
 {
     private static readonly Dictionary<ValidationCheck, string[]> Keys = new()
     {
-        [ValidationCheck.Signing] = ["trustedRoots", "trustedRootFingerprints", "expectedSigners", "packageSigners", "revocationMode", "exclusionsFile", "sdkTrustedRoots", "maxParallelism"],
+        [ValidationCheck.Signing] = ["trustedRoots", "trustedRootFingerprints", "expectedSigners", "packageSigners", "revocationMode", "exclusionsFile", "sdkTrustedRoots", "unsupportedTypes", "maxParallelism"],
         [ValidationCheck.Packages] = ["requiredAuthors", "requireLicense", "requireProjectUrl", "requireIcon", "requireRepository", "maxParallelism"],
         [ValidationCheck.Symbols] = ["symbolServer", "maxParallelism"],
         [ValidationCheck.SourceLink] = ["online", "maxParallelism"],
@@ -50,6 +50,7 @@ public static class ValidationSettings
                 "trustedRootFingerprints" => IsStringArray(value) && value.EnumerateArray().All(v => IsSha256(v.GetString()!)) ? null : "expected an array of SHA-256 fingerprints (64 hexadecimal digits each).",
                 "packageSigners" => ValidateSigners(value),
                 "revocationMode" => value.ValueKind == JsonValueKind.String && value.GetString() is "online" or "offline" ? null : "expected \"online\" or \"offline\".",
+                "unsupportedTypes" => value.ValueKind == JsonValueKind.String && TryParseUnsupportedTypes(value.GetString()!, out _) ? null : "expected \"error\" (a file of a type whose signature this tool cannot verify fails the check unless the exclusions file lists it) or \"warn\" (it is reported as a warning).",
                 "exclusionsFile" or "sdkTrustedRoots" or "path" => value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0 ? null : "expected a path.",
                 "requireLicense" or "requireProjectUrl" or "requireIcon" or "requireRepository" or "online" => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : "expected true or false.",
                 "symbolServer" => SymbolServerProblem(value.ValueKind == JsonValueKind.String ? value.GetString() : null),
@@ -137,6 +138,7 @@ public static class ValidationSettings
             RevocationOnline = settings.TryGetProperty("revocationMode", out var mode) && mode.GetString() == "online",
             Exclusions = settings.TryGetProperty("exclusionsFile", out var exclusions) ? SignCheckExclusions.Load(resolvePath(exclusions.GetString()!)) : SignCheckExclusions.None,
             SdkTrustedRootsDirectory = settings.TryGetProperty("sdkTrustedRoots", out var sdk) ? resolvePath(sdk.GetString()!) : null,
+            UnsupportedTypes = settings.TryGetProperty("unsupportedTypes", out var unsupported) && TryParseUnsupportedTypes(unsupported.GetString()!, out var policy) ? policy : UnsupportedTypePolicy.Error,
         };
     }
 
@@ -225,6 +227,18 @@ public static class ValidationSettings
         }
 
         return null;
+    }
+
+    /// <summary>The unsupported-types policy as written in settings and on the command line: <c>error</c> or <c>warn</c>.</summary>
+    public static bool TryParseUnsupportedTypes(string text, out UnsupportedTypePolicy policy)
+    {
+        (var known, policy) = text switch
+        {
+            "error" => (true, UnsupportedTypePolicy.Error),
+            "warn" => (true, UnsupportedTypePolicy.Warn),
+            _ => (false, UnsupportedTypePolicy.Error),
+        };
+        return known;
     }
 
     public static bool IsSha256(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigit);

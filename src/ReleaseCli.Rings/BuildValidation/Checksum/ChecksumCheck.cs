@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ReleaseCli.Rings.BuildValidation.Checksum;
+
+/// <summary>
+/// The checksum check: each drop file's size and SHA-512 against what the contract sealed, and each
+/// <c>.sha512</c> sidecar against the file it describes. Files are hashed as the walker reads them;
+/// sidecars are matched once every file has been hashed.
+/// </summary>
+internal sealed class ChecksumCheck : DropCheck
+{
+    // A sidecar holds one hash and a file name; anything larger is not one.
+    private const int MaxSidecarBytes = 4096;
+
+    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<(ValidationItem Item, byte[] Content)> _sidecars = [];
+
+    public override ValidationCheck Check => ValidationCheck.Checksum;
+
+    protected override string CountedThings => "file(s) and sidecar(s)";
+
+    protected override string Scope => "a file whose checksum a release's contract sealed, or a .sha512 sidecar file";
+
+    /// <summary>Every drop file; nothing inside one.</summary>
+    public override bool NeedsContent(ValidationItem item, ItemKind kind, long length) => item.Parents.Count == 0;
+
+    public override async ValueTask InspectAsync(ItemContent content, CancellationToken cancellationToken)
+    {
+        var item = content.Item;
+        var stream = content.Stream;
+        stream.Position = 0;
+        var sha512 = Convert.ToHexStringLower(stream is PooledBufferStream buffer
+            ? SHA512.HashData(buffer.Contents)
+            : await SHA512.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        _hashes[item.File] = sha512;
+        if (item.Asset is { } asset)
+        {
+            Count();
+            if (stream.Length != asset.Size || !string.Equals(sha512, asset.Sha512, StringComparison.OrdinalIgnoreCase))
+            {
+                Report(item.Finding(RuleIds.ChecksumMismatch, FindingSeverity.Error, Check, $"the file is {stream.Length} bytes with SHA-512 {sha512[..16]}…, but the contract sealed {asset.Size} bytes with SHA-512 {asset.Sha512[..Math.Min(16, asset.Sha512.Length)]}…; the drop changed after prep: gather it again with `release prep`"));
+            }
+        }
+
+        if (content.Kind == ItemKind.Checksum && stream.Length <= MaxSidecarBytes)
+        {
+            var text = new byte[stream.Length];
+            stream.Position = 0;
+            stream.ReadExactly(text);
+            _sidecars.Add((item, text));
+        }
+    }
+
+    public override Task SettleAsync(IReadOnlyList<ValidationInput> inputs, CancellationToken cancellationToken)
+    {
+        var byDisplay = inputs.Select(i => i.DisplayPath).ToHashSet(StringComparer.Ordinal);
+        foreach (var (item, content) in _sidecars)
+        {
+            Count();
+            var target = item.File[..^".sha512".Length];
+            var text = Encoding.UTF8.GetString(content).Trim();
+            var hex = text.Split([' ', '\t', '\n', '\r'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+            if (hex.Length != 128 || !hex.All(char.IsAsciiHexDigit))
+            {
+                Report(item.Finding(RuleIds.ChecksumSidecarUnreadable, FindingSeverity.Error, Check, "the file does not start with a 128-digit hexadecimal SHA-512; regenerate it (e.g. `sha512sum FILE > FILE.sha512`)"));
+                continue;
+            }
+
+            if (!_hashes.TryGetValue(target, out var actual))
+            {
+                if (!byDisplay.Contains(target))
+                {
+                    Report(item.Finding(RuleIds.ChecksumSidecarUnreadable, FindingSeverity.Error, Check, $"it describes {target}, which is not among the files checked; remove it or add the file"));
+                }
+
+                continue;
+            }
+
+            if (!string.Equals(hex, actual, StringComparison.OrdinalIgnoreCase))
+            {
+                Report(item.Finding(RuleIds.ChecksumSidecarMismatch, FindingSeverity.Error, Check, $"it says SHA-512 {hex[..16].ToLowerInvariant()}… but {target} hashes to {actual[..16]}…; one of them changed: take both again from the build"));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
