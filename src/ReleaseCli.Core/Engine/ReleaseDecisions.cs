@@ -21,7 +21,10 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         {
             var digest = RequireContract(state, ring);
             team = CheckEligible(environment.Definition, ring, gate, team, actor, state, "approve");
-            if (state.Decisions(ring.Name, gate.Id).LastOrDefault(d => string.Equals(d.Actor, actor.Name, StringComparison.OrdinalIgnoreCase) && d.Team == team) is { Type: LedgerEventType.Approved } earlier)
+            // Already approved only if no rejection came after that approval (by anyone): otherwise the approval is needed again.
+            var onGate = state.Decisions(ring.Name, gate.Id).Where(d => d.Team == team).ToList();
+            var sinceRejection = onGate.Skip(onGate.FindLastIndex(d => d.Type == LedgerEventType.Rejected) + 1);
+            if (sinceRejection.LastOrDefault(d => string.Equals(d.Actor, actor.Name, StringComparison.OrdinalIgnoreCase)) is { Type: LedgerEventType.Approved } earlier)
             {
                 return $"{actor.Name} already approved {ring.Name}/{gate.Id}{TeamText(team)} for this contract (event {earlier.Seq}).";
             }
@@ -201,6 +204,11 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
                 return entry?.Status == LedgerStatus.Failed ? entry.Message : Nothing("entry");
             case OverrideTargetKind.Gate:
                 var gate = state.Events.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == target.Id);
+                if (gate?.Status == LedgerStatus.Failed && gate.Data?["integrity"]?.GetValue<bool>() == true)
+                {
+                    throw ReleaseException.Usage($"{ring}/{target.Id} failed because the drop, the contract or the ledger was tampered with: integrity failures cannot be overridden. Restore the files from a trusted copy, or run `release prep` to seal a new contract.");
+                }
+
                 return gate?.Status == LedgerStatus.Failed ? gate.Message : Nothing(target.Id!);
         }
 

@@ -31,10 +31,18 @@ public sealed class ReleaseState
     public LedgerEvent? Promotion(string ring) =>
         _events.LastOrDefault(e => e.Type == LedgerEventType.Promoted && e.Ring == ring && e.ContractDigest == ContractDigest);
 
-    /// <summary>Everyone who has started a run of the ring: they may not approve its gates.</summary>
-    public IReadOnlySet<string> RunActors(string ring) =>
-        _events.Where(e => e.Type == LedgerEventType.RunStarted && e.Ring == ring && e.Actor is not null)
+    /// <summary>
+    /// Who ran the ring's gates for the current contract: those runs are what its gates judge, so their actors
+    /// may not approve them. A run that stopped before its gates (a mistyped build id, a failed entry check)
+    /// makes nobody a runner.
+    /// </summary>
+    public IReadOnlySet<string> RunActors(string ring)
+    {
+        var judged = _events.Where(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.ContractDigest == ContractDigest && e.RunId is not null)
+            .Select(e => e.RunId!).ToHashSet(StringComparer.Ordinal);
+        return _events.Where(e => e.Type == LedgerEventType.RunStarted && e.Ring == ring && e.Actor is not null && judged.Contains(e.RunId ?? string.Empty))
             .Select(e => e.Actor!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
 
     public LedgerEvent? LastStepResult(string ring, string step) =>
         _events.LastOrDefault(e => e.Type == LedgerEventType.StepCompleted && e.Ring == ring && e.Step == step);

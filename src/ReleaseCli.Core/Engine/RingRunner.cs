@@ -64,6 +64,17 @@ public sealed class RingRunner(
             if (entryProblems.Count > 0)
             {
                 var problems = string.Join("; ", entryProblems);
+                // An entry override may waive a channel or an unpromoted ring, never people's decisions: every
+                // approval and sign-off gate of the earlier rings must have passed for this contract.
+                var undecided = request.ForceEntry ? UndecidedEarlierGates(definition, ring, state) : [];
+                if (undecided.Count > 0)
+                {
+                    var message = $"cannot enter {ring.Name}, not even with --force-entry: {string.Join(", ", undecided)} never passed for this contract, and an entry override cannot stand in for people's approvals and sign-offs. Run those rings until their people have decided";
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Failed, Message = message }, cancellationToken).ConfigureAwait(false);
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = LedgerStatus.UsageError, Message = message }, cancellationToken).ConfigureAwait(false);
+                    return new RingRunOutcome(ring.Name, runId, ExitCode.UsageError, message, UsedOverrides: false);
+                }
+
                 if (!request.ForceEntry)
                 {
                     var message = $"cannot enter {ring.Name}: {problems}. Fix it, or pass --force-entry --justification \"…\" if you are an overrider of this ring";
@@ -115,7 +126,7 @@ public sealed class RingRunner(
             var gateResults = new List<(GateDefinition Gate, GateResult Result)>();
             foreach (var gate in ring.Gates)
             {
-                var result = await EvaluateGateAsync(environment, ring, gate, state, holder.Current, stepResults, verifiedAtEntry, cancellationToken).ConfigureAwait(false);
+                var result = await EvaluateGateAsync(environment, ring, gate, state, holder.Current, stepResults, verifiedAtEntry, actor.Name, cancellationToken).ConfigureAwait(false);
                 gateResults.Add((gate, result));
                 usedOverrides |= result.Status == GateStatus.Overridden;
                 await run.AppendAsync(new LedgerEvent
@@ -125,6 +136,7 @@ public sealed class RingRunner(
                     Status = ToLedger(result.Status),
                     ContractDigest = state.ContractDigest,
                     Message = result.Message,
+                    Data = result.Integrity ? new JsonObject { ["integrity"] = true } : null,
                 }, cancellationToken).ConfigureAwait(false);
             }
 
@@ -170,6 +182,25 @@ public sealed class RingRunner(
         }
 
         return root;
+    }
+
+    /// <summary>The approval and sign-off gates of the rings before <paramref name="ring"/> whose latest evaluation for the current contract did not pass.</summary>
+    private static List<string> UndecidedEarlierGates(ReleaseDefinition definition, RingDefinition ring, ReleaseState state)
+    {
+        var undecided = new List<string>();
+        foreach (var earlier in RingName.All.TakeWhile(r => r != ring.Name).Select(r => definition.Rings[r]))
+        {
+            foreach (var gate in earlier.Gates.Where(g => g.DecidedByPeople))
+            {
+                var last = state.Events.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == earlier.Name && e.Gate == gate.Id && e.ContractDigest == state.ContractDigest);
+                if (last?.Status != LedgerStatus.Passed)
+                {
+                    undecided.Add($"{earlier.Name}/{gate.Id}");
+                }
+            }
+        }
+
+        return undecided;
     }
 
     private static List<string> CheckEntry(RingDefinition ring, BarBuild root, ReleaseState state)
@@ -438,6 +469,7 @@ public sealed class RingRunner(
         SealedContract? contract,
         IReadOnlyDictionary<string, StepRunResult> stepResults,
         string? verifiedAtEntry,
+        string actor,
         CancellationToken cancellationToken)
     {
         GateResult result;
@@ -455,6 +487,7 @@ public sealed class RingRunner(
                     Bar = environment.Bar,
                     DropPath = environment.DropPath,
                     VerifiedAtEntry = verifiedAtEntry,
+                    RunActor = actor,
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -572,6 +605,11 @@ public sealed class RingRunner(
     /// <summary>Re-hashes the drop and every artifact of the current contract; what was checked, or the problems.</summary>
     private static async Task<(IReadOnlyList<string> Problems, string Summary)> VerifyIntegrityAsync(ReleaseEnvironment environment, SealedContract contract, ReleaseState state, CancellationToken cancellationToken)
     {
+        if (ContractValidGate.ForeignContract(contract.Contract, environment.Definition) is { } foreign)
+        {
+            return ([foreign], string.Empty);
+        }
+
         var drop = await ContractValidGate.VerifyDropAsync(contract.Contract, environment.DropPath, cancellationToken).ConfigureAwait(false);
         var artifacts = state.Artifacts();
         var artifactProblems = await ArtifactArea.VerifyAsync(environment.Store, environment.ReleaseId, artifacts, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ public sealed class ApprovalGate : IGateCheck
     {
         var gate = context.Gate;
         var eligible = context.Definition.ExpandPrincipals(gate.Approvers);
-        var runners = gate.AllowSelfApproval ? new HashSet<string>() : context.State.RunActors(context.Ring.Name);
+        var runners = gate.AllowSelfApproval ? new HashSet<string>() : context.Runners;
         var decisions = context.State.Decisions(context.Ring.Name, gate.Id);
         return Task.FromResult(Evaluate(decisions, eligible, runners, gate.MinApprovals, "approval"));
     }
@@ -77,7 +77,13 @@ public sealed class ApprovalGate : IGateCheck
             return GateResult.Failed($"rejected by {rejection.Actor} at {rejection.Time:u}: {rejection.Justification}");
         }
 
-        var waitingFor = eligible.Where(p => !runners.Contains(p) && !approvers.Contains(p, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.OrdinalIgnoreCase);
+        var waitingFor = eligible.Where(p => !runners.Contains(p) && !approvers.Contains(p, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        if (approvers.Count + waitingFor.Count < minApprovals)
+        {
+            // Waiting would be for ever: say so, and how to get out.
+            return GateResult.Pending($"{approvers.Count} of {minApprovals} {noun}(s), and nobody else may give one: {string.Join(", ", eligible.Where(runners.Contains).Order(StringComparer.OrdinalIgnoreCase))} ran this ring and may not approve it. Add an approver to the gate in the release definition, let another person run the ring, or set allowSelfApproval on the gate");
+        }
+
         return GateResult.Pending($"{approvers.Count} of {minApprovals} {noun}(s); may approve: {string.Join(", ", waitingFor)}");
     }
 }

@@ -28,6 +28,11 @@ public sealed class ContractValidGate : IGateCheck
         }
 
         var contract = context.Contract.Contract;
+        if (ForeignContract(contract, context.Definition) is { } foreign)
+        {
+            return GateResult.Tampered(foreign);
+        }
+
         if (context.VerifiedAtEntry is null)
         {
             var dropProblems = await VerifyDropAsync(contract, context.DropPath, cancellationToken).ConfigureAwait(false);
@@ -45,6 +50,15 @@ public sealed class ContractValidGate : IGateCheck
 
         return GateResult.Passed($"{contract.Assets.Count} file(s) match their SHA-512; {contract.Builds.Count} build(s) match BAR");
     }
+
+    /// <summary>
+    /// Why the contract is not this release's (a ledger and its contracts copied from another release would
+    /// otherwise verify), or null when its release id, product and version are the definition's.
+    /// </summary>
+    public static string? ForeignContract(ReleaseContract contract, ReleaseDefinition definition) =>
+        contract.ReleaseId != definition.ReleaseId || contract.Product != definition.Product || contract.Version != definition.Version
+            ? $"the sealed contract is of release '{contract.ReleaseId}' ({contract.Product} {contract.Version}), not of '{definition.ReleaseId}' ({definition.Product} {definition.Version}) that the definition describes: the ledger and its contracts were copied from another release, or the definition was changed after sealing"
+            : null;
 
     /// <summary>Every problem between the drop folder and the contract, sorted by path.</summary>
     public static async Task<IReadOnlyList<string>> VerifyDropAsync(ReleaseContract contract, string dropPath, CancellationToken cancellationToken)

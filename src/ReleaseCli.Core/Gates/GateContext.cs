@@ -25,6 +25,14 @@ public sealed record GateContext
 
     public required string DropPath { get; init; }
 
+    /// <summary>Who started the run whose gates are being evaluated (a runner of the ring, like those before).</summary>
+    public string? RunActor { get; init; }
+
+    /// <summary>Everyone whose run of this ring the gates judge: they may not approve it (unless the gate allows).</summary>
+    public IReadOnlySet<string> Runners => RunActor is null
+        ? State.RunActors(Ring.Name)
+        : new HashSet<string>(State.RunActors(Ring.Name).Append(RunActor), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Set when the engine re-hashed the drop and the artifacts against the contract at this run's entry
     /// (every ring after prep): what it checked, so a gate need not read every byte a second time.

@@ -29,7 +29,7 @@ public sealed class SignOffsGate : IGateCheck
     public Task<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         var gate = context.Gate;
-        var runners = gate.AllowSelfApproval ? new HashSet<string>() : context.State.RunActors(context.Ring.Name);
+        var runners = gate.AllowSelfApproval ? new HashSet<string>() : context.Runners;
         var decisions = context.State.Decisions(context.Ring.Name, gate.Id);
         var signed = new List<string>();
         var waiting = new List<string>();

@@ -9,7 +9,13 @@ public sealed record ReleaseStatusReport(
     string? ContractDigest,
     int LedgerEvents,
     bool? LedgerVerified,
-    IReadOnlyList<RingStatus> Rings);
+    IReadOnlyList<RingStatus> Rings)
+{
+    /// <summary>What this report was checked against (the chain is always walked), and what was not.</summary>
+    public IReadOnlyList<string>? Checked { get; init; }
+
+    public IReadOnlyList<string>? NotChecked { get; init; }
+}
 
 public sealed record RingStatus(
     string Ring,

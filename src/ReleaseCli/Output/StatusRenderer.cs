@@ -15,6 +15,16 @@ public sealed class StatusRenderer(CliConsole console)
         var output = console.Out;
         output.WriteLine(Printable.Escape($"release {report.Release}: {report.Product} {report.Version}"));
         output.WriteLine(Printable.Escape($"  build {(report.RootBuildId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not selected")}, contract {report.ContractDigest ?? "not sealed"}, {report.LedgerEvents} ledger event(s){(report.LedgerVerified == true ? ", chain verified" : string.Empty)}"));
+        if (report.Checked is { Count: > 0 } checkedItems)
+        {
+            output.WriteLine(Printable.Escape($"  checked: {string.Join("; ", checkedItems)}"));
+        }
+
+        if (report.NotChecked is { Count: > 0 } notChecked)
+        {
+            output.WriteLine(Printable.Escape($"  not checked: {string.Join("; ", notChecked)}"));
+        }
+
         foreach (var ring in report.Rings)
         {
             output.WriteLine();

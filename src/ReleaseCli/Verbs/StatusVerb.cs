@@ -1,13 +1,15 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using ReleaseCli.Core;
 using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Status;
 using ReleaseCli.Output;
 
 namespace ReleaseCli.Verbs;
 
-public sealed record StatusOptions(FileInfo Definition, OutputFormat Output, bool Verify);
+public sealed record StatusOptions(FileInfo Definition, OutputFormat Output, bool Verify, bool VerifyDrop = false);
 
 /// <summary>Shows the release as its ledger tells it; with --verify, walks the hash chain first.</summary>
 public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
@@ -15,9 +17,10 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
     public static Command CreateCommand(Func<IServiceProvider> services)
     {
         var verify = new Option<bool>("--verify") { Description = "Also check the sealed contract against the digest the ledger records. (The ledger's hash chain is always walked: an edited, removed or reordered line fails with exit 5, naming the line.)" };
-        var command = new Command("status", $"Show every ring, step, gate, approval, override and promotion of the release, from its ledger. {CommonOptions.ExitCodesHelp}") { verify };
+        var verifyDrop = new Option<bool>("--verify-drop") { Description = "Also re-hash every drop file and every artifact against the contract and the ledger (reads every byte). Implies --verify." };
+        var command = new Command("status", $"Show every ring, step, gate, approval, override and promotion of the release, from its ledger. {CommonOptions.ExitCodesHelp}") { verify, verifyDrop };
         command.SetAction((parse, ct) => services().GetRequiredService<StatusHandler>().HandleAsync(
-            new StatusOptions(parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), parse.GetValue(verify)), ct));
+            new StatusOptions(parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), parse.GetValue(verify) || parse.GetValue(verifyDrop), parse.GetValue(verifyDrop)), ct));
         return command;
     }
 
@@ -26,13 +29,46 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
         var environment = context.LoadEnvironment(options.Definition);
         // The chain is always checked; a broken ledger is never rendered as if it were true.
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
+        var state = new ReleaseState(ledger.Events);
+        var checkedItems = new List<string> { $"the ledger's hash chain and head ({ledger.Events.Count} event(s))" };
+        var notChecked = new List<string>();
         if (options.Verify)
         {
             // Also re-hash the sealed contract against the digest the ledger records.
-            _ = await ContractLoader.LoadAsync(environment.Store, environment.ReleaseId, new ReleaseState(ledger.Events).ContractDigest, cancellationToken).ConfigureAwait(false);
+            var contract = await ContractLoader.LoadAsync(environment.Store, environment.ReleaseId, state.ContractDigest, cancellationToken).ConfigureAwait(false);
+            if (contract is not null)
+            {
+                checkedItems.Add($"the sealed contract against its digest {contract.Digest}");
+                if (ContractValidGate.ForeignContract(contract.Contract, environment.Definition) is { } foreign)
+                {
+                    throw ReleaseException.Integrity(foreign);
+                }
+            }
+
+            if (options.VerifyDrop && contract is not null)
+            {
+                var drop = await ContractValidGate.VerifyDropAsync(contract.Contract, environment.DropPath, cancellationToken).ConfigureAwait(false);
+                var artifacts = state.Artifacts();
+                var artifactProblems = await ArtifactArea.VerifyAsync(environment.Store, environment.ReleaseId, artifacts, cancellationToken).ConfigureAwait(false);
+                if (drop.Count + artifactProblems.Count > 0)
+                {
+                    throw ReleaseException.Integrity($"the drop {environment.DropPath} or the artifacts no longer match the contract and the ledger: {ContractValidGate.Summarize([.. drop, .. artifactProblems])}");
+                }
+
+                checkedItems.Add($"every drop file ({contract.Contract.Assets.Count}) and artifact ({artifacts.Count}) re-hashed against the contract and the ledger");
+            }
+            else if (contract is not null)
+            {
+                notChecked.Add("the drop and the artifacts' bytes (pass --verify-drop to re-hash them)");
+            }
+        }
+        else
+        {
+            notChecked.Add("the sealed contract's bytes (pass --verify)");
+            notChecked.Add("the drop and the artifacts' bytes (pass --verify-drop)");
         }
 
-        var report = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: options.Verify ? true : null);
+        var report = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: options.Verify ? true : null) with { Checked = checkedItems, NotChecked = notChecked };
         if (options.Output == OutputFormat.Json)
         {
             context.Console.WriteJson(report);

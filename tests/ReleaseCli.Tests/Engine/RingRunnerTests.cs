@@ -152,8 +152,10 @@ public sealed class RingRunnerTests
     [Fact]
     public async Task The_entry_check_needs_the_previous_ring_promoted_or_a_recorded_force()
     {
-        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: """{ "kind": "contract-valid" }, { "id": "rt", "kind": "approval", "approvers": ["group:team"] }"""));
-        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+        // prep fails a check (no people's decision is skipped by forcing entry: see DecisionDefectTests).
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(""", { "id": "a", "kind": "scripted" }"""));
+        harness.Script.Failing.Add("a");
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep")).ExitCode);
 
         var blocked = await harness.RunAsync("validate-source");
         Assert.Equal(ExitCode.Failed, blocked.ExitCode);
