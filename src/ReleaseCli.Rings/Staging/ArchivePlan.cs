@@ -28,8 +28,9 @@ public sealed record ArchivePlan(IReadOnlyList<ArchiveItem> Items)
                 throw ReleaseException.Usage($"Archive entry '{entryPath}': source file '{source.SourcePath}' does not exist.");
             }
 
+            var expectedSha512 = source.ExpectedSha512 is null ? null : Sha512Hex.Normalize(source.ExpectedSha512, source.SourcePath);
             files.Add(entryPath, new ArchiveItem(entryPath, source.SourcePath, IsDirectory: false,
-                source.Executable ?? HasExecuteBit(source.SourcePath)));
+                source.Executable ?? HasExecuteBit(source.SourcePath), source.ExpectedSize, expectedSha512));
             for (var slash = entryPath.IndexOf('/', StringComparison.Ordinal); slash > 0;
                  slash = entryPath.IndexOf('/', slash + 1))
             {

@@ -47,14 +47,13 @@ public sealed class DeterministicTarGzWriter
         // Directories carry a trailing '/' as GNU tar and bsdtar write them.
         var name = item.IsDirectory ? item.EntryPath + "/" : item.EntryPath;
         var type = item.IsDirectory ? TarEntryType.Directory : TarEntryType.RegularFile;
-        FileStream? content = null;
+        HashVerifyingReadStream? content = null;
         try
         {
             long size = 0;
             if (!item.IsDirectory)
             {
-                content = new FileStream(item.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.Read,
-                    bufferSize: 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                content = HashVerifyingReadStream.Open(item);
                 size = content.Length;
             }
 
@@ -74,6 +73,7 @@ public sealed class DeterministicTarGzWriter
             }
 
             await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+            content?.EnsureMatchesContract();
         }
         finally
         {

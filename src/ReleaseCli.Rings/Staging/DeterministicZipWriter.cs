@@ -52,9 +52,9 @@ public sealed class DeterministicZipWriter
         await using var entryStream = entry.Open();
         if (!item.IsDirectory)
         {
-            await using var content = new FileStream(item.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.Read,
-                bufferSize: 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using var content = HashVerifyingReadStream.Open(item);
             await content.CopyToAsync(entryStream, cancellationToken).ConfigureAwait(false);
+            content.EnsureMatchesContract();
         }
     }
 }

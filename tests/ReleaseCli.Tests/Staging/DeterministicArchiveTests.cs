@@ -228,6 +228,28 @@ public sealed class DeterministicArchiveTests : IDisposable
         Assert.Equal([ArchiveMode("644"), ArchiveMode("755")], plan.Items.Select(i => i.Mode));
     }
 
+    [Theory]
+    [InlineData("tar.gz")]
+    [InlineData("zip")]
+    public async Task SourcesAreCheckedAgainstTheContractsSizeAndHashAsTheyAreRead(string format)
+    {
+        var source = _directory.Combine("dotnet.dll");
+        await File.WriteAllTextAsync(source, "sealed content");
+        var sha512 = Convert.ToHexString(System.Security.Cryptography.SHA512.HashData("sealed content"u8));
+        var matching = new ArchiveEntrySource(source, "dotnet.dll", ExpectedSize: 14, ExpectedSha512: sha512);
+
+        var archive = await WriteAsync(format, ArchivePlan.Create([matching]));
+        await File.WriteAllTextAsync(source, "SEALED content");
+        var changed = await Assert.ThrowsAsync<ReleaseException>(() => WriteAsync(format, ArchivePlan.Create([matching])));
+        await File.WriteAllTextAsync(source, "changed content");
+        var wrongSize = await Assert.ThrowsAsync<ReleaseException>(() => WriteAsync(format, ArchivePlan.Create([matching with { ExpectedSha512 = null }])));
+
+        Assert.NotEmpty(archive);
+        Assert.Equal(ExitCode.IntegrityViolation, changed.ExitCode);
+        Assert.Contains("'" + source + "' has SHA-512 ", changed.Message, StringComparison.Ordinal);
+        Assert.Contains("is 15 bytes, but the contract records 14", wrongSize.Message, StringComparison.Ordinal);
+    }
+
     private static UnixFileMode ArchiveMode(string octal) => (UnixFileMode)Convert.ToInt32(octal, 8);
 
     // zipinfo -T: "-rw-r--r--  2.0 unx       12 tx defN 20260714.000000 dotnet/LICENSE.txt"
