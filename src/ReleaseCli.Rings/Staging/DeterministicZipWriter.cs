@@ -5,9 +5,9 @@ namespace ReleaseCli.Rings.Staging;
 /// <summary>
 /// Writes a <c>.zip</c> (the Antares layout) whose bytes depend only on the entries' paths,
 /// contents and execute bits and on the release date: entries sorted, every time set to the
-/// release date, Unix modes 0644/0755 in the external attributes. The destination is always
-/// written forward-only, so the local headers take the same data-descriptor form for a file as
-/// for a network stream.
+/// release date, Unix modes 0644/0755 in the external attributes, and Unix as the host that made
+/// every entry whatever the host is. The destination is always written forward-only, so the local
+/// headers take the same data-descriptor form for a file as for a network stream.
 /// </summary>
 public sealed class DeterministicZipWriter
 {
@@ -30,13 +30,16 @@ public sealed class DeterministicZipWriter
 
         // Zip stores a local date and time with no zone; the release date's midnight is written as is.
         var timestamp = new DateTimeOffset(releaseDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        await using var forwardOnly = new ForwardOnlyWriteStream(destination);
+        await using var forwardOnly = new ZipMadeByNormalizingStream(destination);
         using (var archive = new ZipArchive(forwardOnly, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var item in plan.Items)
             {
                 await WriteEntryAsync(archive, item, timestamp, cancellationToken).ConfigureAwait(false);
             }
+
+            // Every entry's data is out; the archive writes its central directory when disposed.
+            forwardOnly.BeginCentralDirectory();
         }
 
         await forwardOnly.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -10,11 +10,6 @@ internal sealed class ForwardOnlyWriteStream(Stream destination, IReadOnlyDictio
 {
     private long _position;
 
-    public ForwardOnlyWriteStream(Stream destination)
-        : this(destination, new Dictionary<long, byte>())
-    {
-    }
-
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
