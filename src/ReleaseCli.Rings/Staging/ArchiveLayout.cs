@@ -1,4 +1,5 @@
 using ReleaseCli.Core;
+using ReleaseCli.Core.Contract;
 
 namespace ReleaseCli.Rings.Staging;
 
@@ -19,10 +20,20 @@ public static class ArchiveLayout
     /// An include pattern that matches nothing is an error: a missing file must not silently
     /// leave the archive short.
     /// </summary>
-    public static IReadOnlyList<ArchiveEntrySource> Select(string dropRoot, IEnumerable<string> dropRelativePaths, IEnumerable<ArchiveLayoutRule> rules)
+    public static IReadOnlyList<ArchiveEntrySource> Select(string dropRoot, IEnumerable<string> dropRelativePaths, IEnumerable<ArchiveLayoutRule> rules) =>
+        Select(dropRoot, dropRelativePaths.Select(p => (p, (ContractAsset?)null)), rules);
+
+    /// <summary>
+    /// Applies the rules to the contract's assets; each selected entry carries the asset's size and
+    /// SHA-512, so the archive writer checks the bytes it packs against the sealed contract.
+    /// </summary>
+    public static IReadOnlyList<ArchiveEntrySource> Select(string dropRoot, IEnumerable<ContractAsset> assets, IEnumerable<ArchiveLayoutRule> rules) =>
+        Select(dropRoot, assets.Select(a => (a.DropPath, (ContractAsset?)a)), rules);
+
+    private static IReadOnlyList<ArchiveEntrySource> Select(string dropRoot, IEnumerable<(string Path, ContractAsset? Asset)> dropFiles, IEnumerable<ArchiveLayoutRule> rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        var paths = dropRelativePaths.Order(StringComparer.Ordinal).ToList();
+        var files = dropFiles.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         var selected = new List<ArchiveEntrySource>();
         foreach (var rule in rules)
         {
@@ -36,7 +47,7 @@ public static class ArchiveLayout
             var strip = AsFolderPrefix(rule.StripPrefix);
             var placeUnder = AsFolderPrefix(rule.PlaceUnder);
             var matchedPatterns = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var path in paths)
+            foreach (var (path, asset) in files)
             {
                 var include = includes.FirstOrDefault(g => g.IsMatch(path));
                 if (include is null)
@@ -57,7 +68,8 @@ public static class ArchiveLayout
                 }
 
                 var entryPath = placeUnder + path[strip.Length..];
-                selected.Add(new ArchiveEntrySource(Path.Combine(dropRoot, path), ArchiveEntryPath.Validate(entryPath)));
+                selected.Add(new ArchiveEntrySource(Path.Combine(dropRoot, path), ArchiveEntryPath.Validate(entryPath),
+                    ExpectedSize: asset?.Size, ExpectedSha512: asset?.Sha512));
             }
 
             var unmatched = includes.Where(g => !matchedPatterns.Contains(g.Pattern)).Select(g => $"'{g.Pattern}'").ToList();

@@ -1,4 +1,5 @@
 using ReleaseCli.Core;
+using ReleaseCli.Core.Contract;
 using ReleaseCli.Rings.Staging;
 
 namespace ReleaseCli.Tests.Staging;
@@ -81,6 +82,21 @@ public sealed class ArchiveLayoutTests
             [new ArchiveLayoutRule(["LICENSE.txt"], [], PlaceUnder: "../outside")]));
 
         Assert.Contains("'..' segment", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EntriesSelectedFromTheContractCarryTheAssetsSizeAndHash()
+    {
+        var hash = new string('f', 128);
+        ContractAsset[] assets =
+        [
+            new("Sdk/dotnet-sdk.tar.gz", "10.0.100", Shipping: true, IsPackage: false, BuildId: 7, Size: 1234, hash, "sdk/dotnet-sdk.tar.gz"),
+            new("Sample.Core.1.0.0.nupkg", "1.0.0", Shipping: true, IsPackage: true, BuildId: 7, Size: 99, hash, "packages/Sample.Core.1.0.0.nupkg"),
+        ];
+
+        var entry = Assert.Single(ArchiveLayout.Select(DropRoot, assets, [new ArchiveLayoutRule(["sdk/*"], [], StripPrefix: "sdk")]));
+
+        Assert.Equal(new ArchiveEntrySource("/drop/sdk/dotnet-sdk.tar.gz", "dotnet-sdk.tar.gz", ExpectedSize: 1234, ExpectedSha512: hash), entry);
     }
 
     [Fact]
