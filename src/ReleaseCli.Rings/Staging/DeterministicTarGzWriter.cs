@@ -16,20 +16,13 @@ public sealed class DeterministicTarGzWriter
 
     private const int UstarNameLength = 100;
 
-    // RFC 1952: bytes 4-7 are MTIME, byte 9 is OS. zlib fills OS from the host (3 on Unix, 10 or 0 on Windows).
-    private static readonly IReadOnlyDictionary<long, byte> GzipHeaderPatches = new Dictionary<long, byte>
-    {
-        [4] = 0, [5] = 0, [6] = 0, [7] = 0,
-        [9] = 3,
-    };
-
     public async Task WriteAsync(ArchivePlan plan, DateOnly releaseDate, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(destination);
         var timestamp = new DateTimeOffset(releaseDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-        await using var headerFixed = new ForwardOnlyWriteStream(destination, GzipHeaderPatches);
+        await using var headerFixed = new GzipHeaderNormalizingStream(destination);
         await using (var gzip = new GZipStream(headerFixed, CompressionLevel.Optimal, leaveOpen: true))
         {
             await using var tar = new TarWriter(gzip, leaveOpen: true);

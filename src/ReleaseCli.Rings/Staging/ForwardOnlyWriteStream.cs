@@ -1,12 +1,11 @@
 namespace ReleaseCli.Rings.Staging;
 
 /// <summary>
-/// A write-only, non-seekable view of a destination stream that can overwrite chosen bytes at fixed
-/// offsets while they pass. Non-seekable so that writers never take a different (seeking) code
-/// path for a file than for a network stream; the patches fix header bytes a library fills from
-/// the host (the gzip header's time and operating system).
+/// A write-only, non-seekable view of a destination stream that lets a subclass rewrite bytes
+/// a library filled from the host as they pass. Non-seekable so that writers never take a
+/// different (seeking) code path for a file than for a network stream.
 /// </summary>
-internal sealed class ForwardOnlyWriteStream(Stream destination, IReadOnlyDictionary<long, byte> patches) : Stream
+internal abstract class ForwardOnlyWriteStream(Stream destination) : Stream
 {
     private long _position;
 
@@ -28,14 +27,14 @@ internal sealed class ForwardOnlyWriteStream(Stream destination, IReadOnlyDictio
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (!NeedsPatch(buffer.Length))
+        if (!RewritesAt(_position, buffer.Length))
         {
             destination.Write(buffer);
         }
         else
         {
             var copy = buffer.ToArray();
-            Patch(copy);
+            Rewrite(copy, _position);
             destination.Write(copy);
         }
 
@@ -44,14 +43,14 @@ internal sealed class ForwardOnlyWriteStream(Stream destination, IReadOnlyDictio
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!NeedsPatch(buffer.Length))
+        if (!RewritesAt(_position, buffer.Length))
         {
             await destination.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             var copy = buffer.ToArray();
-            Patch(copy);
+            Rewrite(copy, _position);
             await destination.WriteAsync(copy, cancellationToken).ConfigureAwait(false);
         }
 
@@ -71,16 +70,9 @@ internal sealed class ForwardOnlyWriteStream(Stream destination, IReadOnlyDictio
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private bool NeedsPatch(int count) => patches.Keys.Any(offset => offset >= _position && offset < _position + count);
+    /// <summary>Whether any of the <paramref name="count"/> bytes starting at <paramref name="position"/> may change.</summary>
+    protected abstract bool RewritesAt(long position, int count);
 
-    private void Patch(byte[] copy)
-    {
-        foreach (var (offset, value) in patches)
-        {
-            if (offset >= _position && offset < _position + copy.Length)
-            {
-                copy[offset - _position] = value;
-            }
-        }
-    }
+    /// <summary>Rewrites a copy of the bytes that start at <paramref name="position"/> in the output.</summary>
+    protected abstract void Rewrite(Span<byte> bytes, long position);
 }

@@ -55,34 +55,12 @@ public sealed class ReleaseNotesWriter
         }
 
         AppendDownloads(text, notes, links);
-        if (notes.Packages.Count > 0)
-        {
-            Line(text, "## Packages");
-            Line(text);
-            Line(text, "| Package | Version |");
-            Line(text, "| --- | --- |");
-            foreach (var package in notes.Packages.OrderBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
-            {
-                Line(text, $"| {Cell(package.Id)} | {Cell(package.Version)} |");
-            }
-
-            Line(text);
-        }
-
-        if (notes.Builds.Count > 0)
-        {
-            Line(text, "## Builds");
-            Line(text);
-            Line(text, "| Repository | Commit |");
-            Line(text, "| --- | --- |");
-            foreach (var build in notes.Builds.OrderBy(b => b.Repository, StringComparer.Ordinal).ThenBy(b => b.Commit, StringComparer.Ordinal))
-            {
-                Line(text, $"| {Cell(build.Repository)} | `{Cell(build.Commit)}` |");
-            }
-
-            Line(text);
-        }
-
+        AppendTable(text, "Packages", "| Package | Version |", notes.Packages
+            .OrderBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal)
+            .Select(p => $"| {Cell(p.Id)} | {Cell(p.Version)} |"));
+        AppendTable(text, "Builds", "| Repository | Commit |", notes.Builds
+            .OrderBy(b => b.Repository, StringComparer.Ordinal).ThenBy(b => b.Commit, StringComparer.Ordinal)
+            .Select(b => $"| {Cell(b.Repository)} | `{Cell(b.Commit)}` |"));
         foreach (var (label, url) in links)
         {
             Line(text, $"[{label}]: {url}");
@@ -142,6 +120,27 @@ public sealed class ReleaseNotesWriter
         }
 
         Line(text, $"The SHA-512 of every file is in the [checksums file]({notes.ChecksumsUrl}).");
+        Line(text);
+    }
+
+    // A section with a two-column table, left out when it has no row.
+    private static void AppendTable(StringBuilder text, string heading, string header, IEnumerable<string> rows)
+    {
+        var lines = rows.ToList();
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        Line(text, $"## {heading}");
+        Line(text);
+        Line(text, header);
+        Line(text, "| --- | --- |");
+        foreach (var line in lines)
+        {
+            Line(text, line);
+        }
+
         Line(text);
     }
 

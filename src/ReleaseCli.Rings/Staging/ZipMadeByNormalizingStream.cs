@@ -7,7 +7,7 @@ namespace ReleaseCli.Rings.Staging;
 /// the Unix modes. Records are recognised by walking the central directory from its start, which
 /// the writer marks once the last entry is written; entry data is never inspected.
 /// </summary>
-internal sealed class ZipMadeByNormalizingStream(Stream destination) : Stream
+internal sealed class ZipMadeByNormalizingStream(Stream destination) : ForwardOnlyWriteStream(destination)
 {
     // APPNOTE 4.3.12: central file header signature, then "version made by" (spec version, host).
     private static readonly byte[] CentralHeaderSignature = [0x50, 0x4b, 0x01, 0x02];
@@ -17,79 +17,27 @@ internal sealed class ZipMadeByNormalizingStream(Stream destination) : Stream
     private const byte UnixHost = 3;
 
     private readonly byte[] _lengths = new byte[6];
-    private long _position;
     private long _recordStart = -1;
     private long _nextRecordStart = -1;
     private bool _directoryEnded;
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>Marks that everything written from now on is the central directory and the end records.</summary>
-    public void BeginCentralDirectory() => _recordStart = _position;
+    public void BeginCentralDirectory() => _recordStart = Position;
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    // The entries' data pass straight through; only the (small) central directory is walked.
+    protected override bool RewritesAt(long position, int count) => _recordStart >= 0 && !_directoryEnded;
 
-    public override void Write(ReadOnlySpan<byte> buffer)
+    protected override void Rewrite(Span<byte> bytes, long position)
     {
-        if (_recordStart < 0 || _directoryEnded)
+        for (var i = 0; i < bytes.Length && !_directoryEnded; i++)
         {
-            destination.Write(buffer);
-            _position += buffer.Length;
-            return;
+            bytes[i] = Normalize(bytes[i], position + i);
         }
-
-        var copy = buffer.ToArray();
-        for (var i = 0; i < copy.Length; i++)
-        {
-            if (!_directoryEnded)
-            {
-                copy[i] = Normalize(copy[i]);
-            }
-
-            _position++;
-        }
-
-        destination.Write(copy);
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    private byte Normalize(byte value, long position)
     {
-        // The central directory is small and the entries' data pass straight through.
-        Write(buffer.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        Write(buffer.AsSpan(offset, count));
-        return Task.CompletedTask;
-    }
-
-    public override void Flush() => destination.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => destination.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    private byte Normalize(byte value)
-    {
-        var offset = _position - _recordStart;
+        var offset = position - _recordStart;
         if (offset < CentralHeaderSignature.Length)
         {
             if (value != CentralHeaderSignature[offset])
@@ -117,7 +65,7 @@ internal sealed class ZipMadeByNormalizingStream(Stream destination) : Stream
             }
         }
 
-        if (_position + 1 == _nextRecordStart)
+        if (position + 1 == _nextRecordStart)
         {
             _recordStart = _nextRecordStart;
         }
