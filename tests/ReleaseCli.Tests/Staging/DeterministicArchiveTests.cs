@@ -58,7 +58,7 @@ public sealed class DeterministicArchiveTests : IDisposable
         var archive = _directory.Combine("dotnet-sdk.tar.gz");
         await File.WriteAllBytesAsync(archive, await WriteAsync("tar.gz", ArchivePlan.Create(ArchiveTestTree.Sources(root, reversed: true))));
 
-        var listing = await ExternalTool.RunAsync("tar", ["--numeric-owner", "-tvzf", archive]);
+        var listing = await ExternalTool.RunAsync("tar", ["-tvzf", archive]);
 
         Assert.True(listing.ExitCode == 0, listing.Error);
         var expected = """
@@ -77,10 +77,8 @@ public sealed class DeterministicArchiveTests : IDisposable
             -rwxr-xr-x 0/0              14 2026-07-14 00:00 dotnet/shared/Microsoft.NETCore.App/10.0.0/libhostfxr.so
 
             """;
+        // Empty user and group names: tar shows the numeric 0/0, never a name from this host.
         Assert.Equal(expected, listing.Output);
-
-        var names = await ExternalTool.RunAsync("tar", ["-tvzf", archive]);
-        Assert.DoesNotContain("root", names.Output, StringComparison.Ordinal);
     }
 
     [Fact]
