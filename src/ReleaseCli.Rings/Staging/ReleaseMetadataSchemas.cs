@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using ReleaseCli.Core;
@@ -26,8 +25,7 @@ public static class ReleaseMetadataSchemas
     public static IReadOnlyList<string> FindErrors(JsonNode document, ReleaseMetadataDocument kind)
     {
         ArgumentNullException.ThrowIfNull(document);
-        using var parsed = JsonDocument.Parse(document.ToJsonString());
-        var results = SchemaFor(kind).Evaluate(parsed.RootElement, Options);
+        var results = SchemaFor(kind).Evaluate(document, Options);
         if (results.IsValid)
         {
             return [];
@@ -106,7 +104,6 @@ public static class ReleaseMetadataSchemas
         using var stream = typeof(ReleaseMetadataSchemas).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The schema resource '{resource}' is missing from the assembly.");
         using var reader = new StreamReader(stream);
-        // A base URI of our own per schema, so that the library's registry never mixes them up.
-        return JsonSchema.FromText(reader.ReadToEnd(), baseUri: new Uri($"https://release-cli.invalid/schemas/{fileName}"));
+        return JsonSchema.FromText(reader.ReadToEnd());
     }
 }
