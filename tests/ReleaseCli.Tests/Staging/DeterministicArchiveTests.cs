@@ -178,6 +178,25 @@ public sealed class DeterministicArchiveTests : IDisposable
         Assert.All(entries, line => Assert.Contains(" 20260714.000000 ", line, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task UnzipExtractsTheContentWithTheExecuteBitsItWasGiven()
+    {
+        var root = ArchiveTestTree.Create(_directory.Combine("tree"), DateTime.UtcNow, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var archive = _directory.Combine("dotnet-sdk.zip");
+        await File.WriteAllBytesAsync(archive, await WriteAsync("zip", ArchivePlan.Create(ArchiveTestTree.Sources(root, reversed: false))));
+        var target = Directory.CreateDirectory(_directory.Combine("extracted")).FullName;
+
+        var extract = await ExternalTool.RunAsync("unzip", ["-q", archive, "-d", target]);
+
+        Assert.True(extract.ExitCode == 0, extract.Output + extract.Error);
+        foreach (var (relative, content, executable) in ArchiveTestTree.Files)
+        {
+            var path = Path.Combine(target, "dotnet", relative);
+            Assert.Equal(content, await File.ReadAllTextAsync(path));
+            Assert.Equal(executable, (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0);
+        }
+    }
+
     [Theory]
     [InlineData("../outside.txt")]
     [InlineData("dotnet/../../outside.txt")]
