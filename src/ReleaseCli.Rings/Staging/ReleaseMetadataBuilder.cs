@@ -57,6 +57,61 @@ public sealed class ReleaseMetadataBuilder
         return merged;
     }
 
+    /// <summary>The <c>releases.json</c> of a new channel whose first release is <paramref name="release"/>.</summary>
+    public JsonObject CreateChannel(ReleaseMetadataInput release, ReleaseChannelLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        Validate(release);
+        var (runtime, sdk) = FirstChannelComponents(release);
+        return new JsonObject
+        {
+            ["channel-version"] = release.ChannelVersion,
+            ["latest-release"] = release.ReleaseVersion,
+            ["latest-release-date"] = FormatDate(release.ReleaseDate),
+            ["latest-runtime"] = runtime,
+            ["latest-sdk"] = sdk,
+            ["support-phase"] = lifecycle.SupportPhase,
+            ["release-type"] = lifecycle.ReleaseType,
+            ["eol-date"] = FormatDate(lifecycle.EolDate),
+            ["lifecycle-policy"] = lifecycle.LifecyclePolicyUrl,
+            ["releases"] = new JsonArray(BuildReleaseEntry(release)),
+        };
+    }
+
+    /// <summary><c>releases-index.json</c> with an entry for the new channel of <paramref name="release"/> added first; every other entry is kept.</summary>
+    public JsonObject AddChannelToIndex(JsonObject existingIndex, ReleaseMetadataInput release, ReleaseChannelLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(existingIndex);
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        Validate(release);
+        ReleaseMetadataSchemas.Validate(existingIndex, ReleaseMetadataDocument.ReleasesIndex, "the existing releases-index.json");
+        var (runtime, sdk) = FirstChannelComponents(release);
+        var merged = (JsonObject)existingIndex.DeepClone();
+        var channels = (JsonArray)merged["releases-index"]!;
+        if (channels.Any(c => (string?)c?["channel-version"] == release.ChannelVersion))
+        {
+            throw ReleaseException.Usage(
+                $"releases-index.json already has channel '{release.ChannelVersion}'; merge the release into it instead of adding the channel.");
+        }
+
+        // Keys in the order of the published index's entries; the newest channel comes first.
+        channels.Insert(0, new JsonObject
+        {
+            ["channel-version"] = release.ChannelVersion,
+            ["latest-release"] = release.ReleaseVersion,
+            ["latest-release-date"] = FormatDate(release.ReleaseDate),
+            ["security"] = release.Security,
+            ["latest-runtime"] = runtime,
+            ["latest-sdk"] = sdk,
+            ["product"] = lifecycle.Product,
+            ["support-phase"] = lifecycle.SupportPhase,
+            ["release-type"] = lifecycle.ReleaseType,
+            ["releases.json"] = lifecycle.ReleasesJsonUrl,
+            ["eol-date"] = FormatDate(lifecycle.EolDate),
+        });
+        return merged;
+    }
+
     /// <summary><c>releases-index.json</c> with the channel's entry pointing at <paramref name="release"/>; every other entry is kept.</summary>
     public JsonObject MergeIntoIndex(JsonObject existingIndex, ReleaseMetadataInput release)
     {
@@ -90,6 +145,22 @@ public sealed class ReleaseMetadataBuilder
         "latest-sdk" => release.Find(ReleaseComponentKind.Sdk)?.Version,
         _ => null,
     };
+
+    // A channel's metadata must name its latest runtime and SDK; a first release has to bring both.
+    private static (string Runtime, string Sdk) FirstChannelComponents(ReleaseMetadataInput release)
+    {
+        var runtime = release.Find(ReleaseComponentKind.Runtime)?.Version;
+        var sdk = release.Find(ReleaseComponentKind.Sdk)?.Version;
+        if (runtime is null || sdk is null)
+        {
+            var missing = string.Join(" and ", new[] { runtime is null ? "a runtime" : null, sdk is null ? "an SDK" : null }.OfType<string>());
+            throw ReleaseException.Usage(
+                $"Release {release.ReleaseVersion} opens channel {release.ChannelVersion}, whose metadata names the latest runtime and SDK; " +
+                $"give the release {missing} component.");
+        }
+
+        return (runtime, sdk);
+    }
 
     private static void EnsureNotOlderThanLatest(string latestDate, string latestRelease, ReleaseMetadataInput release)
     {

@@ -114,6 +114,40 @@ public sealed class ReleaseMetadataBuilderTests
     }
 
     [Fact]
+    public void ANewChannelStartsWithItsFirstReleaseAndIsAddedFirstToTheIndex()
+    {
+        var lifecycle = new ReleaseChannelLifecycle("Sample", "preview", "lts", new DateOnly(2029, 11, 10),
+            "https://example.org/lifecycle", "https://example.org/2.1/releases.json");
+        var release = DotNet8030 with { ChannelVersion = "2.1", ReleaseVersion = "2.1.0", Cves = [] };
+        var existingIndex = (JsonObject)JsonNode.Parse(SampleIndex)!;
+
+        var channel = _builder.CreateChannel(release, lifecycle);
+        var index = _builder.AddChannelToIndex(existingIndex, release, lifecycle);
+
+        Assert.Empty(ReleaseMetadataSchemas.FindErrors(channel, ReleaseMetadataDocument.ChannelReleases));
+        Assert.Empty(ReleaseMetadataSchemas.FindErrors(index, ReleaseMetadataDocument.ReleasesIndex));
+        Assert.Equal(ReadTestData("8.0-releases.json").Select(p => p.Key), channel.Select(p => p.Key));
+        Assert.Equal(("2.1.0", "8.0.30", "8.0.424", "2029-11-10"),
+            ((string?)channel["latest-release"], (string?)channel["latest-runtime"], (string?)channel["latest-sdk"], (string?)channel["eol-date"]));
+        Assert.True(JsonNode.DeepEquals(_builder.BuildPatchRelease(release)["release"], channel["releases"]!.AsArray().Single()));
+        Assert.Equal(["2.1", "2.0", "1.2"], index["releases-index"]!.AsArray().Select(c => (string?)c!["channel-version"]));
+        Assert.Equal(existingIndex["releases-index"]![1]!.AsObject().Select(p => p.Key), index["releases-index"]![0]!.AsObject().Select(p => p.Key));
+        Assert.True(JsonNode.DeepEquals(existingIndex["releases-index"], new JsonArray([.. index["releases-index"]!.AsArray().Skip(1).Select(c => c!.DeepClone())])));
+    }
+
+    [Fact]
+    public void ANewChannelNeedsARuntimeAndAnSdkAndMustNotBeInTheIndexYet()
+    {
+        var lifecycle = new ReleaseChannelLifecycle("Sample", "preview", "lts", new DateOnly(2029, 11, 10), "https://example.org/l", "https://example.org/r");
+
+        var runtimeOnly = Assert.Throws<ReleaseException>(() => _builder.CreateChannel(Sample120, lifecycle));
+        var existing = Assert.Throws<ReleaseException>(() => _builder.AddChannelToIndex((JsonObject)JsonNode.Parse(SampleIndex)!, DotNet8030 with { ChannelVersion = "1.2" }, lifecycle));
+
+        Assert.Contains("give the release an SDK component", runtimeOnly.Message, StringComparison.Ordinal);
+        Assert.Contains("already has channel '1.2'", existing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AReleaseAlreadyInTheChannelIsRefused()
     {
         var existing = _builder.MergeIntoChannel((JsonObject)JsonNode.Parse(SampleChannel)!, Sample120);
