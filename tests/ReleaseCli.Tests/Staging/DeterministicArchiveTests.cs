@@ -54,9 +54,7 @@ public sealed class DeterministicArchiveTests : IDisposable
     [Fact]
     public async Task RealTarListsEverySortedEntryWithRootOwnerNormalizedModesAndTheReleaseDate()
     {
-        var root = ArchiveTestTree.Create(_directory.Combine("tree"), DateTime.UtcNow, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var archive = _directory.Combine("dotnet-sdk.tar.gz");
-        await File.WriteAllBytesAsync(archive, await WriteAsync("tar.gz", ArchivePlan.Create(ArchiveTestTree.Sources(root, reversed: true))));
+        var archive = await WriteTreeArchiveAsync("dotnet-sdk.tar.gz", "tar.gz", reversed: true);
 
         var listing = await ExternalTool.RunAsync("tar", ["-tvzf", archive]);
 
@@ -84,9 +82,7 @@ public sealed class DeterministicArchiveTests : IDisposable
     [Fact]
     public async Task TarExtractsTheContentUnchanged()
     {
-        var root = ArchiveTestTree.Create(_directory.Combine("tree"), DateTime.UtcNow, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var archive = _directory.Combine("dotnet-sdk.tar.gz");
-        await File.WriteAllBytesAsync(archive, await WriteAsync("tar.gz", ArchivePlan.Create(ArchiveTestTree.Sources(root, reversed: false))));
+        var archive = await WriteTreeArchiveAsync("dotnet-sdk.tar.gz", "tar.gz", reversed: false);
         var target = Directory.CreateDirectory(_directory.Combine("extracted")).FullName;
 
         var extract = await ExternalTool.RunAsync("tar", ["-xzf", archive, "-C", target]);
@@ -149,9 +145,7 @@ public sealed class DeterministicArchiveTests : IDisposable
     [Fact]
     public async Task ZipinfoShowsUnixModesAndTheReleaseDateForEverySortedEntry()
     {
-        var root = ArchiveTestTree.Create(_directory.Combine("tree"), DateTime.UtcNow, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var archive = _directory.Combine("dotnet-sdk.zip");
-        await File.WriteAllBytesAsync(archive, await WriteAsync("zip", ArchivePlan.Create(ArchiveTestTree.Sources(root, reversed: true))));
+        var archive = await WriteTreeArchiveAsync("dotnet-sdk.zip", "zip", reversed: true);
 
         var info = await ExternalTool.RunAsync("zipinfo", ["-T", archive]);
         var test = await ExternalTool.RunAsync("unzip", ["-t", archive]);
@@ -181,9 +175,7 @@ public sealed class DeterministicArchiveTests : IDisposable
     [Fact]
     public async Task UnzipExtractsTheContentWithTheExecuteBitsItWasGiven()
     {
-        var root = ArchiveTestTree.Create(_directory.Combine("tree"), DateTime.UtcNow, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var archive = _directory.Combine("dotnet-sdk.zip");
-        await File.WriteAllBytesAsync(archive, await WriteAsync("zip", ArchivePlan.Create(ArchiveTestTree.Sources(root, reversed: false))));
+        var archive = await WriteTreeArchiveAsync("dotnet-sdk.zip", "zip", reversed: false);
         var target = Directory.CreateDirectory(_directory.Combine("extracted")).FullName;
 
         var extract = await ExternalTool.RunAsync("unzip", ["-q", archive, "-d", target]);
@@ -274,6 +266,15 @@ public sealed class DeterministicArchiveTests : IDisposable
     {
         var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return $"{fields[0]} {fields[2]} {fields[^1]}";
+    }
+
+    // The test tree, made now, archived (its sources listed in the given order) into a file in the test folder.
+    private async Task<string> WriteTreeArchiveAsync(string fileName, string format, bool reversed)
+    {
+        var root = ArchiveTestTree.Create(_directory.Combine("tree"), DateTime.UtcNow, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var archive = _directory.Combine(fileName);
+        await File.WriteAllBytesAsync(archive, await WriteAsync(format, ArchivePlan.Create(ArchiveTestTree.Sources(root, reversed))));
+        return archive;
     }
 
     private static async Task<byte[]> WriteAsync(string format, ArchivePlan plan, DateOnly? date = null)
