@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using ReleaseCli.Core;
+
+namespace ReleaseCli.Rings.Staging;
+
+/// <summary>
+/// Makes and checks armored detached OpenPGP signatures of release files with GnuPG, the tool
+/// Linux distributions and users verify them with. The passphrase goes to gpg on standard input
+/// (never on the command line, where other users of the machine could read it).
+/// </summary>
+public sealed class OpenPgpDetachedSigner(string gpgExecutable = "gpg")
+{
+    /// <summary>The name of the armored signature published beside <paramref name="fileName"/>.</summary>
+    public static string SignatureFileNameFor(string fileName) => fileName + ".asc";
+
+    /// <summary>Signs the file at <paramref name="filePath"/> and writes the armored signature into <paramref name="signatureDestination"/>.</summary>
+    public async Task SignAsync(OpenPgpSigningKey key, string filePath, Stream signatureDestination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(signatureDestination);
+        if (!File.Exists(filePath))
+        {
+            throw ReleaseException.Usage($"Cannot sign '{filePath}': the file does not exist.");
+        }
+
+        using var signature = new MemoryStream();
+        var result = await RunAsync(
+            ["--homedir", key.KeyringFolder, "--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0",
+             "--local-user", key.KeyId, "--armor", "--detach-sign", "--output", "-", filePath],
+            key.Passphrase + "\n", signature, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0 || signature.Length == 0)
+        {
+            throw ReleaseException.Usage(
+                $"gpg could not sign '{filePath}' with key {key.KeyId} from '{key.KeyringFolder}' (exit code {result.ExitCode}); " +
+                $"check the key id and its passphrase. gpg said: {result.Error.Trim()}");
+        }
+
+        // Only a complete signature reaches the destination: a failed run leaves nothing half-written.
+        signature.Position = 0;
+        await signature.CopyToAsync(signatureDestination, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks a detached signature against the public keys in <paramref name="keyringFolder"/>.</summary>
+    public async Task<OpenPgpVerification> VerifyAsync(string keyringFolder, string filePath, string signaturePath, CancellationToken cancellationToken)
+    {
+        using var status = new MemoryStream();
+        var result = await RunAsync(
+            ["--homedir", keyringFolder, "--batch", "--status-fd", "1", "--verify", signaturePath, filePath],
+            standardInput: null, status, cancellationToken).ConfigureAwait(false);
+        var statusLines = System.Text.Encoding.UTF8.GetString(status.ToArray()).Split('\n');
+        // "[GNUPG:] VALIDSIG <fingerprint> …" is gpg's machine-readable word for a good signature.
+        var fingerprint = statusLines
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .FirstOrDefault(f => f.Length >= 3 && f[0] == "[GNUPG:]" && f[1] == "VALIDSIG")?[2];
+        return new OpenPgpVerification(result.ExitCode == 0 && fingerprint is not null, fingerprint, result.Error.Trim());
+    }
+
+    private async Task<(int ExitCode, string Error)> RunAsync(IReadOnlyList<string> arguments, string? standardInput, Stream standardOutput, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(gpgExecutable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["LC_ALL"] = "C";
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process.");
+        }
+        catch (System.ComponentModel.Win32Exception missing)
+        {
+            throw ReleaseException.Usage($"Cannot run '{gpgExecutable}' ({missing.Message}); install GnuPG (apt-get install gnupg) or name its path.");
+        }
+
+        using (process)
+        {
+            var output = process.StandardOutput.BaseStream.CopyToAsync(standardOutput, cancellationToken);
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            if (standardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await output.ConfigureAwait(false);
+            return (process.ExitCode, await error.ConfigureAwait(false));
+        }
+    }
+}
