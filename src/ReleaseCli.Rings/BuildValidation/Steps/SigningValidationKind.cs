@@ -19,7 +19,7 @@ public sealed class SigningValidationKind() : ValidationStepKind<SigningValidati
     ];
 
     /// <summary>The signing policy the settings describe, with the certificate and exclusions files they name loaded.</summary>
-    public static SigningPolicy Policy(SigningValidationSettings settings, Func<string, string> resolvePath) => new()
+    private static SigningPolicy Policy(SigningValidationSettings settings, Func<string, string> resolvePath) => new()
     {
         TrustedRoots = CertificateTrust.LoadFiles((settings.TrustedRoots ?? []).Select(resolvePath)),
         TrustedRootFingerprints = new HashSet<string>(settings.TrustedRootFingerprints ?? [], StringComparer.OrdinalIgnoreCase),
