@@ -15,7 +15,7 @@ public static class RingsServiceCollectionExtensions
     [
         GatherDropStep.Descriptor,
         CommandStep.Descriptor,
-        .. BuildValidationStep.Descriptors,
+        .. ValidationStepKinds.All.Select(k => k.Descriptor),
     ];
 
     /// <summary>Registers the step catalogue: every step kind this build of the tool can run.</summary>

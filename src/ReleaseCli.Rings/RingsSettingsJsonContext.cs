@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
 
@@ -8,4 +9,11 @@ namespace ReleaseCli.Rings;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(GatherDropSettings))]
 [JsonSerializable(typeof(CommandSettings))]
+[JsonSerializable(typeof(SigningValidationSettings))]
+[JsonSerializable(typeof(PackageValidationSettings))]
+[JsonSerializable(typeof(SymbolValidationSettings))]
+[JsonSerializable(typeof(SourceLinkValidationSettings))]
+[JsonSerializable(typeof(ChecksumValidationSettings))]
+[JsonSerializable(typeof(AssetValidationSettings))]
+[JsonSerializable(typeof(BinSkimSettings))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;

@@ -39,12 +39,7 @@ public abstract class RingStep<TSettings>(StepKindDescriptor descriptor, JsonTyp
     protected virtual IEnumerable<(string Key, string Message)> Validate(TSettings settings) => [];
 
     /// <summary>The step's settings; the definition loader has already refused any that do not bind.</summary>
-    public TSettings SettingsOf(StepContext context)
-    {
-        var errors = new List<(string Key, string Message)>();
-        var bound = SettingsBinder.Bind(context.Settings, settingsType, Kind, errors);
-        return bound is not null && errors.Count == 0 ? bound : throw ReleaseException.Usage($"the settings of step '{context.Step.Id}' are not valid: {string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}"))}");
-    }
+    public TSettings SettingsOf(StepContext context) => SettingsBinder.BindStep(context.Step, settingsType);
 
     public Task<string> ComputeInputDigestAsync(StepContext context, CancellationToken cancellationToken) =>
         ComputeInputDigestAsync(context, SettingsOf(context), cancellationToken);

@@ -76,6 +76,18 @@ public static class SettingsBinder
         }
     }
 
+    /// <summary>
+    /// The settings of <paramref name="step"/>, which the definition loader has already checked: the one way a
+    /// step kind (or a step reading the settings of the ring's other steps) gets them at run time.
+    /// </summary>
+    public static T BindStep<T>(StepDefinition step, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        var errors = new List<(string Key, string Message)>();
+        var bound = Bind(step.Settings, typeInfo, step.Kind, errors);
+        return bound is not null && errors.Count == 0 ? bound : throw ReleaseException.Usage($"the settings of step '{step.Id}' are not valid: {string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}"))}");
+    }
+
     private static string Listing(IEnumerable<string> names)
     {
         var sorted = names.Order(StringComparer.Ordinal).ToList();

@@ -61,7 +61,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             CustomParser = result =>
             {
                 var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-                if (ValidationSettings.SymbolServerProblem(text) is { } problem)
+                if (ValidationSettingText.SymbolServerProblem(text) is { } problem)
                 {
                     result.AddError($"--symbol-server: {problem}");
                     return null;
@@ -89,7 +89,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                 parse.GetValue(packageSigner) ?? [],
                 parse.GetValue(allowUntrustedRoot),
                 parse.GetValue(exclusions),
-                ValidationSettings.TryParseUnsupportedTypes(parse.GetValue(unsupportedTypes) ?? "error", out var policy) ? policy : UnsupportedTypePolicy.Error,
+                ValidationSettingText.TryParseUnsupportedTypes(parse.GetValue(unsupportedTypes) ?? "error", out var policy) ? policy : UnsupportedTypePolicy.Error,
                 parse.GetValue(revocation) ?? "offline",
                 parse.GetValue(symbolServer),
                 parse.GetValue(online),
@@ -192,7 +192,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             checks.UnionWith(ValidationChecks.All.Where(c => c != ValidationCheck.Assets));
         }
 
-        foreach (var fingerprint in options.TrustedRootFingerprints.Where(f => !ValidationSettings.IsSha256(f)))
+        foreach (var fingerprint in options.TrustedRootFingerprints.Where(f => !ValidationSettingText.IsSha256(f)))
         {
             throw ReleaseException.Usage($"--trusted-root-fingerprint: '{fingerprint}' is not a SHA-256 fingerprint (64 hexadecimal digits).");
         }
@@ -226,7 +226,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         foreach (var signer in options.PackageSigners)
         {
             string fingerprint;
-            if (ValidationSettings.IsSha256(signer))
+            if (ValidationSettingText.IsSha256(signer))
             {
                 fingerprint = signer.ToUpperInvariant();
             }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using ReleaseCli.Core.Definition;
 using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Signing;
 using ReleaseCli.Rings.BuildValidation.Steps;
@@ -89,12 +90,16 @@ public sealed class UnsupportedTypePolicyTests : IDisposable
         using var warn = JsonDocument.Parse("""{"unsupportedTypes": "warn"}""");
         using var wrong = JsonDocument.Parse("""{"unsupportedTypes": "ignore"}""");
         using var none = JsonDocument.Parse("{}");
+        var kind = new SigningValidationKind();
+        var step = new BuildValidationStep<SigningValidationSettings>(kind, new SharedValidationPass(new ValidationEngine(new FakeUrlProbe(_ => 200), NullLogger<ValidationEngine>.Instance)));
+        SigningPolicy PolicyOf(JsonDocument settings) =>
+            kind.Apply(new ValidationOptions { Checks = new HashSet<ValidationCheck>() }, new StepDefinition("signing", kind.Kind, [], settings.RootElement), p => p).Signing;
 
-        Assert.Empty(ValidationSettings.Validate(ValidationCheck.Signing, warn.RootElement, "signing-validation"));
-        var problem = Assert.Single(ValidationSettings.Validate(ValidationCheck.Signing, wrong.RootElement, "signing-validation"));
+        Assert.Empty(step.ValidateSettings(warn.RootElement));
+        var problem = Assert.Single(step.ValidateSettings(wrong.RootElement));
         Assert.Equal("unsupportedTypes", problem.Key);
         Assert.StartsWith("expected \"error\"", problem.Message, StringComparison.Ordinal);
-        Assert.Equal(UnsupportedTypePolicy.Warn, ValidationSettings.ReadSigning(warn.RootElement, p => p).UnsupportedTypes);
-        Assert.Equal(UnsupportedTypePolicy.Error, ValidationSettings.ReadSigning(none.RootElement, p => p).UnsupportedTypes);
+        Assert.Equal(UnsupportedTypePolicy.Warn, PolicyOf(warn).UnsupportedTypes);
+        Assert.Equal(UnsupportedTypePolicy.Error, PolicyOf(none).UnsupportedTypes);
     }
 }

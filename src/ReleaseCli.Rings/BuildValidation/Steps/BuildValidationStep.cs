@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Rings.BuildValidation.Reports;
 
@@ -10,36 +7,24 @@ namespace ReleaseCli.Rings.BuildValidation.Steps;
 
 /// <summary>
 /// A step of the Build Validation ring that runs one check (signing, packages, symbols, SourceLink,
-/// checksum, assets, BinSkim). All the ring's validation steps share one pass over the drop
-/// (<see cref="SharedValidationPass"/>); each reports its own verdict, its findings (the first
-/// <see cref="MaxFindingsInLedger"/> in the ledger) and the store documents with all of them.
+/// checksum, assets, BinSkim), its settings described by its <see cref="ValidationStepKind{TSettings}"/>.
+/// All the ring's validation steps share one pass over the drop (<see cref="SharedValidationPass"/>);
+/// each reports its own verdict, its findings (the first <see cref="MaxFindingsInLedger"/> in the
+/// ledger) and the store documents with all of them.
 /// </summary>
-public sealed class BuildValidationStep(string kind, SharedValidationPass passes) : IRingStep
+public sealed class BuildValidationStep<TSettings>(ValidationStepKind<TSettings> kind, SharedValidationPass passes) : RingStep<TSettings>(kind.Descriptor, kind.SettingsType)
+    where TSettings : ValidationStepSettings
 {
-    public const int MaxFindingsInLedger = 50;
+    private const int MaxFindingsInLedger = 50;
 
-    public string Kind { get; } = kind;
+    public ValidationCheck Check => kind.Check;
 
-    public ValidationCheck Check => ValidationStepKinds.All[Kind];
+    protected override IEnumerable<(string Key, string Message)> Validate(TSettings settings) => kind.Validate(settings);
 
-    public string Summary => ValidationStepKinds.Summary(Check);
-
-    public static IEnumerable<StepKindDescriptor> Descriptors =>
-        ValidationStepKinds.All.Select(kind => new StepKindDescriptor(
-            kind.Key,
-            ValidationStepKinds.Summary(kind.Value),
-            [RingName.ValidateBuild],
-            services => new BuildValidationStep(kind.Key, services.GetRequiredService<SharedValidationPass>())));
-
-    public IReadOnlyCollection<string>? Rings { get; } = [RingName.ValidateBuild];
-
-    public IReadOnlyCollection<string> SettingNames => ValidationSettings.KeysOf(Check);
-
-    public IEnumerable<(string Key, string Message)> ValidateSettings(JsonElement settings) => ValidationSettings.Validate(Check, settings, Kind);
-
-    public Task<string> ComputeInputDigestAsync(StepContext context, CancellationToken cancellationToken)
+    protected override Task<string> ComputeInputDigestAsync(StepContext context, TSettings settings, CancellationToken cancellationToken)
     {
-        var files = ValidationSettings.ReferencedFiles(context.Settings, context.Definition.ResolvePath)
+        var files = kind.ReferencedFiles(settings)
+            .Select(context.Definition.ResolvePath)
             .Select(f => new { f, sha256 = File.Exists(f) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))) : "missing" });
         var builds = context.Candidate.Builds.Select(b => new { b.Id, b.Commit, b.Repository, Assets = b.Assets.Select(a => $"{a.Name}@{a.Version}:{a.NonShipping}") });
         return Task.FromResult(Digest.OfJson(new
@@ -54,8 +39,9 @@ public sealed class BuildValidationStep(string kind, SharedValidationPass passes
         }));
     }
 
-    public async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
+    protected override async Task<StepOutcome> RunAsync(StepContext context, TSettings settings, CancellationToken cancellationToken)
     {
+        // The pass binds this step's settings with those of the ring's other validation steps.
         var result = await passes.GetAsync(context, cancellationToken).ConfigureAwait(false);
         var report = result.Report;
         var verdict = report.For(Check) ?? throw new InvalidOperationException($"the shared pass did not run {Check}");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ReleaseCli.Core.Contract;
+using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Rings.BuildValidation.Reports;
 
@@ -24,24 +25,33 @@ public sealed class SharedValidationPass(ValidationEngine engine)
         {
             contract = context.Contract?.Digest,
             context.DropPath,
-            steps = steps.Select(s => new { s.Kind, Settings = Digest.SettingsText(s.Settings) }),
+            steps = steps.Select(s => new { s.Step.Kind, Settings = Digest.SettingsText(s.Step.Settings) }),
         });
         return _passes.GetOrAdd(key, _ => new Lazy<Task<SharedPassResult>>(() => RunAsync(context, steps, cancellationToken))).Value;
     }
 
-    public static IEnumerable<Core.Definition.StepDefinition> ValidationSteps(StepContext context) =>
-        context.Ring.Steps.Where(s => ValidationStepKinds.All.ContainsKey(s.Kind));
+    /// <summary>The ring's validation steps, each with its kind.</summary>
+    private static IEnumerable<(StepDefinition Step, IValidationStepKind Kind)> ValidationSteps(StepContext context)
+    {
+        foreach (var step in context.Ring.Steps)
+        {
+            if (ValidationStepKinds.Find(step.Kind) is { } kind)
+            {
+                yield return (step, kind);
+            }
+        }
+    }
 
-    private async Task<SharedPassResult> RunAsync(StepContext context, IReadOnlyList<Core.Definition.StepDefinition> steps, CancellationToken cancellationToken)
+    private async Task<SharedPassResult> RunAsync(StepContext context, IReadOnlyList<(StepDefinition Step, IValidationStepKind Kind)> steps, CancellationToken cancellationToken)
     {
         var contract = context.Contract?.Contract
             ?? throw new Core.ReleaseException(Core.ExitCode.Failed, "no contract has been sealed; run `release prep` before the validation steps");
         var options = new ValidationOptions { Checks = new HashSet<ValidationCheck>() };
-        foreach (var step in steps)
+        foreach (var (step, kind) in steps)
         {
             try
             {
-                options = ValidationSettings.Apply(options, ValidationStepKinds.All[step.Kind], step.Settings, context.Definition.ResolvePath);
+                options = kind.Apply(options, step, context.Definition.ResolvePath);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or FormatException)
             {
