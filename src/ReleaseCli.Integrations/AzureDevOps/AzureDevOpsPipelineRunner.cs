@@ -66,14 +66,14 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             throw ReleaseException.Usage(
-                $"Azure DevOps has no {pipeline} ({Status(response)} to POST {path}{await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false)}). " +
+                $"Azure DevOps has no {pipeline} ({Status(response)} to POST {path}{await ServiceErrorText.ReadAsync(response, AzureDevOpsErrorMessage, cancellationToken).ConfigureAwait(false)}). " +
                 "Check organization, project and pipelineId in the step's settings: the id is the definitionId in the pipeline's web address.");
         }
 
         if (response.StatusCode == HttpStatusCode.BadRequest)
         {
             throw ReleaseException.Usage(
-                $"Azure DevOps refused to queue {subject}{await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false)}. " +
+                $"Azure DevOps refused to queue {subject}{await ServiceErrorText.ReadAsync(response, AzureDevOpsErrorMessage, cancellationToken).ConfigureAwait(false)}. " +
                 "Check the step's templateParameters against the parameters the pipeline's YAML declares, and that the ref holds the commit.");
         }
 
@@ -93,7 +93,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
         {
             throw new ReleaseException(
                 ExitCode.Failed,
-                $"Azure DevOps has no {subject} ({Status(response)} to GET {path}{await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false)}): it was deleted or removed by retention, " +
+                $"Azure DevOps has no {subject} ({Status(response)} to GET {path}{await ServiceErrorText.ReadAsync(response, AzureDevOpsErrorMessage, cancellationToken).ConfigureAwait(false)}): it was deleted or removed by retention, " +
                 $"or the pipeline's settings changed since it was queued. Look at {pipeline.WebLink}.");
         }
 
@@ -247,7 +247,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
             return;
         }
 
-        var detail = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var detail = await ServiceErrorText.ReadAsync(response, AzureDevOpsErrorMessage, cancellationToken).ConfigureAwait(false);
         var status = Status(response);
         if ((int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
@@ -265,37 +265,6 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
         }
 
         throw ReleaseException.Usage($"Azure DevOps rejected {method} {path} ({subject}) with {status}{detail}. Check the step's Azure DevOps settings ({pipeline}).");
-    }
-
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        string text;
-        try
-        {
-            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException)
-        {
-            return string.Empty;
-        }
-
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return string.Empty;
-        }
-
-        try
-        {
-            if (JsonSerializer.Deserialize(text, AzureDevOpsJsonContext.Default.AzureDevOpsErrorJson)?.Message is { Length: > 0 } message)
-            {
-                return $": {Truncate(message)}";
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return $": {Truncate(text)}";
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string subject, CancellationToken cancellationToken)
@@ -357,11 +326,11 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
         return new(ExitCode.Failed, $"Azure DevOps at {_organization.AbsoluteUri.TrimEnd('/')} did not answer {method} {path}: {reason}. {next}");
     }
 
-    private static string Status(HttpResponseMessage response) => $"{(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
+    private static string Status(HttpResponseMessage response) => ServiceErrorText.Status(response);
+
+    private static string? AzureDevOpsErrorMessage(string body) => JsonSerializer.Deserialize(body, AzureDevOpsJsonContext.Default.AzureDevOpsErrorJson)?.Message;
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
     private static string Id(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Truncate(string text) => text.Length <= 300 ? text.Trim() : text[..300].Trim() + "…";
 }
