@@ -346,6 +346,28 @@ public sealed class AzureDevOpsPipelineRunnerTests : IDisposable
         Assert.Empty(_devOps.Server.LogEntries);
     }
 
+    [Fact]
+    public void The_integrations_register_the_azure_devops_runner_factory()
+    {
+        using var services = new ServiceCollection().AddLogging().AddReleaseIntegrations().BuildServiceProvider();
+
+        var runner = services.GetRequiredService<IPipelineRunnerFactory>().Create(Settings);
+
+        Assert.IsType<AzureDevOpsPipelineRunner>(runner);
+        Assert.Contains(_devOps.Organization, runner.Description, StringComparison.Ordinal);
+        Assert.Contains(_variable, runner.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Factory_refuses_settings_with_faults_naming_each()
+    {
+        var error = Assert.Throws<ReleaseException>(() => CreateRunner(Settings with { PipelineId = -1, TokenVariable = "not a name" }));
+
+        Assert.Equal(ExitCode.UsageError, error.ExitCode);
+        Assert.Contains("pipelineId", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tokenVariable", error.Message, StringComparison.Ordinal);
+    }
+
     private AzureDevOpsPipelineRunner RunnerWith(Func<string, string?> readVariable, TokenCredential azure)
     {
         var credential = new AzureDevOpsCredential(Settings, new SecretMasker(), TimeProvider.System, readVariable, azure);
