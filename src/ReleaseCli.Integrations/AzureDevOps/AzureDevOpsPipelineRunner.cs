@@ -78,7 +78,17 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
         }
 
         await EnsureSuccessAsync(response, HttpMethod.Post, path, subject, pipeline, request, cancellationToken).ConfigureAwait(false);
-        var run = ToRun(pipeline, await ReadAsync(response, AzureDevOpsJsonContext.Default.RunJson, subject, cancellationToken).ConfigureAwait(false), subject);
+        PipelineRun run;
+        try
+        {
+            run = ToRun(pipeline, await ReadAsync(response, AzureDevOpsJsonContext.Default.RunJson, subject, cancellationToken).ConfigureAwait(false), subject);
+        }
+        catch (ReleaseException ex) when (ex.ExitCode == ExitCode.Failed)
+        {
+            // Azure DevOps said yes, so the run most likely exists even though its answer could not be read.
+            throw new ReleaseException(ExitCode.Failed, $"{ex.Message} Azure DevOps accepted the request, so the run was probably queued: open {pipeline.WebLink} and look for a run of {request.Commit} before running the verb again, which would queue another.", ex);
+        }
+
         _logger.LogInformation("Queued {Run}: {Link}", run, run.WebLink);
         return run;
     }

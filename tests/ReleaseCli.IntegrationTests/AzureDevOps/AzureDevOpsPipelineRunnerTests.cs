@@ -197,6 +197,19 @@ public sealed class AzureDevOpsPipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Queue_accepted_with_an_unreadable_answer_says_the_run_was_probably_queued()
+    {
+        _devOps.Server.Given(_devOps.Route("POST", _devOps.RunsPath)).RespondWith(FakeAzureDevOps.JsonResponse(200, new { state = "inProgress" }));
+
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => CreateRunner().QueueAsync(Settings.RequestFor(Commit), CancellationToken.None));
+
+        Assert.Equal(ExitCode.Failed, error.ExitCode);
+        Assert.Contains("id: the field is missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("probably queued", error.Message, StringComparison.Ordinal);
+        Assert.Single(_devOps.Requests("POST", _devOps.RunsPath));
+    }
+
+    [Fact]
     public async Task Queue_that_times_out_is_not_retried()
     {
         using var services = Services(FastHttp with { AttemptTimeout = TimeSpan.FromSeconds(1.5) });
