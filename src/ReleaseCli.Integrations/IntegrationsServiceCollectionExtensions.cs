@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using ReleaseCli.Core.Identity;
+using ReleaseCli.Core.Pipelines;
 using ReleaseCli.Core.Security;
+using ReleaseCli.Integrations.AzureDevOps;
 using ReleaseCli.Integrations.Bar;
 using ReleaseCli.Integrations.Identity;
 using ReleaseCli.Integrations.Sources;
@@ -12,7 +14,7 @@ namespace ReleaseCli.Integrations;
 
 public static class IntegrationsServiceCollectionExtensions
 {
-    /// <summary>Registers the asset sources, the identity provider, the Maestro client and the environment factory.</summary>
+    /// <summary>Registers the asset sources, the identity provider, the Maestro client, the Azure DevOps pipeline runner and the environment factory.</summary>
     public static IServiceCollection AddReleaseIntegrations(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -20,6 +22,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.AddAssetSources();
         services.AddSingleton<IIdentityProvider>(_ => AzurePipelinesIdentityProvider.IsActive ? new AzurePipelinesIdentityProvider() : new GitIdentityProvider());
         services.AddMaestroClient();
+        services.AddAzureDevOpsPipelines();
         services.AddSingleton<ReleaseEnvironmentFactory>();
         return services;
     }
@@ -41,6 +44,29 @@ public static class IntegrationsServiceCollectionExtensions
             provider.GetRequiredService<MaestroRegistryFactory>().HttpSettings,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<MaestroBuildAssetRegistry>()));
         client.AddHttpMessageHandler<MaestroAuthenticationHandler>();
+        client.RedactLoggedHeaders(_ => true);
+        return services;
+    }
+
+    /// <summary>
+    /// The Azure DevOps pipeline runner (<see cref="IPipelineRunnerFactory"/>): one named HTTP client with the standard
+    /// resilience handler (timeouts from <see cref="AzureDevOpsHttpSettings"/>, registered here unless already there;
+    /// reads retried on 5xx, 408, 429 honouring Retry-After and network errors; queuing a run only when it was turned
+    /// away, see <see cref="AzureDevOpsRetryPolicy"/>), the credential put on inside it, and no header value in any log.
+    /// </summary>
+    public static IServiceCollection AddAzureDevOpsPipelines(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SecretMasker>();
+        services.TryAddSingleton(AzureDevOpsHttpSettings.Default);
+        services.TryAddSingleton<IPipelineRunnerFactory, AzureDevOpsPipelineRunnerFactory>();
+        services.AddTransient<AzureDevOpsAuthenticationHandler>();
+        var client = services.AddHttpClient(AzureDevOpsPipelineRunnerFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        client.AddStandardResilienceHandler().Configure((options, provider) => AzureDevOpsPipelineRunnerFactory.Configure(
+            options,
+            provider.GetRequiredService<AzureDevOpsHttpSettings>(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<AzureDevOpsPipelineRunner>()));
+        client.AddHttpMessageHandler<AzureDevOpsAuthenticationHandler>();
         client.RedactLoggedHeaders(_ => true);
         return services;
     }

@@ -58,6 +58,11 @@ public static class SettingsBinder
                     good[property.Name] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
                 }
             }
+            catch (JsonException ex) when (property.Value.ValueKind == JsonValueKind.Object && ex.Path is { Length: > 2 } inner)
+            {
+                // An object of settings inside the settings (a pipeline, say) with a key it does not take or a value of the wrong type there.
+                errors.Add((property.Name, $"{inner.TrimStart('$')} is not a setting this object takes, or its value has the wrong type; check its spelling and value."));
+            }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
             {
                 var at = ex is JsonException { Path: { Length: > 1 } path } ? $" (at {path.TrimStart('$')})" : string.Empty;

@@ -271,7 +271,7 @@ public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
             return;
         }
 
-        var detail = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var detail = await ServiceErrorText.ReadAsync(response, MaestroErrorMessage, cancellationToken).ConfigureAwait(false);
         var status = Status(response);
         if ((int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
@@ -286,38 +286,6 @@ public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
         }
 
         throw ReleaseException.Usage($"{Description} rejected {method} /{path} with {status}{detail}. Check $.bar.uri (or --bar-uri) points at Maestro's base address.");
-    }
-
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        string text;
-        try
-        {
-            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException)
-        {
-            return string.Empty;
-        }
-
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return string.Empty;
-        }
-
-        try
-        {
-            var error = JsonSerializer.Deserialize<ApiErrorJson>(text, MaestroJson.Options);
-            if (error?.Message is { Length: > 0 } message)
-            {
-                return $": {Truncate(string.Join(" ", [message, .. error.Errors ?? []]))}";
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return $": {Truncate(text)}";
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, string subject, CancellationToken cancellationToken)
@@ -424,11 +392,12 @@ public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
     private ReleaseException Unreachable(HttpMethod method, string path, string reason) =>
         new(ExitCode.Failed, $"{Description} did not answer {method} /{path}: {reason}; gave up after {_settings.MaxRetries} retries. Check $.bar.uri (or --bar-uri) and the network, run the verb again later (it resumes), or raise $.bar.http timeouts.");
 
-    private static string Status(HttpResponseMessage response) => $"{(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
+    private static string Status(HttpResponseMessage response) => ServiceErrorText.Status(response);
+
+    private static string? MaestroErrorMessage(string body) =>
+        JsonSerializer.Deserialize<ApiErrorJson>(body, MaestroJson.Options) is { Message: { Length: > 0 } message } error ? string.Join(" ", [message, .. error.Errors ?? []]) : null;
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
     private static string Id(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Truncate(string text) => text.Length <= 300 ? text.Trim() : text[..300].Trim() + "…";
 }

@@ -3,6 +3,7 @@ using Azure.Identity;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Security;
+using ReleaseCli.Integrations.Identity;
 
 namespace ReleaseCli.Integrations.Bar;
 
@@ -15,17 +16,10 @@ namespace ReleaseCli.Integrations.Bar;
 public sealed class MaestroCredential
 {
     private readonly string? _variableValue;
-    private readonly string? _scope;
-    private readonly TokenCredential? _azure;
-    private readonly SecretMasker _masker;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _refresh = new(1, 1);
-    private AccessToken? _cached;
+    private readonly RefreshingAzureToken? _azure;
 
     public MaestroCredential(BarSettings settings, SecretMasker masker, TimeProvider time, Func<string, string?>? readVariable = null, TokenCredential? azureCredential = null)
     {
-        _masker = masker;
-        _time = time;
         VariableName = settings.TokenVariable ?? (settings.TokenScope is null ? BarSettings.DefaultTokenVariable : null);
         _variableValue = VariableName is null ? null : (readVariable ?? Environment.GetEnvironmentVariable)(VariableName);
         if (string.IsNullOrWhiteSpace(_variableValue))
@@ -33,11 +27,10 @@ public sealed class MaestroCredential
             _variableValue = null;
         }
 
-        _masker.Register(_variableValue);
+        masker.Register(_variableValue);
         if (_variableValue is null && settings.TokenScope is not null)
         {
-            _scope = settings.TokenScope;
-            _azure = azureCredential ?? new DefaultAzureCredential();
+            _azure = new RefreshingAzureToken(azureCredential ?? new DefaultAzureCredential(), settings.TokenScope, masker, time);
         }
     }
 
@@ -48,7 +41,7 @@ public sealed class MaestroCredential
     public string Description => _variableValue is not null
         ? $"the token in environment variable {VariableName}"
         : _azure is not null
-            ? $"Azure.Identity DefaultAzureCredential for scope '{_scope}'"
+            ? $"Azure.Identity DefaultAzureCredential for scope '{_azure.Scope}'"
             : $"no token (environment variable {VariableName} is not set)";
 
     /// <summary>What to do when Maestro refuses the credential or none is available.</summary>
@@ -69,34 +62,8 @@ public sealed class MaestroCredential
             throw ReleaseException.Usage($"Maestro at {maestro} needs a token, and {Description}. {HowToProvide}");
         }
 
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Refresh a little before expiry so a token never expires in the middle of a retried call.
-            if (_cached is { } cached && cached.ExpiresOn > _time.GetUtcNow().AddMinutes(5))
-            {
-                return cached.Token;
-            }
-
-            AccessToken token;
-            try
-            {
-                token = await _azure.GetTokenAsync(new TokenRequestContext([_scope!]), cancellationToken).ConfigureAwait(false);
-            }
-            catch (AuthenticationFailedException ex)
-            {
-                throw new ReleaseException(
-                    ExitCode.UsageError,
-                    $"Could not get a token for Maestro at {maestro} from {Description}: {_masker.Mask(ex.Message)} {HowToProvide}");
-            }
-
-            _masker.Register(token.Token);
-            _cached = token;
-            return token.Token;
-        }
-        finally
-        {
-            _refresh.Release();
-        }
+        return await _azure.GetAsync(
+            reason => new ReleaseException(ExitCode.UsageError, $"Could not get a token for Maestro at {maestro} from {Description}: {reason} {HowToProvide}"),
+            cancellationToken).ConfigureAwait(false);
     }
 }

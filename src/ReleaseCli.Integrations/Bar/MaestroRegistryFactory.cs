@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Polly;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Security;
 
@@ -48,34 +47,6 @@ public sealed class MaestroRegistryFactory(IHttpClientFactory httpClients, Secre
     }
 
     /// <summary>The standard resilience handler, shaped by the definition's <c>bar.http</c>.</summary>
-    public static void Configure(HttpStandardResilienceOptions options, BarHttpSettings http, ILogger logger)
-    {
-        options.AttemptTimeout.Timeout = http.AttemptTimeout;
-        options.TotalRequestTimeout.Timeout = http.TotalTimeout;
-        options.Retry.MaxRetryAttempts = http.MaxRetries;
-        options.Retry.Delay = http.RetryDelay;
-        options.Retry.UseJitter = true;
-        options.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
-        options.Retry.ShouldRetryAfterHeader = true;
-        options.Retry.OnRetry = args =>
-        {
-            var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
-            var outcome = args.Outcome.Result is { } response
-                ? $"{(int)response.StatusCode} {response.ReasonPhrase}"
-                : args.Outcome.Exception?.Message ?? "no answer";
-            logger.LogWarning(
-                "Maestro {Method} {Path} failed ({Outcome}); retry {Retry} of {MaxRetries} in {Delay:F1} s",
-                request?.Method,
-                request?.RequestUri?.AbsolutePath,
-                outcome,
-                args.AttemptNumber + 1,
-                http.MaxRetries,
-                args.RetryDelay.TotalSeconds);
-            return ValueTask.CompletedTask;
-        };
-
-        // The breaker must sample over at least two attempts; it is there for the shared defaults, not to fail a release early.
-        var sampling = TimeSpan.FromTicks(Math.Max(http.AttemptTimeout.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-        options.CircuitBreaker.SamplingDuration = sampling;
-    }
+    public static void Configure(HttpStandardResilienceOptions options, BarHttpSettings http, ILogger logger) =>
+        HttpResilience.Configure(options, "Maestro", http.AttemptTimeout, http.TotalTimeout, http.MaxRetries, http.RetryDelay, logger);
 }
