@@ -48,14 +48,14 @@ public sealed class BuildValidationTests(SampleProducts sample)
     public async Task Broken_sample_produces_exactly_the_findings_it_was_built_to_produce()
     {
         using var release = await SampleRelease.CreateAsync(sample.Broken);
-        // Two versions of Contoso.Sample.Core: prep seals the contract but its version gate fails.
+        // Two versions of Contoso.Sample.Core: prep seals the contract but its version gate fails; the manager
+        // overrides it and the Release Team approves, so the broken drop reaches build validation.
         Assert.NotEqual(0, (await release.RunAsync(SampleRelease.Manager, "prep", "--build", release.AppBuildId.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
-        (await release.RunAsync(SampleRelease.Manager, "validate-source", "--force-entry", "--justification", "checking the broken sample's build validation")).ShouldSucceed();
-
-        // A drop cannot lose or gain files through the sample (prep gathers it from BAR): do it here.
+        (await release.RunAsync(SampleRelease.Manager, "override", "prep", "--gate", "versions", "--justification", "checking the broken sample's build validation")).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.Manager, "prep")).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
         var tarball = "shipping/assets/contoso-sample-app/1.0.0/contoso-sample-app-1.0.0-linux-x64.tar.gz";
-        File.Delete(Path.Combine(release.DropPath, tarball));
-        await File.WriteAllTextAsync(Path.Combine(release.DropPath, "shipping", "assets", "stray.txt"), "not in the contract");
 
         // As an Azure Pipelines step queued by the manager: the logging commands go to stderr, beside the JSON document on stdout.
         var pipeline = new Dictionary<string, string> { ["TF_BUILD"] = "True", ["BUILD_REQUESTEDFOREMAIL"] = SampleRelease.Manager };
@@ -67,7 +67,8 @@ public sealed class BuildValidationTests(SampleProducts sample)
         Assert.Equal("##vso[task.complete result=Failed;]", commands[^1][..35]);
         var steps = report.RootElement.GetProperty("status").GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString());
         Assert.Equal("Succeeded", steps["checksum"]);
-        foreach (var failed in new[] { "signing", "packages", "symbols", "sourcelink", "assets" })
+        Assert.Equal("Succeeded", steps["assets"]);
+        foreach (var failed in new[] { "signing", "packages", "symbols", "sourcelink" })
         {
             Assert.True(steps[failed] == "Failed", $"{failed}: {run}");
         }
@@ -81,8 +82,6 @@ public sealed class BuildValidationTests(SampleProducts sample)
         const string Zip = "shipping/assets/contoso-sample-app/1.0.0/contoso-sample-app-1.0.0-win-x64.zip";
         string[] expected =
         [
-            $"AST001 {tarball}",
-            "AST002 shipping/assets/stray.txt",
             // The app build ships a core package: its nuspec names sample-core at the commit it was built from.
             "PKG012 shipping/packages/Contoso.Sample.Core.0.9.0.nupkg",
             "PKG013 shipping/assets/symbols/Contoso.Sample.Core.1.0.0.snupkg",
@@ -99,6 +98,13 @@ public sealed class BuildValidationTests(SampleProducts sample)
         var commitFinding = findings.RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("ruleId").GetString() == "PKG013").GetProperty("message").GetString()!;
         Assert.Contains(env["SAMPLE_CORE_BUILT_COMMIT"], commitFinding, StringComparison.Ordinal);
         Assert.Contains(env["SAMPLE_CORE_COMMIT"], commitFinding, StringComparison.Ordinal);
+
+        // A drop that loses or gains a file after prep is stopped before any validation step runs.
+        File.Delete(Path.Combine(release.DropPath, tarball));
+        await File.WriteAllTextAsync(Path.Combine(release.DropPath, "shipping", "assets", "stray.txt"), "not in the contract");
+        var tampered = (await release.RunAsync(SampleRelease.Manager, "validate-build")).ShouldExitWith(5);
+        Assert.Contains($"{tarball} is missing", tampered.StandardOutput);
+        Assert.Contains("shipping/assets/stray.txt is not in the contract", tampered.StandardOutput);
     }
 
     [Fact]
