@@ -91,6 +91,7 @@ public sealed class BuildValidationTests(SampleProducts sample)
             "SRC003 shipping/assets/symbols/Contoso.Sample.Core.1.0.0.snupkg/lib/net10.0/Contoso.Sample.Core.pdb",
             "SYM002 shipping/packages/Contoso.Sample.App.1.0.0.nupkg/lib/net10.0/Contoso.Sample.App.dll",
             $"SYM002 {Zip}/Contoso.Sample.App.dll",
+            $"SYM002 {tarball}/Contoso.Sample.App.dll",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), actual);
 
