@@ -45,7 +45,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         var team = new Option<string?>("--team") { Description = "On a sign-offs gate: the team you sign for (needed only if you are in several)." };
         var step = new Option<string?>("--step") { Description = "The failed step's id." };
         var entry = new Option<bool>("--entry") { Description = "Override the ring's failed entry check." };
-        var command = new Command(verb, $"{description} {CommonOptions.ExitCodesHelp}") { ring, gate, textOption };
+        var command = new Command(verb, description) { ring, gate, textOption };
         if (withTeam)
         {
             command.Add(team);

@@ -17,11 +17,11 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
 {
     public static Command CreateCommand(string ring, Func<IServiceProvider> services)
     {
-        var build = new Option<int?>("--build", "-b") { Description = ring == "prep" ? "The BAR id of the build to release (the root of the candidate)." : "The BAR id of the release's build (optional: must match the one prep selected)." };
+        var build = new Option<int?>("--build", "-b") { Description = ring == "prep" ? "The BAR id of the build to release (the root of the candidate)." : "The BAR id of the release's build (optional: must match the one prep selected).", CustomParser = OptionParsers.BuildId };
         var forceEntry = new Option<bool>("--force-entry") { Description = "Enter the ring although its entry check fails; recorded as an override. Only the ring's overriders may, with --justification." };
         var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
-        var command = new Command(ring, $"{CommonOptions.RingHelp(ring)} {CommonOptions.ExitCodesHelp}") { build, forceEntry, justification, includeReleased, CommonOptions.BarUri };
+        var command = new Command(ring, CommonOptions.RingHelp(ring)) { build, forceEntry, justification, includeReleased, CommonOptions.BarUri };
         command.SetAction((parse, ct) =>
         {
             var options = new RingOptions(

@@ -15,7 +15,7 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
     public static Command CreateCommand(Func<IServiceProvider> services)
     {
         var verify = new Option<bool>("--verify") { Description = "Also check the sealed contract against the digest the ledger records. (The ledger's hash chain is always walked: an edited, removed or reordered line fails with exit 5, naming the line.)" };
-        var command = new Command("status", $"Show every ring, step, gate, approval, override and promotion of the release, from its ledger. {CommonOptions.ExitCodesHelp}") { verify };
+        var command = new Command("status", $"Show every ring, step, gate, approval, override and promotion of the release, from its ledger. Exits 0 when shown, 5 when the ledger (or, with --verify, the contract) was tampered with.") { verify };
         command.SetAction((parse, ct) => services().GetRequiredService<StatusHandler>().HandleAsync(
             new StatusOptions(parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), parse.GetValue(verify)), ct));
         return command;
