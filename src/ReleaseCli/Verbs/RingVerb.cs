@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Bar;
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Drop;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Status;
@@ -41,6 +43,11 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
     public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
     {
         var environment = context.LoadEnvironment(options.Definition, options.BarUri);
+        if (options.Ring == RingName.Prep && DropOwnership.Problem(environment.DropPath, environment.Store.GetWorkingDirectory(environment.ReleaseId)) is { } foreignDrop)
+        {
+            // Before the lock and the ledger: a folder that is not prep's is a definition mistake, not a failed run.
+            throw ReleaseException.Usage($"{environment.Definition.SourcePath}: {foreignDrop}");
+        }
 
         // Resolve the target channel before anything is recorded: an unreachable BAR, a refused
         // credential or a misspelt channel stops here, not after the ring's steps have run.
