@@ -18,6 +18,7 @@ public static class CommonOptions
         Description = "text (tables on a terminal, plain lines otherwise) or json (one JSON document on stdout; logs stay on stderr).",
         DefaultValueFactory = _ => OutputFormat.Text,
         CustomParser = OptionParsers.OutputFormat,
+        HelpName = "text|json",
         Recursive = true,
     };
 
