@@ -24,7 +24,9 @@ public sealed class DropSafetyTests(SampleProducts sample)
     [Fact]
     public async Task A_drop_of_the_definitions_own_folder_is_refused_with_exit_2_and_nothing_is_deleted()
     {
-        using var release = await SampleRelease.CreateAsync(sample.Good, d => d.Replace("\"store\":", "\"drop\": \".\", \"store\":", StringComparison.Ordinal));
+        using var release = await SampleRelease.CreateAsync(sample.Good);
+        var definition = Path.Combine(release.Directory, "release.json");
+        await File.WriteAllTextAsync(definition, (await File.ReadAllTextAsync(definition)).Replace("\"store\":", "\"drop\": \".\", \"store\":", StringComparison.Ordinal));
         var before = Directory.GetFiles(release.Directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
         var result = (await release.RunAsync(SampleRelease.Manager, "prep", "--build", release.AppBuildId.ToString(CultureInfo.InvariantCulture))).ShouldExitWith(2);
