@@ -134,14 +134,15 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : IRingSte
     /// <summary>
     /// The drop holds exactly the sealed candidate: files prep gathered for an earlier candidate (a respin)
     /// would otherwise be mistaken for tampering by the contract check. Only files prep wrote (its journal
-    /// recorded them) are removed; anything else, a link included, stays for the contract check to report.
+    /// recorded them) are removed, and symbolic links, which hold no one's data (the link goes, never what it
+    /// points at); any other file stays for the contract check to report.
     /// </summary>
     private static int RemoveFilesNotGathered(string dropPath, IReadOnlyList<GatheredFile> files, IReadOnlySet<string> written)
     {
         var gathered = files.Select(f => f.DropPath).ToHashSet(StringComparer.Ordinal);
         var removed = 0;
-        var (present, _) = DropPaths.Walk(dropPath);
-        foreach (var relative in present.Where(f => !gathered.Contains(f) && written.Contains(f)))
+        var (present, links) = DropPaths.Walk(dropPath);
+        foreach (var relative in present.Where(f => !gathered.Contains(f) && written.Contains(f)).Concat(links))
         {
             File.Delete(Path.Combine(dropPath, relative));
             removed++;
