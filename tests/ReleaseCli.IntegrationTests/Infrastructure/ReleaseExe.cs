@@ -39,23 +39,18 @@ public static class ReleaseExe
         return new ExeResult(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts release without waiting (for kill tests), through <paramref name="launcher"/> (a command that execs the rest) if given.</summary>
-    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args, IReadOnlyList<string>? launcher = null) => Process.Start(CreateStartInfo(workingDirectory, actor, args, launcher))!;
+    /// <summary>Starts release without waiting (for kill tests).</summary>
+    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args) => Process.Start(CreateStartInfo(workingDirectory, actor, args))!;
 
-    private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args, IReadOnlyList<string>? launcher = null)
+    private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(launcher?[0] ?? "dotnet")
+        var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var word in launcher?.Skip(1).Append("dotnet") ?? [])
-        {
-            start.ArgumentList.Add(word);
-        }
-
         start.ArgumentList.Add(DllPath);
         foreach (var arg in args)
         {
