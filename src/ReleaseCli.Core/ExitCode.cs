@@ -20,4 +20,10 @@ public enum ExitCode
 
     /// <summary>The ledger, the contract or the drop was tampered with.</summary>
     IntegrityViolation = 5,
+
+    /// <summary>Stopped by Ctrl+C (SIGINT); everything recorded so far is kept.</summary>
+    Interrupted = 130,
+
+    /// <summary>Stopped by SIGTERM (an agent cancelling a job, a container stopping); everything recorded so far is kept.</summary>
+    Terminated = 143,
 }

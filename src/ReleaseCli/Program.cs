@@ -3,19 +3,13 @@ using ReleaseCli.Core.Security;
 using ReleaseCli.Hosting;
 using ReleaseCli.Output;
 
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl+C: stop cleanly (the ledger keeps what was recorded); a second one kills.
-    e.Cancel = !cancellation.IsCancellationRequested;
-    cancellation.Cancel();
-};
+using var stop = StopSignals.Register();
 
 var console = new CliConsole(Console.Out, Console.Error, !Console.IsOutputRedirected);
 var masker = new SecretMasker();
 try
 {
-    return await ReleaseApp.RunAsync(args, console, masker, cancellation.Token);
+    return await ReleaseApp.RunAsync(args, console, masker, stop);
 }
 catch (Exception ex) when (OutOfMemory.IsCause(ex))
 {

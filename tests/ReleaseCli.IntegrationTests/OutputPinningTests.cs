@@ -103,7 +103,7 @@ public sealed class OutputPinningTests(SampleProducts sample)
             Assert.Contains($"  {verb}", help.StandardOutput);
         }
 
-        Assert.Contains("4 locked by another run", help.StandardOutput);
+        Assert.Contains("4    locked: another run holds the release", help.StandardOutput);
         var prepHelp = (await ReleaseExe.RunAsync(Path.GetTempPath(), SampleRelease.Manager, ["prep", "--help"])).ShouldSucceed();
         Assert.Contains("--build", prepHelp.StandardOutput);
         Assert.Contains("--force-entry", prepHelp.StandardOutput);

@@ -202,6 +202,39 @@ internal sealed class JsonObjectReader
         }
     }
 
+    /// <summary>
+    /// Every key that appears twice in one object, anywhere under <paramref name="element"/> (settings objects too):
+    /// JSON keeps only the last, so a second "approvers" would silently replace the first.
+    /// </summary>
+    public static void ReportDuplicateKeys(JsonElement element, string path, List<string> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    var child = $"{path}.{property.Name}";
+                    if (!seen.Add(property.Name))
+                    {
+                        errors.Add($"{child}: appears more than once in the same object; only one would count. Keep one (merge their values into it).");
+                    }
+
+                    ReportDuplicateKeys(property.Value, child, errors);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    ReportDuplicateKeys(item, $"{path}[{index++}]", errors);
+                }
+
+                break;
+        }
+    }
+
     public static string Describe(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => "an object",

@@ -34,18 +34,29 @@ public sealed record ReleaseDefinition
     /// <summary>
     /// Expands people and <c>group:name</c> references into the set of people (case-insensitive).
     /// </summary>
-    public IReadOnlySet<string> ExpandPrincipals(IEnumerable<string> principals)
+    public IReadOnlySet<string> ExpandPrincipals(IEnumerable<string> principals) => ExpandPrincipals(Groups, principals);
+
+    /// <summary>
+    /// Expands people and <c>group:name</c> references, through groups that include groups, into the set of people
+    /// (case-insensitive). Each group is expanded once, so a cycle (which the loader refuses) cannot loop.
+    /// </summary>
+    public static IReadOnlySet<string> ExpandPrincipals(IReadOnlyDictionary<string, IReadOnlyList<string>> groups, IEnumerable<string> principals)
     {
         var people = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var principal in principals)
+        var expanded = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(principals.Reverse());
+        while (pending.TryPop(out var principal))
         {
-            if (principal.StartsWith(GroupPrefix, StringComparison.Ordinal))
-            {
-                people.UnionWith(Groups[principal[GroupPrefix.Length..]]);
-            }
-            else
+            if (!principal.StartsWith(GroupPrefix, StringComparison.Ordinal))
             {
                 people.Add(principal);
+            }
+            else if (expanded.Add(principal) && groups.TryGetValue(principal[GroupPrefix.Length..], out var members))
+            {
+                foreach (var member in members)
+                {
+                    pending.Push(member);
+                }
             }
         }
 

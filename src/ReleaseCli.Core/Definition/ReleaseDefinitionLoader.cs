@@ -29,17 +29,52 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
                 $"The release definition {fullPath} does not exist. Pass --definition <path to release.json>, or run from the folder that holds release.json.");
         }
 
-        string text;
+        return Parse(ReadBounded(fullPath), fullPath);
+    }
+
+    /// <summary>The most of a definition that is read; a real one is a few KiB.</summary>
+    public const int MaxDefinitionBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads at most <see cref="MaxDefinitionBytes"/> from a regular file. A pipe would block the verb for ever and a
+    /// device such as /dev/zero would fill the memory; both report a size of 0, as an empty file does, so none is opened.
+    /// </summary>
+    private static string ReadBounded(string fullPath)
+    {
+        var size = new FileInfo(fullPath).Length;
+        if (size == 0)
+        {
+            throw ReleaseException.Usage($"The release definition {fullPath} is empty, or not a regular file (a pipe or a device). Pass --definition <path to release.json>.");
+        }
+
+        if (size > MaxDefinitionBytes)
+        {
+            throw ReleaseException.Usage($"The release definition {fullPath} is {size:N0} bytes; a definition is at most {MaxDefinitionBytes / (1024 * 1024)} MiB. Check --definition names release.json.");
+        }
+
         try
         {
-            text = File.ReadAllText(fullPath);
+            using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            var bytes = new byte[MaxDefinitionBytes + 1];
+            var length = 0;
+            int read;
+            while (length < bytes.Length && (read = stream.Read(bytes, length, bytes.Length - length)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > MaxDefinitionBytes)
+            {
+                throw ReleaseException.Usage($"The release definition {fullPath} grew past {MaxDefinitionBytes / (1024 * 1024)} MiB while it was read; a definition is at most that. Check --definition names release.json.");
+            }
+
+            using var reader = new StreamReader(new MemoryStream(bytes, 0, length), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw ReleaseException.Usage($"Cannot read the release definition {fullPath}: {ex.Message}");
         }
-
-        return Parse(text, fullPath);
     }
 
     public ReleaseDefinition Parse(string json, string sourcePath)
@@ -57,6 +92,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
         using (document)
         {
             var errors = new List<string>();
+            JsonObjectReader.ReportDuplicateKeys(document.RootElement, "$", errors);
             var definition = Read(document.RootElement, sourcePath, errors);
             if (errors.Count > 0 || definition is null)
             {
@@ -87,11 +123,16 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
         {
             reader.Error("release", $"'{releaseId}' must contain only letters, digits, '.', '-' and '_' (it names a folder).");
         }
+        else if (releaseId.All(c => c == '.'))
+        {
+            reader.Error("release", $"'{releaseId}' names the store's own folder or its parent, not a folder of its own; use a name with a letter or digit, e.g. \"{Slug($"{product}-{version}")}\".");
+        }
 
         var versionRules = ReadVersionRules(reader.Object("versionRules", required: false));
         var bar = ReadBar(reader.Object("bar", required: false));
         var store = ReadStore(reader.Object("store", required: false));
         var dropPath = reader.String("drop", required: false);
+        CheckPaths(reader, sourcePath, bar, store, dropPath);
         var groups = ReadGroups(reader.Object("groups", required: false));
         var rings = ReadRings(reader.Object("rings", required: true), groups);
         reader.RejectUnknownKeys();
@@ -276,7 +317,58 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
             groups[property.Name] = members;
         }
 
+        CheckNestedGroups(reader, groups);
         return groups;
+    }
+
+    /// <summary>A group may include another (<c>group:name</c>), which must be defined and must not lead back to it.</summary>
+    private static void CheckNestedGroups(JsonObjectReader reader, Dictionary<string, IReadOnlyList<string>> groups)
+    {
+        foreach (var (name, members) in groups)
+        {
+            for (var i = 0; i < members.Count; i++)
+            {
+                if (!members[i].StartsWith(ReleaseDefinition.GroupPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var inner = members[i][ReleaseDefinition.GroupPrefix.Length..];
+                if (!groups.ContainsKey(inner))
+                {
+                    reader.Error($"{name}[{i}]", $"group '{inner}' is not defined in $.groups. Defined groups: {string.Join(", ", groups.Keys)}.");
+                }
+                else if (PathBetween(groups, inner, name, new HashSet<string>(StringComparer.Ordinal)) is { } cycle)
+                {
+                    reader.Error($"{name}[{i}]", $"group '{name}' would include itself ({string.Join(" -> ", [name, .. cycle])}); a group may include other groups, but no chain of them may lead back to it.");
+                }
+            }
+        }
+    }
+
+    /// <summary>The groups from <paramref name="from"/> to <paramref name="to"/> through nested members, or null when none leads there.</summary>
+    private static List<string>? PathBetween(Dictionary<string, IReadOnlyList<string>> groups, string from, string to, HashSet<string> visited)
+    {
+        if (from == to)
+        {
+            return [from];
+        }
+
+        if (!visited.Add(from))
+        {
+            return null;
+        }
+
+        foreach (var member in groups[from].Where(m => m.StartsWith(ReleaseDefinition.GroupPrefix, StringComparison.Ordinal)))
+        {
+            var inner = member[ReleaseDefinition.GroupPrefix.Length..];
+            if (groups.ContainsKey(inner) && PathBetween(groups, inner, to, visited) is { } rest)
+            {
+                return [from, .. rest];
+            }
+        }
+
+        return null;
     }
 
     private Dictionary<string, RingDefinition>? ReadRings(JsonObjectReader? reader, Dictionary<string, IReadOnlyList<string>> groups)
@@ -498,8 +590,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
 
     /// <summary>How many distinct people a list of people and <c>group:</c> references names.</summary>
     private static int CountPeople(IEnumerable<string> principals, Dictionary<string, IReadOnlyList<string>> groups) =>
-        principals.SelectMany(a => a.StartsWith(ReleaseDefinition.GroupPrefix, StringComparison.Ordinal)
-            ? groups.GetValueOrDefault(a[ReleaseDefinition.GroupPrefix.Length..]) ?? [] : [a]).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        ReleaseDefinition.ExpandPrincipals(groups, principals).Count;
 
     private static StepWait ReadWait(JsonObjectReader? reader)
     {
@@ -550,6 +641,50 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
         }
 
         return principals;
+    }
+
+    /// <summary>
+    /// The folders the definition names must not overlap where a write or a clean-up would hit another's files: prep
+    /// keeps the drop to exactly the candidate, so a drop that holds the definition, the store or the BAR would lose them.
+    /// </summary>
+    private static void CheckPaths(JsonObjectReader reader, string sourcePath, BarSettings bar, StoreSettings store, string? dropPath)
+    {
+        var baseDirectory = Path.GetDirectoryName(sourcePath) ?? Directory.GetCurrentDirectory();
+        var storePath = Path.GetFullPath(store.Path, baseDirectory);
+        if (File.Exists(storePath))
+        {
+            reader.Error("store.path", $"{storePath} is a file; the store is a folder (created when missing).");
+        }
+
+        var barPath = bar.Kind == BarSettings.LocalKind && bar.Path is not null ? Path.GetFullPath(bar.Path, baseDirectory) : null;
+        if (barPath is not null && Directory.Exists(barPath))
+        {
+            reader.Error("bar.path", $"{barPath} is a folder; the local BAR is a SQLite file, e.g. \".release/bar.db\".");
+        }
+
+        if (dropPath is null)
+        {
+            return;
+        }
+
+        var drop = Path.GetFullPath(dropPath, baseDirectory);
+        var clash = IsSameOrInside(sourcePath, drop) ? $"holds the release definition {sourcePath}"
+            : IsSameOrInside(storePath, drop) ? $"holds the store {storePath} (the ledger and the contract)"
+            : IsSameOrInside(drop, storePath) ? $"is inside the store {storePath}"
+            : barPath is not null && IsSameOrInside(barPath, drop) ? $"holds the BAR database {barPath}"
+            : null;
+        if (clash is not null)
+        {
+            reader.Error("drop", $"'{dropPath}' ({drop}) {clash}; prep keeps the drop to exactly the candidate's files. Name a folder of its own, e.g. \"drop\", or leave $.drop out to gather into the release's folder in the store.");
+        }
+    }
+
+    private static bool IsSameOrInside(string path, string folder)
+    {
+        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        var trimmed = folder.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        return string.Equals(path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar), trimmed, comparison)
+            || path.StartsWith(trimmed + Path.DirectorySeparatorChar, comparison);
     }
 
     private static string Slug(string text) => SlugInvalid().Replace(text.ToLowerInvariant(), "-").Trim('-');

@@ -1,5 +1,6 @@
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Identity;
+using ReleaseCli.Core.Security;
 
 namespace ReleaseCli.Core.Engine;
 
@@ -36,9 +37,9 @@ public static class Authorization
     /// </summary>
     public static void RequireOneLine(string? text, string option)
     {
-        if (text is not null && text.Any(char.IsControl))
+        if (text is not null && text.Any(DisplayText.IsBreaking))
         {
-            throw ReleaseException.Usage($"{option} may not contain line breaks, tabs or other control characters (in `release status` they could make it read as another entry); write it on one line.");
+            throw ReleaseException.Usage($"{option} may not contain line breaks, tabs, other control characters or bidirectional-text controls such as U+202E (in `release status` they could make it read as another entry, or display reversed); write it on one line of plain text.");
         }
     }
 }

@@ -20,6 +20,8 @@ namespace ReleaseCli.Integrations.Bar;
 /// </summary>
 public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
 {
+    private const string ChannelListSubject = "channel list";
+
     public bool IsLocal => false;
 
     public const string ApiVersion = "2020-02-20";
@@ -154,7 +156,7 @@ public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
             if (_channels is null)
             {
                 using var response = await SendAsync(HttpMethod.Get, "api/channels", query: null, content: null, cancellationToken).ConfigureAwait(false);
-                await EnsureSuccessAsync(response, HttpMethod.Get, "api/channels", "the channels", cancellationToken).ConfigureAwait(false);
+                await EnsureSuccessAsync(response, HttpMethod.Get, "api/channels", ChannelListSubject, cancellationToken).ConfigureAwait(false);
                 var channels = await ReadAsync<List<ChannelJson>>(response, "the channel list", cancellationToken).ConfigureAwait(false);
                 _channels = [.. channels.Select((c, i) => ToChannel(c, $"the channel list, [{i}]"))];
             }
@@ -282,7 +284,10 @@ public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
 
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            throw ReleaseException.Usage($"{Description} has no {subject} ({status} to {method} /{path}{detail}). Check the id (`release bar get-build <id>`, `release bar channels`).");
+            // Every Maestro has a channel list: without one, the address is not Maestro's API.
+            throw ReleaseException.Usage(subject == ChannelListSubject
+                ? $"{Description} has no {subject} ({status} to {method} /{path}{detail}). Check $.bar.uri (or --bar-uri) points at Maestro's base address."
+                : $"{Description} has no {subject} ({status} to {method} /{path}{detail}). Check the id (`release bar get-build <id>`, `release bar channels`).");
         }
 
         throw ReleaseException.Usage($"{Description} rejected {method} /{path} with {status}{detail}. Check $.bar.uri (or --bar-uri) points at Maestro's base address.");

@@ -55,7 +55,8 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
         var options = ReadOptions(settings).For(context.Bar);
         var gatherer = new DropGatherer(sources, context.Logger);
         var working = context.Store.GetWorkingDirectory(context.Definition.ReleaseId);
-        var journal = Path.Combine(working, "gather-journal.jsonl");
+        var journal = Path.Combine(working, DropOwnership.JournalFileName);
+        await DropOwnership.ClaimAsync(context.DropPath, working, cancellationToken).ConfigureAwait(false);
         var progress = new GatherProgress();
         GatherResult result;
         using (var reporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -94,7 +95,7 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
             return StepOutcome.Failed("the candidate has no assets to gather (check the build in BAR and the assetFilter / nonShipping settings)", data);
         }
 
-        var removed = RemoveFilesNotGathered(context.DropPath, result.Files);
+        var removed = RemoveFilesNotGathered(context.DropPath, result.Files, DropOwnership.WrittenFiles(working));
         if (removed > 0)
         {
             data["removed"] = removed;
@@ -118,16 +119,17 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
     }
 
     /// <summary>
-    /// The drop holds exactly the sealed candidate: files left from an earlier candidate (a respin)
-    /// would otherwise be mistaken for tampering by the contract check.
+    /// The drop holds exactly the sealed candidate: files prep gathered for an earlier candidate (a respin)
+    /// would otherwise be mistaken for tampering by the contract check. Only files prep wrote (its journal
+    /// recorded them) are removed, and symbolic links, which hold no one's data (the link goes, never what it
+    /// points at); any other file stays for the contract check to report.
     /// </summary>
-    private static int RemoveFilesNotGathered(string dropPath, IReadOnlyList<GatheredFile> files)
+    private static int RemoveFilesNotGathered(string dropPath, IReadOnlyList<GatheredFile> files, IReadOnlySet<string> written)
     {
         var gathered = files.Select(f => f.DropPath).ToHashSet(StringComparer.Ordinal);
         var removed = 0;
-        // Links are removed themselves, never followed: a linked folder must not lead the clean-up outside the drop.
         var (present, links) = DropPaths.Walk(dropPath);
-        foreach (var relative in present.Where(f => !gathered.Contains(f)).Concat(links))
+        foreach (var relative in present.Where(f => !gathered.Contains(f) && written.Contains(f)).Concat(links))
         {
             File.Delete(Path.Combine(dropPath, relative));
             removed++;

@@ -19,23 +19,23 @@ namespace ReleaseCli.Hosting;
 /// </summary>
 public static class ReleaseApp
 {
-    public static Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken) =>
-        RunAsync(args, console, new SecretMasker(), cancellationToken);
-
     /// <summary>
     /// Runs a verb. Every writer that leaves the process — stdout, stderr, the log file — masks the
-    /// secrets registered with <paramref name="masker"/> (the Maestro token, once it is read).
+    /// secrets registered with <paramref name="masker"/> (the Maestro token, once it is read). A signal in
+    /// <paramref name="stop"/> ends the verb with 130 or 143 and one line saying so.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, CliConsole console, SecretMasker masker, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CliConsole console, SecretMasker masker, StopSignals stop)
     {
+        var cancellationToken = stop.Token;
         console = new CliConsole(new MaskingTextWriter(console.Out, masker, AzurePipelines.IsActive), new MaskingTextWriter(console.Error, masker, AzurePipelines.IsActive), console.IsTerminal);
         IHost? host = null;
         var root = BuildCommandLine(() => host!.Services);
         var parse = root.Parse(args);
-        var format = parse.GetValue(CommonOptions.Output);
+        var format = OptionParsers.FormatOf(parse);
         if (parse.Errors.Count > 0)
         {
-            var messages = parse.Errors.Select(e => e.Message).ToList();
+            // System.CommandLine indents the items of a list ("Must be one of:") with a tab, which would be shown escaped.
+            var messages = parse.Errors.Select(e => e.Message.Replace("\n\t", "\n  ", StringComparison.Ordinal)).ToList();
             WriteError(console, format, $"{string.Join(Environment.NewLine, messages)}{Environment.NewLine}Run `{HelpCommand(parse)}` for the options.", ExitCode.UsageError);
             return (int)ExitCode.UsageError;
         }
@@ -76,19 +76,29 @@ public static class ReleaseApp
         {
             try
             {
-                return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+                // ProcessTerminationTimeout = null: the signals are StopSignals' alone, so they set the exit code and
+                // System.CommandLine does not end the process on its own clock.
+                var code = await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
+                return stop.IsStopped && code != (int)ExitCode.Success ? Stopped(console, format, stop) : code;
+            }
+            catch (Exception) when (stop.IsStopped)
+            {
+                // Whatever the interrupted work threw on its way out (a cancelled download, a cancelled wait) is the
+                // stop the user asked for, not a failure of its own.
+                return Stopped(console, format, stop);
             }
             catch (ReleaseException ex)
             {
                 WriteError(console, format, ex.Message, ex.ExitCode);
                 return (int)ex.ExitCode;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                WriteError(console, format, "cancelled; everything recorded so far is kept, run the verb again to resume.", ExitCode.Failed);
-                return (int)ExitCode.Failed;
-            }
         }
+    }
+
+    private static int Stopped(CliConsole console, OutputFormat format, StopSignals stop)
+    {
+        WriteError(console, format, StopSignals.Message, stop.ExitCode, prefix: string.Empty);
+        return (int)stop.ExitCode;
     }
 
     private static string HelpCommand(ParseResult parse)
@@ -128,9 +138,9 @@ public static class ReleaseApp
         }
     }
 
-    private static void WriteError(CliConsole console, OutputFormat format, string message, ExitCode code)
+    private static void WriteError(CliConsole console, OutputFormat format, string message, ExitCode code, string prefix = "error: ")
     {
-        console.Error.WriteLine($"error: {Printable.Continued(message)}");
+        console.Error.WriteLine($"{prefix}{Printable.Continued(message)}");
         if (format == OutputFormat.Json)
         {
             console.Out.WriteLine(JsonSerializer.Serialize(new { error = message, exitCode = (int)code }, CliConsole.JsonOptions));
@@ -141,7 +151,7 @@ public static class ReleaseApp
     {
         var root = new RootCommand(
             "release: takes a build registered in BAR through a staged release — prep, validate-source, validate-build, stage, publish — " +
-            "promoting it to the next channel only when every gate of its ring passes. " + CommonOptions.ExitCodesHelp)
+            "promoting it to the next channel only when every gate of its ring passes." + Environment.NewLine + Environment.NewLine + CommonOptions.ExitCodesHelp)
         {
             CommonOptions.Definition,
             CommonOptions.Output,

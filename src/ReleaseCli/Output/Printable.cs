@@ -1,12 +1,14 @@
 using System.Text;
+using ReleaseCli.Core.Security;
 
 namespace ReleaseCli.Output;
 
 /// <summary>
 /// Text from outside (BAR, Maestro, archive entry names, the ledger) written as one line of output:
 /// a line break or an escape sequence in it could forge another line (a check that passed, an
-/// Azure Pipelines <c>##vso</c> command) or drive the terminal, so control characters, and Unicode's
-/// line and paragraph separators, are written as escapes (<c>\n</c>, <c>\u001B</c>).
+/// Azure Pipelines <c>##vso</c> command) or drive the terminal, and a bidirectional-text control could make it
+/// display reversed, so control characters, Unicode's line and paragraph separators and the bidirectional
+/// controls are written as escapes (<c>\n</c>, <c>\u001B</c>, <c>\u202E</c>).
 /// </summary>
 public static class Printable
 {
@@ -49,5 +51,5 @@ public static class Printable
     public static string Continued(string text) =>
         string.Join(Environment.NewLine, EscapeKeepingLines(text).Split('\n').Select((line, i) => i == 0 || line.StartsWith(' ') ? line : "  " + line));
 
-    public static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+    public static bool IsBreaking(char c) => DisplayText.IsBreaking(c);
 }

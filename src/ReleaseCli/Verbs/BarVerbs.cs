@@ -35,11 +35,11 @@ public sealed class BarHandler(VerbContext context)
         var addBuild = new Command("add-build", "Register a build in the local BAR from a BuildData JSON file; prints the new build's id.") { file };
         addBuild.SetAction((p, ct) => Run(services, new BarOptions("add-build", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, p.GetValue(file), null, null), ct));
 
-        var id = new Argument<int>("id") { Description = "The build's BAR id." };
+        var id = new Argument<int>("id") { Description = "The build's BAR id.", CustomParser = r => OptionParsers.BuildId(r) ?? 0 };
         var getBuild = new Command("get-build", "Show a build with its assets, locations, channels and dependencies (Maestro's Build JSON with --output json).") { id, CommonOptions.BarUri };
         getBuild.SetAction((p, ct) => Run(services, new BarOptions("get-build", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, null, p.GetValue(id), null, p.GetValue(CommonOptions.BarUri)), ct));
 
-        var buildOption = new Option<int>("--build", "-b") { Description = "The build's BAR id.", Required = true };
+        var buildOption = new Option<int>("--build", "-b") { Description = "The build's BAR id.", Required = true, CustomParser = r => OptionParsers.BuildId(r) ?? 0 };
         var channelOption = new Option<string>("--channel", "-c") { Description = "The channel's name.", Required = true };
         var addToChannel = new Command("add-to-channel", "Assign a build to a channel (already there is fine).") { buildOption, channelOption };
         addToChannel.SetAction((p, ct) => Run(services, new BarOptions("add-to-channel", p.GetValue(CommonOptions.Definition)!, p.GetValue(CommonOptions.Output), p.GetValue(BarDb), null, null, null, p.GetValue(buildOption), p.GetValue(channelOption)), ct));

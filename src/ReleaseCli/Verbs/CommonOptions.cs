@@ -19,6 +19,8 @@ public static class CommonOptions
     {
         Description = "text (tables on a terminal, plain lines otherwise) or json (one JSON document on stdout; logs stay on stderr).",
         DefaultValueFactory = _ => OutputFormat.Text,
+        CustomParser = OptionParsers.OutputFormat,
+        HelpName = "text|json",
         Recursive = true,
     };
 
@@ -66,6 +68,16 @@ public static class CommonOptions
             $"Step kinds for this ring: {(steps.Count == 0 ? "none yet (the ring runs only its gates)" : string.Join(", ", steps))}. Gate kinds: {string.Join(", ", gates)}.";
     }
 
-    public const string ExitCodesHelp =
-        "Exit codes: 0 promoted or done, 1 a step or gate failed, 2 usage or definition error, 3 pending (approval, sign-off or external run), 4 locked by another run, 5 integrity violation.";
+    /// <summary>The exit codes, stated once: in <c>release --help</c> (README "Exit codes" says the same).</summary>
+    public static readonly string ExitCodesHelp = string.Join(
+        Environment.NewLine,
+        "Exit codes:",
+        "  0    promoted, or the verb did what was asked",
+        "  1    a step, an entry check or a gate failed",
+        "  2    usage or release-definition error, or a request the definition does not allow",
+        "  3    pending: waiting for an approval, a sign-off or an external run",
+        "  4    locked: another run holds the release",
+        "  5    integrity violation: the ledger, the contract or the drop was tampered with",
+        "  130  cancelled by Ctrl+C (SIGINT); everything recorded so far is kept",
+        "  143  stopped by SIGTERM; everything recorded so far is kept");
 }

@@ -46,7 +46,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         var step = new Option<string?>("--step") { Description = "The failed step's id." };
         var entry = new Option<bool>("--entry") { Description = "Override the ring's failed entry check." };
         var leg = new Option<string?>("--leg") { Description = "With --step: override only this failed leg of the step (e.g. a repository@commit of validate-source)." };
-        var command = new Command(verb, $"{description} {CommonOptions.ExitCodesHelp}") { ring, gate, textOption };
+        var command = new Command(verb, description) { ring, gate, textOption };
         if (withTeam)
         {
             command.Add(team);

@@ -43,12 +43,12 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
 
     public static Command CreateCommand(Func<IServiceProvider> services)
     {
-        var build = new Option<int?>("--id", "--build", "-b") { Description = "The BAR id of the build to gather (with its product dependencies)." };
+        var build = new Option<int?>("--id", "--build", "-b") { Description = "The BAR id of the build to gather (with its product dependencies).", CustomParser = OptionParsers.BuildId };
         var repo = new Option<string?>("--repo", "-r") { Description = "The build's repository URL; with --commit (that commit's newest build) or --channel (the newest build in that channel)." };
         var commit = new Option<string?>("--commit", "-c") { Description = "With --repo: the commit the build was made from." };
         var channel = new Option<string?>("--channel") { Description = "With --repo: the channel whose newest build of the repository to gather." };
         var outputDir = new Option<DirectoryInfo>("--output-dir") { Description = "The drop folder: shipping|nonshipping/packages|assets, plus manifest.json.", Required = true };
-        var maxDownloads = new Option<int>("--max-downloads") { Description = $"How many files are fetched at once, across all builds (default {GatherOptions.DefaultMaxDownloads} on this machine).", DefaultValueFactory = _ => GatherOptions.DefaultMaxDownloads };
+        var maxDownloads = new Option<int>("--max-downloads") { Description = $"How many files are fetched at once, across all builds (default {GatherOptions.DefaultMaxDownloads} on this machine).", DefaultValueFactory = _ => GatherOptions.DefaultMaxDownloads, CustomParser = r => OptionParsers.Count(r) ?? 0 };
         var includeToolset = new Option<bool>("--include-toolset") { Description = "Also gather toolset dependencies (by default only product dependencies are part of the candidate)." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Also gather dependency builds that BAR marks released." };
         var assetFilter = new Option<string?>("--asset-filter") { Description = "Only assets whose BAR name matches this regular expression." };
@@ -69,7 +69,7 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
             "gather-drop",
             "Download every asset of a build and its product dependencies into a drop folder: all builds at once under one concurrency limit, " +
             "each file's SHA-512 computed as it streams, resumable (a re-run keeps complete, verified files). Sources: NuGet V3 feeds, Azure blob containers, HTTPS, local folders. " +
-            CommonOptions.ExitCodesHelp)
+            "Exits 0 when every file is gathered, 1 when some could not be (a re-run retries them), 5 when an asset name would escape the drop.")
         {
             build, repo, commit, channel, outputDir, maxDownloads, includeToolset, includeReleased, assetFilter, nonShipping, continueOnError, latestLocation, dryRun, barDb, allowLocalFolders,
         };

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Bar;
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Drop;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
@@ -19,7 +21,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
 {
     public static Command CreateCommand(string ring, Func<IServiceProvider> services)
     {
-        var build = new Option<int?>("--build", "-b") { Description = ring == "prep" ? "The BAR id of the build to release (the root of the candidate)." : "The BAR id of the release's build (optional: must match the one prep selected)." };
+        var build = new Option<int?>("--build", "-b") { Description = ring == "prep" ? "The BAR id of the build to release (the root of the candidate)." : "The BAR id of the release's build (optional: must match the one prep selected).", CustomParser = OptionParsers.BuildId };
         var forceEntry = new Option<bool>("--force-entry") { Description = "Enter the ring although its entry check fails; recorded as an override. Only the ring's overriders may, with --justification." };
         var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
@@ -45,6 +47,11 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
     public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
     {
         var environment = context.LoadEnvironment(options.Definition, options.BarUri);
+        if (options.Ring == RingName.Prep && DropOwnership.Problem(environment.DropPath, environment.Store.GetWorkingDirectory(environment.ReleaseId)) is { } foreignDrop)
+        {
+            // Before the lock and the ledger: a folder that is not prep's is a definition mistake, not a failed run.
+            throw ReleaseException.Usage($"{environment.Definition.SourcePath}: {foreignDrop}");
+        }
 
         // Resolve the target channel before anything is recorded: an unreachable BAR, a refused
         // credential or a misspelt channel stops here, not after the ring's steps have run.

@@ -18,7 +18,7 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
     {
         var verify = new Option<bool>("--verify") { Description = "Also check the sealed contract against the digest the ledger records. (The ledger's hash chain is always walked: an edited, removed or reordered line fails with exit 5, naming the line.)" };
         var verifyDrop = new Option<bool>("--verify-drop") { Description = "Also re-hash every drop file and every artifact against the contract and the ledger (reads every byte). Implies --verify." };
-        var command = new Command("status", $"Show every ring, step, gate, approval, override and promotion of the release, from its ledger. {CommonOptions.ExitCodesHelp}") { verify, verifyDrop };
+        var command = new Command("status", "Show every ring, step, gate, approval, override and promotion of the release, from its ledger. Exits 0 when shown, 5 when the ledger (or, with --verify, the contract; with --verify-drop, the drop or an artifact) was tampered with.") { verify, verifyDrop };
         command.SetAction((parse, ct) => services().GetRequiredService<StatusHandler>().HandleAsync(
             new StatusOptions(parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), parse.GetValue(verify) || parse.GetValue(verifyDrop), parse.GetValue(verifyDrop)), ct));
         return command;

@@ -72,7 +72,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         };
         var online = new Option<bool>("--online") { Description = "Also request every distinct SourceLink URL." };
         var binSkim = new Option<FileInfo?>("--binskim") { Description = "The BinSkim executable; without it the binskim check is not configured." };
-        var parallel = new Option<int?>("--parallel") { Description = "How many files are checked at once (default: the number of processors)." };
+        var parallel = new Option<int?>("--parallel") { Description = "How many files are checked at once (default: the number of processors).", CustomParser = OptionParsers.Count };
         var command = new Command("verify", "Run the Build Validation checks (signing, packages, symbols, SourceLink, checksum, BinSkim) on files or folders, outside a release. Exit codes: 0 no error findings, 1 error findings, 2 usage error (including paths that hold no files).")
         {
             paths, checks, sarif, trustedRoot, trustedFingerprint, expectedSigner, packageSigner, allowUntrustedRoot, exclusions, unsupportedTypes, revocation, symbolServer, online, binSkim, parallel,

@@ -198,6 +198,19 @@ public sealed class MaestroClientTests : IDisposable
         Assert.Single(_maestro.Requests("GET", "/api/builds/999"));
     }
 
+    [Fact]
+    public async Task Maestro_channel_list_404_says_the_address_has_no_channel_list_and_where_to_fix_it()
+    {
+        _maestro.Server.Given(FakeMaestro.Get("/api/channels")).RespondWith(Response.Create().WithStatusCode(404));
+
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => CreateRegistry().GetChannelsAsync(CancellationToken.None));
+
+        Assert.Equal(ExitCode.UsageError, error.ExitCode);
+        Assert.DoesNotContain("has no the", error.Message, StringComparison.Ordinal);
+        Assert.Contains("has no channel list (404", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Check $.bar.uri (or --bar-uri) points at Maestro's base address", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("commit", "commit")]
     [InlineData("repository", "gitHubRepository")]
