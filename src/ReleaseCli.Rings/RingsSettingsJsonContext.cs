@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.SourceValidation;
 
 namespace ReleaseCli.Rings;
 
@@ -8,4 +9,5 @@ namespace ReleaseCli.Rings;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(GatherDropSettings))]
 [JsonSerializable(typeof(CommandSettings))]
+[JsonSerializable(typeof(SdlValidationSettings))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;
