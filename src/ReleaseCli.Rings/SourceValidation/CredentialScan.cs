@@ -5,7 +5,7 @@ public static class CredentialScan
 {
     public static async Task<ScannerResult> RunAsync(LegWorkspace workspace, SdlValidationSettings settings, Func<string, string> resolvePath, CancellationToken cancellationToken)
     {
-        if (!settings.CredentialScan)
+        if (!settings.ScansCredentials())
         {
             return ScannerResult.NotConfigured(SdlScanners.Credentials, "credentialScan");
         }

@@ -10,7 +10,7 @@ public static class DevSkimScanner
 {
     public static async Task<ScannerResult> RunAsync(LegWorkspace workspace, SdlValidationSettings settings, ToolCache tools, CancellationToken cancellationToken)
     {
-        if (!settings.DevSkim)
+        if (!settings.RunsDevSkim())
         {
             return ScannerResult.NotConfigured(SdlScanners.DevSkim, "devSkim");
         }

@@ -13,7 +13,7 @@ public static class SbomScanner
     public static async Task<ScannerResult> RunAsync(LegWorkspace workspace, SdlLegRequest request, ToolCache tools, CancellationToken cancellationToken)
     {
         var settings = request.Settings;
-        if (!settings.Sbom)
+        if (!settings.MakesSbom())
         {
             return ScannerResult.NotConfigured(SdlScanners.Sbom, "sbom");
         }

@@ -40,7 +40,7 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
             yield return ("maxParallelLegs", "expected a whole number from 1 to 32.");
         }
 
-        if (!settings.DevSkim && !settings.Sbom && !settings.CredentialScan && settings.Commands is not { Count: > 0 })
+        if (!settings.RunsDevSkim() && !settings.MakesSbom() && !settings.ScansCredentials() && settings.Commands is not { Count: > 0 })
         {
             yield return (string.Empty, "turns every scanner off; turn on devSkim, sbom or credentialScan, or list commands.");
         }
@@ -71,7 +71,8 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (command, i) in (settings.Commands ?? []).Select((c, i) => (c, i)))
         {
-            if (!CommandName().IsMatch(command.Name))
+            // Both are null when the definition leaves them out (initializers do not survive binding).
+            if (command.Name is not { } name || !CommandName().IsMatch(name))
             {
                 yield return ($"commands[{i}].name", "give a name of lower-case letters, digits and '-' (it names the scanner in counts and in the SARIF log).");
             }
@@ -80,7 +81,7 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
                 yield return ($"commands[{i}].name", $"'{command.Name}' is used by another command; names must differ.");
             }
 
-            if (command.Command.Count == 0 || string.IsNullOrWhiteSpace(command.Command[0]))
+            if (command.Command is not { Count: > 0 } argv || string.IsNullOrWhiteSpace(argv[0]))
             {
                 yield return ($"commands[{i}].command", "give the program and its arguments, e.g. [\"./eng/scan.sh\", \"--strict\"].");
             }
@@ -126,7 +127,7 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
         }
 
         var root = Path.GetFullPath(Path.Combine(context.Store.GetWorkingDirectory(context.Definition.ReleaseId), "sdl"));
-        using var slots = new SemaphoreSlim(settings.MaxParallelLegs);
+        using var slots = new SemaphoreSlim(settings.ParallelLegs());
         var reports = await Task.WhenAll(legs.Select(async leg =>
         {
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -179,9 +180,9 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
     }
 
     private ISdlLegRunner Runner(SdlValidationSettings settings) =>
-        _runners.TryGetValue(settings.Runner, out var runner)
+        _runners.TryGetValue(settings.RunnerKind(), out var runner)
             ? runner
-            : throw ReleaseException.Usage($"the '{settings.Runner}' runner of sdl-validation is not available in this build of release; use \"runner\": \"local\"");
+            : throw ReleaseException.Usage($"the '{settings.RunnerKind()}' runner of sdl-validation is not available in this build of release; use \"runner\": \"local\"");
 
     /// <summary>One leg per distinct repository and commit, each fetched from BAR's address or the mirror the settings give.</summary>
     private static List<SdlLeg> Legs(ReleaseContract contract, SdlValidationSettings settings, ReleaseDefinition definition)
