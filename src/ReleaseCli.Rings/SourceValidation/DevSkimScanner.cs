@@ -30,7 +30,7 @@ public static class DevSkimScanner
             arguments.AddRange(["--ignore-rule-ids", string.Join(',', ignored)]);
         }
 
-        var run = await ToolProcess.RunAsync(executable, arguments, workspace.Source, Path.Combine(workspace.Logs, "devskim.log"), null, cancellationToken).ConfigureAwait(false);
+        var run = await ToolProcess.RunAsync(executable, arguments, workspace.Source, Path.Combine(workspace.Logs, "devskim.log"), PinnedDotnetTool.Environment, cancellationToken).ConfigureAwait(false);
         if (!run.Succeeded || !File.Exists(sarif))
         {
             return ScannerResult.Error(SdlScanners.DevSkim, $"DevSkim exited {run.ExitCode}{(File.Exists(sarif) ? string.Empty : " without writing its SARIF log")}: {run.Describe()}");

@@ -38,10 +38,9 @@ public sealed class LocalSdlLegRunner : ISdlLegRunner
         var scanners = await Task.WhenAll(scans).ConfigureAwait(false);
 
         var failed = scanners.Where(s => s.State is ScannerState.Failed or ScannerState.Error).ToList();
-        var ran = scanners.Where(s => s.State != ScannerState.NotConfigured).Select(s => s.Scanner).ToList();
         var message = failed.Count > 0
             ? string.Join("; ", failed.Select(s => $"{s.Scanner} {(s.State == ScannerState.Error ? "could not run" : "failed")}: {s.Message}"))
-            : $"{string.Join(", ", ran)} passed at {leg.Commit[..12]}";
+            : $"passed at {leg.Commit[..12]}: {string.Join("; ", scanners.Select(s => s.State == ScannerState.NotConfigured ? $"{s.Scanner} not configured" : s.Message))}";
         request.Logger.LogInformation("sdl leg {Leg}: {Message}", leg.Name, message);
         return new SdlLegReport(leg, failed.Count > 0 ? StepStatus.Failed : StepStatus.Succeeded, message, request.WorkFolder) { Scanners = scanners };
     }

@@ -54,7 +54,7 @@ public static class SbomScanner
              "-pn", name, "-pv", request.Leg.Commit, "-ps", settings.SbomSupplier ?? request.Product, "-nsb", namespaceBase.TrimEnd('/'), "-V", "Warning"],
             workspace.Source,
             Path.Combine(workspace.Logs, "sbom-tool.log"),
-            null,
+            PinnedDotnetTool.Environment,
             cancellationToken).ConfigureAwait(false);
         var spdx = Path.Combine(manifests, "_manifest", "spdx_2.2", "manifest.spdx.json");
         if (!run.Succeeded || !File.Exists(spdx))

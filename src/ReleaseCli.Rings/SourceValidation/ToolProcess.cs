@@ -29,8 +29,6 @@ public static class ToolProcess
             start.ArgumentList.Add(argument);
         }
 
-        // Tools built for an older .NET (sbom-tool targets .NET 8) run on the one installed.
-        start.Environment["DOTNET_ROLL_FORWARD"] = "Major";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
