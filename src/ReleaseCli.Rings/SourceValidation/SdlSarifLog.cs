@@ -5,7 +5,7 @@ namespace ReleaseCli.Rings.SourceValidation;
 
 /// <summary>
 /// The merged SARIF 2.1.0 log of an sdl-validation step: one run per leg and scanner that ran (a scanner that
-/// could not run has a run whose invocation says so; one that was not configured has none). Each run names
+/// could not run has a run whose invocation says so; one that was not configured, and the SBOM, have none). Each run names
 /// the repository and commit (versionControlProvenance) and the files relative to it. Findings an allowlist
 /// covers carry an external suppression with its reason. The same results make the same bytes.
 /// </summary>
@@ -20,7 +20,8 @@ public static class SdlSarifLog
         var runs = new JsonArray();
         foreach (var leg in legs.OrderBy(l => l.Leg.Name, StringComparer.Ordinal))
         {
-            foreach (var scanner in leg.Scanners.Where(s => s.State != ScannerState.NotConfigured && s.Artifact is null))
+            // The SBOM is an inventory, not findings: it has its own artifact.
+            foreach (var scanner in leg.Scanners.Where(s => s.State != ScannerState.NotConfigured && s.Scanner != SdlScanners.Sbom))
             {
                 runs.Add(Run(leg.Leg, scanner));
             }

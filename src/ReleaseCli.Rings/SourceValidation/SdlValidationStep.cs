@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ReleaseCli.Core;
@@ -17,8 +18,6 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
 {
     public const string StepKind = "sdl-validation";
 
-    /// <summary>The ring artifact (under the step's id) that holds the merged SARIF log.</summary>
-    public const string SarifName = "sdl.sarif";
 
     private readonly IReadOnlyDictionary<SdlRunnerKind, ISdlLegRunner> _runners;
 
@@ -163,8 +162,10 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
             await artifacts.WriteFileAsync($"{context.Step.Id}/{name}", path, cancellationToken).ConfigureAwait(false);
         }
 
-        var sarifArtifact = $"{context.Step.Id}/{SarifName}";
+        // Named by its content: a run after an override, a fixed allowlist or a scanner that could not run the first
+        // time may find other things, and an artifact, once recorded, never changes.
         var sarif = SdlSarifLog.Write(reports);
+        var sarifArtifact = $"{context.Step.Id}/sdl-{Convert.ToHexStringLower(SHA256.HashData(sarif))[..12]}.sarif";
         await artifacts.WriteAsync(sarifArtifact, (stream, ct) => stream.WriteAsync(sarif, ct).AsTask(), cancellationToken).ConfigureAwait(false);
 
         var summaries = reports.Select(r => new SdlLegSummary(r.Leg.Name, r.Leg.Repository, r.Leg.Commit, r.Status, [.. r.Scanners.Select(SdlScannerSummary.Of)])).ToList();
