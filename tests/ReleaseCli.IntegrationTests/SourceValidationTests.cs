@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ReleaseCli.IntegrationTests.Infrastructure;
 
@@ -56,10 +55,7 @@ public sealed class SourceValidationTests(SampleProducts sample)
     public async Task Broken_sample_leg_fails_naming_the_file_and_line_and_passes_once_that_leg_is_overridden()
     {
         using var release = await SampleRelease.CreateAsync(sample.Broken);
-        (await release.RunAsync(SampleRelease.Manager, "prep", "--build", release.AppBuildId.ToString(CultureInfo.InvariantCulture))).ShouldExitWith(1);
-        (await release.RunAsync(SampleRelease.Manager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "prep")).ShouldSucceed();
+        await release.PrepBrokenAndPromoteAsync();
 
         var failed = (await release.RunAsync(SampleRelease.Manager, "validate-source", "--output", "json")).ShouldExitWith(1);
 
