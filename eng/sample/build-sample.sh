@@ -32,7 +32,8 @@ Builds the two-repository Contoso sample product into OUT_DIR (wiped first).
                     records a later sample-core commit than the packages and
                     PDB were built from; the win-x64 zip holds an unsigned
                     Contoso.Sample.App.dll; the app's symbol package is not
-                    shipped
+                    shipped; sample-app commits a (fake) storage account
+                    key in src/Contoso.Sample.App/appsettings.json line 3
 EOF
 }
 
@@ -428,6 +429,24 @@ fi
 stage "sample-app: git repository"
 make_repo sample-app 2026-11-22T09:00:00Z 2026-11-23T09:00:00Z "Add Contoso.Sample.App $VERSION on Contoso.Sample.Core $VERSION"
 APP_DIR=$REPOS/sample-app
+if [[ $VARIANT == broken ]]; then
+  # A storage connection string committed by mistake: the key has the shape of
+  # an Azure storage account key (64 bytes, base64) but is a hash of a phrase,
+  # so it opens nothing. validate-source's credential scan must name this file
+  # and line 3.
+  stage "sample-app: a storage key committed by mistake (variant broken)"
+  fake_key=$(printf '%s' 'contoso sample: not a real storage account key' | openssl dgst -sha512 -binary | base64 -w0)
+  [[ ${#fake_key} == 88 && $fake_key == *== ]] || die "the sample's fake storage key is not 88 base64 characters ending in =="
+  cat >"$APP_DIR/src/$APP_ID/appsettings.json" <<EOF
+{
+  "Storage": {
+    "ConnectionString": "DefaultEndpointsProtocol=https;AccountName=contososample;AccountKey=$fake_key;EndpointSuffix=core.windows.net"
+  }
+}
+EOF
+  git_ -C "$APP_DIR" add "src/$APP_ID/appsettings.json"
+  (cd "$APP_DIR" && commit_at 2026-11-23T10:00:00Z "Add the storage settings")
+fi
 APP_PROJ=$APP_DIR/src/$APP_ID/$APP_ID.csproj
 APP_COMMIT=$(git -C "$APP_DIR" rev-parse HEAD)
 

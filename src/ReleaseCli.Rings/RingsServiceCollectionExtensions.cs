@@ -5,6 +5,7 @@ using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.SourceValidation;
 
 namespace ReleaseCli.Rings;
 
@@ -15,6 +16,7 @@ public static class RingsServiceCollectionExtensions
     [
         GatherDropStep.Descriptor,
         CommandStep.Descriptor,
+        SdlValidationStep.Descriptor,
         .. ValidationStepKinds.All.Select(k => k.Descriptor),
     ];
 

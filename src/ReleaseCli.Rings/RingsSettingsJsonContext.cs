@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.SourceValidation;
 
 namespace ReleaseCli.Rings;
 
@@ -16,4 +17,5 @@ namespace ReleaseCli.Rings;
 [JsonSerializable(typeof(ChecksumValidationSettings))]
 [JsonSerializable(typeof(AssetValidationSettings))]
 [JsonSerializable(typeof(BinSkimSettings))]
+[JsonSerializable(typeof(SdlValidationSettings))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;

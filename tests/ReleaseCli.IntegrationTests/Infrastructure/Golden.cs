@@ -32,6 +32,12 @@ public static partial class Golden
         text = PlainRunId().Replace(text, "run <run>");
         // Signed packages differ in size from one sample build to the next (a new certificate each time).
         text = ByteCount().Replace(text, "<n> bytes");
+        // Artifacts differ from one run to the next: an SBOM carries a new document namespace each time, and the
+        // merged SARIF log names the tool's build, so their hashes, sizes and content-named files are not pinned.
+        text = ArtifactHashPrefix().Replace(text, "SHA-512 <sha512>…");
+        text = ArtifactHash().Replace(text, "$1<sha512>\"");
+        text = ArtifactSize().Replace(text, "$1<n>");
+        text = ContentNamedSarif().Replace(text, "sdl-<hash>.sarif");
         return text;
     }
 
@@ -49,6 +55,18 @@ public static partial class Golden
 
     [GeneratedRegex(@"\d[\d,]* bytes")]
     private static partial Regex ByteCount();
+
+    [GeneratedRegex("SHA-512 [0-9a-f]{16}…")]
+    private static partial Regex ArtifactHashPrefix();
+
+    [GeneratedRegex("(\"sha512\": \")[0-9a-f]{128}\"")]
+    private static partial Regex ArtifactHash();
+
+    [GeneratedRegex("(\"size\": )\\d+")]
+    private static partial Regex ArtifactSize();
+
+    [GeneratedRegex("sdl-[0-9a-f]{12}\\.sarif")]
+    private static partial Regex ContentNamedSarif();
 
     [GeneratedRegex("run [0-9a-f]{12}")]
     private static partial Regex PlainRunId();

@@ -70,6 +70,18 @@ public sealed class SampleRelease : IDisposable
         (await RunAsync(Manager, "prep")).ShouldSucceed();
     }
 
+    /// <summary>
+    /// prep of the broken sample: it fails on its incoherent versions, the manager overrides that gate, the Release
+    /// Team approves, and prep again promotes.
+    /// </summary>
+    public async Task PrepBrokenAndPromoteAsync()
+    {
+        (await RunAsync(Manager, "prep", "--build", AppBuildId.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldExitWith(1);
+        (await RunAsync(Manager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldSucceed();
+        (await RunAsync(ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldSucceed();
+        (await RunAsync(Manager, "prep")).ShouldSucceed();
+    }
+
     private async Task<int> AddBuildAsync(string file)
     {
         var result = await RunAsync(Manager, "bar", "add-build", file);
