@@ -46,6 +46,9 @@ public sealed record SdlValidationSettings
     public IReadOnlyList<SdlCommand>? Commands { get; init; }
 
     // Values bind as given or stay null (an initializer would not survive source-generated binding); defaults are here.
+    /// <summary>The pipeline each leg runs as, when the runner is <c>azure-devops</c>.</summary>
+    public ReleaseCli.Core.Pipelines.AzureDevOpsPipelineSettings? AzureDevOps { get; init; }
+
     public SdlRunnerKind RunnerKind() => Runner ?? SdlRunnerKind.Local;
 
     public int ParallelLegs() => MaxParallelLegs ?? 2;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -5,6 +6,7 @@ using ReleaseCli.Core;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Pipelines;
 
 namespace ReleaseCli.Rings.SourceValidation;
 
@@ -29,11 +31,28 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
         StepKind,
         "runs SDL validation (DevSkim, an SPDX SBOM, a credential scan, the definition's scanners) on each repository and commit of the candidate, one leg each",
         Rings: [RingName.ValidateSource],
-        // The Azure DevOps runner joins the local one here once it exists.
-        _ => new SdlValidationStep(new LocalSdlLegRunner()));
+        services => new SdlValidationStep(new LocalSdlLegRunner(), new AzureDevOpsSdlLegRunner(services.GetRequiredService<IPipelineRunnerFactory>())));
 
     protected override IEnumerable<(string Key, string Message)> Validate(SdlValidationSettings settings)
     {
+        if (settings.RunnerKind() == SdlRunnerKind.AzureDevOps && settings.AzureDevOps is null)
+        {
+            yield return ("azureDevOps", "the azure-devops runner needs the pipeline each leg runs as: { \"organization\": \"https://dev.azure.com/<org>\", \"project\": \"…\", \"pipelineId\": … }.");
+        }
+
+        if (settings.AzureDevOps is { } pipeline)
+        {
+            if (settings.RunnerKind() != SdlRunnerKind.AzureDevOps)
+            {
+                yield return ("azureDevOps", "applies only with \"runner\": \"azure-devops\".");
+            }
+
+            foreach (var problem in pipeline.Validate("azureDevOps."))
+            {
+                yield return problem;
+            }
+        }
+
         if (settings.MaxParallelLegs is < 1 or > 32)
         {
             yield return ("maxParallelLegs", "expected a whole number from 1 to 32.");
