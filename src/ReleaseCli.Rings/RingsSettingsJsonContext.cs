@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.Staging.Steps;
 
 namespace ReleaseCli.Rings;
 
@@ -8,4 +9,10 @@ namespace ReleaseCli.Rings;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(GatherDropSettings))]
 [JsonSerializable(typeof(CommandSettings))]
+[JsonSerializable(typeof(ArchiveSettings))]
+[JsonSerializable(typeof(ChecksumsSettings))]
+[JsonSerializable(typeof(SignSettings))]
+[JsonSerializable(typeof(ReleaseNotesSettings))]
+[JsonSerializable(typeof(ReleaseMetadataSettings))]
+[JsonSerializable(typeof(StagedArtifacts))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;
