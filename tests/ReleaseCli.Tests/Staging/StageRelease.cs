@@ -11,7 +11,6 @@ namespace ReleaseCli.Tests.Staging;
 /// A release on the real engine whose stage ring runs every stage step kind over the harness's drop, with a
 /// throwaway OpenPGP key made by real gpg and the sample's published channel metadata to merge into.
 /// </summary>
-[UnsupportedOSPlatform("windows")]
 internal static class StageRelease
 {
     public const string PassphraseVariable = "RELEASE_UNIT_STAGE_PASSPHRASE";
@@ -47,6 +46,7 @@ internal static class StageRelease
         """;
 
     /// <summary>A release brought to the stage ring's entry: the key and the channel folder in place, the three rings before promoted.</summary>
+    [UnsupportedOSPlatform("windows")]
     public static async Task<EngineHarness> ReadyForStageAsync(string? definition = null)
     {
         Environment.SetEnvironmentVariable(PassphraseVariable, Passphrase);
@@ -67,6 +67,7 @@ internal static class StageRelease
         return harness;
     }
 
+    [UnsupportedOSPlatform("windows")]
     public static async Task MakeKeyAsync(string keyring)
     {
         Directory.CreateDirectory(keyring);
