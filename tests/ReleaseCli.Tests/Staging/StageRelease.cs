@@ -53,7 +53,7 @@ internal static class StageRelease
         var harness = await EngineHarness.CreateAsync(definition ?? Definition(), extraGates: [new ArtifactsValidGate()], extraSteps: [new ArchiveStep(), new ChecksumsStep(), new SignStep(null), new ReleaseNotesStep(), new ReleaseMetadataStep()]);
         await MakeKeyAsync(harness.Directory.Combine("keys"));
         var channel = Directory.CreateDirectory(harness.Directory.Combine("channel")).FullName;
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "eng", "sample", "channel")))
+        foreach (var file in Directory.GetFiles(Path.Combine(global::ReleaseCli.Tests.Definition.ReleaseDefinitionLoaderTests.RepositoryRoot(), "eng", "sample", "channel")))
         {
             File.Copy(file, Path.Combine(channel, Path.GetFileName(file)));
         }
@@ -81,17 +81,4 @@ internal static class StageRelease
 
     public static async Task<byte[]> ReadArtifactAsync(EngineHarness harness, string name) =>
         await File.ReadAllBytesAsync(harness.Store.ArtifactPath("r1", (await harness.StateAsync()).Artifacts().Single(a => a.Entry.Name == name).StorePath));
-
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ReleaseCli.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ReleaseCli.sln not found above " + AppContext.BaseDirectory);
-    }
 }
