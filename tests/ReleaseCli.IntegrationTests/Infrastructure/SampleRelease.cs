@@ -44,10 +44,10 @@ public sealed class SampleRelease : IDisposable
         // The definition names the sample's certificates as sample/certs/…, as eng/run-sample-release.sh lays it out.
         System.IO.Directory.CreateSymbolicLink(Path.Combine(directory, "sample"), sample);
         // The channel's published metadata the stage ring merges into, as eng/run-sample-release.sh copies it.
-        var channel = System.IO.Directory.CreateDirectory(Path.Combine(directory, "channel")).FullName;
+        var published = System.IO.Directory.CreateDirectory(Path.Combine(directory, "channel")).FullName;
         foreach (var file in System.IO.Directory.GetFiles(Path.Combine(SampleProducts.RepositoryRoot, "eng", "sample", "channel")))
         {
-            File.Copy(file, Path.Combine(channel, Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(published, Path.GetFileName(file)));
         }
 
         // The executable inherits it, as it would from a pipeline's secret variable.
