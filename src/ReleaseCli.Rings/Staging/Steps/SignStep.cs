@@ -83,6 +83,7 @@ public sealed partial class SignStep(SecretMasker? masker) : RingStep<SignSettin
             }
 
             made.Add(await SignOneAsync(signer, key, copy, SignatureName(artifact.Entry.Name), artifacts, context.Step.Id, cancellationToken).ConfigureAwait(false));
+            File.Delete(copy);
         }
 
         foreach (var dropPath in dropFiles)
