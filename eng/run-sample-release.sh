@@ -25,7 +25,11 @@ step "building the sample product ($variant) into $work/sample"
 "$repo_root/eng/sample/build-sample.sh" "$work/sample" --variant "$variant"
 
 cp "$repo_root/eng/sample/release.json" "$work/release.json"
+# The channel's published metadata the stage ring merges the release into (read, never edited).
+cp -r "$repo_root/eng/sample/channel" "$work/channel"
 cd "$work"
+# The passphrase of the sample's test signing key (build-sample.sh made it); release.json names the variable.
+export CONTOSO_SAMPLE_SIGNING_PASSPHRASE=contoso-sample-signing
 
 # Runs release as a named person: the embedded identity provider reads `git config user.email`.
 as() {
@@ -75,7 +79,9 @@ as erin@contoso.com approve validate-build --gate tactics
 expect 0 as alice@contoso.com validate-build
 
 step "stage (Tactics pending)"
+stage_started=$SECONDS
 expect 3 as alice@contoso.com stage
+stage_seconds=$((SECONDS - stage_started))
 as frank@contoso.com approve stage --gate tactics
 expect 0 as alice@contoso.com stage
 
@@ -88,4 +94,13 @@ as alice@contoso.com bar get-build "$app_id" | grep -q "Contoso Sample Released"
 echo
 echo "The sample release went through all five rings: build $app_id (and its dependency $core_id) is in 'Contoso Sample Released'."
 echo "Its publish ring has no publish steps yet, so nothing was published and BAR does not mark the builds released."
+staged=$(find "$work/.release/contoso-sample-1.0.0/artifacts" -type d -name stage | head -n 1)
+echo
+echo "The stage ring ran its steps in ${stage_seconds}s and made these files (in $staged):"
+(cd "$staged" && find . -type f | sort | sed 's|^\./||' | while read -r f; do printf '  %10d  %s\n' "$(stat -c %s "$f")" "$f"; done)
+# What a user does with the downloads: the staged archives and the app's drop files in one folder, checked against the checksums file.
+downloads="$work/downloads"
+mkdir -p "$downloads"
+cp "$staged"/*.tar.gz "$staged"/*.zip "$staged"/1.0.0-sha.txt "$work"/.release/contoso-sample-1.0.0/drop/shipping/assets/contoso-sample-app/1.0.0/* "$downloads"/
+(cd "$downloads" && sha512sum -c --ignore-missing 1.0.0-sha.txt)
 echo "Release folder: $work   (try: cd $work && dotnet $release_dll status --output json)"

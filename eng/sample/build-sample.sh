@@ -19,6 +19,10 @@ readonly VERSION=1.0.0            # both packages; must match the csproj files
 readonly BROKEN_CORE_VERSION=0.9.0 # the second core version shipped by --variant broken
 readonly TFM=net10.0
 readonly PFX_PASSWORD=sample
+# The stage ring's test signing key; eng/run-sample-release.sh and the integration tests export the
+# same passphrase in CONTOSO_SAMPLE_SIGNING_PASSPHRASE, which release.json names.
+readonly SIGNING_PASSPHRASE=contoso-sample-signing
+readonly SIGNING_USER="Contoso Sample Release Signing <release-signing@contoso.example>"
 readonly ARCHIVE_BASE=contoso-sample-app-$VERSION
 
 usage() {
@@ -71,6 +75,7 @@ need unzip        unzip
 need tar          tar
 need gzip         gzip
 need jq           jq
+need gpg          gnupg
 [[ -d $SAMPLE_SRC/sample-core && -d $SAMPLE_SRC/sample-app ]] || die "sample sources not found under $SAMPLE_SRC"
 
 # ------------------------------------------------------------------ OUT_DIR
@@ -572,6 +577,19 @@ jq -e '.dependencies[0].buildId == 1' "$WORK/sample-app.build.json" >/dev/null \
   || die "$BAR/sample-app.build.json.in does not become valid JSON after substitution"
 check_assets "$WORK/sample-app.build.json"
 
+# ------------------------------------------------------------- signing key
+# A throwaway OpenPGP key for the stage ring's detached signatures, made anew on every run.
+stage "signing: OpenPGP test key in $OUT/signing/gnupg"
+readonly GNUPG_HOME=$OUT/signing/gnupg
+mkdir -p "$GNUPG_HOME"
+chmod 0700 "$OUT/signing" "$GNUPG_HOME"
+gpg --homedir "$GNUPG_HOME" --batch --pinentry-mode loopback --passphrase "$SIGNING_PASSPHRASE" \
+  --quick-gen-key "$SIGNING_USER" ed25519 sign never >"$LOGS/gpg.log" 2>&1 \
+  || die "gpg could not make the signing key; see $LOGS/gpg.log"
+SIGNING_FINGERPRINT=$(gpg --homedir "$GNUPG_HOME" --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
+gpgconf --homedir "$GNUPG_HOME" --kill gpg-agent 2>/dev/null || true
+[[ -n $SIGNING_FINGERPRINT ]] || die "no signing key in $GNUPG_HOME"
+
 # ---------------------------------------------------------------- sample.env
 {
   printf '%s=%q\n' SAMPLE_VARIANT "$VARIANT"
@@ -581,6 +599,7 @@ check_assets "$WORK/sample-app.build.json"
   printf '%s=%q\n' SAMPLE_APP_COMMIT "$APP_COMMIT"
   printf '%s=%q\n' SAMPLE_CERT_ROOT_SHA256 "$ROOT_SHA256"
   printf '%s=%q\n' SAMPLE_CERT_LEAF_SHA256 "$LEAF_SHA256"
+  printf '%s=%q\n' SAMPLE_SIGNING_FINGERPRINT "$SIGNING_FINGERPRINT"
 } >"$OUT/sample.env"
 
 stage "done: variant $VARIANT in $OUT"

@@ -1,11 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Gates;
 using Microsoft.Extensions.Http.Resilience;
 using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
 using ReleaseCli.Rings.SourceValidation;
+using ReleaseCli.Rings.Staging.Gates;
+using ReleaseCli.Rings.Staging.Steps;
 
 namespace ReleaseCli.Rings;
 
@@ -18,7 +21,24 @@ public static class RingsServiceCollectionExtensions
         CommandStep.Descriptor,
         SdlValidationStep.Descriptor,
         .. ValidationStepKinds.All.Select(k => k.Descriptor),
+        ArchiveStep.Descriptor,
+        ChecksumsStep.Descriptor,
+        SignStep.Descriptor,
+        ReleaseNotesStep.Descriptor,
+        ReleaseMetadataStep.Descriptor,
     ];
+
+    /// <summary>
+    /// The gate kinds the rings bring beside Core's <see cref="BuiltInGates"/> (they check what the rings' steps make,
+    /// which Core cannot know): adding a kind is one line here.
+    /// </summary>
+    public static IReadOnlyList<IGateCheck> GateKinds { get; } =
+    [
+        new ArtifactsValidGate(),
+    ];
+
+    /// <summary>Every gate kind this build of the tool knows: Core's and the rings'.</summary>
+    public static IReadOnlyList<IGateCheck> AllGateKinds { get; } = [.. BuiltInGates.All, .. GateKinds];
 
     /// <summary>Registers the step catalogue: every step kind this build of the tool can run.</summary>
     public static IServiceCollection AddRingSteps(this IServiceCollection services)

@@ -3,6 +3,7 @@ using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
 using ReleaseCli.Rings.SourceValidation;
+using ReleaseCli.Rings.Staging.Steps;
 
 namespace ReleaseCli.Rings;
 
@@ -18,4 +19,10 @@ namespace ReleaseCli.Rings;
 [JsonSerializable(typeof(AssetValidationSettings))]
 [JsonSerializable(typeof(BinSkimSettings))]
 [JsonSerializable(typeof(SdlValidationSettings))]
+[JsonSerializable(typeof(ArchiveSettings))]
+[JsonSerializable(typeof(ChecksumsSettings))]
+[JsonSerializable(typeof(SignSettings))]
+[JsonSerializable(typeof(ReleaseNotesSettings))]
+[JsonSerializable(typeof(ReleaseMetadataSettings))]
+[JsonSerializable(typeof(StagedArtifacts))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;

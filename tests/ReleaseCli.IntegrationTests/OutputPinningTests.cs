@@ -107,6 +107,13 @@ public sealed class OutputPinningTests(SampleProducts sample)
         var prepHelp = (await ReleaseExe.RunAsync(Path.GetTempPath(), SampleRelease.Manager, ["prep", "--help"])).ShouldSucceed();
         Assert.Contains("--build", prepHelp.StandardOutput);
         Assert.Contains("--force-entry", prepHelp.StandardOutput);
+        var stageHelp = (await ReleaseExe.RunAsync(Path.GetTempPath(), SampleRelease.Manager, ["stage", "--help"])).ShouldSucceed();
+        foreach (var kind in new[] { "archive", "checksums", "sign", "release-notes", "release-metadata", "artifacts-valid" })
+        {
+            Assert.Contains(kind, stageHelp.StandardOutput);
+        }
+
+        Assert.DoesNotContain("artifacts-valid", prepHelp.StandardOutput);
         var bad = (await ReleaseExe.RunAsync(Path.GetTempPath(), SampleRelease.Manager, ["prep", "--no-such-option"])).ShouldExitWith(2);
         Assert.Contains("--no-such-option", bad.StandardError);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ReleaseCli.IntegrationTests.Infrastructure;
 
@@ -20,6 +21,7 @@ public sealed class SampleReleaseTests(SampleProducts sample)
         (await release.RunAsync(SampleRelease.Manager, "stage")).ShouldExitWith(3);
         (await release.RunAsync(SampleRelease.Tactics, "approve", "stage", "--gate", "tactics")).ShouldSucceed();
         (await release.RunAsync(SampleRelease.Manager, "stage")).ShouldSucceed();
+        await StagedFilesPassSha512sumAsync(release);
         var publish = (await release.RunAsync(SampleRelease.Manager, "publish", "--output", "json")).ShouldSucceed();
 
         using var report = JsonDocument.Parse(publish.StandardOutput);
@@ -38,5 +40,35 @@ public sealed class SampleReleaseTests(SampleProducts sample)
         Assert.True(statusJson.RootElement.GetProperty("ledgerVerified").GetBoolean());
         var publishRing = statusJson.RootElement.GetProperty("rings").EnumerateArray().Single(r => r.GetProperty("ring").GetString() == "publish");
         Assert.Contains("nothing was published", publishRing.GetProperty("promotion").GetProperty("message").GetString());
+    }
+
+    /// <summary>Every file the stage ring made is there, and the downloads pass <c>sha512sum -c</c> against the checksums file.</summary>
+    private static async Task StagedFilesPassSha512sumAsync(SampleRelease release)
+    {
+        var staged = Directory.GetDirectories(Path.Combine(release.Directory, ".release", "contoso-sample-1.0.0", "artifacts"), "stage", SearchOption.AllDirectories).Single();
+        var names = Directory.GetFiles(staged, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(staged, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [
+                "1.0.0-sha.txt", "1.0.0.md", "1.0/1.0.0/release.json", "1.0/releases.json",
+                "contoso-sample-1.0.0.tar.gz", "contoso-sample-1.0.0.tar.gz.asc",
+                "contoso-sample-antares-1.0.0-win-x64.zip", "contoso-sample-antares-1.0.0-win-x64.zip.asc",
+                "contoso-sample-app-1.0.0-linux-x64.tar.gz.asc", "contoso-sample-app-1.0.0-win-x64.zip.asc", "releases-index.json",
+            ],
+            names);
+
+        var downloads = Path.Combine(release.Directory, "downloads");
+        Directory.CreateDirectory(downloads);
+        foreach (var file in Directory.GetFiles(staged).Concat(Directory.GetFiles(Path.Combine(release.DropPath, "shipping", "assets", "contoso-sample-app", "1.0.0"))))
+        {
+            File.Copy(file, Path.Combine(downloads, Path.GetFileName(file)));
+        }
+
+        var start = new ProcessStartInfo("sha512sum", ["-c", "--ignore-missing", "1.0.0-sha.txt"]) { WorkingDirectory = downloads, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var check = Process.Start(start)!;
+        var output = await check.StandardOutput.ReadToEndAsync();
+        var error = await check.StandardError.ReadToEndAsync();
+        await check.WaitForExitAsync();
+        Assert.True(check.ExitCode == 0, output + error);
+        Assert.Equal(4, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
     }
 }

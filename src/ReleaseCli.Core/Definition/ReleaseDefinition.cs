@@ -24,12 +24,29 @@ public sealed record ReleaseDefinition
 
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; }
 
+    /// <summary>The day the release ships (<c>releaseDate</c>): archive timestamps, notes and metadata carry it.</summary>
+    public DateOnly? ReleaseDate { get; init; }
+
+    /// <summary>The vulnerabilities the release fixes (<c>cves</c>); none makes it a non-security release.</summary>
+    public IReadOnlyList<CveReference> Cves { get; init; } = [];
+
+    /// <summary>The https folder the release's files are downloaded from (<c>downloadBaseUrl</c>), without a trailing slash.</summary>
+    public string? DownloadBaseUrl { get; init; }
+
     /// <summary>The five rings, keyed by <see cref="RingName"/>.</summary>
     public required IReadOnlyDictionary<string, RingDefinition> Rings { get; init; }
 
     public string BaseDirectory => Path.GetDirectoryName(SourcePath) ?? Directory.GetCurrentDirectory();
 
     public string ResolvePath(string path) => Path.GetFullPath(path, BaseDirectory);
+
+    /// <summary>The release date, or a usage error naming <c>$.releaseDate</c> for <paramref name="user"/> (a step that needs it).</summary>
+    public DateOnly RequireReleaseDate(string user) =>
+        ReleaseDate ?? throw ReleaseException.Usage($"{user} needs the release date: add \"releaseDate\": \"yyyy-MM-dd\" at the top level of {SourcePath} ($.releaseDate)");
+
+    /// <summary>The download base URL, or a usage error naming <c>$.downloadBaseUrl</c> for <paramref name="user"/>.</summary>
+    public string RequireDownloadBaseUrl(string user) =>
+        DownloadBaseUrl ?? throw ReleaseException.Usage($"{user} needs the URL the files are downloaded from: add \"downloadBaseUrl\": \"https://…\" at the top level of {SourcePath} ($.downloadBaseUrl)");
 
     /// <summary>
     /// Expands people and <c>group:name</c> references into the set of people (case-insensitive).

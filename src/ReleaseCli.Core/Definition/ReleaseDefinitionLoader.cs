@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ReleaseCli.Core.Security;
@@ -134,6 +135,9 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
         var dropPath = reader.String("drop", required: false);
         CheckPaths(reader, sourcePath, bar, store, dropPath);
         var groups = ReadGroups(reader.Object("groups", required: false));
+        var releaseDate = ReadReleaseDate(reader);
+        var cves = ReadCves(reader);
+        var downloadBaseUrl = ReadHttpsUrl(reader, "downloadBaseUrl")?.TrimEnd('/');
         var rings = ReadRings(reader.Object("rings", required: true), groups);
         reader.RejectUnknownKeys();
 
@@ -153,8 +157,79 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
             Store = store,
             DropPath = dropPath,
             Groups = groups,
+            ReleaseDate = releaseDate,
+            Cves = cves,
+            DownloadBaseUrl = downloadBaseUrl,
             Rings = rings,
         };
+    }
+
+    private static DateOnly? ReadReleaseDate(JsonObjectReader reader)
+    {
+        var text = reader.String("releaseDate", required: false);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            reader.Error("releaseDate", $"'{text}' is not a date like 2026-12-08 (yyyy-MM-dd).");
+            return null;
+        }
+
+        return date;
+    }
+
+    private static IReadOnlyList<CveReference> ReadCves(JsonObjectReader reader)
+    {
+        var cves = new List<CveReference>();
+        foreach (var (element, path) in reader.Array("cves"))
+        {
+            var cve = reader.Nested(element, path);
+            if (!cve.IsObject)
+            {
+                continue;
+            }
+
+            var id = cve.String("id", required: true, "the CVE id, e.g. \"CVE-2026-12345\"");
+            if (id is not null && !CveId().IsMatch(id))
+            {
+                cve.Error("id", $"'{id}' is not a CVE id like CVE-2026-12345.");
+            }
+
+            var url = ReadHttpsUrl(cve, "url", required: true);
+            cve.RejectUnknownKeys();
+            if (id is not null && url is not null)
+            {
+                if (cves.Any(c => c.Id == id))
+                {
+                    cve.Error("id", $"'{id}' is listed twice; name each CVE once.");
+                    continue;
+                }
+
+                cves.Add(new CveReference(id, url));
+            }
+        }
+
+        return cves;
+    }
+
+    private static string? ReadHttpsUrl(JsonObjectReader reader, string name, bool required = false)
+    {
+        var text = reader.String(name, required, "an absolute https URL");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            reader.Error(name, $"'{text}' is not an absolute https URL without query or fragment, e.g. \"https://downloads.example.com/product/1.0.0\".");
+            return null;
+        }
+
+        return text;
     }
 
     private static VersionRules ReadVersionRules(JsonObjectReader? reader)
@@ -691,6 +766,9 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
 
     [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")]
     private static partial Regex SemanticVersion();
+
+    [GeneratedRegex(@"^CVE-\d{4}-\d{4,}$")]
+    private static partial Regex CveId();
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
     private static partial Regex SafeId();

@@ -486,6 +486,7 @@ public sealed class RingRunner(
                     StepResults = stepResults,
                     Bar = environment.Bar,
                     DropPath = environment.DropPath,
+                    Store = environment.Store,
                     VerifiedAtEntry = verifiedAtEntry,
                     RunActor = actor,
                 },

@@ -128,7 +128,9 @@ public static class SettingsBinder
 
         if (type.IsEnum)
         {
-            return "one of " + string.Join(", ", Enum.GetNames(type).Select(n => $"\"{JsonNamingPolicy.CamelCase.ConvertName(n)}\""));
+            // The names as release.json spells them: an explicit member name, else camelCase.
+            return "one of " + string.Join(", ", Enum.GetNames(type).Select(n =>
+                $"\"{type.GetField(n)?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false).OfType<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(n)}\""));
         }
 
         if (type != typeof(string) && type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)))

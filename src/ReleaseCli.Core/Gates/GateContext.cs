@@ -2,6 +2,7 @@ using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Store;
 
 namespace ReleaseCli.Core.Gates;
 
@@ -24,6 +25,9 @@ public sealed record GateContext
     public required IBuildAssetRegistry Bar { get; init; }
 
     public required string DropPath { get; init; }
+
+    /// <summary>The release's store, for gates that read the artifacts the ring made; null outside a ring run.</summary>
+    public IReleaseStore? Store { get; init; }
 
     /// <summary>Who started the run whose gates are being evaluated (a runner of the ring, like those before).</summary>
     public string? RunActor { get; init; }

@@ -19,7 +19,7 @@ public static class ServiceRegistration
         services.AddReleaseIntegrations();
         services.AddRingSteps();
         services.AddSingleton<IStepCatalog>(sp => sp.GetRequiredService<StepCatalog>());
-        services.AddSingleton(new GateCatalog(BuiltInGates.All));
+        services.AddSingleton(new GateCatalog(RingsServiceCollectionExtensions.AllGateKinds));
         services.AddSingleton<IGateCatalog>(sp => sp.GetRequiredService<GateCatalog>());
         services.AddSingleton<ReleaseDefinitionLoader>();
         services.AddSingleton<RingRunner>();

@@ -5,7 +5,6 @@ using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Drop;
 using ReleaseCli.Core.Engine;
-using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Status;
 using ReleaseCli.Output;
@@ -26,7 +25,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
         var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for steps pending on something outside (a pipeline run, a signing request): record them and exit 3; run the ring again to poll them (never started twice)." };
-        var command = new Command(ring, CommonOptions.RingHelp(ring, RingsServiceCollectionExtensions.StepKinds, BuiltInGates.All)) { build, forceEntry, justification, includeReleased, noWait, CommonOptions.BarUri };
+        var command = new Command(ring, CommonOptions.RingHelp(ring, RingsServiceCollectionExtensions.StepKinds, RingsServiceCollectionExtensions.AllGateKinds)) { build, forceEntry, justification, includeReleased, noWait, CommonOptions.BarUri };
         command.SetAction((parse, ct) =>
         {
             var options = new RingOptions(

@@ -10,6 +10,10 @@ public sealed class SampleRelease : IDisposable
     public const string ReleaseTeam = "bob@contoso.com";
     public const string Tactics = "erin@contoso.com";
 
+    /// <summary>The passphrase of the sample's test signing key (eng/sample/build-sample.sh), in the variable release.json names.</summary>
+    public const string SigningPassphraseVariable = "CONTOSO_SAMPLE_SIGNING_PASSPHRASE";
+    public const string SigningPassphrase = "contoso-sample-signing";
+
     public static readonly string[] Channels = ["Contoso Sample Builds", "Source Validation", "Candidate Validation", "Release Staging", "Publish Release", "Contoso Sample Released"];
 
     private SampleRelease(string directory, string sample)
@@ -39,6 +43,15 @@ public sealed class SampleRelease : IDisposable
         await File.WriteAllTextAsync(Path.Combine(directory, "release.json"), editDefinition is null ? definition : editDefinition(definition));
         // The definition names the sample's certificates as sample/certs/…, as eng/run-sample-release.sh lays it out.
         System.IO.Directory.CreateSymbolicLink(Path.Combine(directory, "sample"), sample);
+        // The channel's published metadata the stage ring merges into, as eng/run-sample-release.sh copies it.
+        var published = System.IO.Directory.CreateDirectory(Path.Combine(directory, "channel")).FullName;
+        foreach (var file in System.IO.Directory.GetFiles(Path.Combine(SampleProducts.RepositoryRoot, "eng", "sample", "channel")))
+        {
+            File.Copy(file, Path.Combine(published, Path.GetFileName(file)));
+        }
+
+        // The executable inherits it, as it would from a pipeline's secret variable.
+        Environment.SetEnvironmentVariable(SigningPassphraseVariable, SigningPassphrase);
         var release = new SampleRelease(directory, sample);
         foreach (var channel in Channels)
         {

@@ -16,11 +16,22 @@ public sealed class SdlValidationSettingsTests
     }
 
     [Fact]
-    public void A_runner_this_build_does_not_have_is_refused_naming_the_one_it_has()
+    public void An_unknown_runner_is_refused_naming_the_ones_there_are_and_azure_devops_needs_its_pipeline()
     {
-        var error = Assert.Single(Errors("""{ "runner": "azure-devops" }"""));
-        Assert.Equal("runner", error.Key);
-        Assert.Contains("\"local\"", error.Message, StringComparison.Ordinal);
+        var unknown = Assert.Single(Errors("""{ "runner": "jenkins" }"""));
+        Assert.Equal("runner", unknown.Key);
+        Assert.Contains("\"local\"", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("\"azure-devops\"", unknown.Message, StringComparison.Ordinal);
+
+        var noPipeline = Assert.Single(Errors("""{ "runner": "azure-devops" }"""));
+        Assert.Equal("azureDevOps", noPipeline.Key);
+
+        var badPipeline = Errors("""{ "runner": "azure-devops", "azureDevOps": { "organization": "http://dev.azure.com/contoso", "project": "p", "pipelineId": 0 } }""");
+        Assert.Contains(badPipeline, e => e.Key == "azureDevOps.organization");
+        Assert.Contains(badPipeline, e => e.Key == "azureDevOps.pipelineId");
+
+        var misplaced = Assert.Single(Errors("""{ "azureDevOps": { "organization": "https://dev.azure.com/contoso", "project": "p", "pipelineId": 3 } }"""));
+        Assert.Contains("applies only with", misplaced.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Rings.Staging.Steps;
+
+namespace ReleaseCli.Rings.Staging.Gates;
+
+/// <summary>Every metadata file must validate against its schema, and every file it lists must carry that file's SHA-512.</summary>
+public sealed class ReleaseMetadataArtifactCheck : IStagedArtifactCheck
+{
+    public string StepKind => ReleaseMetadataStep.StepKind;
+
+    public async Task<IReadOnlyList<string>> CheckAsync(StagedArtifactScope scope, RecordedArtifact artifact, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(artifact.Entry.Name);
+        var kind = name == ReleaseMetadataStep.IndexFile ? ReleaseMetadataDocument.ReleasesIndex
+            : name == ReleaseMetadataStep.ChannelFile ? ReleaseMetadataDocument.ChannelReleases
+            : ReleaseMetadataDocument.PatchRelease;
+        JsonNode? document;
+        try
+        {
+            document = JsonNode.Parse(await scope.ReadAsync(artifact, cancellationToken).ConfigureAwait(false));
+        }
+        catch (System.Text.Json.JsonException invalid)
+        {
+            return [$"it is not valid JSON: {invalid.Message}"];
+        }
+
+        if (document is null)
+        {
+            return ["it is empty"];
+        }
+
+        var problems = ReleaseMetadataSchemas.FindErrors(document, kind).Select(e => $"it breaks the {kind} schema: {e}").ToList();
+        var version = scope.Context.Definition.Version;
+        var release = kind switch
+        {
+            ReleaseMetadataDocument.PatchRelease => document["release"],
+            ReleaseMetadataDocument.ChannelReleases => (document["releases"] as JsonArray)?.FirstOrDefault(r => (string?)r?["release-version"] == version),
+            _ => null,
+        };
+        foreach (var file in (release as JsonObject)?.Where(p => p.Value is JsonObject).SelectMany(p => p.Value!["files"] as JsonArray ?? []) ?? [])
+        {
+            var fileName = (string?)file?["name"];
+            var expected = fileName is null ? null : scope.Sha512Of(fileName);
+            if (expected != (string?)file?["hash"])
+            {
+                problems.Add($"its hash for '{fileName}' is not the file's SHA-512");
+            }
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Rings.Staging.Steps;
+
+namespace ReleaseCli.Rings.Staging.Gates;
+
+/// <summary>The release notes must mention every download their settings place, the checksums file and every CVE of the definition.</summary>
+public sealed class ReleaseNotesArtifactCheck : IStagedArtifactCheck
+{
+    public string StepKind => ReleaseNotesStep.StepKind;
+
+    public async Task<IReadOnlyList<string>> CheckAsync(StagedArtifactScope scope, RecordedArtifact artifact, CancellationToken cancellationToken)
+    {
+        var text = Encoding.UTF8.GetString(await scope.ReadAsync(artifact, cancellationToken).ConfigureAwait(false));
+        var settings = scope.SettingsOf(artifact, RingsSettingsJsonContext.Default.ReleaseNotesSettings);
+        var definition = scope.Context.Definition;
+        var missing = (settings.Downloads ?? []).Select(d => d.File)
+            .Append(ChecksumsFileWriter.FileNameFor(definition.Version))
+            .Concat(definition.Cves.Select(c => c.Id))
+            .Distinct(StringComparer.Ordinal)
+            .Where(term => !text.Contains(term, StringComparison.Ordinal))
+            .ToList();
+        return missing.Count == 0 ? [] : [$"they do not mention {string.Join(", ", missing)}"];
+    }
+}

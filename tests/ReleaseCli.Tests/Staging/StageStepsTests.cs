@@ -1,0 +1,163 @@
+using System.Runtime.Versioning;
+using System.Text;
+using System.Text.Json.Nodes;
+using ReleaseCli.Core;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Gates;
+using ReleaseCli.Core.Ledger;
+using ReleaseCli.Rings.Staging;
+using ReleaseCli.Rings.Staging.Gates;
+
+namespace ReleaseCli.Tests.Staging;
+
+/// <summary>The stage step kinds and the artifacts-valid gate on the real engine, checked with the tools users check releases with.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class StageStepsTests
+{
+    [Fact]
+    public async Task Stage_makes_every_artifact_and_sha512sum_accepts_the_checksums_file_over_the_staged_files()
+    {
+        using var harness = await StageRelease.ReadyForStageAsync();
+
+        var outcome = await harness.RunAsync("stage");
+
+        Assert.True(outcome.ExitCode == ExitCode.Success, outcome.Message);
+        var artifacts = (await harness.StateAsync()).Artifacts().Where(a => a.Ring == "stage").Select(a => a.Entry.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            ["1.0.0-sha.txt", "1.0.0.md", "1.0/1.0.0/release.json", "1.0/releases.json", "file1.txt.asc", StageRelease.Tarball, StageRelease.Tarball + ".asc", StageRelease.Zip, StageRelease.Zip + ".asc", "releases-index.json"],
+            artifacts.Order(StringComparer.Ordinal));
+
+        // Everything a user downloads, in one folder, as the checksums file expects.
+        var downloads = harness.Directory.Combine("downloads");
+        Directory.CreateDirectory(downloads);
+        foreach (var name in new[] { StageRelease.Tarball, StageRelease.Zip, "1.0.0-sha.txt" })
+        {
+            await File.WriteAllBytesAsync(Path.Combine(downloads, name), await StageRelease.ReadArtifactAsync(harness, name));
+        }
+
+        foreach (var file in Directory.GetFiles(Path.Combine(harness.DropPath, "shipping", "assets", "files")))
+        {
+            File.Copy(file, Path.Combine(downloads, Path.GetFileName(file)));
+        }
+
+        var check = await ExternalTool.RunAsync("sha512sum", ["-c", "1.0.0-sha.txt"], downloads);
+        Assert.True(check.ExitCode == 0, check.Output + check.Error);
+        Assert.Equal(5, check.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
+
+        var listing = await ExternalTool.RunAsync("tar", ["-tvzf", Path.Combine(downloads, StageRelease.Tarball)]);
+        Assert.Contains("-rwxr-xr-x 0/0               9 2026-12-08 00:00 p/file0.txt", listing.Output, StringComparison.Ordinal);
+        Assert.Contains("-rw-r--r-- 0/0               9 2026-12-08 00:00 p/file2.txt", listing.Output, StringComparison.Ordinal);
+        var zip = await ExternalTool.RunAsync("unzip", ["-l", Path.Combine(downloads, StageRelease.Zip)]);
+        Assert.Contains("file1.txt", zip.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("file2.txt", zip.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signatures_verify_with_gpg_and_the_notes_and_metadata_describe_the_release()
+    {
+        using var harness = await StageRelease.ReadyForStageAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("stage")).ExitCode);
+
+        var folder = harness.Directory.Combine("check");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllBytesAsync(Path.Combine(folder, StageRelease.Tarball), await StageRelease.ReadArtifactAsync(harness, StageRelease.Tarball));
+        await File.WriteAllBytesAsync(Path.Combine(folder, "t.asc"), await StageRelease.ReadArtifactAsync(harness, StageRelease.Tarball + ".asc"));
+        var verify = await ExternalTool.RunAsync("gpg", ["--homedir", harness.Directory.Combine("keys"), "--batch", "--verify", Path.Combine(folder, "t.asc"), Path.Combine(folder, StageRelease.Tarball)]);
+        Assert.True(verify.ExitCode == 0, verify.Error);
+        await ExternalTool.RunAsync("gpgconf", ["--homedir", harness.Directory.Combine("keys"), "--kill", "gpg-agent"]);
+
+        var notes = Encoding.UTF8.GetString(await StageRelease.ReadArtifactAsync(harness, "1.0.0.md"));
+        Assert.StartsWith("# P 1.0.0 - December 08, 2026\n", notes, StringComparison.Ordinal);
+        Assert.Contains("- [CVE-2026-12345](https://cve.example.org/CVE-2026-12345)", notes, StringComparison.Ordinal);
+        Assert.Contains($"[{StageRelease.Tarball}]: https://downloads.example.org/p/1.0.0/{StageRelease.Tarball}", notes, StringComparison.Ordinal);
+        Assert.Contains("| https://github.com/contoso/p | `abc123` |", notes, StringComparison.Ordinal);
+
+        var channel = JsonNode.Parse(await StageRelease.ReadArtifactAsync(harness, "1.0/releases.json"))!;
+        Assert.Equal("1.0.0", (string?)channel["latest-release"]);
+        Assert.Equal(["1.0.0", "1.0.0-rc.1", "1.0.0-preview.1"], channel["releases"]!.AsArray().Select(r => (string?)r!["release-version"]));
+        var tarball = channel["releases"]![0]!["runtime"]!["files"]![0]!;
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(await StageRelease.ReadArtifactAsync(harness, StageRelease.Tarball))), (string?)tarball["hash"]);
+        Assert.True((bool)channel["releases"]![0]!["security"]!);
+        var index = JsonNode.Parse(await StageRelease.ReadArtifactAsync(harness, "releases-index.json"))!;
+        Assert.Equal("2026-12-08", (string?)index["releases-index"]![0]!["latest-release-date"]);
+
+        // The published files it merged into are inputs: never edited.
+        Assert.Contains("\"latest-release\": \"1.0.0-rc.1\"", await File.ReadAllTextAsync(harness.Directory.Combine("channel", "releases.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_releases_of_the_same_drop_make_byte_equal_archives()
+    {
+        using var first = await StageRelease.ReadyForStageAsync();
+        using var second = await StageRelease.ReadyForStageAsync();
+
+        Assert.Equal(ExitCode.Success, (await first.RunAsync("stage")).ExitCode);
+        Assert.Equal(ExitCode.Success, (await second.RunAsync("stage")).ExitCode);
+
+        foreach (var name in new[] { StageRelease.Tarball, StageRelease.Zip, "1.0.0-sha.txt", "1.0.0.md", "1.0/releases.json" })
+        {
+            Assert.Equal(await StageRelease.ReadArtifactAsync(first, name), await StageRelease.ReadArtifactAsync(second, name));
+        }
+    }
+
+    [Fact]
+    public async Task A_step_that_needs_the_release_date_refuses_to_run_without_it_and_names_the_key()
+    {
+        using var harness = await StageRelease.ReadyForStageAsync(StageRelease.Definition(releaseData: string.Empty));
+
+        var outcome = await harness.RunAsync("stage");
+
+        Assert.NotEqual(ExitCode.Success, outcome.ExitCode);
+        var failures = (await harness.StateAsync()).Events.Where(e => e.Type == LedgerEventType.StepCompleted && e.Ring == "stage" && e.Step == "tarball").ToList();
+        Assert.Contains("$.releaseDate", Assert.Single(failures).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tampered_artifact_stops_the_next_ring_with_an_integrity_violation()
+    {
+        using var harness = await StageRelease.ReadyForStageAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("stage")).ExitCode);
+        var path = harness.Store.ArtifactPath("r1", (await harness.StateAsync()).Artifacts().Single(a => a.Entry.Name == "1.0.0-sha.txt").StorePath);
+        await File.AppendAllTextAsync(path, "0000  evil.exe\n");
+
+        var outcome = await harness.RunAsync("publish");
+
+        Assert.Equal(ExitCode.IntegrityViolation, outcome.ExitCode);
+        Assert.Contains("1.0.0-sha.txt", outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Artifacts_valid_names_the_artifact_that_no_longer_matches_what_its_kind_promises()
+    {
+        using var harness = await StageRelease.ReadyForStageAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("stage")).ExitCode);
+        var state = await harness.StateAsync();
+        var contract = await ContractLoader.LoadAsync(harness.Store, "r1", state.ContractDigest, CancellationToken.None);
+        var ring = harness.Definition.Rings["stage"];
+        GateContext Context(Core.Definition.ReleaseDefinition definition) => new()
+        {
+            Definition = definition,
+            Ring = ring,
+            Gate = ring.Gates.Single(g => g.Kind == ArtifactsValidGate.GateKind),
+            State = state,
+            Contract = contract,
+            StepResults = new Dictionary<string, StepRunResult>(),
+            Bar = harness.Bar,
+            DropPath = harness.DropPath,
+            Store = harness.Store,
+        };
+
+        var passed = await new ArtifactsValidGate().EvaluateAsync(Context(harness.Definition), CancellationToken.None);
+        Assert.True(passed.Status == GateStatus.Passed, passed.Message);
+
+        // Another date rebuilds other archive bytes; another CVE is one the notes do not mention.
+        var changed = harness.Definition with { ReleaseDate = new DateOnly(2026, 12, 9), Cves = [.. harness.Definition.Cves, new("CVE-2026-99999", "https://cve.example.org/CVE-2026-99999")] };
+        var failed = await new ArtifactsValidGate().EvaluateAsync(Context(changed), CancellationToken.None);
+
+        Assert.Equal(GateStatus.Failed, failed.Status);
+        Assert.False(failed.Integrity);
+        Assert.Contains($"stage/{StageRelease.Tarball} (step 'tarball'): rebuilt from the drop", failed.Message, StringComparison.Ordinal);
+        Assert.Contains($"stage/{StageRelease.Zip} (step 'zip'): rebuilt from the drop", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("stage/1.0.0.md (step 'notes'): they do not mention CVE-2026-99999", failed.Message, StringComparison.Ordinal);
+    }
+}
