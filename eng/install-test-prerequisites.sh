@@ -8,6 +8,8 @@ need_apt=()
 for tool in git openssl osslsigncode zip unzip tar jq; do
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
+# The stage ring's signatures and their tests use gpg with its agent (Debian's gnupg brings both).
+{ command -v gpg >/dev/null 2>&1 && command -v gpg-agent >/dev/null 2>&1; } || need_apt+=(gnupg)
 if (( ${#need_apt[@]} > 0 )); then
   if [[ $(id -u) -eq 0 ]]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
