@@ -86,8 +86,8 @@ public sealed class ReleaseState
     /// </summary>
     public string? ArtifactsDigest(string ring)
     {
-        var upTo = RingName.All.ToList().IndexOf(ring);
-        return ArtifactArea.DigestOf(Artifacts().Where(a => RingName.All.ToList().IndexOf(a.Ring) <= upTo));
+        var rings = RingName.All.TakeWhile(r => r != ring).Append(ring).ToHashSet(StringComparer.Ordinal);
+        return ArtifactArea.DigestOf(Artifacts().Where(a => rings.Contains(a.Ring)));
     }
 
     /// <summary>Approvals and rejections of a gate bound to the current contract and artifacts, in order.</summary>
@@ -97,6 +97,16 @@ public sealed class ReleaseState
         return [.. _events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected
             && e.Ring == ring && e.Gate == gate && e.ContractDigest == ContractDigest && e.ArtifactsDigest == artifacts)];
     }
+
+    /// <summary>
+    /// A failed step passes by override: the step itself was overridden, or it failed only because of its legs
+    /// (its legs' status is failed) and every leg that did not succeed was overridden alone.
+    /// </summary>
+    public bool IsStepOverridden(string ring, string step, StepStatus status, IReadOnlyList<LegOutcome> legs) =>
+        status == StepStatus.Failed
+        && (Override(ring, OverrideTarget.ForStep(step)) is not null
+            || (legs.Count > 0 && StepOutcome.LegStatus(legs) == StepStatus.Failed
+                && legs.Where(l => l.Status != StepStatus.Succeeded).All(l => Override(ring, OverrideTarget.ForLeg(step, l.Name)) is not null)));
 
     /// <summary>The override of a step, leg, gate or entry check bound to the current contract, if any.</summary>
     public LedgerEvent? Override(string ring, OverrideTarget target) =>

@@ -107,7 +107,7 @@ public sealed class RingRunner(
             string? verifiedAtEntry = null;
             if (ring.Name != RingName.Prep && contract is not null)
             {
-                var problems = await VerifyIntegrityAsync(environment, contract, state, cancellationToken).ConfigureAwait(false);
+                var problems = await ReleaseIntegrity.VerifyAsync(environment, contract, state, cancellationToken).ConfigureAwait(false);
                 if (problems.Problems.Count > 0)
                 {
                     var message = $"{ring.Name} stopped before any step ran: the drop or the artifacts no longer match the contract: {ContractValidGate.Summarize(problems.Problems)}. Restore them from a trusted copy, or run `release prep` to seal a new contract";
@@ -115,7 +115,7 @@ public sealed class RingRunner(
                     return new RingRunOutcome(ring.Name, runId, ExitCode.IntegrityViolation, message, usedOverrides);
                 }
 
-                verifiedAtEntry = problems.Summary;
+                verifiedAtEntry = $"{problems.Summary} at the run's entry";
             }
 
             var scope = new RunScope(environment, request, ring, candidate, holder, run);
@@ -269,7 +269,6 @@ public sealed class RingRunner(
         StepOutcome outcome;
         string? digest = null;
         var integrity = false;
-        var defect = false;
         try
         {
             var stepDigest = await implementation.ComputeInputDigestAsync(context, cancellationToken).ConfigureAwait(false);
@@ -277,7 +276,7 @@ public sealed class RingRunner(
             // step may seal it, so there the steps say themselves what of the contract they read.
             var contractInput = ring.Name == RingName.Prep ? "-" : scope.Contract.Current?.Digest ?? "-";
             digest = Digest.OfText(string.Join('\n', [stepDigest, ToolVersion.Current, contractInput, .. upstream.Select(u => $"{u.StepId}={u.Output?.ToJsonString() ?? "-"}")]));
-            var previous = state.LastStepRecord(ring.Name, step.Id);
+            var previous = context.Previous;
             if (previous is not null && previous.InputDigest == digest && previous.Status is StepStatus.Succeeded or StepStatus.Reused)
             {
                 var message = $"succeeded earlier with the same input (event {previous.Seq}); not run again";
@@ -326,10 +325,9 @@ public sealed class RingRunner(
             // Not a verdict on the release: the tool itself went wrong. No override can wave it through.
             logger.LogError(ex, "{Ring}: step {Step} ({Kind}) hit a defect in release", ring.Name, step.Id, step.Kind);
             outcome = new StepOutcome(StepStatus.Defect, $"a defect in release stopped this step ({ex.GetType().Name}: {ex.Message}); the stack trace is in the log (-v detailed or --log-file); report it with that text");
-            defect = true;
         }
 
-        var (status, failedByLegsOnly) = Settle(outcome);
+        var status = Settle(outcome);
         var data = outcome.Data?.DeepClone().AsObject();
         if (outcome.Legs.Count > 0)
         {
@@ -350,29 +348,23 @@ public sealed class RingRunner(
         }, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("{Ring}: step {Step} {Status}: {Message}", ring.Name, step.Id, status, outcome.Message);
 
-        var overridden = false;
-        if (status == StepStatus.Failed && !integrity && !defect)
-        {
-            var now = new ReleaseState(run.Ledger.Current.Events);
-            overridden = now.Override(ring.Name, OverrideTarget.ForStep(step.Id)) is not null
-                || (failedByLegsOnly && outcome.Legs.Where(l => l.Status != StepStatus.Succeeded).All(l => now.Override(ring.Name, OverrideTarget.ForLeg(step.Id, l.Name)) is not null));
-        }
+        // Tampering is never overridable; a defect is not Failed, so no override reaches it.
+        var overridden = !integrity && new ReleaseState(run.Ledger.Current.Events).IsStepOverridden(ring.Name, step.Id, status, outcome.Legs);
 
         return new StepRunResult(step.Id, status, outcome.Message, overridden) { Integrity = integrity, Output = status == StepStatus.Succeeded ? outcome.Output : null, Legs = outcome.Legs };
     }
 
-    /// <summary>The step's status, and whether it failed only because of legs (so overriding those legs passes it).</summary>
-    private static (StepStatus Status, bool FailedByLegsOnly) Settle(StepOutcome outcome)
+    /// <summary>The step's status: its own, or, when it has legs, what its legs add up to.</summary>
+    private static StepStatus Settle(StepOutcome outcome)
     {
         if (outcome.Legs.Count == 0 || outcome.Status is StepStatus.Defect)
         {
-            return (outcome.Status, false);
+            return outcome.Status;
         }
 
+        // A step that failed on its own while its legs succeeded stays failed; otherwise its legs decide.
         var fromLegs = StepOutcome.LegStatus(outcome.Legs);
-        return outcome.Status == StepStatus.Failed && fromLegs == StepStatus.Succeeded
-            ? (StepStatus.Failed, false)
-            : (fromLegs, fromLegs == StepStatus.Failed);
+        return outcome.Status == StepStatus.Failed && fromLegs == StepStatus.Succeeded ? StepStatus.Failed : fromLegs;
     }
 
     /// <summary>
@@ -601,20 +593,6 @@ public sealed class RingRunner(
         }, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("{Message}", message);
         return (ExitCode.Success, message);
-    }
-
-    /// <summary>Re-hashes the drop and every artifact of the current contract; what was checked, or the problems.</summary>
-    private static async Task<(IReadOnlyList<string> Problems, string Summary)> VerifyIntegrityAsync(ReleaseEnvironment environment, SealedContract contract, ReleaseState state, CancellationToken cancellationToken)
-    {
-        if (ContractValidGate.ForeignContract(contract.Contract, environment.Definition) is { } foreign)
-        {
-            return ([foreign], string.Empty);
-        }
-
-        var drop = await ContractValidGate.VerifyDropAsync(contract.Contract, environment.DropPath, cancellationToken).ConfigureAwait(false);
-        var artifacts = state.Artifacts();
-        var artifactProblems = await ArtifactArea.VerifyAsync(environment.Store, environment.ReleaseId, artifacts, cancellationToken).ConfigureAwait(false);
-        return ([.. drop, .. artifactProblems], $"{contract.Contract.Assets.Count} drop file(s) and {artifacts.Count} artifact(s) matched their SHA-512 at the run's entry");
     }
 
     private static LedgerStatus ToLedger(GateStatus status) => status switch

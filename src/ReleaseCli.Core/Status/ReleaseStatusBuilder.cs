@@ -44,8 +44,7 @@ public static class ReleaseStatusBuilder
                 var last = runEvents.LastOrDefault(e => e.Step == s.Id && e.Type is LedgerEventType.StepCompleted or LedgerEventType.StepStarted);
                 var status = last is null ? "not run" : last.Type == LedgerEventType.StepStarted ? "interrupted" : last.Status?.ToString() ?? "?";
                 var legs = last?.Type == LedgerEventType.StepCompleted ? LegsJson.Read(last.Data) : [];
-                var legsOverridden = legs.Count > 0 && legs.Where(l => l.Status != StepStatus.Succeeded).All(l => state.Override(ring.Name, OverrideTarget.ForLeg(s.Id, l.Name)) is not null);
-                var overridden = status == nameof(StepStatus.Failed) && (state.Override(ring.Name, OverrideTarget.ForStep(s.Id)) is not null || legsOverridden);
+                var overridden = last?.Type == LedgerEventType.StepCompleted && state.IsStepOverridden(ring.Name, s.Id, ReleaseState.ToStepStatus(last.Status) ?? StepStatus.Failed, legs);
                 var external = runEvents.Concat(events.Where(e => e.RunId != lastStart?.RunId))
                     .Where(e => e.Type == LedgerEventType.ExternalRunStarted && e.Step == s.Id && e.External is not null && e.ContractDigest == state.ContractDigest)
                     .OrderBy(e => e.Seq)

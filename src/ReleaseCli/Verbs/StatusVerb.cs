@@ -47,15 +47,13 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
 
             if (options.VerifyDrop && contract is not null)
             {
-                var drop = await ContractValidGate.VerifyDropAsync(contract.Contract, environment.DropPath, cancellationToken).ConfigureAwait(false);
-                var artifacts = state.Artifacts();
-                var artifactProblems = await ArtifactArea.VerifyAsync(environment.Store, environment.ReleaseId, artifacts, cancellationToken).ConfigureAwait(false);
-                if (drop.Count + artifactProblems.Count > 0)
+                var (problems, summary) = await ReleaseIntegrity.VerifyAsync(environment, contract, state, cancellationToken).ConfigureAwait(false);
+                if (problems.Count > 0)
                 {
-                    throw ReleaseException.Integrity($"the drop {environment.DropPath} or the artifacts no longer match the contract and the ledger: {ContractValidGate.Summarize([.. drop, .. artifactProblems])}");
+                    throw ReleaseException.Integrity($"the drop {environment.DropPath} or the artifacts no longer match the contract and the ledger: {ContractValidGate.Summarize(problems)}");
                 }
 
-                checkedItems.Add($"every drop file ({contract.Contract.Assets.Count}) and artifact ({artifacts.Count}) re-hashed against the contract and the ledger");
+                checkedItems.Add($"{summary}, re-hashed against the contract and the ledger");
             }
             else if (contract is not null)
             {
