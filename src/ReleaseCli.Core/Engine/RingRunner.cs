@@ -431,6 +431,7 @@ public sealed class RingRunner(
                     Message = $"{artifact.Name}: {artifact.Size} bytes",
                 }, ct),
                 () => new ReleaseState(scope.Run.Ledger.Current.Events).Artifacts()),
+            Publications = contract is null ? null : new PublicationLog(scope.Ring.Name, step.Id, contract.Digest, scope.Run.AppendAsync, () => scope.Run.Ledger.Current.Events),
         };
     }
 

@@ -66,6 +66,13 @@ public sealed record StepContext
     /// <summary>Where the step writes the files it makes; null before a contract is sealed.</summary>
     public ArtifactArea? Artifacts { get; init; }
 
+    /// <summary>Where a publish step records what it publishes; null before a contract is sealed.</summary>
+    public PublicationLog? Publications { get; init; }
+
+    /// <summary>The publication log, or a failure saying a contract is needed first.</summary>
+    public PublicationLog RequirePublications() =>
+        Publications ?? throw new ReleaseException(ExitCode.Failed, $"step '{Step.Id}' publishes the files of a sealed contract; run `release prep` first");
+
     /// <summary>The external run recorded for <paramref name="leg"/> (null: the step's own), if any.</summary>
     public ExternalRunEntry? ExternalRun(string? leg = null) => ExternalRuns.LastOrDefault(r => r.Leg == leg);
 

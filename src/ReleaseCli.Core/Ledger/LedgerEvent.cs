@@ -62,6 +62,9 @@ public sealed record LedgerEvent
     /// <summary>A file a step made, recorded in the artifacts area.</summary>
     public ArtifactEntry? Artifact { get; init; }
 
+    /// <summary>What a publish step is about to publish, has published, or has verified on its target.</summary>
+    public IReadOnlyList<PublicationEntry>? Publications { get; init; }
+
     /// <summary>The digest of the artifacts a decision is bound to, beside the contract (none before a ring made any).</summary>
     public string? ArtifactsDigest { get; init; }
 

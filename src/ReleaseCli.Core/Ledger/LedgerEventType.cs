@@ -16,6 +16,15 @@ public enum LedgerEventType
 
     /// <summary>A step wrote a file into the artifacts area; its size and SHA-512 are fixed from then on.</summary>
     ArtifactRecorded,
+
+    /// <summary>A publish step is about to write these items to a target; recorded before the first byte is sent.</summary>
+    PublishIntended,
+
+    /// <summary>These items are on the target now: written by the step, or found there with the same content.</summary>
+    Published,
+
+    /// <summary>These items were read back from the target and hold exactly what was recorded.</summary>
+    PublishVerified,
     StepCompleted,
     ContractSealed,
     GateEvaluated,

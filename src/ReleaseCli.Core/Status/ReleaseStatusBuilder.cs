@@ -58,6 +58,7 @@ public static class ReleaseStatusBuilder
                         l.Message,
                         l.Link))],
                     External = external.Count == 0 ? null : external,
+                    Publications = Summarize(PublicationLog.Latest(events, ring.Name, s.Id, state.ContractDigest).Values),
                 };
             }).ToList();
 
@@ -91,5 +92,19 @@ public static class ReleaseStatusBuilder
         {
             Artifacts = artifacts.Count == 0 ? null : artifacts,
         };
+    }
+
+    private static IReadOnlyList<PublicationSummary>? Summarize(IEnumerable<PublicationEntry> entries)
+    {
+        var summaries = entries.GroupBy(e => e.Target, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new PublicationSummary(
+                g.Key,
+                g.Count(e => e.Outcome == PublicationOutcome.Written),
+                g.Count(e => e.Outcome == PublicationOutcome.AlreadyPresent),
+                g.Count(e => e.Outcome == PublicationOutcome.Verified),
+                g.Count(e => e.Outcome is null)))
+            .ToList();
+        return summaries.Count == 0 ? null : summaries;
     }
 }

@@ -44,7 +44,16 @@ public sealed record ItemStatus(string Id, string Kind, string Status, string? M
 
     /// <summary>What the step started outside (runs, requests) with their links; null when none.</summary>
     public IReadOnlyList<ExternalRunRecord>? External { get; init; }
+
+    /// <summary>What a publish step put on each of its targets, for the current contract; null when it published nothing.</summary>
+    public IReadOnlyList<PublicationSummary>? Publications { get; init; }
 }
+
+/// <summary>
+/// A publish step's items on one target: how many it wrote, found already there, and read back verified, and how
+/// many were about to be written when a run stopped without recording them (the next run looks at the target again).
+/// </summary>
+public sealed record PublicationSummary(string Target, int Written, int AlreadyPresent, int Verified, int Unfinished);
 
 public sealed record LegRecord(string Name, string Status, string Message, string? Link);
 

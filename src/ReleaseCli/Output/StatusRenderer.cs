@@ -51,6 +51,7 @@ public sealed class StatusRenderer(CliConsole console)
         {
             rows.Add(["step", step.Id, step.Status, step.Message ?? string.Empty]);
             rows.AddRange((step.External ?? []).Select(r => new[] { "  run", r.Leg is null ? r.Id : $"{r.Leg}: {r.Id}", $"{r.Started:u}", r.Link ?? string.Empty }));
+            rows.AddRange((step.Publications ?? []).Select(p => new[] { "  target", p.Target, $"{p.Verified} verified", $"{p.Written} written, {p.AlreadyPresent} already there{(p.Unfinished == 0 ? string.Empty : $", {p.Unfinished} unfinished")}" }));
             rows.AddRange((step.Legs ?? []).Select(l => new[] { "  leg", l.Name, l.Status, $"{l.Message}{(l.Link is null ? string.Empty : $" ({l.Link})")}" }));
         }
 
