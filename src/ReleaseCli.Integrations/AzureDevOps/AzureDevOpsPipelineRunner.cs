@@ -286,16 +286,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
             throw ReleaseException.Usage($"{Description} answered {subject} with a sign-in page instead of JSON: the credential was not accepted. {_credential.HowToProvide}");
         }
 
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(body, type, cancellationToken).ConfigureAwait(false)
-                ?? throw Malformed(subject, "$", "the answer is empty");
-        }
-        catch (JsonException ex)
-        {
-            throw Malformed(subject, ex.Path ?? "$", ex.Message);
-        }
+        return await ServiceJson.ReadAsync(response, type, (field, problem) => Malformed(subject, field, problem), cancellationToken).ConfigureAwait(false);
     }
 
     private PipelineRun ToRun(PipelineReference pipeline, RunJson json, string subject)

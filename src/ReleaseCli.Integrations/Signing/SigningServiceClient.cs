@@ -231,20 +231,9 @@ public sealed class SigningServiceClient : ISigningServiceClient
         throw ReleaseException.Usage($"{Description} rejected {method} {path} ({subject}) with {status}{detail}. Check the step's service.url and the files it signs.");
     }
 
-    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string subject, CancellationToken cancellationToken)
-        where T : class
-    {
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(body, type, cancellationToken).ConfigureAwait(false)
-                ?? throw Malformed(subject, "$", "the answer is empty");
-        }
-        catch (JsonException ex)
-        {
-            throw Malformed(subject, ex.Path ?? "$", ex.Message);
-        }
-    }
+    private Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string subject, CancellationToken cancellationToken)
+        where T : class =>
+        ServiceJson.ReadAsync(response, type, (field, problem) => Malformed(subject, field, problem), cancellationToken);
 
     private ReleaseException Malformed(string subject, string field, string problem) =>
         new(ExitCode.Failed, $"{Description} sent {subject} in a shape release cannot use: {field}: {problem}. Check the step's service.url points at a service with the contract docs/stage.md describes.");
