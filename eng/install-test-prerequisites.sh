@@ -10,6 +10,10 @@ for tool in git openssl osslsigncode zip unzip tar jq; do
 done
 # The stage ring's signatures and their tests use gpg with its agent (Debian's gnupg brings both).
 { command -v gpg >/dev/null 2>&1 && command -v gpg-agent >/dev/null 2>&1; } || need_apt+=(gnupg)
+# Debian packages get origin signatures with debsigs, checked with ar (binutils) and gpg; the tests build them with dpkg-deb.
+command -v debsigs >/dev/null 2>&1 || need_apt+=(debsigs)
+command -v ar >/dev/null 2>&1 || need_apt+=(binutils)
+command -v dpkg-deb >/dev/null 2>&1 || need_apt+=(dpkg)
 if (( ${#need_apt[@]} > 0 )); then
   if [[ $(id -u) -eq 0 ]]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

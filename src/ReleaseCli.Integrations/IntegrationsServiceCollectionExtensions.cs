@@ -5,16 +5,18 @@ using Microsoft.Extensions.Logging;
 using ReleaseCli.Core.Identity;
 using ReleaseCli.Core.Pipelines;
 using ReleaseCli.Core.Security;
+using ReleaseCli.Core.Signing;
 using ReleaseCli.Integrations.AzureDevOps;
 using ReleaseCli.Integrations.Bar;
 using ReleaseCli.Integrations.Identity;
+using ReleaseCli.Integrations.Signing;
 using ReleaseCli.Integrations.Sources;
 
 namespace ReleaseCli.Integrations;
 
 public static class IntegrationsServiceCollectionExtensions
 {
-    /// <summary>Registers the asset sources, the identity provider, the Maestro client, the Azure DevOps pipeline runner and the environment factory.</summary>
+    /// <summary>Registers the asset sources, the identity provider, the Maestro client, the Azure DevOps pipeline runner, the signing service client and the environment factory.</summary>
     public static IServiceCollection AddReleaseIntegrations(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -23,6 +25,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.AddSingleton<IIdentityProvider>(_ => AzurePipelinesIdentityProvider.IsActive ? new AzurePipelinesIdentityProvider() : new GitIdentityProvider());
         services.AddMaestroClient();
         services.AddAzureDevOpsPipelines();
+        services.AddSigningService();
         services.AddSingleton<ReleaseEnvironmentFactory>();
         return services;
     }
@@ -52,7 +55,7 @@ public static class IntegrationsServiceCollectionExtensions
     /// The Azure DevOps pipeline runner (<see cref="IPipelineRunnerFactory"/>): one named HTTP client with the standard
     /// resilience handler (timeouts from <see cref="AzureDevOpsHttpSettings"/>, registered here unless already there;
     /// reads retried on 5xx, 408, 429 honouring Retry-After and network errors; queuing a run only when it was turned
-    /// away, see <see cref="AzureDevOpsRetryPolicy"/>), the credential put on inside it, and no header value in any log.
+    /// away, see <see cref="ServiceRetryPolicy"/>), the credential put on inside it, and no header value in any log.
     /// </summary>
     public static IServiceCollection AddAzureDevOpsPipelines(this IServiceCollection services)
     {
@@ -67,6 +70,30 @@ public static class IntegrationsServiceCollectionExtensions
             provider.GetRequiredService<AzureDevOpsHttpSettings>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<AzureDevOpsPipelineRunner>()));
         client.AddHttpMessageHandler<AzureDevOpsAuthenticationHandler>();
+        client.RedactLoggedHeaders(_ => true);
+        return services;
+    }
+
+    /// <summary>
+    /// The signing service client (<see cref="ISigningServiceClientFactory"/>): one named HTTP client with the standard
+    /// resilience handler (timeouts from <see cref="SigningServiceHttpSettings"/>, registered here unless already there;
+    /// reads retried on 5xx, 408, 429 honouring Retry-After and network errors; a submission only when it was turned
+    /// away, see <see cref="ServiceRetryPolicy"/>), and no header value in any log.
+    /// </summary>
+    public static IServiceCollection AddSigningService(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SecretMasker>();
+        services.TryAddSingleton(SigningServiceHttpSettings.Default);
+        services.TryAddSingleton<ISigningServiceClientFactory>(sp => new SigningServiceClientFactory(
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<SecretMasker>(),
+            sp.GetRequiredService<SigningServiceHttpSettings>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        var client = services.AddHttpClient(SigningServiceClientFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        client.AddStandardResilienceHandler().Configure((options, provider) => SigningServiceClientFactory.Configure(
+            options,
+            provider.GetRequiredService<SigningServiceHttpSettings>(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<SigningServiceClient>()));
         client.RedactLoggedHeaders(_ => true);
         return services;
     }

@@ -17,7 +17,7 @@ namespace ReleaseCli.Integrations.AzureDevOps;
 /// <summary>
 /// Pipeline runs over the Azure DevOps REST API (api-version 7.1): the Pipelines Runs API to queue and poll, the
 /// Build Artifacts API to find a run's SARIF. One runner holds the credential of one organization. Transient
-/// failures are retried by the HTTP client's resilience handler as <see cref="AzureDevOpsRetryPolicy"/> allows;
+/// failures are retried by the HTTP client's resilience handler as <see cref="ServiceRetryPolicy"/> allows;
 /// what reaches this class is an answer to act on or a final failure, which becomes a <see cref="ReleaseException"/>
 /// naming the pipeline, the call and what to do.
 /// </summary>
@@ -217,7 +217,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
         catch (HttpRequestException ex)
         {
             var reason = ex.HttpRequestError == HttpRequestError.Unknown ? ex.Message : $"{ex.HttpRequestError}: {ex.Message}";
-            throw Unreachable(method, path, reason, pipeline, AzureDevOpsRetryPolicy.NothingWasSent(ex.HttpRequestError) ? null : queued);
+            throw Unreachable(method, path, reason, pipeline, ServiceRetryPolicy.NothingWasSent(ex.HttpRequestError) ? null : queued);
         }
         catch (TimeoutRejectedException)
         {
@@ -286,16 +286,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
             throw ReleaseException.Usage($"{Description} answered {subject} with a sign-in page instead of JSON: the credential was not accepted. {_credential.HowToProvide}");
         }
 
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(body, type, cancellationToken).ConfigureAwait(false)
-                ?? throw Malformed(subject, "$", "the answer is empty");
-        }
-        catch (JsonException ex)
-        {
-            throw Malformed(subject, ex.Path ?? "$", ex.Message);
-        }
+        return await ServiceJson.ReadAsync(response, type, (field, problem) => Malformed(subject, field, problem), cancellationToken).ConfigureAwait(false);
     }
 
     private PipelineRun ToRun(PipelineReference pipeline, RunJson json, string subject)

@@ -27,10 +27,10 @@ public sealed class AzureDevOpsPipelineRunnerFactory(IHttpClientFactory httpClie
         return new AzureDevOpsPipelineRunner(httpClients.CreateClient(HttpClientName), settings, credential, http, loggers.CreateLogger<AzureDevOpsPipelineRunner>());
     }
 
-    /// <summary>The standard resilience handler with <paramref name="http"/>'s timeouts, retrying only what <see cref="AzureDevOpsRetryPolicy"/> allows.</summary>
+    /// <summary>The standard resilience handler with <paramref name="http"/>'s timeouts, retrying only what <see cref="ServiceRetryPolicy"/> allows.</summary>
     public static void Configure(HttpStandardResilienceOptions options, AzureDevOpsHttpSettings http, ILogger logger)
     {
         HttpResilience.Configure(options, "Azure DevOps", http.AttemptTimeout, http.TotalTimeout, http.MaxRetries, http.RetryDelay, logger);
-        options.Retry.ShouldHandle = args => ValueTask.FromResult(AzureDevOpsRetryPolicy.ShouldRetry(args.Context.GetRequestMessage()?.Method, args.Outcome));
+        options.Retry.ShouldHandle = args => ValueTask.FromResult(ServiceRetryPolicy.ShouldRetry(args.Context.GetRequestMessage()?.Method, args.Outcome));
     }
 }

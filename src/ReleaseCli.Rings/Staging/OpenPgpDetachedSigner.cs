@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ReleaseCli.Core;
 
 namespace ReleaseCli.Rings.Staging;
@@ -55,44 +54,6 @@ public sealed class OpenPgpDetachedSigner(string gpgExecutable = "gpg")
         return new OpenPgpVerification(result.ExitCode == 0 && fingerprint is not null, fingerprint, result.Error.Trim());
     }
 
-    private async Task<(int ExitCode, string Error)> RunAsync(IReadOnlyList<string> arguments, string? standardInput, Stream standardOutput, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(gpgExecutable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["LC_ALL"] = "C";
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process.");
-        }
-        catch (System.ComponentModel.Win32Exception missing)
-        {
-            throw ReleaseException.Usage($"Cannot run '{gpgExecutable}' ({missing.Message}); install GnuPG (apt-get install gnupg) or name its path.");
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.BaseStream.CopyToAsync(standardOutput, cancellationToken);
-            var error = process.StandardError.ReadToEndAsync(cancellationToken);
-            if (standardInput is not null)
-            {
-                await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
-            }
-
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            await output.ConfigureAwait(false);
-            return (process.ExitCode, await error.ConfigureAwait(false));
-        }
-    }
+    private Task<(int ExitCode, string Error)> RunAsync(IReadOnlyList<string> arguments, string? standardInput, Stream standardOutput, CancellationToken cancellationToken) =>
+        RedirectedProcess.RunAsync(gpgExecutable, arguments, standardInput, standardOutput, cancellationToken, installHint: "install GnuPG (apt-get install gnupg) or name its path");
 }

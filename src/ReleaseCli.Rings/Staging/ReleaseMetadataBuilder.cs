@@ -78,7 +78,10 @@ public sealed class ReleaseMetadataBuilder
         };
     }
 
-    /// <summary><c>releases-index.json</c> with an entry for the new channel of <paramref name="release"/> added first; every other entry is kept.</summary>
+    /// <summary>
+    /// <c>releases-index.json</c> with an entry for the new channel of <paramref name="release"/>, placed as .NET orders
+    /// the index (the newest channel first: before the first channel with a lower version); every other entry is kept.
+    /// </summary>
     public JsonObject AddChannelToIndex(JsonObject existingIndex, ReleaseMetadataInput release, ReleaseChannelLifecycle lifecycle)
     {
         ArgumentNullException.ThrowIfNull(existingIndex);
@@ -94,8 +97,8 @@ public sealed class ReleaseMetadataBuilder
                 $"releases-index.json already has channel '{release.ChannelVersion}'; merge the release into it instead of adding the channel.");
         }
 
-        // Keys in the order of the published index's entries; the newest channel comes first.
-        channels.Insert(0, new JsonObject
+        // Keys in the order of the published index's entries.
+        channels.Insert(IndexPosition(channels, release.ChannelVersion), new JsonObject
         {
             ["channel-version"] = release.ChannelVersion,
             ["latest-release"] = release.ReleaseVersion,
@@ -110,6 +113,24 @@ public sealed class ReleaseMetadataBuilder
             ["eol-date"] = FormatDate(lifecycle.EolDate),
         });
         return merged;
+    }
+
+    private static int IndexPosition(JsonArray channels, string channelVersion)
+    {
+        if (!Version.TryParse(channelVersion, out var added))
+        {
+            return 0;
+        }
+
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (Version.TryParse((string?)channels[i]?["channel-version"], out var existing) && existing < added)
+            {
+                return i;
+            }
+        }
+
+        return channels.Count;
     }
 
     /// <summary><c>releases-index.json</c> with the channel's entry pointing at <paramref name="release"/>; every other entry is kept.</summary>

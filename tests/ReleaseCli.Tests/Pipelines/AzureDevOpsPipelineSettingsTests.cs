@@ -4,6 +4,7 @@ using Polly;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Pipelines;
+using ReleaseCli.Integrations;
 using ReleaseCli.Integrations.AzureDevOps;
 
 namespace ReleaseCli.Tests.Pipelines;
@@ -108,7 +109,7 @@ public sealed class AzureDevOpsPipelineSettingsTests
     {
         using var response = new HttpResponseMessage((HttpStatusCode)status);
 
-        Assert.Equal(retried, AzureDevOpsRetryPolicy.ShouldRetry(new HttpMethod(method), Outcome.FromResult(response)));
+        Assert.Equal(retried, ServiceRetryPolicy.ShouldRetry(new HttpMethod(method), Outcome.FromResult(response)));
     }
 
     [Theory]
@@ -121,7 +122,7 @@ public sealed class AzureDevOpsPipelineSettingsTests
     {
         var outcome = Outcome.FromException<HttpResponseMessage>(new HttpRequestException(error, "network"));
 
-        Assert.Equal(retried, AzureDevOpsRetryPolicy.ShouldRetry(new HttpMethod(method), outcome));
+        Assert.Equal(retried, ServiceRetryPolicy.ShouldRetry(new HttpMethod(method), outcome));
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public sealed class AzureDevOpsPipelineSettingsTests
     {
         var timeout = Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException());
 
-        Assert.True(AzureDevOpsRetryPolicy.ShouldRetry(HttpMethod.Get, timeout));
-        Assert.False(AzureDevOpsRetryPolicy.ShouldRetry(HttpMethod.Post, timeout));
+        Assert.True(ServiceRetryPolicy.ShouldRetry(HttpMethod.Get, timeout));
+        Assert.False(ServiceRetryPolicy.ShouldRetry(HttpMethod.Post, timeout));
     }
 }

@@ -47,10 +47,10 @@ internal static class StageRelease
 
     /// <summary>A release brought to the stage ring's entry: the key and the channel folder in place, the three rings before promoted.</summary>
     [UnsupportedOSPlatform("windows")]
-    public static async Task<EngineHarness> ReadyForStageAsync(string? definition = null)
+    public static async Task<EngineHarness> ReadyForStageAsync(string? definition = null, global::ReleaseCli.Core.Signing.ISigningServiceClientFactory? signingServices = null)
     {
         Environment.SetEnvironmentVariable(PassphraseVariable, Passphrase);
-        var harness = await EngineHarness.CreateAsync(definition ?? Definition(), extraGates: [new ArtifactsValidGate()], extraSteps: [new ArchiveStep(), new ChecksumsStep(), new SignStep(null), new ReleaseNotesStep(), new ReleaseMetadataStep()]);
+        var harness = await EngineHarness.CreateAsync(definition ?? Definition(), extraGates: [new ArtifactsValidGate()], extraSteps: [new ArchiveStep(), new ChecksumsStep(), new SignStep(null, signingServices), new ReleaseNotesStep(), new ReleaseMetadataStep()]);
         await MakeKeyAsync(harness.Directory.Combine("keys"));
         var channel = Directory.CreateDirectory(harness.Directory.Combine("channel")).FullName;
         foreach (var file in Directory.GetFiles(Path.Combine(global::ReleaseCli.Tests.Definition.ReleaseDefinitionLoaderTests.RepositoryRoot(), "eng", "sample", "channel")))

@@ -13,4 +13,7 @@ public sealed record ReleaseMetadataSettings
     public string? ReleaseNotesUrl { get; init; }
 
     public IReadOnlyList<ReleaseMetadataComponentSettings>? Components { get; init; }
+
+    /// <summary>The channel's support facts, needed when the release opens the channel (mergeInto has no releases.json).</summary>
+    public ReleaseMetadataChannelSettings? NewChannel { get; init; }
 }

@@ -8,7 +8,8 @@ namespace ReleaseCli.Rings.Staging.Steps;
 /// <summary>
 /// Writes .NET's release metadata for the release: its <c>release.json</c>, the channel's <c>releases.json</c> with the
 /// release first and the <c>latest-*</c> fields moved to it, and <c>releases-index.json</c>, merged from the published
-/// files in <c>mergeInto</c> (read, never edited). Each is validated against its schema before it is recorded.
+/// files in <c>mergeInto</c> (read, never edited); a release that opens its channel starts the channel's releases.json
+/// and adds the channel to the index. Each is validated against its schema before it is recorded.
 /// </summary>
 public sealed class ReleaseMetadataStep() : RingStep<ReleaseMetadataSettings>(Descriptor, RingsSettingsJsonContext.Default.ReleaseMetadataSettings)
 {
@@ -32,6 +33,30 @@ public sealed class ReleaseMetadataStep() : RingStep<ReleaseMetadataSettings>(De
         if (settings.ReleaseNotesUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
         {
             yield return ("releaseNotesUrl", $"'{url}' is not an absolute https URL.");
+        }
+
+        if (settings.NewChannel is { } channel)
+        {
+            foreach (var (key, value) in new[] { ("product", channel.Product), ("supportPhase", channel.SupportPhase), ("releaseType", channel.ReleaseType) })
+            {
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    yield return ($"newChannel.{key}", "is needed to describe the new channel in releases-index.json.");
+                }
+            }
+
+            if (!DateOnly.TryParseExact(channel.EolDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+            {
+                yield return ("newChannel.eolDate", $"'{channel.EolDate}' is not a date; give the channel's end of support as yyyy-MM-dd.");
+            }
+
+            foreach (var (key, value) in new[] { ("lifecyclePolicy", channel.LifecyclePolicy), ("releasesJsonUrl", channel.ReleasesJsonUrl) })
+            {
+                if (!(Uri.TryCreate(value, UriKind.Absolute, out var link) && link.Scheme == Uri.UriSchemeHttps))
+                {
+                    yield return ($"newChannel.{key}", $"'{value}' is not an absolute https URL.");
+                }
+            }
         }
 
         var components = settings.Components ?? [];
@@ -68,21 +93,35 @@ public sealed class ReleaseMetadataStep() : RingStep<ReleaseMetadataSettings>(De
             published.Add(File.Exists(path) ? Digest.OfText(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)) : "missing");
         }
 
-        return Digest.OfJson(new { settings.MergeInto, settings.ChannelVersion, settings.ReleaseNotesUrl, settings.Components, published, data = ReleaseData.Of(context.Definition) });
+        return Digest.OfJson(new { settings.MergeInto, settings.ChannelVersion, settings.ReleaseNotesUrl, settings.Components, settings.NewChannel, published, data = ReleaseData.Of(context.Definition) });
     }
 
     protected override async Task<StepOutcome> RunAsync(StepContext context, ReleaseMetadataSettings settings, CancellationToken cancellationToken)
     {
         var input = InputOf(context, settings);
         var folder = context.Definition.ResolvePath(settings.MergeInto);
-        var existingChannel = await ReadPublishedAsync(Path.Combine(folder, ChannelFile), context.Step.Id, cancellationToken).ConfigureAwait(false);
         var existingIndex = await ReadPublishedAsync(Path.Combine(folder, IndexFile), context.Step.Id, cancellationToken).ConfigureAwait(false);
         var builder = new ReleaseMetadataBuilder();
+        JsonObject channel, index;
+        var channelPath = Path.Combine(folder, ChannelFile);
+        if (File.Exists(channelPath))
+        {
+            channel = builder.MergeIntoChannel(await ReadPublishedAsync(channelPath, context.Step.Id, cancellationToken).ConfigureAwait(false), input);
+            index = builder.MergeIntoIndex(existingIndex, input);
+        }
+        else
+        {
+            // No releases.json yet: the release opens its channel (a new major or minor).
+            var lifecycle = LifecycleOf(settings.NewChannel, input, context.Step.Id, channelPath);
+            channel = builder.CreateChannel(input, lifecycle);
+            index = builder.AddChannelToIndex(existingIndex, input, lifecycle);
+        }
+
         var documents = new (string Name, JsonObject Document, ReleaseMetadataDocument Kind)[]
         {
             (PatchReleaseName(input), builder.BuildPatchRelease(input), ReleaseMetadataDocument.PatchRelease),
-            (ChannelReleasesName(input), builder.MergeIntoChannel(existingChannel, input), ReleaseMetadataDocument.ChannelReleases),
-            (IndexFile, builder.MergeIntoIndex(existingIndex, input), ReleaseMetadataDocument.ReleasesIndex),
+            (ChannelReleasesName(input), channel, ReleaseMetadataDocument.ChannelReleases),
+            (IndexFile, index, ReleaseMetadataDocument.ReleasesIndex),
         };
         var artifacts = context.RequireArtifacts();
         foreach (var (name, document, kind) in documents)
@@ -120,6 +159,19 @@ public sealed class ReleaseMetadataStep() : RingStep<ReleaseMetadataSettings>(De
             [.. definition.Cves.Select(c => new ReleaseCve(c.Id, c.Url))],
             components);
     }
+
+    private static ReleaseChannelLifecycle LifecycleOf(ReleaseMetadataChannelSettings? channel, ReleaseMetadataInput input, string stepId, string channelPath) =>
+        channel is null
+            ? throw ReleaseException.Usage(
+                $"step '{stepId}': {channelPath} does not exist, so release {input.ReleaseVersion} opens channel {input.ChannelVersion}; describe the channel in settings.newChannel " +
+                "({ \"product\", \"supportPhase\", \"releaseType\", \"eolDate\", \"lifecyclePolicy\", \"releasesJsonUrl\" }), or put the channel's published releases.json there")
+            : new ReleaseChannelLifecycle(
+                channel.Product,
+                channel.SupportPhase,
+                channel.ReleaseType,
+                DateOnly.ParseExact(channel.EolDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                channel.LifecyclePolicy,
+                channel.ReleasesJsonUrl);
 
     private static async Task<JsonObject> ReadPublishedAsync(string path, string stepId, CancellationToken cancellationToken)
     {

@@ -2,17 +2,18 @@ using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
-namespace ReleaseCli.Integrations.AzureDevOps;
+namespace ReleaseCli.Integrations;
 
 /// <summary>
-/// Which failures the Azure DevOps client retries. Reads (GET) are retried on every transient failure: 5xx, 408,
-/// 429, network errors and attempt timeouts. Queuing a run (POST) is not idempotent, so it is retried only when the
-/// failure proves the run was not created: a 429 or 503 (the request was turned away), a 408 (the server gave up
-/// reading it), or a connection that never opened. A timeout, a broken answer, a 500, 502 or 504 may come after
-/// Azure DevOps created the run; retrying those could queue it twice, so they end the call and the user is told
-/// to look for the run first. A request the policy cannot see is treated as a POST.
+/// Which failures the clients of services that start work (Azure DevOps runs, sign requests) retry. Reads (GET) are
+/// retried on every transient failure: 5xx, 408, 429, network errors and attempt timeouts. A request that starts
+/// something (POST) is not idempotent, so it is retried only when the failure proves nothing was started: a 429 or
+/// 503 (the request was turned away), a 408 (the server gave up reading it), or a connection that never opened. A
+/// timeout, a broken answer, a 500, 502 or 504 may come after the service started the work; retrying those could
+/// start it twice, so they end the call and the user is told to look for it first. A request the policy cannot see
+/// is treated as a POST.
 /// </summary>
-public static class AzureDevOpsRetryPolicy
+public static class ServiceRetryPolicy
 {
     public static bool ShouldRetry(HttpMethod? method, Outcome<HttpResponseMessage> outcome)
     {
