@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ReleaseCli.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
@@ -98,6 +99,41 @@ public sealed class SdlOnAzureDevOpsTests(SampleProducts sample, ITestOutputHelp
         var started = (await File.ReadAllLinesAsync(release.LedgerPath)).Where(l => l.Contains("\"type\":\"ExternalRunStarted\"", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, started.Count);
         Assert.Single(started, l => l.Contains("\"id\":\"4711\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Waiting_under_Azure_Pipelines_reports_progress_as_setprogress_commands_and_redirected_as_plain_lines()
+    {
+        using var fake = FakeAzureDevOps.Start();
+        using var release = await SampleRelease.CreateAsync(sample.Good, OnAzureDevOps(fake, maxParallelLegs: 2));
+        await release.PrepAndPromoteAsync();
+        fake.ServeQueuing(firstRunId: 4711, onQueued: run => fake.ServeArtifacts(run.Id, "CodeAnalysisLogs", FakeAzureDevOps.Zip(("CodeAnalysisLogs/credscan.sarif", CleanSarif))));
+
+        // The first leg's run completes after a few polls, the second's a little later.
+        var clock = Stopwatch.StartNew();
+        var completer = Task.Run(async () =>
+        {
+            while (fake.Queued.Count < 2)
+            {
+                await Task.Delay(100);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            fake.Complete(4711, "succeeded");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            fake.Complete(4712, "succeeded");
+        });
+        var pipelineEnvironment = new Dictionary<string, string>(Token) { ["TF_BUILD"] = "True", ["BUILD_REQUESTEDFOREMAIL"] = SampleRelease.Manager };
+        var run = (await release.RunAsync(SampleRelease.Manager, pipelineEnvironment, "validate-source")).ShouldSucceed();
+        await completer;
+        output.WriteLine($"validate-source on Azure DevOps (WireMock) waited {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine(run.ToString());
+
+        var commands = run.StandardOutput.Split('\n').Where(l => l.StartsWith("##vso[task.setprogress ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(commands, c => c.StartsWith("##vso[task.setprogress value=0;]validate-source: 0 of 2 legs done", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.StartsWith("##vso[task.setprogress value=50;]validate-source: 1 of 2 legs done", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.StartsWith("##vso[task.setprogress value=100;]validate-source: 2 of 2 legs done", StringComparison.Ordinal));
+        Assert.True(commands.Count <= 10, $"progress was reported {commands.Count} times in a few seconds");
     }
 
     /// <summary>The sample's definition with its SDL legs run as Azure DevOps runs of the fake organization's pipeline.</summary>
