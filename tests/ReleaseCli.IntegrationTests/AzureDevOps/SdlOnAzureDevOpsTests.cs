@@ -21,7 +21,9 @@ public sealed class SdlOnAzureDevOpsTests(SampleProducts sample, ITestOutputHelp
         await release.PrepAndPromoteAsync();
         fake.ServeQueuing(firstRunId: 4711);
 
+        var clock = Stopwatch.StartNew();
         var queued = (await release.RunAsync(SampleRelease.Manager, Token, "validate-source", "--no-wait")).ShouldExitWith(3);
+        output.WriteLine($"validate-source --no-wait queued both legs in {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Contains("queued", queued.StandardOutput);
         Assert.Equal(2, fake.Requests("POST", fake.RunsPath).Count);
         Assert.DoesNotContain("pat-for-the-test-organization", queued.StandardOutput + queued.StandardError, StringComparison.Ordinal);
@@ -37,15 +39,9 @@ public sealed class SdlOnAzureDevOpsTests(SampleProducts sample, ITestOutputHelp
         Assert.NotEmpty(fake.Requests("GET", fake.RunPath(4711)));
         Assert.NotEmpty(fake.Requests("GET", fake.RunPath(4712)));
 
-        foreach (var run in fake.Queued)
-        {
-            fake.Complete(run.Id, "succeeded");
-            fake.ServeArtifacts(run.Id, "CodeAnalysisLogs", FakeAzureDevOps.Zip(("CodeAnalysisLogs/credscan.sarif", CleanSarif)));
-        }
-
-        var done = (await release.RunAsync(SampleRelease.Manager, Token, "validate-source")).ShouldSucceed();
-        Assert.Contains("run 4711 succeeded", done.StandardOutput);
-        Assert.Contains("run 4712 succeeded", done.StandardOutput);
+        clock.Restart();
+        await CompleteBothAndPromoteAsync(fake, release);
+        output.WriteLine($"validate-source polled both completed runs, read their SARIF and promoted in {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(2, fake.Requests("POST", fake.RunsPath).Count);
         var ledger = await File.ReadAllLinesAsync(release.LedgerPath);
         Assert.Equal(2, ledger.Count(l => l.Contains("\"type\":\"ExternalRunStarted\"", StringComparison.Ordinal)));
@@ -86,15 +82,7 @@ public sealed class SdlOnAzureDevOpsTests(SampleProducts sample, ITestOutputHelp
         Assert.Equal(orphanKey, fake.Queued.Single(r => r.Id == 4711).TemplateParameters["releaseRequestKey"]);
         Assert.NotEmpty(fake.Requests("GET", fake.BuildsPath));
 
-        foreach (var run in fake.Queued)
-        {
-            fake.Complete(run.Id, "succeeded");
-            fake.ServeArtifacts(run.Id, "CodeAnalysisLogs", FakeAzureDevOps.Zip(("CodeAnalysisLogs/credscan.sarif", CleanSarif)));
-        }
-
-        var done = (await release.RunAsync(SampleRelease.Manager, Token, "validate-source")).ShouldSucceed();
-        Assert.Contains("run 4711 succeeded", done.StandardOutput);
-        Assert.Contains("run 4712 succeeded", done.StandardOutput);
+        await CompleteBothAndPromoteAsync(fake, release);
         Assert.Equal(2, fake.Queued.Count);
         var started = (await File.ReadAllLinesAsync(release.LedgerPath)).Where(l => l.Contains("\"type\":\"ExternalRunStarted\"", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, started.Count);
@@ -134,6 +122,20 @@ public sealed class SdlOnAzureDevOpsTests(SampleProducts sample, ITestOutputHelp
         Assert.Contains(commands, c => c.StartsWith("##vso[task.setprogress value=50;]validate-source: 1 of 2 legs done", StringComparison.Ordinal));
         Assert.Contains(commands, c => c.StartsWith("##vso[task.setprogress value=100;]validate-source: 2 of 2 legs done", StringComparison.Ordinal));
         Assert.True(commands.Count <= 10, $"progress was reported {commands.Count} times in a few seconds");
+    }
+
+    /// <summary>Both legs' runs succeed with a clean SARIF log; the ring, run again, polls them and promotes.</summary>
+    private static async Task CompleteBothAndPromoteAsync(FakeAzureDevOps fake, SampleRelease release)
+    {
+        foreach (var run in fake.Queued)
+        {
+            fake.Complete(run.Id, "succeeded");
+            fake.ServeArtifacts(run.Id, "CodeAnalysisLogs", FakeAzureDevOps.Zip(("CodeAnalysisLogs/credscan.sarif", CleanSarif)));
+        }
+
+        var done = (await release.RunAsync(SampleRelease.Manager, Token, "validate-source")).ShouldSucceed();
+        Assert.Contains("run 4711 succeeded", done.StandardOutput);
+        Assert.Contains("run 4712 succeeded", done.StandardOutput);
     }
 
     /// <summary>The sample's definition with its SDL legs run as Azure DevOps runs of the fake organization's pipeline.</summary>
