@@ -380,22 +380,38 @@ public sealed class RingRunner(
 
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var interval = step.Wait.PollInterval;
-        while (outcome.Status == StepStatus.Pending || outcome.Legs.Any(l => l.Status == StepStatus.Pending))
+        var progress = scope.Request.Progress;
+        var reported = false;
+        try
         {
-            if (waited.Elapsed + interval > step.Wait.Timeout)
+            while (outcome.Status == StepStatus.Pending || outcome.Legs.Any(l => l.Status == StepStatus.Pending))
             {
-                return outcome with { Status = StepStatus.Pending, Message = $"{outcome.Message}; stopped waiting after {waited.Elapsed:hh\\:mm\\:ss} (the step's wait.timeoutMinutes); run `release {scope.Ring.Name}` again to go on polling" };
+                if (waited.Elapsed + interval > step.Wait.Timeout)
+                {
+                    outcome = outcome with { Status = StepStatus.Pending, Message = $"{outcome.Message}; stopped waiting after {waited.Elapsed:hh\\:mm\\:ss} (the step's wait.timeoutMinutes); run `release {scope.Ring.Name}` again to go on polling" };
+                    return outcome;
+                }
+
+                progress?.Report(new PendingStep(scope.Ring.Name, step.Id, outcome.Message, outcome.Legs, waited.Elapsed, Settled: false));
+                reported = true;
+                logger.LogInformation("{Ring}: step {Step} pending ({Elapsed:hh\\:mm\\:ss}): {Message}; polling again in {Seconds:0.#} s", scope.Ring.Name, step.Id, waited.Elapsed, outcome.Message, interval.TotalSeconds);
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                interval = TimeSpan.FromTicks(Math.Min(step.Wait.MaxPollInterval.Ticks, (long)(interval.Ticks * 1.5)));
+                var now = new ReleaseState(scope.Run.Ledger.Current.Events);
+                context = context with { ExternalRuns = now.OpenExternalRuns(scope.Ring.Name, step.Id, context.InputDigest), RecordedExternalRunIds = now.RecordedExternalRunIds(scope.Ring.Name, step.Id) };
+                outcome = await implementation.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
 
-            logger.LogInformation("{Ring}: step {Step} pending ({Elapsed:hh\\:mm\\:ss}): {Message}; polling again in {Seconds:0.#} s", scope.Ring.Name, step.Id, waited.Elapsed, outcome.Message, interval.TotalSeconds);
-            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
-            interval = TimeSpan.FromTicks(Math.Min(step.Wait.MaxPollInterval.Ticks, (long)(interval.Ticks * 1.5)));
-            var now = new ReleaseState(scope.Run.Ledger.Current.Events);
-            context = context with { ExternalRuns = now.OpenExternalRuns(scope.Ring.Name, step.Id, context.InputDigest), RecordedExternalRunIds = now.RecordedExternalRunIds(scope.Ring.Name, step.Id) };
-            outcome = await implementation.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            return outcome;
         }
-
-        return outcome;
+        finally
+        {
+            if (reported)
+            {
+                // Also when polling failed or was stopped: the step no longer holds the ring, whatever became of it.
+                progress?.Report(new PendingStep(scope.Ring.Name, step.Id, outcome.Message, outcome.Legs, waited.Elapsed, Settled: true));
+            }
+        }
     }
 
     private StepContext NewContext(RunScope scope, StepDefinition step, ReleaseState state, IReadOnlyDictionary<string, StepRunResult> dependencies)

@@ -13,6 +13,12 @@ public interface IPipelineRunner
     /// <summary>Queues one run and returns it as the service created it.</summary>
     Task<PipelineRun> QueueAsync(PipelineRunRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The runs of <paramref name="pipeline"/> queued with <paramref name="requestKey"/> (<see cref="PipelineRunRequest.RequestKey"/>),
+    /// oldest first: among the most recent runs, or, with <paramref name="queuedSince"/>, among every run queued since then.
+    /// </summary>
+    Task<IReadOnlyList<PipelineRun>> FindRunsAsync(PipelineReference pipeline, string requestKey, DateTimeOffset? queuedSince, CancellationToken cancellationToken);
+
     /// <summary>The run's current state and result.</summary>
     Task<PipelineRun> GetRunAsync(PipelineReference pipeline, int runId, CancellationToken cancellationToken);
 

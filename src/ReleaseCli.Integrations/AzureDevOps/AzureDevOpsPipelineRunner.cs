@@ -25,6 +25,10 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
 {
     public const string ApiVersion = "7.1";
 
+    // How far FindRunsAsync looks: one page of the newest runs, or up to this many pages since a given time.
+    private const int SearchPageSize = 100;
+    private const int SearchPages = 20;
+
     private readonly HttpClient _http;
     private readonly Uri _organization;
     private readonly string _sarifArtifact;
@@ -56,7 +60,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
             {
                 Repositories = new(StringComparer.Ordinal) { ["self"] = new RepositoryResourceJson { RefName = request.RefName, Version = request.Commit } },
             },
-            TemplateParameters = request.TemplateParameters.Count == 0 ? null : new Dictionary<string, string>(request.TemplateParameters, StringComparer.Ordinal),
+            TemplateParameters = TemplateParameters(request),
         };
 
         // A buffered body (with its length), so an attempt the retry policy repeats sends the same bytes.
@@ -86,11 +90,42 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
         catch (ReleaseException ex) when (ex.ExitCode == ExitCode.Failed)
         {
             // Azure DevOps said yes, so the run most likely exists even though its answer could not be read.
-            throw new ReleaseException(ExitCode.Failed, $"{ex.Message} Azure DevOps accepted the request, so the run was probably queued: open {pipeline.WebLink} and look for a run of {request.Commit} before running the verb again, which would queue another.", ex);
+            throw new ReleaseException(ExitCode.Failed, $"{ex.Message} Azure DevOps accepted the request, so the run was probably queued: {WhatNext(pipeline, request)}", ex);
         }
 
         _logger.LogInformation("Queued {Run}: {Link}", run, run.WebLink);
         return run;
+    }
+
+    public async Task<IReadOnlyList<PipelineRun>> FindRunsAsync(PipelineReference pipeline, string requestKey, DateTimeOffset? queuedSince, CancellationToken cancellationToken)
+    {
+        Own(pipeline);
+
+        // The Builds API, not the Pipelines Runs API: only its list carries the template parameters a run was queued with.
+        var path = $"{Uri.EscapeDataString(pipeline.Project)}/_apis/build/builds";
+        var subject = $"the runs of {pipeline}";
+        var since = queuedSince is { } time ? $"&minTime={Uri.EscapeDataString(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}" : string.Empty;
+        var found = new List<PipelineRun>();
+        string? continuation = null;
+        for (var page = 0; page < (queuedSince is null ? 1 : SearchPages); page++)
+        {
+            var query = $"definitions={Id(pipeline.PipelineId)}&queryOrder=queueTimeDescending&$top={Id(SearchPageSize)}{since}"
+                + (continuation is null ? string.Empty : $"&continuationToken={Uri.EscapeDataString(continuation)}");
+            using var response = await SendAsync(HttpMethod.Get, path, content: null, pipeline, queued: null, cancellationToken, query).ConfigureAwait(false);
+            await EnsureSuccessAsync(response, HttpMethod.Get, path, subject, pipeline, queued: null, cancellationToken).ConfigureAwait(false);
+            var list = await ReadAsync(response, AzureDevOpsJsonContext.Default.BuildListJson, subject, cancellationToken).ConfigureAwait(false);
+            found.AddRange((list.Value ?? [])
+                .Where(b => b.TemplateParameters is not null && b.TemplateParameters.TryGetValue(PipelineRunRequest.RequestKeyParameter, out var key) && string.Equals(key, requestKey, StringComparison.Ordinal))
+                .Select(b => ToRun(pipeline, b.Id, b.BuildNumber, b.Status, b.Result, b.Links, subject)));
+            continuation = response.Headers.TryGetValues("x-ms-continuationtoken", out var tokens) ? tokens.FirstOrDefault(t => !string.IsNullOrEmpty(t)) : null;
+            if (continuation is null || (list.Value?.Count ?? 0) == 0)
+            {
+                break;
+            }
+        }
+
+        _logger.LogDebug("{Count} run(s) of {Pipeline} carry request key {Key}", found.Count, pipeline, requestKey);
+        return [.. found.DistinctBy(r => r.Id).OrderBy(r => r.Id)];
     }
 
     public async Task<PipelineRun> GetRunAsync(PipelineReference pipeline, int runId, CancellationToken cancellationToken)
@@ -198,9 +233,9 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
 
     private static string PipelinePath(PipelineReference pipeline) => $"{Uri.EscapeDataString(pipeline.Project)}/_apis/pipelines/{Id(pipeline.PipelineId)}";
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, PipelineReference pipeline, PipelineRunRequest? queued, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, PipelineReference pipeline, PipelineRunRequest? queued, CancellationToken cancellationToken, string? query = null)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_organization, $"{path}?api-version={ApiVersion}")) { Content = content };
+        using var request = new HttpRequestMessage(method, new Uri(_organization, $"{path}?{(query is null ? string.Empty : query + "&")}api-version={ApiVersion}")) { Content = content };
         request.Options.Set(AzureDevOpsAuthenticationHandler.CredentialKey, _credential);
         return await SendAsync(request, path, pipeline, queued, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
     }
@@ -264,7 +299,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
             // Only a POST turned away before it was processed is retried; any other failure of it may have queued a run.
             var turnedAway = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
             var maybeQueued = method == HttpMethod.Post && !turnedAway && queued is not null
-                ? $" Azure DevOps may have queued the run before it failed: open {pipeline.WebLink} and look for a run of {queued.Commit} before running the verb again, which would queue another."
+                ? $" Azure DevOps may have queued the run before it failed: {WhatNext(pipeline, queued)}"
                 : " Run the verb again later (it resumes).";
             throw new ReleaseException(ExitCode.Failed, $"Azure DevOps answered {status} to {method} {path} ({subject}){detail}{(turnedAway ? $" after {_settings.MaxRetries} retries" : string.Empty)}.{maybeQueued}");
         }
@@ -289,22 +324,25 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
         return await ServiceJson.ReadAsync(response, type, (field, problem) => Malformed(subject, field, problem), cancellationToken).ConfigureAwait(false);
     }
 
-    private PipelineRun ToRun(PipelineReference pipeline, RunJson json, string subject)
+    private PipelineRun ToRun(PipelineReference pipeline, RunJson json, string subject) => ToRun(pipeline, json.Id, json.Name, json.State, json.Result, json.Links, subject);
+
+    /// <summary>A run from the Pipelines Runs API (<c>state</c>) or a build from the Builds API (<c>status</c>): both say <c>completed</c> when done.</summary>
+    private PipelineRun ToRun(PipelineReference pipeline, int id, string? name, string? status, string? outcome, Dictionary<string, LinkJson>? links, string subject)
     {
-        if (json.Id <= 0)
+        if (id <= 0)
         {
             throw Malformed(subject, "id", "the field is missing");
         }
 
-        var state = json.State switch
+        var state = status switch
         {
             null => throw Malformed(subject, "state", "the field is missing"),
-            _ when json.State.Equals("completed", StringComparison.OrdinalIgnoreCase) => PipelineRunState.Completed,
+            _ when status.Equals("completed", StringComparison.OrdinalIgnoreCase) => PipelineRunState.Completed,
 
-            // inProgress, canceling (it completes as canceled) and unknown (the service has not settled it yet): poll again.
+            // inProgress, canceling/cancelling (it completes as canceled), notStarted, postponed and unknown: poll again.
             _ => PipelineRunState.InProgress,
         };
-        var result = state == PipelineRunState.InProgress ? PipelineRunResult.None : json.Result?.ToUpperInvariant() switch
+        var result = state == PipelineRunState.InProgress ? PipelineRunResult.None : outcome?.ToUpperInvariant() switch
         {
             "SUCCEEDED" => PipelineRunResult.Succeeded,
             "PARTIALLYSUCCEEDED" => PipelineRunResult.PartiallySucceeded,
@@ -312,9 +350,26 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
             "CANCELED" => PipelineRunResult.Canceled,
             _ => PipelineRunResult.Unknown,
         };
-        var web = json.Links is not null && json.Links.TryGetValue("web", out var link) && Uri.TryCreate(link.Href, UriKind.Absolute, out var href) ? href : null;
-        return new PipelineRun(pipeline, json.Id, string.IsNullOrWhiteSpace(json.Name) ? null : json.Name, web, state, result);
+        var web = links is not null && links.TryGetValue("web", out var link) && Uri.TryCreate(link.Href, UriKind.Absolute, out var href) ? href : null;
+        return new PipelineRun(pipeline, id, string.IsNullOrWhiteSpace(name) ? null : name, web, state, result);
     }
+
+    private static Dictionary<string, string>? TemplateParameters(PipelineRunRequest request)
+    {
+        var parameters = new Dictionary<string, string>(request.TemplateParameters, StringComparer.Ordinal);
+        if (request.RequestKey is { } key)
+        {
+            parameters[PipelineRunRequest.RequestKeyParameter] = key;
+        }
+
+        return parameters.Count == 0 ? null : parameters;
+    }
+
+    /// <summary>What to do when a queue call may have created a run the tool never learnt the id of.</summary>
+    private static string WhatNext(PipelineReference pipeline, PipelineRunRequest request) =>
+        request.RequestKey is null
+            ? $"open {pipeline.WebLink} and look for a run of {request.Commit} before running the verb again, which would queue another."
+            : $"running the verb again finds that run by its template parameter {PipelineRunRequest.RequestKeyParameter} and follows it rather than queuing another (see {pipeline.WebLink}).";
 
     private ReleaseException Malformed(string subject, string field, string problem) =>
         new(ExitCode.Failed, $"Azure DevOps sent {subject} in a shape release cannot use: {field}: {problem}. Check the step's organization points at Azure DevOps (api-version {ApiVersion}).");
@@ -322,7 +377,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
     private ReleaseException Unreachable(HttpMethod method, string path, string reason, PipelineReference pipeline, PipelineRunRequest? queued)
     {
         var next = queued is not null && method == HttpMethod.Post
-            ? $"Azure DevOps may have queued the run before the call failed: open {pipeline.WebLink} and look for a run of {queued.Commit} before running the verb again, which would queue another."
+            ? $"Azure DevOps may have queued the run before the call failed: {WhatNext(pipeline, queued)}"
             : "Check the step's organization and the network, and run the verb again later (it resumes).";
         return new(ExitCode.Failed, $"Azure DevOps at {_organization.AbsoluteUri.TrimEnd('/')} did not answer {method} {path}: {reason}. {next}");
     }

@@ -31,6 +31,18 @@ public sealed record SdlLegRequest
     /// <summary>What was started outside for this leg and has not concluded yet, if anything.</summary>
     public ExternalRunEntry? RecordedRun { get; init; }
 
+    /// <summary>
+    /// The ids of every run this step ever recorded (any leg, concluded or not): a run found by <see cref="RequestKey"/>
+    /// that is not among them was started by a run of the tool killed before it could record it, and is adopted.
+    /// </summary>
+    public IReadOnlySet<string> RecordedRunIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Names this leg's request for the current release, contract, step and input: the same on every run of the tool,
+    /// different when any of them changes. A runner that starts work elsewhere sends it along, to find that work again.
+    /// </summary>
+    public string RequestKey { get; init; } = string.Empty;
+
     /// <summary>Records that this leg started something outside; call it the moment the outside system answers.</summary>
     public Func<ExternalRunEntry, CancellationToken, Task> RecordRunAsync { get; init; } = (_, _) => Task.CompletedTask;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ReleaseCli.Core;
@@ -166,6 +167,8 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
                     Product = context.Definition.Product,
                     Logger = context.Logger,
                     RecordedRun = context.ExternalRun(leg.Name),
+                    RecordedRunIds = context.RecordedExternalRunIds,
+                    RequestKey = RequestKey(context, leg),
                     RecordRunAsync = (run, ct) => context.RecordExternalRunAsync(run with { Leg = leg.Name }, ct),
                     IsArtifactRecorded = name => artifacts.Recorded.Any(a => a.Ring == context.Ring.Name && a.Entry.Name == $"{context.Step.Id}/{name}"),
                 }, cancellationToken).ConfigureAwait(false);
@@ -198,6 +201,10 @@ public sealed partial class SdlValidationStep : RingStep<SdlValidationSettings>
         return StepOutcome.FromLegs(outcomes, message)
             .WithOutput(new SdlValidationOutput(summaries, $"{context.Ring.Name}/{sarifArtifact}"), SourceValidationJsonContext.Default.SdlValidationOutput);
     }
+
+    /// <summary>The leg's request key: a digest of what makes this request this one, and nothing that changes between runs of the tool.</summary>
+    private static string RequestKey(StepContext context, SdlLeg leg) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', context.Definition.ReleaseId, context.Contract?.Digest ?? "-", context.Ring.Name, context.Step.Id, leg.Repository, leg.Commit, context.InputDigest))))[..32];
 
     private ISdlLegRunner Runner(SdlValidationSettings settings) =>
         _runners.TryGetValue(settings.RunnerKind(), out var runner)

@@ -3,8 +3,11 @@ using ReleaseCli.Hosting;
 namespace ReleaseCli.Output;
 
 /// <summary>Azure Pipelines logging commands, written only when running under a pipeline (TF_BUILD).</summary>
-public sealed class AzurePipelines(CliConsole console, OutputFormat format)
+/// <param name="active">Whether to write the commands; default: when running under a pipeline.</param>
+public sealed class AzurePipelines(CliConsole console, OutputFormat format, bool? active = null)
 {
+    private readonly bool _active = active ?? IsActive;
+
     public static bool IsActive => string.Equals(Environment.GetEnvironmentVariable("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase);
 
     // With --output json, stdout holds exactly one JSON document, so commands go to stderr (the agent reads both).
@@ -12,7 +15,7 @@ public sealed class AzurePipelines(CliConsole console, OutputFormat format)
 
     public void LogIssue(string type, string message)
     {
-        if (IsActive)
+        if (_active)
         {
             WriteCommand($"##vso[task.logissue type={type}]{Escape(message)}");
         }
@@ -20,7 +23,7 @@ public sealed class AzurePipelines(CliConsole console, OutputFormat format)
 
     public void SetProgress(int percent, string what)
     {
-        if (IsActive)
+        if (_active)
         {
             WriteCommand($"##vso[task.setprogress value={percent};]{Escape(what)}");
         }
@@ -28,7 +31,7 @@ public sealed class AzurePipelines(CliConsole console, OutputFormat format)
 
     public void Complete(string result, string message)
     {
-        if (IsActive)
+        if (_active)
         {
             WriteCommand($"##vso[task.complete result={result};]{Escape(message)}");
         }

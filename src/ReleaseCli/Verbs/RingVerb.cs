@@ -16,7 +16,7 @@ namespace ReleaseCli.Verbs;
 public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased, string? BarUri = null, bool NoWait = false);
 
 /// <summary>Runs a ring and reports what happened in this run.</summary>
-public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRenderer renderer)
+public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRenderer renderer, TimeProvider time)
 {
     public static Command CreateCommand(string ring, Func<IServiceProvider> services)
     {
@@ -59,10 +59,21 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
             await environment.Bar.GetRequiredChannelAsync(target, cancellationToken).ConfigureAwait(false);
         }
 
-        var outcome = await runner.RunAsync(environment, new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased, options.NoWait), cancellationToken).ConfigureAwait(false);
+        var pipelines = new AzurePipelines(context.Console, options.Output);
+        var progress = new PendingProgressDisplay(context.Console, pipelines, time, PendingProgressDisplay.FormFor(errorIsTerminal: !Console.IsErrorRedirected), TerminalWidth());
+        RingRunOutcome outcome;
+        try
+        {
+            var request = new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased, options.NoWait) { Progress = progress };
+            outcome = await runner.RunAsync(environment, request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Close();
+        }
+
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
         var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
-        var pipelines = new AzurePipelines(context.Console, options.Output);
         ReportToPipelines(pipelines, ring, outcome);
 
         if (options.Output == OutputFormat.Json)
@@ -76,6 +87,23 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         }
 
         return (int)outcome.ExitCode;
+    }
+
+    private static int TerminalWidth()
+    {
+        if (Console.IsErrorRedirected)
+        {
+            return 120;
+        }
+
+        try
+        {
+            return Math.Max(40, Console.WindowWidth);
+        }
+        catch (IOException)
+        {
+            return 120;
+        }
     }
 
     public static string Describe(ExitCode code) => code switch

@@ -77,6 +77,49 @@ public sealed class AzureDevOpsPipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Find_runs_lists_the_pipelines_builds_since_a_time_page_by_page_and_keeps_those_queued_with_the_key()
+    {
+        const string Key = "5e0c2f1a9b8d7c6e5f4a3b2c1d0e9f8a";
+        _devOps.Server.Given(_devOps.Route("POST", _devOps.RunsPath)).RespondWith(FakeAzureDevOps.JsonResponse(200, _devOps.Run(4712, "inProgress", commit: Commit)));
+        await CreateRunner().QueueAsync(Settings.RequestFor(Commit) with { RequestKey = Key }, CancellationToken.None);
+        var sentKey = JsonDocument.Parse(_devOps.Requests("POST", _devOps.RunsPath).Single().Body!).RootElement.GetProperty("templateParameters").GetProperty("releaseRequestKey").GetString();
+        Assert.Equal(Key, sentKey);
+
+        static object Build(int id, string key, string status, string? result = null) => new Dictionary<string, object?>
+        {
+            ["id"] = id,
+            ["buildNumber"] = $"20261129.{id % 100}",
+            ["status"] = status,
+            ["result"] = result,
+            ["templateParameters"] = new Dictionary<string, string> { ["repository"] = "dotnet/runtime", ["releaseRequestKey"] = key },
+            ["_links"] = new { web = new { href = $"https://dev.azure.com/contoso/internal/_build/results?buildId={id}" } },
+        };
+        _devOps.Server.Given(_devOps.Route("GET", _devOps.BuildsPath).WithParam("continuationToken", "page-2")).AtPriority(1)
+            .RespondWith(FakeAzureDevOps.JsonResponse(200, new { count = 1, value = new[] { Build(4701, Key, "completed", "failed") } }));
+        _devOps.Server.Given(_devOps.Route("GET", _devOps.BuildsPath)).AtPriority(5)
+            .RespondWith(FakeAzureDevOps.JsonResponse(200, new { count = 2, value = new[] { Build(4712, Key, "inProgress"), Build(4711, "another-leg", "inProgress") } }).WithHeader("x-ms-continuationtoken", "page-2"));
+
+        var runs = await CreateRunner().FindRunsAsync(Settings.ToReference(), Key, new DateTimeOffset(2026, 11, 29, 19, 0, 0, TimeSpan.Zero), CancellationToken.None);
+
+        Assert.Equal([4701, 4712], runs.Select(r => r.Id));
+        Assert.Equal((PipelineRunState.Completed, PipelineRunResult.Failed), (runs[0].State, runs[0].Result));
+        Assert.Equal((PipelineRunState.InProgress, PipelineRunResult.None), (runs[1].State, runs[1].Result));
+        Assert.Equal("https://dev.azure.com/contoso/internal/_build/results?buildId=4712", runs[1].WebLink!.AbsoluteUri);
+        var lists = _devOps.Requests("GET", _devOps.BuildsPath);
+        Assert.Equal(2, lists.Count);
+        Assert.All(lists, r =>
+        {
+            Assert.Equal("1234", r.Query!["definitions"].Single());
+            Assert.Equal("queueTimeDescending", r.Query["queryOrder"].Single());
+            Assert.Equal("2026-11-29T19:00:00Z", r.Query["minTime"].Single());
+        });
+
+        // Without a time, only the newest page is read.
+        Assert.Equal([4712], (await CreateRunner().FindRunsAsync(Settings.ToReference(), Key, queuedSince: null, CancellationToken.None)).Select(r => r.Id));
+        Assert.Equal(3, _devOps.Requests("GET", _devOps.BuildsPath).Count);
+    }
+
+    [Fact]
     public async Task Queue_without_a_ref_or_parameters_leaves_them_out_of_the_body()
     {
         _devOps.Server.Given(_devOps.Route("POST", _devOps.RunsPath)).RespondWith(FakeAzureDevOps.JsonResponse(200, _devOps.Run(12, "inProgress")));

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using WireMock;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -26,6 +29,9 @@ public sealed class FakeAzureDevOps : IDisposable
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly ConcurrentDictionary<int, QueuedRun> _queued = new();
+    private int _lastRunId;
+
     private FakeAzureDevOps(WireMockServer server)
     {
         Server = server;
@@ -40,6 +46,94 @@ public sealed class FakeAzureDevOps : IDisposable
     public static FakeAzureDevOps Start() => new(WireMockServer.Start());
 
     public string RunPath(int runId) => $"{RunsPath}/{runId}";
+
+    public string BuildsPath => $"/{OrganizationName}/{Project}/_apis/build/builds";
+
+    /// <summary>The runs POST …/runs created so far (<see cref="ServeQueuing"/>), by id.</summary>
+    public IReadOnlyList<QueuedRun> Queued => [.. _queued.Values.OrderBy(r => r.Id)];
+
+    /// <summary>How long a queue request waits for its answer after the run was created (<see cref="ServeQueuing"/>).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
+    /// <summary>
+    /// Queuing as the service does it: each POST …/runs creates a run (ids from <paramref name="firstRunId"/> up) holding
+    /// the template parameters it was queued with, calls <paramref name="onQueued"/>, and answers after <see cref="AnswerDelay"/>
+    /// (a service that has acted on a request and not answered yet). GET …/runs/{id} answers each run's state, and
+    /// GET _apis/build/builds?definitions= lists the runs newest first as builds, with their template parameters.
+    /// Runs stay in progress until <see cref="Complete"/>.
+    /// </summary>
+    public void ServeQueuing(int firstRunId, Action<QueuedRun>? onQueued = null)
+    {
+        _lastRunId = firstRunId - 1;
+        Server.Given(Route("POST", RunsPath)).RespondWith(Response.Create().WithCallback(async request =>
+        {
+            var body = JsonNode.Parse(request.Body!)!;
+            var parameters = (body["templateParameters"]?.AsObject() ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
+            var commit = body["resources"]?["repositories"]?["self"]?["version"]?.GetValue<string>() ?? "0123456789abcdef0123456789abcdef01234567";
+            var run = new QueuedRun(Interlocked.Increment(ref _lastRunId), commit, parameters);
+            _queued[run.Id] = run;
+            onQueued?.Invoke(run);
+            await Task.Delay(AnswerDelay);
+            return Bytes(200, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(RunOf(run), Json));
+        }));
+        Server.Given(Request.Create().WithPath(new RegexMatcher($"^{RunsPath}/[0-9]+$")).UsingGet().WithParam("api-version", ApiVersion)).RespondWith(Response.Create().WithCallback(request =>
+            _queued.TryGetValue(int.Parse(request.Path.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture), out var run)
+                ? Bytes(200, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(RunOf(run), Json))
+                : Bytes(404, "application/json; charset=utf-8", Encoding.UTF8.GetBytes("""{"message":"The requested pipeline run was not found.","typeKey":"PipelineRunNotFoundException"}"""))));
+        Server.Given(Route("GET", BuildsPath).WithParam("definitions", PipelineId.ToString(System.Globalization.CultureInfo.InvariantCulture))).RespondWith(Response.Create().WithCallback(_ =>
+        {
+            var builds = _queued.Values.OrderByDescending(r => r.Id).Select(Build).ToList();
+            return Bytes(200, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(new { count = builds.Count, value = builds }, Json));
+        }));
+    }
+
+    /// <summary>Completes a run <see cref="ServeQueuing"/> created, with <paramref name="result"/>.</summary>
+    public void Complete(int runId, string result) => _queued[runId] = _queued[runId] with { Result = result };
+
+    private object RunOf(QueuedRun run)
+    {
+        var json = (Dictionary<string, object?>)Run(run.Id, run.Result is null ? "inProgress" : "completed", run.Result, run.Commit);
+        json["templateParameters"] = run.TemplateParameters;
+        return json;
+    }
+
+    /// <summary>A run as the Builds API lists it (GET _apis/build/builds, api-version 7.1), trimmed to the common fields.</summary>
+    private object Build(QueuedRun run)
+    {
+        var site = $"{Server.Url}/{OrganizationName}/{ProjectId}";
+        var build = new Dictionary<string, object?>
+        {
+            ["_links"] = new Dictionary<string, object>
+            {
+                ["self"] = new { href = $"{site}/_apis/build/Builds/{run.Id}" },
+                ["web"] = new { href = $"{site}/_build/results?buildId={run.Id}" },
+                ["timeline"] = new { href = $"{site}/_apis/build/builds/{run.Id}/Timeline" },
+            },
+            ["properties"] = new { },
+            ["tags"] = Array.Empty<string>(),
+            ["validationResults"] = Array.Empty<object>(),
+            ["templateParameters"] = run.TemplateParameters,
+            ["id"] = run.Id,
+            ["buildNumber"] = $"20261129.{run.Id % 100}",
+            ["status"] = run.Result is null ? "inProgress" : "completed",
+            ["queueTime"] = "2026-11-29T20:00:00.0000000Z",
+            ["url"] = $"{site}/_apis/build/Builds/{run.Id}",
+            ["definition"] = new { id = PipelineId, name = "dotnet-sdl", path = "\\", type = "build", queueStatus = "enabled", revision = 7 },
+            ["project"] = new { id = ProjectId, name = Project, state = "wellFormed", visibility = "private" },
+            ["sourceBranch"] = "refs/heads/main",
+            ["sourceVersion"] = run.Commit,
+            ["priority"] = "normal",
+            ["reason"] = "manual",
+            ["repository"] = new { id = "2f9e1d8c-0000-4000-8000-123456789abc", type = "TfsGit", name = "sdl" },
+        };
+        if (run.Result is not null)
+        {
+            build["result"] = run.Result;
+            build["finishTime"] = "2026-11-29T20:40:00.0000000Z";
+        }
+
+        return build;
+    }
 
     public string ArtifactsPath(int runId) => $"/{OrganizationName}/{Project}/_apis/build/builds/{runId}/artifacts";
 

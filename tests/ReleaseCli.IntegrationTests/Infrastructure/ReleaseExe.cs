@@ -16,13 +16,7 @@ public static class ReleaseExe
     /// <summary>Runs release with <paramref name="args"/> in <paramref name="workingDirectory"/>; the identity is <paramref name="actor"/> via git config.</summary>
     public static async Task<ExeResult> RunAsync(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var start = CreateStartInfo(workingDirectory, actor, args);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Start(workingDirectory, actor, args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
@@ -40,7 +34,16 @@ public static class ReleaseExe
     }
 
     /// <summary>Starts release without waiting (for kill tests).</summary>
-    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args) => Process.Start(CreateStartInfo(workingDirectory, actor, args))!;
+    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var start = CreateStartInfo(workingDirectory, actor, args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
+    }
 
     private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args)
     {

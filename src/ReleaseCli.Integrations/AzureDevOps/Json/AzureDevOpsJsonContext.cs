@@ -10,5 +10,6 @@ namespace ReleaseCli.Integrations.AzureDevOps.Json;
 [JsonSerializable(typeof(RunJson))]
 [JsonSerializable(typeof(RunPipelineJson))]
 [JsonSerializable(typeof(BuildArtifactListJson))]
+[JsonSerializable(typeof(BuildListJson))]
 [JsonSerializable(typeof(AzureDevOpsErrorJson))]
 internal sealed partial class AzureDevOpsJsonContext : JsonSerializerContext;
