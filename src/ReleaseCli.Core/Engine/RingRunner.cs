@@ -269,6 +269,7 @@ public sealed class RingRunner(
         StepOutcome outcome;
         string? digest = null;
         var integrity = false;
+        var usage = false;
         try
         {
             var stepDigest = await implementation.ComputeInputDigestAsync(context, cancellationToken).ConfigureAwait(false);
@@ -311,6 +312,7 @@ public sealed class RingRunner(
             // The step's own failure: record it; dependents are blocked, the run goes on to the gates.
             outcome = StepOutcome.Failed(ex.Message);
             integrity = ex.ExitCode == ExitCode.IntegrityViolation;
+            usage = ex.ExitCode == ExitCode.UsageError;
         }
         catch (Exception ex) when (OutOfMemory.IsCause(ex))
         {
@@ -351,7 +353,7 @@ public sealed class RingRunner(
         // Tampering is never overridable; a defect is not Failed, so no override reaches it.
         var overridden = !integrity && new ReleaseState(run.Ledger.Current.Events).IsStepOverridden(ring.Name, step.Id, status, outcome.Legs);
 
-        return new StepRunResult(step.Id, status, outcome.Message, overridden) { Integrity = integrity, Output = status == StepStatus.Succeeded ? outcome.Output : null, Legs = outcome.Legs };
+        return new StepRunResult(step.Id, status, outcome.Message, overridden) { Integrity = integrity, Usage = usage, Output = status == StepStatus.Succeeded ? outcome.Output : null, Legs = outcome.Legs };
     }
 
     /// <summary>The step's status: its own, or, when it has legs, what its legs add up to.</summary>
@@ -533,7 +535,10 @@ public sealed class RingRunner(
             var integrity = failed.Any(g => g.Result.Integrity) || steps.Any(s => s.Integrity);
             var names = failed.Select(g => g.Gate.Id).Concat(steps.Where(s => s.Integrity).Select(s => s.StepId)).Distinct();
             var defectText = defects.Count == 0 ? string.Empty : $"{(failed.Count > 0 ? "; " : string.Empty)}a defect in release stopped {string.Join(", ", defects)} (see the log; it cannot be overridden)";
-            return (integrity ? ExitCode.IntegrityViolation : ExitCode.Failed, $"{ring.Name} not promoted: {(failed.Count > 0 || steps.Any(s => s.Integrity) ? $"failed {string.Join(", ", names)}" : string.Empty)}{defectText}");
+            // A step refused for a setting or a credential the user must fix (a token refused by a service) is exit 2, as
+            // the same mistake is anywhere else; overriding such a step makes its failure a judgement again.
+            var usage = !integrity && steps.Any(s => s.Usage && !s.Overridden);
+            return (integrity ? ExitCode.IntegrityViolation : usage ? ExitCode.UsageError : ExitCode.Failed, $"{ring.Name} not promoted: {(failed.Count > 0 || steps.Any(s => s.Integrity) ? $"failed {string.Join(", ", names)}" : string.Empty)}{defectText}");
         }
 
         var pending = gateResults.Where(g => g.Result.Status == GateStatus.Pending).Select(g => g.Gate.Id).ToList();

@@ -8,6 +8,9 @@ public sealed record StepRunResult(string StepId, StepStatus Status, string Mess
     /// <summary>The step failed because something was tampered with; never overridable.</summary>
     public bool Integrity { get; init; }
 
+    /// <summary>The step failed on a setting or credential the user must fix (exit 2 for the ring).</summary>
+    public bool Usage { get; init; }
+
     /// <summary>The step's output (also when it was reused from an earlier run).</summary>
     public JsonNode? Output { get; init; }
 

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReleaseCli.Testing;
 using WireMock;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
@@ -246,7 +247,7 @@ public sealed class FakeAzureDevOps : IDisposable
         Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json; charset=utf-8").WithBody(JsonSerializer.Serialize(body, Json));
 
     public IReadOnlyList<IRequestMessage> Requests(string method, string path) =>
-        [.. Server.LogEntries.Select(e => e.RequestMessage).Where(r => r.Method == method && r.Path == path)];
+        [.. Server.Settled().Select(e => e.RequestMessage).Where(r => r.Method == method && r.Path == path)];
 
     private static ResponseMessage Bytes(int status, string contentType, byte[] body) => new()
     {

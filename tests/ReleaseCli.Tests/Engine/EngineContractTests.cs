@@ -140,7 +140,7 @@ public sealed class EngineContractTests
             Definition("""{ "id": "first", "kind": "echo", "settings": { "text": "a" } }, { "id": "second", "kind": "echo", "settings": { "text": "b", "readStep": "first" } }"""),
             new EchoStep());
 
-        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("validate-source")).ExitCode);
+        Assert.Equal(ExitCode.UsageError, (await harness.RunAsync("validate-source")).ExitCode);
         Assert.Contains("add \"first\" to its dependsOn", (await harness.StateAsync()).LastStepRecord("validate-source", "second")!.Message);
     }
 

@@ -71,7 +71,7 @@ public sealed class ReleaseMetadataNewChannelTests
         var index = JsonNode.Parse(await StageRelease.ReadArtifactAsync(described, "releases-index.json"))!;
         Assert.Equal("2.0", (string?)index["releases-index"]![0]!["channel-version"]);
         Assert.True(JsonNode.DeepEquals(published["releases-index"], new JsonArray([.. index["releases-index"]!.AsArray().Skip(1).Select(c => c!.DeepClone())])));
-        Assert.Equal(ExitCode.Failed, refused.ExitCode);
+        Assert.Equal(ExitCode.UsageError, refused.ExitCode);
         var failure = (await undescribed.StateAsync()).Events.Last(e => e.Type == LedgerEventType.StepCompleted && e.Step == "metadata").Message;
         Assert.Contains("opens channel 2.0; describe the channel in settings.newChannel", failure, StringComparison.Ordinal);
     }

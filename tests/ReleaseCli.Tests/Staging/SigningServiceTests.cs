@@ -10,6 +10,7 @@ using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Signing;
 using ReleaseCli.Integrations;
 using ReleaseCli.Integrations.Signing;
+using ReleaseCli.Testing;
 using ReleaseCli.Tests.Engine;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -138,12 +139,25 @@ public sealed class SigningServiceTests : IDisposable
             Assert.Equal(ExitCode.UsageError, error.ExitCode);
             Assert.Contains($"Set {TokenVariable}", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Token, error.Message, StringComparison.Ordinal);
-            Assert.Single(_service.LogEntries);
+            Assert.Single(_service.Settled());
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task A_refused_token_fails_the_ring_with_exit_2_naming_the_variable()
+    {
+        using var harness = await ReadyAsync();
+        _service.Given(Request.Create().WithPath(RequestsPath).UsingPost()).RespondWith(Json(403, """{ "message": "not allowed to sign" }"""));
+
+        var outcome = await harness.RunAsync("stage");
+
+        Assert.Equal(ExitCode.UsageError, outcome.ExitCode);
+        Assert.Contains(TokenVariable, LastMessage(await harness.StateAsync()), StringComparison.Ordinal);
+        Assert.Single(Requests("POST", RequestsPath));
     }
 
     [Fact]
@@ -164,7 +178,7 @@ public sealed class SigningServiceTests : IDisposable
         _service.Given(Request.Create().WithPath($"/api/files/sr-17/{SignatureName}").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody(signature));
 
     private List<WireMock.Logging.ILogEntry> Requests(string method, string path) =>
-        [.. _service.LogEntries.Where(e => e.RequestMessage.Method == method && e.RequestMessage.Path == path)];
+        [.. _service.Settled().Where(e => e.RequestMessage.Method == method && e.RequestMessage.Path == path)];
 
     private static string LastMessage(Core.Engine.ReleaseState state) =>
         state.Events.Last(e => e.Type == LedgerEventType.StepCompleted && e.Step == "sign").Message ?? string.Empty;
