@@ -17,6 +17,12 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
 
     public string Root { get; } = Path.GetFullPath(root);
 
+    /// <summary>
+    /// Called after each file a ledger append replaces (the ledger, then its head): each call sees a state a
+    /// kill at that moment would leave behind.
+    /// </summary>
+    internal Func<Task>? AfterLedgerFileReplaced { get; init; }
+
     public string ReleaseDirectory(string releaseId) => Path.Combine(Root, releaseId);
 
     public string LedgerPath(string releaseId) => Path.Combine(ReleaseDirectory(releaseId), LedgerFile);
@@ -58,33 +64,13 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
     public async Task<IReadOnlyList<string>> ReadLedgerLinesAsync(string releaseId, CancellationToken cancellationToken)
     {
         var path = LedgerPath(releaseId);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        var text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-        var lines = text.Split('\n');
-        // A well-formed ledger ends with a newline, so the last piece is empty.
-        return lines[^1].Length == 0 ? lines[..^1] : lines;
+        return File.Exists(path) ? LedgerSerializer.SplitLines(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) : [];
     }
 
     public async Task<LedgerHead?> ReadLedgerHeadAsync(string releaseId, CancellationToken cancellationToken)
     {
         var path = Path.Combine(ReleaseDirectory(releaseId), HeadFile);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<LedgerHead>(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), LedgerSerializer.Options);
-        }
-        catch (JsonException)
-        {
-            throw new LedgerIntegrityException(path, 0, "the ledger head is not valid JSON");
-        }
+        return File.Exists(path) ? LedgerSerializer.ParseHead(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) : null;
     }
 
     public async Task AppendLedgerLineAsync(string releaseId, string line, int expectedCount, LedgerHead newHead, CancellationToken cancellationToken)
@@ -102,8 +88,12 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         existing.CopyTo(content, 0);
         appended.CopyTo(content, existing.Length);
         await AtomicFile.WriteAsync(path, content, cancellationToken).ConfigureAwait(false);
+        await ReplacedAsync().ConfigureAwait(false);
         await AtomicFile.WriteAsync(Path.Combine(ReleaseDirectory(releaseId), HeadFile), JsonSerializer.SerializeToUtf8Bytes(newHead, LedgerSerializer.Options), cancellationToken).ConfigureAwait(false);
+        await ReplacedAsync().ConfigureAwait(false);
     }
+
+    private Task ReplacedAsync() => AfterLedgerFileReplaced?.Invoke() ?? Task.CompletedTask;
 
     public Task WriteDocumentAsync(string releaseId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         AtomicFile.WriteAsync(DocumentPath(releaseId, name), content, cancellationToken);
