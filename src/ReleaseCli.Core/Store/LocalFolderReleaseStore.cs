@@ -37,6 +37,7 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         Directory.CreateDirectory(directory);
         var lockPath = Path.Combine(directory, "lock");
         var ownerPath = Path.Combine(directory, "lock.owner.json");
+        var acquiredAt = DateTime.UtcNow;
         FileStream handle;
         try
         {
@@ -44,21 +45,45 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         }
         catch (IOException)
         {
-            LockOwner? holder = null;
-            try
-            {
-                holder = JsonSerializer.Deserialize<LockOwner>(await File.ReadAllBytesAsync(ownerPath, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is IOException or JsonException)
-            {
-                // The holder has not written its name yet; report the lock without it.
-            }
-
-            throw new ReleaseLockedException(releaseId, holder);
+            throw new ReleaseLockedException(releaseId, await ReadLiveOwnerAsync(ownerPath, cancellationToken).ConfigureAwait(false));
         }
 
-        await AtomicFile.WriteAsync(ownerPath, JsonSerializer.SerializeToUtf8Bytes(owner), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The lock is ours, so no other run writes here: temporary files a killed run left behind go now.
+            // (An owner record a killed holder left is replaced below; a holder removes its own before letting go.)
+            StaleFiles.RemoveTemporaryFiles(directory, acquiredAt);
+            await AtomicFile.WriteAsync(ownerPath, JsonSerializer.SerializeToUtf8Bytes(owner), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await handle.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return new Lease(handle, ownerPath);
+    }
+
+    /// <summary>
+    /// The holder's record, or null while the holder is starting (the record is written just after the lock is
+    /// taken) or finishing (removed just before it is let go). A record naming a process on this machine that
+    /// no longer runs was left by a killed holder: the run now holding the lock has not replaced it yet.
+    /// </summary>
+    private static async Task<LockOwner?> ReadLiveOwnerAsync(string ownerPath, CancellationToken cancellationToken)
+    {
+        LockOwner? holder;
+        try
+        {
+            holder = JsonSerializer.Deserialize<LockOwner>(await File.ReadAllBytesAsync(ownerPath, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+
+        return holder is not null && string.Equals(holder.Host, Environment.MachineName, StringComparison.Ordinal) && !StaleFiles.IsRunning(holder.ProcessId)
+            ? null
+            : holder;
     }
 
     public async Task<IReadOnlyList<string>> ReadLedgerLinesAsync(string releaseId, CancellationToken cancellationToken)

@@ -299,6 +299,113 @@ public sealed class LedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_refusal_of_the_lock_names_the_holder_or_says_it_is_starting_or_finishing()
+    {
+        var owners = new[] { "a@x.com", "b@x.com" };
+        var refusals = new List<string>();
+        var held = 0;
+        var contenders = owners.Select(actor => Task.Run(async () =>
+        {
+            var store = new LocalFolderReleaseStore(_directory.Path);
+            for (var i = 0; i < 300; i++)
+            {
+                try
+                {
+                    await using (await store.AcquireLockAsync("r", new LockOwner(actor, "prep", Environment.MachineName, Environment.ProcessId, DateTimeOffset.UtcNow), CancellationToken.None))
+                    {
+                        Interlocked.Increment(ref held);
+                    }
+                }
+                catch (ReleaseLockedException ex)
+                {
+                    lock (refusals)
+                    {
+                        refusals.Add(ex.Message);
+                    }
+                }
+            }
+        }));
+        await Task.WhenAll(contenders);
+        Assert.True(refusals.Count > 0 && held > 0, $"{refusals.Count} refusal(s), {held} hold(s): the runs never met");
+        Assert.All(refusals, message => Assert.True(
+            owners.Any(o => message.Contains($"locked by {o} running `prep`", StringComparison.Ordinal)) || message.Contains("just starting or finishing", StringComparison.Ordinal),
+            message));
+    }
+
+    [Fact]
+    public async Task An_owner_record_left_by_a_killed_holder_is_never_shown_as_the_holder_and_is_replaced_by_the_next_run()
+    {
+        var dead = await DeadProcessIdAsync();
+        var directory = _store.ReleaseDirectory("r");
+        Directory.CreateDirectory(directory);
+        var ownerPath = System.IO.Path.Combine(directory, "lock.owner.json");
+        await File.WriteAllTextAsync(ownerPath, $$"""{"Actor":"ghost@x.com","Verb":"stage","Host":"{{Environment.MachineName}}","ProcessId":{{dead}},"Since":"2026-01-01T00:00:00+00:00"}""");
+
+        // A new holder has the lock but has not written its name yet.
+        await using (new FileStream(System.IO.Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var error = await Assert.ThrowsAsync<ReleaseLockedException>(() => _store.AcquireLockAsync("r", new LockOwner("b@x.com", "prep", "h", 1, DateTimeOffset.UnixEpoch), CancellationToken.None));
+            Assert.DoesNotContain("ghost", error.Message);
+            Assert.Contains("just starting or finishing", error.Message);
+        }
+
+        await using (await _store.AcquireLockAsync("r", new LockOwner("c@x.com", "prep", "h", Environment.ProcessId, DateTimeOffset.UnixEpoch), CancellationToken.None))
+        {
+            Assert.Contains("c@x.com", await File.ReadAllTextAsync(ownerPath));
+        }
+
+        Assert.False(File.Exists(ownerPath));
+    }
+
+    [Fact]
+    public async Task Temporary_files_left_by_a_killed_writer_are_removed_by_the_next_lock_holder_and_nothing_else_is()
+    {
+        var dead = await DeadProcessIdAsync();
+        var directory = _store.ReleaseDirectory("r");
+        var artifacts = System.IO.Path.Combine(directory, "artifacts", "stage");
+        Directory.CreateDirectory(artifacts);
+        string Plant(string folder, string name)
+        {
+            var path = System.IO.Path.Combine(folder, name);
+            File.WriteAllText(path, "x");
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5));
+            return path;
+        }
+
+        var stale = new[]
+        {
+            Plant(directory, $".ledger.jsonl.{dead}.{Guid.NewGuid():N}.tmp"),
+            Plant(directory, $".ledger.head.{dead}.{Guid.NewGuid():N}.tmp"),
+            Plant(artifacts, $".dotnet.tar.gz.{dead}.{Guid.NewGuid():N}.tmp"),
+        };
+        var kept = new[]
+        {
+            Plant(directory, "notes.tmp"),
+            Plant(directory, $".ledger.jsonl.{dead}.tmp"),
+            Plant(directory, $".ledger.jsonl.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"),
+            Plant(artifacts, $"ledger.{dead}.{Guid.NewGuid():N}.tmp"),
+            Plant(artifacts, $".x.{dead}.{Guid.NewGuid():N}.tmp.keep"),
+        };
+        var recent = System.IO.Path.Combine(directory, $".contract.json.{dead}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(recent, "x");
+        File.SetLastWriteTimeUtc(recent, DateTime.UtcNow.AddMinutes(5));
+
+        await using (await _store.AcquireLockAsync("r", new LockOwner("c@x.com", "prep", "h", Environment.ProcessId, DateTimeOffset.UnixEpoch), CancellationToken.None))
+        {
+            Assert.All(stale, path => Assert.False(File.Exists(path), path));
+            Assert.All(kept, path => Assert.True(File.Exists(path), path));
+            Assert.True(File.Exists(recent), "a temporary file younger than the lock is not provably stale");
+        }
+    }
+
+    private static async Task<int> DeadProcessIdAsync()
+    {
+        using var process = System.Diagnostics.Process.Start("true")!;
+        await process.WaitForExitAsync();
+        return process.Id;
+    }
+
+    [Fact]
     public async Task A_second_lock_holder_is_refused_with_the_holders_name()
     {
         var owner = new LockOwner("a@x.com", "prep", "host1", 42, DateTimeOffset.UnixEpoch);
