@@ -3,7 +3,7 @@
 # SIGKILL during every ring that has steps, SIGINT/SIGTERM, concurrent ring runs and approvals, status
 # readers during writes, and bad inputs. Prints a table of the cases tried and held.
 #   eng/reliability/run.sh           the full run: 6 kills per ring (24), 4 concurrency rounds
-#   eng/reliability/run.sh --short   what CI runs inside eng/test.sh: 1 kill per ring, 1 round
+#   eng/reliability/run.sh --short   what CI runs inside eng/test.sh: 1 kill in prep and validate-source each, 1 round
 # RELIABILITY_KILLS_PER_RING, RELIABILITY_CONCURRENCY_ROUNDS and RELIABILITY_SEED override the counts and the seed.
 set -uo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,6 +14,7 @@ if [[ "${1:-}" == "--short" ]]; then
   : "${RELIABILITY_KILLS_PER_RING:=1}" "${RELIABILITY_CONCURRENCY_ROUNDS:=1}"
 elif [[ $# -eq 0 ]]; then
   : "${RELIABILITY_KILLS_PER_RING:=6}" "${RELIABILITY_CONCURRENCY_ROUNDS:=4}"
+  export RELIABILITY_ALL_RINGS=1
 else
   echo "usage: eng/reliability/run.sh [--short]" >&2
   exit 2
@@ -25,7 +26,7 @@ export RELIABILITY_REPORT="$report"
 started=$SECONDS
 dotnet build ReleaseCli.sln -c Release -v q --nologo >/dev/null || { echo "the build failed" >&2; exit 1; }
 dotnet test tests/ReleaseCli.IntegrationTests -c Release --no-build --nologo -v q --filter "Category=Reliability" \
-  --logger "console;verbosity=normal" | grep -E "^\s*(Passed|Failed)!|^\s+Failed |seed " 
+  --logger "console;verbosity=normal" | grep -E "(Passed|Failed)!|^\s+Failed |seed "
 status=${PIPESTATUS[0]}
 
 echo

@@ -18,6 +18,9 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
 {
     private static readonly string[] RingsWithSteps = ["prep", "validate-source", "validate-build", "stage"];
 
+    /// <summary>The rings the kill test goes through: all four in the full run, the first two in CI's short run.</summary>
+    private static string[] KilledRings => Environment.GetEnvironmentVariable("RELIABILITY_ALL_RINGS") == "1" ? RingsWithSteps : RingsWithSteps[..2];
+
     /// <summary>The sample's definition with the gates people decide removed, so every ring runs on from its steps.</summary>
     private static string WithoutPeopleGates(string definition)
     {
@@ -49,6 +52,7 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         while (!stop.IsCancellationRequested)
         {
             results.Add(await release.RunAsync(SampleRelease.Manager, "status", "--verify"));
+            await Task.Delay(100, CancellationToken.None); // leave the writer a core on a small machine
         }
 
         return results;
@@ -67,7 +71,7 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         using var stopReading = new CancellationTokenSource();
         var reading = Task.Run(() => ReadStatusUntilAsync(release, stopReading.Token));
 
-        foreach (var ring in RingsWithSteps)
+        foreach (var ring in KilledRings)
         {
             var args = RingArgs(release, ring);
             for (var attempt = 0; attempt < perRing * 3 && table.Count($"{ring}: SIGKILL") < perRing; attempt++)
@@ -118,7 +122,7 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         var sealedContracts = events2.Where(e => Text(e, "type") == "ContractSealed").Select(e => Text(e, "contractDigest")).Distinct().Count();
         table.Record("one contract sealed across every kill", sealedContracts == 1, $"{sealedContracts} contract(s)");
         output.WriteLine($"{table.Count(": SIGKILL")} SIGKILL(s)");
-        Assert.True(table.Count(": SIGKILL") >= RingsWithSteps.Length * perRing, $"only {table.Count(": SIGKILL")} kill(s) landed");
+        Assert.True(table.Count(": SIGKILL") >= KilledRings.Length * perRing, $"only {table.Count(": SIGKILL")} kill(s) landed");
         table.AssertAllHeld();
         readers.AssertAllHeld();
     }
