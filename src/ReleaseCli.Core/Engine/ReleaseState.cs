@@ -15,13 +15,21 @@ public sealed class ReleaseState
     public ReleaseState(IReadOnlyList<LedgerEvent> events)
     {
         _events = events;
-        RootBuildId = events.LastOrDefault(e => e.Type == LedgerEventType.CandidateSelected)?.BuildId;
-        ContractDigest = events.LastOrDefault(e => e.Type == LedgerEventType.ContractSealed)?.ContractDigest;
+        // A candidate is the release's only together with its sealed contract: a prep that selected another
+        // build and failed before sealing (CandidateSelected alone) leaves the release where it was.
+        var sealedContract = events.LastOrDefault(e => e.Type == LedgerEventType.ContractSealed);
+        RootBuildId = sealedContract?.BuildId;
+        LastSelectedBuildId = events.LastOrDefault(e => e.Type == LedgerEventType.CandidateSelected)?.BuildId;
+        ContractDigest = sealedContract?.ContractDigest;
     }
 
     public IReadOnlyList<LedgerEvent> Events => _events;
 
+    /// <summary>The root build of the sealed contract's candidate.</summary>
     public int? RootBuildId { get; }
+
+    /// <summary>The build prep was last run for, sealed or not: what a prep without --build resumes.</summary>
+    public int? LastSelectedBuildId { get; }
 
     public string? ContractDigest { get; }
 

@@ -101,7 +101,9 @@ public sealed class RingRunner(
 
             var candidate = await CandidateResolver.ResolveAsync(environment.Bar, root, request.IncludeReleased, cancellationToken).ConfigureAwait(false);
             var contract = await ContractLoader.LoadAsync(environment.Store, environment.ReleaseId, state.ContractDigest, cancellationToken).ConfigureAwait(false);
-            var holder = new ContractHolder(contract);
+            // prep of another build judges that build's contract, sealed by this run or not at all: never the
+            // contract of the candidate before it, over a drop the new gather has begun to change.
+            var holder = new ContractHolder(ring.Name == RingName.Prep && contract?.Contract.RootBuildId != root.Id ? null : contract);
 
             // Nothing is reused, and nothing built on, unless the drop and every artifact still are what was sealed.
             string? verifiedAtEntry = null;
@@ -167,7 +169,7 @@ public sealed class RingRunner(
     {
         if (request.Ring == RingName.Prep)
         {
-            return request.BuildId ?? state.RootBuildId
+            return request.BuildId ?? state.LastSelectedBuildId
                 ?? throw ReleaseException.Usage("prep needs the build to release: pass --build <BAR build id>.");
         }
 

@@ -4,7 +4,7 @@ namespace ReleaseCli.Core.Ledger;
 public sealed class LedgerIntegrityException(string ledgerPath, int line, string problem)
     : ReleaseException(
         ExitCode.IntegrityViolation,
-        $"The ledger {ledgerPath} is not intact: line {line}: {problem}. " +
+        $"The ledger {ledgerPath} is not intact: {(line > 0 ? $"line {line}: " : string.Empty)}{problem}. " +
         "Nothing was changed. Restore the ledger from a trusted copy; do not continue the release on a tampered ledger.")
 {
     public int Line { get; } = line;

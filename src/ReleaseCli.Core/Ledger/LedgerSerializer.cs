@@ -76,5 +76,63 @@ public static class LedgerSerializer
         }
     }
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// The lines of a ledger file exactly as the tool writes it: UTF-8 without a byte order mark, each line
+    /// ended by one newline. Any other shape was made by hand and throws naming the line.
+    /// </summary>
+    public static IReadOnlyList<string> SplitLines(string ledgerPath, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            throw new LedgerIntegrityException(ledgerPath, 1, "the file is empty (the tool never writes an empty ledger)");
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            throw new LedgerIntegrityException(ledgerPath, 1, "the file starts with a UTF-8 byte order mark, which the tool never writes (it was saved by an editor)");
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new LedgerIntegrityException(ledgerPath, 1 + bytes.Count((byte)'\n'), "the file is not valid UTF-8");
+        }
+
+        var lines = text.Split('\n');
+        if (lines[^1].Length != 0)
+        {
+            throw new LedgerIntegrityException(ledgerPath, lines.Length, "the last line has no final newline (the tool writes every line whole, newline included)");
+        }
+
+        return lines[..^1];
+    }
+
+    /// <summary>The ledger head exactly as the tool writes it (<c>{"seq":N,"hash":"…"}</c>, nothing else), or throws.</summary>
+    public static LedgerHead ParseHead(string headPath, ReadOnlySpan<byte> bytes)
+    {
+        LedgerHead? head = null;
+        try
+        {
+            head = JsonSerializer.Deserialize<LedgerHead>(bytes, Options);
+        }
+        catch (JsonException)
+        {
+            // Reported below with every other shape the tool does not write.
+        }
+
+        if (head?.Hash is not { Length: 64 } || !bytes.SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(head, Options)))
+        {
+            throw new LedgerIntegrityException(headPath, 0, "the ledger head is not in the form the tool writes ({\"seq\":N,\"hash\":\"…\"} and nothing else; it was edited)");
+        }
+
+        return head;
+    }
+
     public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -23,12 +23,36 @@ public sealed class LedgerWriter
 
     public ReleaseLedger Current { get; private set; }
 
-    /// <summary>Reads and verifies the ledger; a broken chain throws before anything is written.</summary>
+    private const int MaxReads = 40;
+
+    /// <summary>
+    /// Reads and verifies the ledger; a broken chain throws before anything is written. Readers do not take
+    /// the lock, and the writer replaces the ledger and then its head: the head is read before and after the
+    /// ledger, and when both agree the ledger was read while the head stood still, so it holds the head's
+    /// line or at most the one line the writer adds before moving the head (what <see cref="ReleaseLedger.Verify"/>
+    /// accepts, and nothing more). When they differ a writer moved on in between, and the three reads are repeated.
+    /// </summary>
     public static async Task<ReleaseLedger> ReadVerifiedAsync(IReleaseStore store, string releaseId, CancellationToken cancellationToken)
     {
-        var lines = await store.ReadLedgerLinesAsync(releaseId, cancellationToken).ConfigureAwait(false);
-        var head = await store.ReadLedgerHeadAsync(releaseId, cancellationToken).ConfigureAwait(false);
-        return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, head);
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = await store.ReadLedgerHeadAsync(releaseId, cancellationToken).ConfigureAwait(false);
+            var lines = await store.ReadLedgerLinesAsync(releaseId, cancellationToken).ConfigureAwait(false);
+            var after = await store.ReadLedgerHeadAsync(releaseId, cancellationToken).ConfigureAwait(false);
+            if (before == after)
+            {
+                return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, after);
+            }
+
+            if (attempt == MaxReads)
+            {
+                throw new ReleaseException(
+                    ExitCode.Locked,
+                    $"The ledger {store.DescribeLedger(releaseId)} changed during each of {MaxReads} reads: another run is writing it. Run again when it has finished.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5 * attempt), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public static async Task<LedgerWriter> OpenAsync(IReleaseStore store, string releaseId, TimeProvider time, CancellationToken cancellationToken)

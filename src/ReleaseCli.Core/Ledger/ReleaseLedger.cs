@@ -40,24 +40,47 @@ public sealed class ReleaseLedger
             previous = hash;
         }
 
-        if (head is not null)
-        {
-            if (head.Seq > events.Count)
-            {
-                throw new LedgerIntegrityException(ledgerPath, events.Count + 1, $"the ledger ends at line {events.Count} but its head records line {head.Seq} (lines were removed from the end)");
-            }
-
-            if (head.Seq > 0 && !string.Equals(events[head.Seq - 1].Hash, head.Hash, StringComparison.Ordinal))
-            {
-                throw new LedgerIntegrityException(ledgerPath, head.Seq, "it differs from the line the head recorded (the ledger was rewritten)");
-            }
-        }
-        else if (events.Count > 0)
-        {
-            throw new LedgerIntegrityException(ledgerPath, events.Count, "the ledger's head record is missing (it was deleted or the ledger was copied without it)");
-        }
-
+        CheckHead(ledgerPath, events, head);
         return new ReleaseLedger(events);
+    }
+
+    /// <summary>
+    /// The head must record the last line exactly. The writer replaces the ledger file and then its head, so
+    /// the one state a kill can leave between the two is the head one line behind (for the first line: no
+    /// head yet); every other shape was made by hand.
+    /// </summary>
+    private static void CheckHead(string ledgerPath, List<LedgerEvent> events, LedgerHead? head)
+    {
+        var count = events.Count;
+        if (head is null)
+        {
+            if (count > 1)
+            {
+                throw new LedgerIntegrityException(ledgerPath, count, "the ledger's head record is missing (it was deleted or the ledger was copied without it)");
+            }
+
+            return;
+        }
+
+        if (head.Seq <= 0)
+        {
+            throw new LedgerIntegrityException(ledgerPath, 1, $"its head records line {head.Seq}, but the tool only records a line it wrote (1 or more): the head was edited");
+        }
+
+        if (head.Seq > count)
+        {
+            throw new LedgerIntegrityException(ledgerPath, count + 1, $"the ledger ends at line {count} but its head records line {head.Seq} (lines were removed from the end)");
+        }
+
+        if (head.Seq < count - 1)
+        {
+            throw new LedgerIntegrityException(ledgerPath, head.Seq + 1, $"lines {head.Seq + 1} to {count} were appended after the head (line {head.Seq}) without the tool, which never writes more than one line past its head");
+        }
+
+        if (!string.Equals(events[head.Seq - 1].Hash, head.Hash, StringComparison.Ordinal))
+        {
+            throw new LedgerIntegrityException(ledgerPath, head.Seq, "it differs from the line the head recorded (the ledger was rewritten)");
+        }
     }
 
     internal ReleaseLedger With(LedgerEvent entry) => new([.. Events, entry]);

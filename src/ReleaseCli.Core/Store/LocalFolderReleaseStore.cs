@@ -17,6 +17,12 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
 
     public string Root { get; } = Path.GetFullPath(root);
 
+    /// <summary>
+    /// Called after each file a ledger append replaces (the ledger, then its head): each call sees a state a
+    /// kill at that moment would leave behind.
+    /// </summary>
+    internal Func<Task>? AfterLedgerFileReplaced { get; init; }
+
     public string ReleaseDirectory(string releaseId) => Path.Combine(Root, releaseId);
 
     public string LedgerPath(string releaseId) => Path.Combine(ReleaseDirectory(releaseId), LedgerFile);
@@ -31,6 +37,7 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         Directory.CreateDirectory(directory);
         var lockPath = Path.Combine(directory, "lock");
         var ownerPath = Path.Combine(directory, "lock.owner.json");
+        var acquiredAt = DateTime.UtcNow;
         FileStream handle;
         try
         {
@@ -38,53 +45,57 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         }
         catch (IOException)
         {
-            LockOwner? holder = null;
-            try
-            {
-                holder = JsonSerializer.Deserialize<LockOwner>(await File.ReadAllBytesAsync(ownerPath, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is IOException or JsonException)
-            {
-                // The holder has not written its name yet; report the lock without it.
-            }
-
-            throw new ReleaseLockedException(releaseId, holder);
+            throw new ReleaseLockedException(releaseId, await ReadLiveOwnerAsync(ownerPath, cancellationToken).ConfigureAwait(false));
         }
 
-        await AtomicFile.WriteAsync(ownerPath, JsonSerializer.SerializeToUtf8Bytes(owner), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The lock is ours, so no other run writes here: temporary files a killed run left behind go now.
+            // (An owner record a killed holder left is replaced below; a holder removes its own before letting go.)
+            StaleFiles.RemoveTemporaryFiles(directory, acquiredAt);
+            await AtomicFile.WriteAsync(ownerPath, JsonSerializer.SerializeToUtf8Bytes(owner), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await handle.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return new Lease(handle, ownerPath);
+    }
+
+    /// <summary>
+    /// The holder's record, or null while the holder is starting (the record is written just after the lock is
+    /// taken) or finishing (removed just before it is let go). A record naming a process on this machine that
+    /// no longer runs was left by a killed holder: the run now holding the lock has not replaced it yet.
+    /// </summary>
+    private static async Task<LockOwner?> ReadLiveOwnerAsync(string ownerPath, CancellationToken cancellationToken)
+    {
+        LockOwner? holder;
+        try
+        {
+            holder = JsonSerializer.Deserialize<LockOwner>(await File.ReadAllBytesAsync(ownerPath, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+
+        return holder is not null && string.Equals(holder.Host, Environment.MachineName, StringComparison.Ordinal) && !StaleFiles.IsRunning(holder.ProcessId)
+            ? null
+            : holder;
     }
 
     public async Task<IReadOnlyList<string>> ReadLedgerLinesAsync(string releaseId, CancellationToken cancellationToken)
     {
         var path = LedgerPath(releaseId);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        var text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-        var lines = text.Split('\n');
-        // A well-formed ledger ends with a newline, so the last piece is empty.
-        return lines[^1].Length == 0 ? lines[..^1] : lines;
+        return File.Exists(path) ? LedgerSerializer.SplitLines(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) : [];
     }
 
     public async Task<LedgerHead?> ReadLedgerHeadAsync(string releaseId, CancellationToken cancellationToken)
     {
         var path = Path.Combine(ReleaseDirectory(releaseId), HeadFile);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<LedgerHead>(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), LedgerSerializer.Options);
-        }
-        catch (JsonException)
-        {
-            throw new LedgerIntegrityException(path, 0, "the ledger head is not valid JSON");
-        }
+        return File.Exists(path) ? LedgerSerializer.ParseHead(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) : null;
     }
 
     public async Task AppendLedgerLineAsync(string releaseId, string line, int expectedCount, LedgerHead newHead, CancellationToken cancellationToken)
@@ -102,8 +113,12 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         existing.CopyTo(content, 0);
         appended.CopyTo(content, existing.Length);
         await AtomicFile.WriteAsync(path, content, cancellationToken).ConfigureAwait(false);
+        await ReplacedAsync().ConfigureAwait(false);
         await AtomicFile.WriteAsync(Path.Combine(ReleaseDirectory(releaseId), HeadFile), JsonSerializer.SerializeToUtf8Bytes(newHead, LedgerSerializer.Options), cancellationToken).ConfigureAwait(false);
+        await ReplacedAsync().ConfigureAwait(false);
     }
+
+    private Task ReplacedAsync() => AfterLedgerFileReplaced?.Invoke() ?? Task.CompletedTask;
 
     public Task WriteDocumentAsync(string releaseId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         AtomicFile.WriteAsync(DocumentPath(releaseId, name), content, cancellationToken);

@@ -144,6 +144,9 @@ public sealed class BarHandler(VerbContext context)
         }
     }
 
+    // A file a person wrote: a key given twice is a mistake to report, not a value to pick silently.
+    private static readonly JsonSerializerOptions BuildDataFileOptions = new(MaestroJson.Options) { AllowDuplicateProperties = false };
+
     private static BuildDataJson ReadBuildData(FileInfo file)
     {
         if (!file.Exists)
@@ -154,7 +157,7 @@ public sealed class BarHandler(VerbContext context)
         BuildDataJson? data;
         try
         {
-            data = JsonSerializer.Deserialize<BuildDataJson>(File.ReadAllBytes(file.FullName), MaestroJson.Options);
+            data = JsonSerializer.Deserialize<BuildDataJson>(File.ReadAllBytes(file.FullName), BuildDataFileOptions);
         }
         catch (JsonException ex)
         {

@@ -51,6 +51,56 @@ public sealed class GateTests
         return respin.Id;
     }
 
+    /// <summary>Registers another build of the product whose gather fails after fetching one file (its second asset is nowhere).</summary>
+    private static async Task<int> FailingRespinAsync(EngineHarness harness)
+    {
+        await File.WriteAllTextAsync(Path.Combine(harness.ContainerPath, "assets", "files", "respin.txt"), "respin");
+        var location = new[] { new LocationJson { Location = harness.ContainerPath, Type = AssetLocationType.Container } };
+        var respin = await harness.Bar.AddBuildAsync(new BuildDataJson
+        {
+            Commit = "def456",
+            GitHubRepository = "https://github.com/contoso/p",
+            Assets =
+            [
+                new AssetJson { Name = "assets/files/respin.txt", Version = "1.0.0", Locations = [.. location] },
+                new AssetJson { Name = "assets/files/missing.txt", Version = "1.0.0", Locations = [.. location] },
+            ],
+        }, CancellationToken.None);
+        await harness.Bar.AssignBuildToChannelAsync(respin.Id, 1, CancellationToken.None);
+        return respin.Id;
+    }
+
+    [Fact]
+    public async Task A_failed_respin_selects_nothing_the_release_stays_on_its_sealed_candidate_and_a_retry_fails_with_1()
+    {
+        using var harness = await PreparedAsync();
+        var sealedState = await harness.StateAsync();
+        var respin = await FailingRespinAsync(harness);
+
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep", build: respin)).ExitCode);
+        var state = await harness.StateAsync();
+        Assert.Equal(harness.BuildId, state.RootBuildId);
+        Assert.Equal(sealedState.ContractDigest, state.ContractDigest);
+
+        // Trying the respin again: its gather fails again, and the file it fetched the first time is no tampering.
+        var retry = await harness.RunAsync("prep", build: respin);
+        Assert.Equal(ExitCode.Failed, retry.ExitCode);
+        Assert.DoesNotContain("no longer match", retry.Message);
+
+        // prep of the sealed candidate gathers its drop back under the same contract; the next ring carries on
+        // with that candidate and its contract, not with the respin.
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        Assert.Equal(sealedState.ContractDigest, (await harness.StateAsync()).ContractDigest);
+        Assert.Empty(Directory.EnumerateFiles(harness.DropPath, "respin.txt", SearchOption.AllDirectories));
+        var next = await harness.RunAsync("validate-source");
+        Assert.Equal(ExitCode.Success, next.ExitCode);
+        state = await harness.StateAsync();
+        var promoted = state.Events.Last(e => e.Type == LedgerEventType.Promoted);
+        Assert.Equal(sealedState.ContractDigest, promoted.ContractDigest);
+        Assert.Equal(harness.BuildId, state.Events.Last(e => e.Type == LedgerEventType.RunStarted).BuildId);
+        Assert.DoesNotContain((await harness.Bar.GetBuildAsync(respin, CancellationToken.None))!.Channels, c => c.Name == "CV");
+    }
+
     [Fact]
     public async Task Approval_needs_min_approvals_from_named_people_other_than_the_runner()
     {

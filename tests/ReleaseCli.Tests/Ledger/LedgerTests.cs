@@ -108,6 +108,303 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(3, (await ReadAsync()).Events.Count);
     }
 
+    private string HeadPath => System.IO.Path.Combine(_store.ReleaseDirectory("r"), "ledger.head");
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(-7)]
+    public async Task A_head_that_records_no_line_is_refused(int seq)
+    {
+        await WriteEventsAsync(3);
+        await File.WriteAllTextAsync(HeadPath, $$"""{"seq":{{seq}},"hash":"{{LedgerSerializer.GenesisHash}}"}""");
+        var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
+        Assert.Equal(ExitCode.IntegrityViolation, error.ExitCode);
+        Assert.Contains($"records line {seq}", error.Message);
+    }
+
+    [Fact]
+    public async Task Lines_appended_by_hand_with_the_head_left_alone_are_refused()
+    {
+        await WriteEventsAsync(3);
+        var head = await File.ReadAllBytesAsync(HeadPath);
+        var writer = await LedgerWriter.OpenAsync(_store, "r", TimeProvider.System, CancellationToken.None);
+        await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = "x@x.com" }, CancellationToken.None);
+        await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = "y@x.com" }, CancellationToken.None);
+        await File.WriteAllBytesAsync(HeadPath, head);
+        var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
+        Assert.Equal(4, error.Line);
+        Assert.Contains("lines 4 to 5 were appended after the head", error.Message);
+    }
+
+    [Fact]
+    public async Task A_head_one_line_behind_with_another_lines_hash_is_refused()
+    {
+        await WriteEventsAsync(3);
+        var ledger = await ReadAsync();
+        await File.WriteAllTextAsync(HeadPath, $$"""{"seq":2,"hash":"{{ledger.Events[0].Hash}}"}""");
+        var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
+        Assert.Equal(2, error.Line);
+    }
+
+    [Theory]
+    [InlineData("{\"seq\":3, \"hash\":\"H\"}")]
+    [InlineData("{\"hash\":\"H\",\"seq\":3}")]
+    [InlineData("{\"seq\":3,\"hash\":\"H\",\"note\":1}")]
+    [InlineData("{\"seq\":3,\"hash\":\"H\"}\n")]
+    [InlineData("{\"seq\":3}")]
+    [InlineData("{\"seq\":\"3\",\"hash\":\"H\"}")]
+    [InlineData("\uFEFF{\"seq\":3,\"hash\":\"H\"}")]
+    [InlineData("")]
+    public async Task A_head_not_written_as_the_tool_writes_it_is_refused(string head)
+    {
+        await WriteEventsAsync(3);
+        var ledger = await ReadAsync();
+        await File.WriteAllTextAsync(HeadPath, head.Replace("H", ledger.Events[2].Hash, StringComparison.Ordinal));
+        var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
+        Assert.Contains("ledger.head", error.Message);
+        Assert.Contains("not in the form the tool writes", error.Message);
+    }
+
+    [Fact]
+    public async Task A_ledger_without_its_final_newline_is_refused()
+    {
+        await WriteEventsAsync(3);
+        var bytes = await File.ReadAllBytesAsync(LedgerPath);
+        await File.WriteAllBytesAsync(LedgerPath, bytes[..^1]);
+        var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("final newline", error.Message);
+    }
+
+    [Fact]
+    public async Task A_ledger_with_a_byte_order_mark_is_refused()
+    {
+        await WriteEventsAsync(2);
+        var bytes = await File.ReadAllBytesAsync(LedgerPath);
+        await File.WriteAllBytesAsync(LedgerPath, [0xEF, 0xBB, 0xBF, .. bytes]);
+        var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
+        Assert.Equal(1, error.Line);
+        Assert.Contains("byte order mark", error.Message);
+    }
+
+    [Fact]
+    public async Task A_ledger_with_a_carriage_return_or_an_empty_file_is_refused()
+    {
+        await WriteEventsAsync(2);
+        var text = await File.ReadAllTextAsync(LedgerPath);
+        await File.WriteAllTextAsync(LedgerPath, text.Replace("\n", "\r\n", StringComparison.Ordinal));
+        Assert.Equal(1, (await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync)).Line);
+        await File.WriteAllBytesAsync(LedgerPath, []);
+        Assert.Contains("empty", (await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync)).Message);
+    }
+
+    [Fact]
+    public async Task A_missing_head_is_accepted_only_for_the_first_lines_crash_window()
+    {
+        await WriteEventsAsync(1);
+        File.Delete(HeadPath);
+        Assert.Single((await ReadAsync()).Events);
+        await WriteEventsAsync(1);
+        File.Delete(HeadPath);
+        var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
+        Assert.Contains("head record is missing", error.Message);
+    }
+
+    /// <summary>
+    /// Every state the writer's files pass through, taken at each of its file replacements (what a kill
+    /// at that moment leaves): each verifies, and the only one that is not exact is the head one line behind.
+    /// </summary>
+    [Fact]
+    public async Task The_only_state_the_writer_leaves_between_its_two_writes_is_the_head_one_line_behind()
+    {
+        var shapes = new List<(int Lines, int Head)>();
+        using var copies = new TestDirectory();
+        var snapshot = 0;
+        var store = new LocalFolderReleaseStore(_directory.Path)
+        {
+            AfterLedgerFileReplaced = async () =>
+            {
+                var copy = new LocalFolderReleaseStore(copies.Combine($"{snapshot++}"));
+                Directory.CreateDirectory(copy.ReleaseDirectory("r"));
+                foreach (var file in Directory.GetFiles(_store.ReleaseDirectory("r"), "ledger.*"))
+                {
+                    File.Copy(file, System.IO.Path.Combine(copy.ReleaseDirectory("r"), System.IO.Path.GetFileName(file)));
+                }
+
+                var lines = (await File.ReadAllLinesAsync(copy.LedgerPath("r"))).Length;
+                var ledger = await LedgerWriter.ReadVerifiedAsync(copy, "r", CancellationToken.None);
+                var head = File.Exists(System.IO.Path.Combine(copy.ReleaseDirectory("r"), "ledger.head"))
+                    ? (await copy.ReadLedgerHeadAsync("r", CancellationToken.None))!.Seq
+                    : 0;
+                Assert.Equal(lines, ledger.Events.Count);
+                shapes.Add((lines, head));
+            },
+        };
+        var writer = await LedgerWriter.OpenAsync(store, "r", TimeProvider.System, CancellationToken.None);
+        for (var i = 0; i < 5; i++)
+        {
+            await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = $"p{i}@x.com" }, CancellationToken.None);
+        }
+
+        Assert.Equal(10, shapes.Count);
+        Assert.All(shapes, s => Assert.InRange(s.Lines - s.Head, 0, 1));
+        Assert.Equal(5, shapes.Count(s => s.Lines == s.Head + 1));
+    }
+
+    /// <summary>
+    /// Readers without the lock (status) while a writer appends: the writer replaces the ledger, then its head,
+    /// and a reader must never take the moment between for tampering.
+    /// </summary>
+    [Fact]
+    public async Task Readers_verifying_while_a_writer_appends_never_see_tampering()
+    {
+        await WriteEventsAsync(1);
+        using var stop = new CancellationTokenSource();
+        var writing = Task.Run(async () =>
+        {
+            var writer = await LedgerWriter.OpenAsync(new LocalFolderReleaseStore(_directory.Path), "r", TimeProvider.System, CancellationToken.None);
+            for (var i = 0; i < 150; i++)
+            {
+                await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = $"w{i}@x.com" }, CancellationToken.None);
+            }
+
+            await stop.CancelAsync();
+        });
+        var reads = 0;
+        var falseAlarms = new List<string>();
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            var store = new LocalFolderReleaseStore(_directory.Path);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await LedgerWriter.ReadVerifiedAsync(store, "r", CancellationToken.None);
+                    Interlocked.Increment(ref reads);
+                }
+                catch (LedgerIntegrityException ex)
+                {
+                    lock (falseAlarms)
+                    {
+                        falseAlarms.Add(ex.Message);
+                    }
+                }
+            }
+        }));
+        await Task.WhenAll([writing, .. readers]);
+        Assert.Empty(falseAlarms);
+        Assert.True(reads > 50, $"only {reads} reads overlapped the writer");
+        Assert.Equal(151, (await ReadAsync()).Events.Count);
+    }
+
+    [Fact]
+    public async Task Every_refusal_of_the_lock_names_the_holder_or_says_it_is_starting_or_finishing()
+    {
+        var owners = new[] { "a@x.com", "b@x.com" };
+        var refusals = new List<string>();
+        var held = 0;
+        var contenders = owners.Select(actor => Task.Run(async () =>
+        {
+            var store = new LocalFolderReleaseStore(_directory.Path);
+            for (var i = 0; i < 300; i++)
+            {
+                try
+                {
+                    await using (await store.AcquireLockAsync("r", new LockOwner(actor, "prep", Environment.MachineName, Environment.ProcessId, DateTimeOffset.UtcNow), CancellationToken.None))
+                    {
+                        Interlocked.Increment(ref held);
+                    }
+                }
+                catch (ReleaseLockedException ex)
+                {
+                    lock (refusals)
+                    {
+                        refusals.Add(ex.Message);
+                    }
+                }
+            }
+        }));
+        await Task.WhenAll(contenders);
+        Assert.True(refusals.Count > 0 && held > 0, $"{refusals.Count} refusal(s), {held} hold(s): the runs never met");
+        Assert.All(refusals, message => Assert.True(
+            owners.Any(o => message.Contains($"locked by {o} running `prep`", StringComparison.Ordinal)) || message.Contains("just starting or finishing", StringComparison.Ordinal),
+            message));
+    }
+
+    [Fact]
+    public async Task An_owner_record_left_by_a_killed_holder_is_never_shown_as_the_holder_and_is_replaced_by_the_next_run()
+    {
+        var dead = await DeadProcessIdAsync();
+        var directory = _store.ReleaseDirectory("r");
+        Directory.CreateDirectory(directory);
+        var ownerPath = System.IO.Path.Combine(directory, "lock.owner.json");
+        await File.WriteAllTextAsync(ownerPath, $$"""{"Actor":"ghost@x.com","Verb":"stage","Host":"{{Environment.MachineName}}","ProcessId":{{dead}},"Since":"2026-01-01T00:00:00+00:00"}""");
+
+        // A new holder has the lock but has not written its name yet.
+        await using (new FileStream(System.IO.Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var error = await Assert.ThrowsAsync<ReleaseLockedException>(() => _store.AcquireLockAsync("r", new LockOwner("b@x.com", "prep", "h", 1, DateTimeOffset.UnixEpoch), CancellationToken.None));
+            Assert.DoesNotContain("ghost", error.Message);
+            Assert.Contains("just starting or finishing", error.Message);
+        }
+
+        await using (await _store.AcquireLockAsync("r", new LockOwner("c@x.com", "prep", "h", Environment.ProcessId, DateTimeOffset.UnixEpoch), CancellationToken.None))
+        {
+            Assert.Contains("c@x.com", await File.ReadAllTextAsync(ownerPath));
+        }
+
+        Assert.False(File.Exists(ownerPath));
+    }
+
+    [Fact]
+    public async Task Temporary_files_left_by_a_killed_writer_are_removed_by_the_next_lock_holder_and_nothing_else_is()
+    {
+        var dead = await DeadProcessIdAsync();
+        var directory = _store.ReleaseDirectory("r");
+        var artifacts = System.IO.Path.Combine(directory, "artifacts", "stage");
+        Directory.CreateDirectory(artifacts);
+        string Plant(string folder, string name)
+        {
+            var path = System.IO.Path.Combine(folder, name);
+            File.WriteAllText(path, "x");
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5));
+            return path;
+        }
+
+        var stale = new[]
+        {
+            Plant(directory, $".ledger.jsonl.{dead}.{Guid.NewGuid():N}.tmp"),
+            Plant(directory, $".ledger.head.{dead}.{Guid.NewGuid():N}.tmp"),
+            Plant(artifacts, $".dotnet.tar.gz.{dead}.{Guid.NewGuid():N}.tmp"),
+        };
+        var kept = new[]
+        {
+            Plant(directory, "notes.tmp"),
+            Plant(directory, $".ledger.jsonl.{dead}.tmp"),
+            Plant(directory, $".ledger.jsonl.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"),
+            Plant(artifacts, $"ledger.{dead}.{Guid.NewGuid():N}.tmp"),
+            Plant(artifacts, $".x.{dead}.{Guid.NewGuid():N}.tmp.keep"),
+        };
+        var recent = System.IO.Path.Combine(directory, $".contract.json.{dead}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(recent, "x");
+        File.SetLastWriteTimeUtc(recent, DateTime.UtcNow.AddMinutes(5));
+
+        await using (await _store.AcquireLockAsync("r", new LockOwner("c@x.com", "prep", "h", Environment.ProcessId, DateTimeOffset.UnixEpoch), CancellationToken.None))
+        {
+            Assert.All(stale, path => Assert.False(File.Exists(path), path));
+            Assert.All(kept, path => Assert.True(File.Exists(path), path));
+            Assert.True(File.Exists(recent), "a temporary file younger than the lock is not provably stale");
+        }
+    }
+
+    private static async Task<int> DeadProcessIdAsync()
+    {
+        using var process = System.Diagnostics.Process.Start("true")!;
+        await process.WaitForExitAsync();
+        return process.Id;
+    }
+
     [Fact]
     public async Task A_second_lock_holder_is_refused_with_the_holders_name()
     {
