@@ -16,12 +16,7 @@ public static class ReleaseExe
     /// <summary>Runs release with <paramref name="args"/> in <paramref name="workingDirectory"/>; the identity is <paramref name="actor"/> via git config.</summary>
     public static async Task<ExeResult> RunAsync(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var start = CreateStartInfo(workingDirectory, actor, args);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = CreateStartInfo(workingDirectory, actor, args, environment);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -40,9 +35,10 @@ public static class ReleaseExe
     }
 
     /// <summary>Starts release without waiting (for kill tests).</summary>
-    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args) => Process.Start(CreateStartInfo(workingDirectory, actor, args))!;
+    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
+        Process.Start(CreateStartInfo(workingDirectory, actor, args, environment))!;
 
-    private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args)
+    private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -59,6 +55,11 @@ public static class ReleaseExe
 
         SetIdentity(start, actor);
         start.Environment.Remove("TF_BUILD");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         return start;
     }
 
