@@ -131,7 +131,7 @@ public sealed class BlobPublishTarget : IPublishTarget
         }
         catch (RequestFailedException ex)
         {
-            throw new ReleaseException(ExitCode.Failed, $"{Name}: '{item.Name}' failed with HTTP {ex.Status} {ex.ErrorCode} after the SDK's retries; run the ring again (it republishes nothing)");
+            throw new ReleaseException(ExitCode.Failed, $"{Name}: '{item.Name}' failed with HTTP {ex.Status}{(ex.ErrorCode is null ? string.Empty : $" {ex.ErrorCode}")} ({ex.Message.Split('\n')[0].Trim()}) after the SDK's retries; run the ring again (it republishes nothing)");
         }
     }
 }

@@ -54,7 +54,7 @@ public sealed class PublishRing
     }
 
     /// <summary>The sample's definition with its publish ring writing through <paramref name="proxy"/> and reading from Azurite.</summary>
-    public Func<string, string> Definition(Azurite azurite, BlobFaultProxy proxy, string? cdnContainer = null) => definition =>
+    public Func<string, string> Definition(Azurite azurite, BlobFaultProxy proxy, string? cdnContainer = null, int parallelism = 2) => definition =>
     {
         var root = JsonNode.Parse(definition)!;
         var steps = root["rings"]!["publish"]!["steps"]!.AsArray();
@@ -63,7 +63,7 @@ public sealed class PublishRing
         blob["account"] = proxy.Endpoint;
         blob["container"] = Releases.Name;
         blob["sasVariable"] = ReleasesSasVariable;
-        blob["parallelism"] = 2;
+        blob["parallelism"] = parallelism;
         var cdn = steps.Single(s => s!["kind"]!.GetValue<string>() == "cdn-validate")!["settings"]!.AsObject();
         cdn["baseUrl"] = azurite.ContainerUrl(cdnContainer ?? Releases.Name);
         cdn["timeoutSeconds"] = 3;
@@ -74,6 +74,7 @@ public sealed class PublishRing
         symbols["container"] = Symbols.Name;
         symbols["sasVariable"] = SymbolsSasVariable;
         symbols["symbolServer"] = azurite.ContainerUrl(Symbols.Name);
+        symbols["parallelism"] = parallelism;
         return root.ToJsonString();
     };
 

@@ -104,8 +104,9 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
     public async Task Killed_at_random_points_twenty_times_the_publish_ring_finishes_with_every_blob_written_once_and_one_release()
     {
         var ring = await PublishRing.CreateAsync(azurite);
-        using var proxy = new BlobFaultProxy(azurite.Port) { Latency = TimeSpan.FromMilliseconds(40) };
-        using var release = await StagedSample.CreateAsync(sample, ring.Definition(azurite, proxy));
+        // One file at a time, each request to the server slowed a little, so the kills land all through the ring.
+        using var proxy = new BlobFaultProxy(azurite.Port) { Latency = TimeSpan.FromMilliseconds(120) };
+        using var release = await StagedSample.CreateAsync(sample, ring.Definition(azurite, proxy, parallelism: 1));
         var random = new Random(18);
         var kills = 0;
         var killedBeforePromotion = 0;
@@ -115,9 +116,9 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
             var requests = proxy.Count;
             // Three kinds of kill point: after the ledger gained k lines, after the server saw r more requests, after d ms.
             var kind = random.Next(3);
-            var k = random.Next(1, 12);
-            var r = random.Next(1, 40);
-            var d = random.Next(100, 2500);
+            var k = random.Next(1, 10);
+            var r = random.Next(1, 25);
+            var d = random.Next(200, 3000);
             using var running = release.Start(SampleRelease.Manager, ring.Environment, "publish");
             var started = DateTime.UtcNow;
             while (!running.HasExited)
@@ -143,6 +144,7 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
         }
 
         Assert.True(kills >= 20, $"only {kills} kills");
+        Assert.True(killedBeforePromotion >= 10, $"only {killedBeforePromotion} of {kills} kills landed before the release was recorded");
         (await release.RunAsync(SampleRelease.Manager, ring.Environment, "publish")).ShouldSucceed();
 
         var blobs = await BlobsAsync(ring.Releases);
