@@ -12,15 +12,7 @@ public sealed class SampleReleaseTests(SampleProducts sample)
     {
         using var release = await SampleRelease.CreateAsync(sample.Good);
         await release.PrepAndPromoteAsync();
-        (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "validate-build")).ShouldExitWith(3);
-        (await release.RunAsync("carol@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
-        (await release.RunAsync("dave@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Tactics, "approve", "validate-build", "--gate", "tactics")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "validate-build")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "stage")).ShouldExitWith(3);
-        (await release.RunAsync(SampleRelease.Tactics, "approve", "stage", "--gate", "tactics")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "stage")).ShouldSucceed();
+        await release.ValidateAndStageAsync();
         await StagedFilesPassSha512sumAsync(release);
         var publish = (await release.RunAsync(SampleRelease.Manager, "publish", "--output", "json")).ShouldSucceed();
 

@@ -10,7 +10,11 @@ public enum ProxyFault
     /// <summary>Answer 503 without passing the request on.</summary>
     ServiceUnavailable,
 
-    /// <summary>Pass the request on (the server acts on it), then reset the client's connection instead of answering.</summary>
+    /// <summary>
+    /// Pass the request on (the server acts on it), then send the client the answer's headers and break the connection
+    /// before the body is complete. (HttpListener sends a default 200 when a response is aborted before its headers,
+    /// so the break comes after them; a HEAD has no body to break and gets a 503 instead.)
+    /// </summary>
     ResetAfterForwarding,
 }
 
@@ -85,6 +89,11 @@ public sealed class BlobFaultProxy : IDisposable
         var response = context.Response;
         var pathAndQuery = request.RawUrl ?? "/";
         var fault = Faults(Interlocked.Increment(ref _count), request);
+        if (fault == ProxyFault.ResetAfterForwarding && request.HttpMethod == "HEAD")
+        {
+            fault = ProxyFault.ServiceUnavailable;
+        }
+
         try
         {
             using var body = new MemoryStream();
@@ -122,12 +131,6 @@ public sealed class BlobFaultProxy : IDisposable
             using var answer = await _upstream.SendAsync(forward);
             var bytes = await answer.Content.ReadAsByteArrayAsync();
             Requests.Enqueue(new ProxiedRequest(request.HttpMethod, pathAndQuery, request.Headers["If-None-Match"], (int)answer.StatusCode, fault));
-            if (fault == ProxyFault.ResetAfterForwarding)
-            {
-                response.Abort();
-                return;
-            }
-
             response.StatusCode = (int)answer.StatusCode;
             foreach (var header in answer.Headers.Concat(answer.Content.Headers).Where(h => !HopHeaders.Contains(h.Key)))
             {
@@ -139,6 +142,16 @@ public sealed class BlobFaultProxy : IDisposable
                 {
                     response.Headers[header.Key] = string.Join(", ", header.Value);
                 }
+            }
+
+            if (fault == ProxyFault.ResetAfterForwarding)
+            {
+                // Promise more than there is, send half, and break the connection: the client sees a broken answer.
+                response.ContentLength64 = bytes.LongLength + 1024;
+                await response.OutputStream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+                await response.OutputStream.FlushAsync();
+                response.Abort();
+                return;
             }
 
             response.ContentLength64 = request.HttpMethod == "HEAD" ? answer.Content.Headers.ContentLength ?? 0 : bytes.LongLength;

@@ -64,15 +64,7 @@ public sealed class StagedSample : IDisposable
 
             var release = await SampleRelease.CreateAsync(sample.Good);
             await release.PrepAndPromoteAsync();
-            (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
-            (await release.RunAsync(SampleRelease.Manager, "validate-build")).ShouldExitWith(3);
-            (await release.RunAsync("carol@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
-            (await release.RunAsync("dave@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
-            (await release.RunAsync(SampleRelease.Tactics, "approve", "validate-build", "--gate", "tactics")).ShouldSucceed();
-            (await release.RunAsync(SampleRelease.Manager, "validate-build")).ShouldSucceed();
-            (await release.RunAsync(SampleRelease.Manager, "stage")).ShouldExitWith(3);
-            (await release.RunAsync(SampleRelease.Tactics, "approve", "stage", "--gate", "tactics")).ShouldSucceed();
-            (await release.RunAsync(SampleRelease.Manager, "stage")).ShouldSucceed();
+            await release.ValidateAndStageAsync();
             AppDomain.CurrentDomain.ProcessExit += (_, _) => release.Dispose();
             _template = release;
             return release;
