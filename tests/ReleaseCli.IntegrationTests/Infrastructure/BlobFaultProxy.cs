@@ -16,6 +16,9 @@ public enum ProxyFault
     /// so the break comes after them; a HEAD has no body to break and gets a 503 instead.)
     /// </summary>
     ResetAfterForwarding,
+
+    /// <summary>Answer 403 without passing the request on (not retried: the tool gives up on the item).</summary>
+    Forbidden,
 }
 
 /// <summary>One request the proxy saw: what was asked, what the server answered (null: not passed on), and the fault played.</summary>
@@ -98,10 +101,10 @@ public sealed class BlobFaultProxy : IDisposable
         {
             using var body = new MemoryStream();
             await request.InputStream.CopyToAsync(body);
-            if (fault == ProxyFault.ServiceUnavailable)
+            if (fault is ProxyFault.ServiceUnavailable or ProxyFault.Forbidden)
             {
                 Requests.Enqueue(new ProxiedRequest(request.HttpMethod, pathAndQuery, request.Headers["If-None-Match"], null, fault));
-                response.StatusCode = 503;
+                response.StatusCode = fault == ProxyFault.Forbidden ? 403 : 503;
                 response.Close();
                 return;
             }

@@ -54,7 +54,8 @@ public sealed class PublishRing
     }
 
     /// <summary>The sample's definition with its publish ring writing through <paramref name="proxy"/> and reading from Azurite.</summary>
-    public Func<string, string> Definition(Azurite azurite, BlobFaultProxy proxy, string? cdnContainer = null, int parallelism = 2) => definition =>
+    /// <param name="symbolsInFolder">Keep the sample's symbol store in its local folder (published/symbols).</param>
+    public Func<string, string> Definition(Azurite azurite, BlobFaultProxy proxy, string? cdnContainer = null, int parallelism = 2, bool symbolsInFolder = false) => definition =>
     {
         var root = JsonNode.Parse(definition)!;
         var steps = root["rings"]!["publish"]!["steps"]!.AsArray();
@@ -69,12 +70,17 @@ public sealed class PublishRing
         cdn["timeoutSeconds"] = 3;
         cdn["firstPauseSeconds"] = 0.5;
         var symbols = steps.Single(s => s!["kind"]!.GetValue<string>() == "symbols-publish")!["settings"]!.AsObject();
+        symbols["parallelism"] = parallelism;
+        if (symbolsInFolder)
+        {
+            return root.ToJsonString();
+        }
+
         symbols.Remove("folder");
         symbols["account"] = proxy.Endpoint;
         symbols["container"] = Symbols.Name;
         symbols["sasVariable"] = SymbolsSasVariable;
         symbols["symbolServer"] = azurite.ContainerUrl(Symbols.Name);
-        symbols["parallelism"] = parallelism;
         return root.ToJsonString();
     };
 

@@ -98,7 +98,8 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
 
     /// <summary>
     /// SIGKILL the publish ring at random points (a fixed seed) at least 20 times, then run it to completion: each blob
-    /// written once, nothing overwritten, the ledger verifies and the builds are released once.
+    /// written once (counted at the server), each symbol file created once in its folder and never replaced, the ledger
+    /// verifies and the builds are released once.
     /// </summary>
     [Fact]
     public async Task Killed_at_random_points_twenty_times_the_publish_ring_finishes_with_every_blob_written_once_and_one_release()
@@ -106,12 +107,21 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
         var ring = await PublishRing.CreateAsync(azurite);
         // One file at a time, each request to the server slowed a little, so the kills land all through the ring.
         using var proxy = new BlobFaultProxy(azurite.Port) { Latency = TimeSpan.FromMilliseconds(120) };
-        using var release = await StagedSample.CreateAsync(sample, ring.Definition(azurite, proxy, parallelism: 1));
+        using var release = await StagedSample.CreateAsync(sample, ring.Definition(azurite, proxy, parallelism: 1, symbolsInFolder: true));
+        var symbolStore = Path.Combine(release.Directory, "published", "symbols");
+        // A file replaced by another would carry another write time: the first one seen must be the last.
+        var firstSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         var random = new Random(18);
         var kills = 0;
         var killedBeforePromotion = 0;
+        // First the ring cannot finish (reading back the last blob is refused), so the kills land in every phase before
+        // the release; then it can, and the rest of the kills may land around the release and the promotion too.
+        var lastBlob = $"/{Azurite.Account}/{ring.Releases.Name}/{PublishRing.ReleaseBlobs[^1]}";
+        var blocked = true;
+        proxy.Faults = (_, request) => blocked && request.HttpMethod == "GET" && request.Url!.AbsolutePath == lastBlob ? ProxyFault.Forbidden : null;
         for (var attempt = 0; attempt < 80 && kills < 20; attempt++)
         {
+            blocked = kills < 14;
             var lines = File.ReadAllLines(release.LedgerPath).Length;
             var requests = proxy.Count;
             // Three kinds of kill point: after the ledger gained k lines, after the server saw r more requests, after d ms.
@@ -141,6 +151,10 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
             }
 
             await running.WaitForExitAsync();
+            foreach (var file in SymbolFiles(symbolStore))
+            {
+                firstSeen.TryAdd(file, File.GetLastWriteTimeUtc(file));
+            }
         }
 
         Assert.True(kills >= 20, $"only {kills} kills");
@@ -148,10 +162,11 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
         (await release.RunAsync(SampleRelease.Manager, ring.Environment, "publish")).ShouldSucceed();
 
         var blobs = await BlobsAsync(ring.Releases);
-        var keys = (await BlobsAsync(ring.Symbols)).Keys.ToList();
         Assert.Equal(PublishRing.ReleaseBlobs.Order(StringComparer.Ordinal), blobs.Keys);
-        Assert.Equal(2, keys.Count);
-        var writes = AssertWrittenOnce(proxy, [.. PublishRing.ReleaseBlobs.Select(b => $"/{Azurite.Account}/{ring.Releases.Name}/{b}"), .. keys.Select(k => $"/{Azurite.Account}/{ring.Symbols.Name}/{k}")]);
+        var writes = AssertWrittenOnce(proxy, [.. PublishRing.ReleaseBlobs.Select(b => $"/{Azurite.Account}/{ring.Releases.Name}/{b}")]);
+        var symbolFiles = SymbolFiles(symbolStore);
+        Assert.Equal(2, symbolFiles.Count);
+        Assert.All(symbolFiles, f => Assert.Equal(firstSeen.GetValueOrDefault(f, File.GetLastWriteTimeUtc(f)), File.GetLastWriteTimeUtc(f)));
         foreach (var (name, item) in blobs)
         {
             Assert.Equal(await Sha512Async(ring.Releases, name), item.Metadata["sha512"]);
@@ -162,8 +177,12 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
         Assert.Single(File.ReadAllLines(release.LedgerPath), l => l.Contains("\"type\":\"Released\"", StringComparison.Ordinal));
         Assert.True(await release.IsReleasedAsync(release.AppBuildId));
         Assert.True(await release.IsReleasedAsync(release.CoreBuildId));
-        Console.WriteLine($"publish kill test: {kills} kills ({killedBeforePromotion} before the release was recorded); the server received {writes.Attempts} blob write(s), {writes.Created} created ({writes.Refused} refused as already there) for {writes.Blobs} blob(s); {proxy.Count} requests in all");
+        Console.WriteLine($"publish kill test: {kills} kills ({killedBeforePromotion} before the release was recorded); the server received {writes.Attempts} blob write(s), {writes.Created} created ({writes.Refused} refused as already there) for {writes.Blobs} blob(s); {proxy.Count} requests in all; {symbolFiles.Count} symbol file(s) in the folder, {firstSeen.Count} seen during the kills, none replaced");
     }
+
+    /// <summary>The PDBs in a folder symbol store (a killed write's hidden temporary file aside).</summary>
+    private static List<string> SymbolFiles(string store) =>
+        Directory.Exists(store) ? [.. Directory.GetFiles(store, "*.pdb", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.'))] : [];
 
     /// <summary>Each blob got exactly one write the server accepted (201), and every write asked for the blob to be absent.</summary>
     private static (int Attempts, int Created, int Refused, int Blobs) AssertWrittenOnce(BlobFaultProxy proxy, IReadOnlyList<string> paths)
