@@ -86,21 +86,29 @@ as frank@contoso.com approve stage --gate tactics
 expect 0 as alice@contoso.com stage
 
 step "publish"
+publish_started=$SECONDS
 expect 0 as alice@contoso.com publish
+publish_seconds=$((SECONDS - publish_started))
 
 step "status"
 as alice@contoso.com status --verify
 as alice@contoso.com bar get-build "$app_id" | grep -q "Contoso Sample Released"
+for id in "$app_id" "$core_id"; do
+  as alice@contoso.com bar get-build "$id" --output json | grep -q '"released": *true' || { echo "BAR does not mark build $id released" >&2; exit 1; }
+done
 echo
-echo "The sample release went through all five rings: build $app_id (and its dependency $core_id) is in 'Contoso Sample Released'."
-echo "Its publish ring has no publish steps yet, so nothing was published and BAR does not mark the builds released."
+echo "The sample release went through all five rings: build $app_id (and its dependency $core_id) is in 'Contoso Sample Released',"
+echo "and BAR marks both builds released: every publish step published its files once, read them back and validated them."
+echo
+echo "The publish ring ran in ${publish_seconds}s and published, laid out like the blob container (also the CDN base, as a file: URL),"
+echo "into $work/published/blob:"
+(cd "$work/published/blob" && find . -type f | sort | sed 's|^\./||' | while read -r f; do printf '  %10d  %s\n' "$(stat -c %s "$f")" "$f"; done)
+echo "and the symbol store, in SSQP layout (name.pdb/<key>/name.pdb), into $work/published/symbols:"
+(cd "$work/published/symbols" && find . -type f | sort | sed 's|^\./||' | while read -r f; do printf '  %10d  %s\n' "$(stat -c %s "$f")" "$f"; done)
 staged=$(find "$work/.release/contoso-sample-1.0.0/artifacts" -type d -name stage | head -n 1)
 echo
 echo "The stage ring ran its steps in ${stage_seconds}s and made these files (in $staged):"
 (cd "$staged" && find . -type f | sort | sed 's|^\./||' | while read -r f; do printf '  %10d  %s\n' "$(stat -c %s "$f")" "$f"; done)
-# What a user does with the downloads: the staged archives and the app's drop files in one folder, checked against the checksums file.
-downloads="$work/downloads"
-mkdir -p "$downloads"
-cp "$staged"/*.tar.gz "$staged"/*.zip "$staged"/1.0.0-sha.txt "$work"/.release/contoso-sample-1.0.0/drop/shipping/assets/contoso-sample-app/1.0.0/* "$downloads"/
-(cd "$downloads" && sha512sum -c --ignore-missing 1.0.0-sha.txt)
+# What a user does with the downloads: the published folder checked against the published checksums file.
+(cd "$work/published/blob/sample/1.0.0" && sha512sum -c --ignore-missing 1.0.0-sha.txt)
 echo "Release folder: $work   (try: cd $work && dotnet $release_dll status --output json)"

@@ -6,6 +6,7 @@ using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.Publishing;
 using ReleaseCli.Rings.SourceValidation;
 using ReleaseCli.Rings.Staging.Gates;
 using ReleaseCli.Rings.Staging.Steps;
@@ -26,6 +27,9 @@ public static class RingsServiceCollectionExtensions
         SignStep.Descriptor,
         ReleaseNotesStep.Descriptor,
         ReleaseMetadataStep.Descriptor,
+        BlobPublishStep.Descriptor,
+        CdnValidateStep.Descriptor,
+        SymbolsPublishStep.Descriptor,
     ];
 
     /// <summary>
@@ -50,6 +54,14 @@ public static class RingsServiceCollectionExtensions
 
         services.AddHttpClient(HttpUrlProbe.ClientName).AddStandardResilienceHandler();
         services.AddSingleton<IUrlProbe, HttpUrlProbe>();
+        // Published files are downloaded whole to be hashed: an attempt may take minutes, never the whole release.
+        services.AddHttpClient(PublicUrlReader.ClientName).AddStandardResilienceHandler(options =>
+        {
+            options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(10);
+            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(30);
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(20);
+        });
+        services.AddSingleton<PublicUrlReader>();
         services.AddSingleton<ValidationEngine>();
         services.AddSingleton<SharedValidationPass>();
 

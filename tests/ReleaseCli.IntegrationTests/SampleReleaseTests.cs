@@ -8,30 +8,31 @@ namespace ReleaseCli.IntegrationTests;
 public sealed class SampleReleaseTests(SampleProducts sample)
 {
     [Fact]
-    public async Task Good_sample_goes_through_all_five_rings_and_publish_marks_nothing_released_without_publish_steps()
+    public async Task Good_sample_goes_through_all_five_rings_publishes_to_its_local_folders_and_is_marked_released()
     {
         using var release = await SampleRelease.CreateAsync(sample.Good);
         await release.PrepAndPromoteAsync();
-        (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "validate-build")).ShouldExitWith(3);
-        (await release.RunAsync("carol@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
-        (await release.RunAsync("dave@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Tactics, "approve", "validate-build", "--gate", "tactics")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "validate-build")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "stage")).ShouldExitWith(3);
-        (await release.RunAsync(SampleRelease.Tactics, "approve", "stage", "--gate", "tactics")).ShouldSucceed();
-        (await release.RunAsync(SampleRelease.Manager, "stage")).ShouldSucceed();
+        await release.ValidateAndStageAsync();
         await StagedFilesPassSha512sumAsync(release);
         var publish = (await release.RunAsync(SampleRelease.Manager, "publish", "--output", "json")).ShouldSucceed();
 
         using var report = JsonDocument.Parse(publish.StandardOutput);
         Assert.Equal("promoted", report.RootElement.GetProperty("outcome").GetString());
-        Assert.Contains("nothing was published (publish has no publish steps)", report.RootElement.GetProperty("message").GetString());
+        Assert.Contains($"build(s) {release.CoreBuildId}, {release.AppBuildId} marked released", report.RootElement.GetProperty("message").GetString());
 
-        // Promoted to the last channel, but not released: nothing was shipped anywhere.
+        // The embedded defaults: a folder laid out like the blob container, and a symbol store in SSQP layout.
+        var blob = Path.Combine(release.Directory, "published", "blob");
+        var published = Directory.GetFiles(blob, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(blob, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(13, published.Count);
+        Assert.Contains("sample/1.0.0/contoso-sample-1.0.0.tar.gz", published);
+        Assert.Contains("sample/release-metadata/1.0/1.0.0/release.json", published);
+        var symbols = Path.Combine(release.Directory, "published", "symbols");
+        Assert.Equal(2, Directory.GetFiles(symbols, "*.pdb", SearchOption.AllDirectories).Length);
+
+        // Promoted to the last channel and released: it was shipped.
         var build = (await release.RunAsync(SampleRelease.Manager, "bar", "get-build", release.AppBuildId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", "json")).ShouldSucceed();
         using var buildJson = JsonDocument.Parse(build.StandardOutput);
-        Assert.False(buildJson.RootElement.GetProperty("released").GetBoolean());
+        Assert.True(buildJson.RootElement.GetProperty("released").GetBoolean());
         Assert.Contains(buildJson.RootElement.GetProperty("channels").EnumerateArray(), c => c.GetProperty("name").GetString() == "Contoso Sample Released");
 
         var status = (await release.RunAsync(SampleRelease.Manager, "status", "--verify", "--output", "json")).ShouldSucceed();
@@ -39,7 +40,7 @@ public sealed class SampleReleaseTests(SampleProducts sample)
         Assert.All(statusJson.RootElement.GetProperty("rings").EnumerateArray(), ring => Assert.Equal("promoted", ring.GetProperty("state").GetString()));
         Assert.True(statusJson.RootElement.GetProperty("ledgerVerified").GetBoolean());
         var publishRing = statusJson.RootElement.GetProperty("rings").EnumerateArray().Single(r => r.GetProperty("ring").GetString() == "publish");
-        Assert.Contains("nothing was published", publishRing.GetProperty("promotion").GetProperty("message").GetString());
+        Assert.Contains("marked released", publishRing.GetProperty("promotion").GetProperty("message").GetString());
     }
 
     /// <summary>Every file the stage ring made is there, and the downloads pass <c>sha512sum -c</c> against the checksums file.</summary>

@@ -39,6 +39,10 @@ public sealed class ReleaseState
     public LedgerEvent? Promotion(string ring) =>
         _events.LastOrDefault(e => e.Type == LedgerEventType.Promoted && e.Ring == ring && e.ContractDigest == ContractDigest);
 
+    /// <summary>The event that recorded the builds as released in BAR for the current contract, if any.</summary>
+    public LedgerEvent? Release =>
+        _events.LastOrDefault(e => e.Type == LedgerEventType.Released && e.ContractDigest == ContractDigest);
+
     /// <summary>
     /// Who ran the ring's gates for the current contract: those runs are what its gates judge, so their actors
     /// may not approve them. A run that stopped before its gates (a mistyped build id, a failed entry check)

@@ -596,6 +596,11 @@ public sealed class RingRunner(
             {
                 message += $"; not marked released: {string.Join(", ", notSucceeded)} did not succeed on their own (overridden)";
             }
+            else if (state.Release is { } released)
+            {
+                // A run killed between recording the release and the promotion: the builds are released once.
+                message += $"; build(s) {string.Join(", ", buildIds)} were marked released already (event {released.Seq})";
+            }
             else
             {
                 foreach (var id in buildIds)

@@ -7,7 +7,7 @@ namespace ReleaseCli.Core.Engine;
 /// Reads an artifact and hashes it on the way; at the end of the bytes it throws an integrity error if they
 /// are not the ones the ledger recorded, so a consumer that reads to the end never uses tampered content silently.
 /// </summary>
-internal sealed class VerifyingReadStream(Stream inner, ArtifactEntry expected, string where) : Stream
+public sealed class VerifyingReadStream(Stream inner, ArtifactEntry expected, string where) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
     private long _read;

@@ -58,7 +58,7 @@ public static class ReleaseStatusBuilder
                         l.Message,
                         l.Link))],
                     External = external.Count == 0 ? null : external,
-                    Publications = Summarize(PublicationLog.Latest(events, ring.Name, s.Id, state.ContractDigest).Values),
+                    Publications = Summarize(events, ring.Name, s.Id, state.ContractDigest),
                 };
             }).ToList();
 
@@ -94,16 +94,36 @@ public static class ReleaseStatusBuilder
         };
     }
 
-    private static IReadOnlyList<PublicationSummary>? Summarize(IEnumerable<PublicationEntry> entries)
+    /// <summary>
+    /// Per target: how each item got there (its last placement: written, or found already there; none yet when a run
+    /// stopped after announcing it) and how many were read back verified. A later run that finds an item already
+    /// there does not hide that an earlier run wrote it: the count is of the items' first placement.
+    /// </summary>
+    private static IReadOnlyList<PublicationSummary>? Summarize(IEnumerable<LedgerEvent> events, string ring, string step, string? contractDigest)
     {
-        var summaries = entries.GroupBy(e => e.Target, StringComparer.Ordinal)
+        var placed = new Dictionary<(string Target, string Name), PublicationOutcome?>();
+        var verified = new HashSet<(string Target, string Name)>();
+        foreach (var entry in events.Where(e => e.Publications is not null && e.Ring == ring && e.Step == step && e.ContractDigest == contractDigest).SelectMany(e => e.Publications!))
+        {
+            var key = (entry.Target, entry.Name);
+            if (entry.Outcome == PublicationOutcome.Verified)
+            {
+                verified.Add(key);
+            }
+            else if (!placed.TryGetValue(key, out var known) || known is null)
+            {
+                placed[key] = entry.Outcome;
+            }
+        }
+
+        var summaries = placed.Keys.Concat(verified).Distinct().GroupBy(k => k.Target, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new PublicationSummary(
                 g.Key,
-                g.Count(e => e.Outcome == PublicationOutcome.Written),
-                g.Count(e => e.Outcome == PublicationOutcome.AlreadyPresent),
-                g.Count(e => e.Outcome == PublicationOutcome.Verified),
-                g.Count(e => e.Outcome is null)))
+                g.Count(k => placed.GetValueOrDefault(k) == PublicationOutcome.Written),
+                g.Count(k => placed.GetValueOrDefault(k) == PublicationOutcome.AlreadyPresent),
+                g.Count(verified.Contains),
+                g.Count(k => placed.TryGetValue(k, out var outcome) && outcome is null)))
             .ToList();
         return summaries.Count == 0 ? null : summaries;
     }

@@ -34,18 +34,10 @@ public static class ReleaseExe
     }
 
     /// <summary>Starts release without waiting (for kill tests).</summary>
-    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null)
-    {
-        var start = CreateStartInfo(workingDirectory, actor, args);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
+    public static Process Start(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
+        Process.Start(CreateStartInfo(workingDirectory, actor, args, environment))!;
 
-        return Process.Start(start)!;
-    }
-
-    private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args)
+    private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -62,6 +54,11 @@ public static class ReleaseExe
 
         SetIdentity(start, actor);
         start.Environment.Remove("TF_BUILD");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         return start;
     }
 

@@ -84,6 +84,23 @@ public sealed class SampleRelease : IDisposable
     }
 
     /// <summary>
+    /// After prep: validate-source, validate-build with the teams' sign-offs and Tactics' approval, and stage with
+    /// Tactics' approval, each ring promoted.
+    /// </summary>
+    public async Task ValidateAndStageAsync()
+    {
+        (await RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
+        (await RunAsync(SampleRelease.Manager, "validate-build")).ShouldExitWith(3);
+        (await RunAsync("carol@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
+        (await RunAsync("dave@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
+        (await RunAsync(SampleRelease.Tactics, "approve", "validate-build", "--gate", "tactics")).ShouldSucceed();
+        (await RunAsync(SampleRelease.Manager, "validate-build")).ShouldSucceed();
+        (await RunAsync(SampleRelease.Manager, "stage")).ShouldExitWith(3);
+        (await RunAsync(SampleRelease.Tactics, "approve", "stage", "--gate", "tactics")).ShouldSucceed();
+        (await RunAsync(SampleRelease.Manager, "stage")).ShouldSucceed();
+    }
+
+    /// <summary>
     /// prep of the broken sample: it fails on its incoherent versions, the manager overrides that gate, the Release
     /// Team approves, and prep again promotes.
     /// </summary>
