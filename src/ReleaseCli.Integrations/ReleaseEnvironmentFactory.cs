@@ -2,16 +2,17 @@ using ReleaseCli.Core;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Store;
 using ReleaseCli.Integrations.Bar;
 
 namespace ReleaseCli.Integrations;
 
 /// <summary>Builds the BAR client and the store a release definition names.</summary>
-public sealed class ReleaseEnvironmentFactory(TimeProvider time, MaestroRegistryFactory? maestro = null)
+public sealed class ReleaseEnvironmentFactory(TimeProvider time, MaestroRegistryFactory? maestro = null, SecretMasker? masker = null)
 {
     public ReleaseEnvironment Create(ReleaseDefinition definition) =>
-        new(definition, CreateBar(definition), new LocalFolderReleaseStore(definition.ResolvePath(definition.Store.Path)));
+        new(definition, CreateBar(definition), new LocalFolderReleaseStore(definition.ResolvePath(definition.Store.Path))) { Masker = masker };
 
     public IBuildAssetRegistry CreateBar(ReleaseDefinition definition) => definition.Bar.Kind switch
     {

@@ -82,7 +82,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
     {
         var owner = new LockOwner(actor.Name, verb, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
-        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken).ConfigureAwait(false);
+        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
         return await action(ledger, new ReleaseState(ledger.Current.Events)).ConfigureAwait(false);
     }
 

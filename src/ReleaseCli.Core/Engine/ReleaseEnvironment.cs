@@ -1,5 +1,6 @@
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Store;
 
 namespace ReleaseCli.Core.Engine;
@@ -8,6 +9,9 @@ namespace ReleaseCli.Core.Engine;
 public sealed record ReleaseEnvironment(ReleaseDefinition Definition, IBuildAssetRegistry Bar, IReleaseStore Store)
 {
     public string ReleaseId => Definition.ReleaseId;
+
+    /// <summary>The secrets of this process: masked in everything the ledger records, as on the console.</summary>
+    public SecretMasker? Masker { get; init; }
 
     public string DropPath => Definition.DropPath is { } drop
         ? Definition.ResolvePath(drop)

@@ -34,7 +34,7 @@ public sealed class RingRunner(
 
         var owner = new LockOwner(actor.Name, request.Ring, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
-        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken).ConfigureAwait(false);
+        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
         var state = new ReleaseState(ledger.Current.Events);
 
         var rootBuildId = ResolveRootBuildId(request, state);

@@ -23,9 +23,11 @@ public static class LedgerSerializer
         WriteIndented = false,
     };
 
-    public static string ToLine(LedgerEvent entry, out string hash)
+    /// <summary>The event's line; <paramref name="mask"/>, when given, masks secrets in the JSON text before it is hashed.</summary>
+    public static string ToLine(LedgerEvent entry, out string hash, Func<string, string>? mask = null)
     {
         var body = JsonSerializer.Serialize(entry with { Hash = string.Empty }, Options);
+        body = mask?.Invoke(body) ?? body;
         // Hash is always last and empty here: drop it, hash the rest, then write it back.
         const string emptyHash = ",\"hash\":\"\"}";
         if (!body.EndsWith(emptyHash, StringComparison.Ordinal))

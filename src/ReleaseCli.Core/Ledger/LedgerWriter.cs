@@ -1,3 +1,4 @@
+using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Store;
 
 namespace ReleaseCli.Core.Ledger;
@@ -11,13 +12,15 @@ public sealed class LedgerWriter
     private readonly IReleaseStore _store;
     private readonly string _releaseId;
     private readonly TimeProvider _time;
+    private readonly SecretMasker? _masker;
     private readonly SemaphoreSlim _writing = new(1, 1);
 
-    private LedgerWriter(IReleaseStore store, string releaseId, ReleaseLedger ledger, TimeProvider time)
+    private LedgerWriter(IReleaseStore store, string releaseId, ReleaseLedger ledger, TimeProvider time, SecretMasker? masker)
     {
         _store = store;
         _releaseId = releaseId;
         _time = time;
+        _masker = masker;
         Current = ledger;
     }
 
@@ -55,10 +58,14 @@ public sealed class LedgerWriter
         }
     }
 
-    public static async Task<LedgerWriter> OpenAsync(IReleaseStore store, string releaseId, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the ledger for appending. With <paramref name="masker"/>, every secret of this process (a token a
+    /// failing service echoed back in a message included) is masked in each line before it is hashed and written.
+    /// </summary>
+    public static async Task<LedgerWriter> OpenAsync(IReleaseStore store, string releaseId, TimeProvider time, CancellationToken cancellationToken, SecretMasker? masker = null)
     {
         var ledger = await ReadVerifiedAsync(store, releaseId, cancellationToken).ConfigureAwait(false);
-        return new LedgerWriter(store, releaseId, ledger, time);
+        return new LedgerWriter(store, releaseId, ledger, time, masker);
     }
 
     public async Task<LedgerEvent> AppendAsync(LedgerEvent draft, CancellationToken cancellationToken)
@@ -75,7 +82,13 @@ public sealed class LedgerWriter
                 Prev = Current.HeadHash,
                 Hash = string.Empty,
             };
-            var line = LedgerSerializer.ToLine(entry, out var hash);
+            var line = LedgerSerializer.ToLine(entry, out var hash, _masker is { HasSecrets: true } masker ? masker.Mask : null);
+            if (_masker is { HasSecrets: true })
+            {
+                // What is recorded is what was written: the masked text.
+                entry = LedgerSerializer.TryParse(line, out _) ?? entry;
+            }
+
             await _store.AppendLedgerLineAsync(_releaseId, line, count, new LedgerHead(entry.Seq, hash), CancellationToken.None).ConfigureAwait(false);
             entry = entry with { Hash = hash };
             Current = Current.With(entry);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Ledger;
+using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Store;
 
 namespace ReleaseCli.Tests.Ledger;
@@ -29,6 +30,25 @@ public sealed class LedgerTests : IDisposable
     private string LedgerPath => _store.LedgerPath("r");
 
     private Task<ReleaseLedger> ReadAsync() => LedgerWriter.ReadVerifiedAsync(_store, "r", CancellationToken.None);
+
+    [Fact]
+    public async Task A_secret_of_the_process_is_masked_in_what_the_ledger_records_and_the_chain_still_verifies()
+    {
+        const string token = "maestro-token-Zq8\"/x";
+        var masker = new SecretMasker();
+        masker.Register(token);
+        var writer = await LedgerWriter.OpenAsync(_store, "r", TimeProvider.System, CancellationToken.None, masker);
+
+        var recorded = await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Message = $"Maestro answered 500: invalid token {token}", Justification = token }, CancellationToken.None);
+        await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = "a@x.com" }, CancellationToken.None);
+
+        var text = await File.ReadAllTextAsync(LedgerPath);
+        Assert.DoesNotContain("maestro-token-Zq8", text, StringComparison.Ordinal);
+        Assert.Equal($"Maestro answered 500: invalid token {SecretMasker.Placeholder}", recorded.Message);
+        var ledger = await ReadAsync();
+        Assert.Equal(recorded, ledger.Events[0]);
+        Assert.Equal(SecretMasker.Placeholder, ledger.Events[0].Justification);
+    }
 
     [Fact]
     public async Task Events_chain_and_read_back()
