@@ -6,6 +6,7 @@ using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.Publishing;
 using ReleaseCli.Rings.SourceValidation;
 using ReleaseCli.Rings.Staging.Gates;
 using ReleaseCli.Rings.Staging.Steps;
@@ -26,6 +27,7 @@ public static class RingsServiceCollectionExtensions
         SignStep.Descriptor,
         ReleaseNotesStep.Descriptor,
         ReleaseMetadataStep.Descriptor,
+        NuGetPublishStep.Descriptor,
     ];
 
     /// <summary>
@@ -50,6 +52,13 @@ public static class RingsServiceCollectionExtensions
 
         services.AddHttpClient(HttpUrlProbe.ClientName).AddStandardResilienceHandler();
         services.AddSingleton<IUrlProbe, HttpUrlProbe>();
+        // Reads of whole packages from a feed's flat container: longer attempts than the default 10 s.
+        services.AddHttpClient(NuGetPublishStep.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).AddStandardResilienceHandler(options =>
+        {
+            options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
+            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(20);
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
+        });
         services.AddSingleton<ValidationEngine>();
         services.AddSingleton<SharedValidationPass>();
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.Publishing;
 using ReleaseCli.Rings.SourceValidation;
 using ReleaseCli.Rings.Staging.Steps;
 
@@ -25,4 +26,5 @@ namespace ReleaseCli.Rings;
 [JsonSerializable(typeof(ReleaseNotesSettings))]
 [JsonSerializable(typeof(ReleaseMetadataSettings))]
 [JsonSerializable(typeof(StagedArtifacts))]
+[JsonSerializable(typeof(NuGetPublishSettings))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;
