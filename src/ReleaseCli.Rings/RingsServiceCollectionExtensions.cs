@@ -28,6 +28,7 @@ public static class RingsServiceCollectionExtensions
         ReleaseNotesStep.Descriptor,
         ReleaseMetadataStep.Descriptor,
         NuGetPublishStep.Descriptor,
+        GitTagsStep.Descriptor,
     ];
 
     /// <summary>
@@ -52,6 +53,8 @@ public static class RingsServiceCollectionExtensions
 
         services.AddHttpClient(HttpUrlProbe.ClientName).AddStandardResilienceHandler();
         services.AddSingleton<IUrlProbe, HttpUrlProbe>();
+        services.AddHttpClient(GitHubClients.HttpClientName).AddStandardResilienceHandler();
+        services.AddSingleton<GitHubClients>();
         // Reads of whole packages from a feed's flat container: longer attempts than the default 10 s.
         services.AddHttpClient(NuGetPublishStep.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).AddStandardResilienceHandler(options =>
         {

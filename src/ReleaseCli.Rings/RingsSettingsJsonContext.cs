@@ -27,4 +27,5 @@ namespace ReleaseCli.Rings;
 [JsonSerializable(typeof(ReleaseMetadataSettings))]
 [JsonSerializable(typeof(StagedArtifacts))]
 [JsonSerializable(typeof(NuGetPublishSettings))]
+[JsonSerializable(typeof(GitTagsSettings))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;
