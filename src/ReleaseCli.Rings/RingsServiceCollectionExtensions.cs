@@ -29,6 +29,7 @@ public static class RingsServiceCollectionExtensions
         ReleaseMetadataStep.Descriptor,
         NuGetPublishStep.Descriptor,
         GitTagsStep.Descriptor,
+        GitHubReleaseStep.Descriptor,
     ];
 
     /// <summary>

@@ -28,4 +28,5 @@ namespace ReleaseCli.Rings;
 [JsonSerializable(typeof(StagedArtifacts))]
 [JsonSerializable(typeof(NuGetPublishSettings))]
 [JsonSerializable(typeof(GitTagsSettings))]
+[JsonSerializable(typeof(GitHubReleaseSettings))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;

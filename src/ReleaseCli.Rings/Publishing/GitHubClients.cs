@@ -11,12 +11,12 @@ namespace ReleaseCli.Rings.Publishing;
 /// test server), the token from the environment variable the settings name (registered with the secret masker,
 /// never logged), and the requests sent through the one HTTP handler registered for GitHub (standard resilience).
 /// </summary>
-public sealed class GitHubClients(IHttpMessageHandlerFactory handlers, SecretMasker? masker)
+public sealed class GitHubClients(IHttpMessageHandlerFactory handlers, IHttpClientFactory httpClients, SecretMasker? masker)
 {
     public const string HttpClientName = "github";
     public const string DefaultApiUrl = "https://api.github.com/";
 
-    public IGitHubClient Create(string? apiUrl, string? tokenVariable, string step)
+    public GitHubSession Create(string? apiUrl, string? tokenVariable, string step)
     {
         if (string.IsNullOrEmpty(tokenVariable))
         {
@@ -36,7 +36,7 @@ public sealed class GitHubClients(IHttpMessageHandlerFactory handlers, SecretMas
             new InMemoryCredentialStore(new Credentials(token)),
             new HttpClientAdapter(() => handlers.CreateHandler(HttpClientName)),
             new SimpleJsonSerializer());
-        return new GitHubClient(connection);
+        return new GitHubSession(new GitHubClient(connection), httpClients.CreateClient(HttpClientName), token);
     }
 
     /// <summary>The API's base address, ending in '/' so relative paths land under it.</summary>

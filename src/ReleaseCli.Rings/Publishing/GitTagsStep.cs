@@ -110,7 +110,7 @@ public sealed partial class GitTagsStep(GitHubClients gitHub, TimeProvider time)
             }
 
             IPublishTarget target = client is not null
-                ? new GitHubTagTarget(client, GitHubRepository.Parse(remote)!, tagger, time)
+                ? new GitHubTagTarget(client.Client, GitHubRepository.Parse(remote)!, tagger, time)
                 : new GitRemoteTagTarget(RemoteOf(context, remote), ScratchOf(context, repository.Key), tagger);
             PublishItem item = new(tag, 0, commits[0], _ => throw new InvalidOperationException("a tag has no bytes to read"))
             {
