@@ -86,14 +86,24 @@ as frank@contoso.com approve stage --gate tactics
 expect 0 as alice@contoso.com stage
 
 step "publish"
+publish_started=$SECONDS
 expect 0 as alice@contoso.com publish
+publish_seconds=$((SECONDS - publish_started))
 
 step "status"
 as alice@contoso.com status --verify
 as alice@contoso.com bar get-build "$app_id" | grep -q "Contoso Sample Released"
+as alice@contoso.com bar get-build "$app_id" --output json | jq -e '.released' >/dev/null
 echo
 echo "The sample release went through all five rings: build $app_id (and its dependency $core_id) is in 'Contoso Sample Released'."
-echo "Its publish ring has no publish steps yet, so nothing was published and BAR does not mark the builds released."
+echo "The publish ring ran in ${publish_seconds}s."
+echo "Its publish ring pushed the shipping packages and their symbol packages to the local NuGet folder feed"
+echo "$work/published/nuget (dotnet restore can use it as a source) and tagged both repositories v1.0.0 on their"
+echo "bare remotes in $work/sample/remotes; BAR marks the builds released."
+for remote in "$work"/sample/remotes/*.git; do
+  printf '  %s: %s\n' "$(basename "$remote")" "$(git -C "$remote" rev-parse --verify --quiet 'refs/tags/v1.0.0^{commit}')"
+done
+(cd "$work/published/nuget" && find . -type f -name '*.nupkg' -o -type f -name '*.snupkg' | sort | sed 's|^\./|  published/nuget/|')
 staged=$(find "$work/.release/contoso-sample-1.0.0/artifacts" -type d -name stage | head -n 1)
 echo
 echo "The stage ring ran its steps in ${stage_seconds}s and made these files (in $staged):"

@@ -69,7 +69,7 @@ public sealed class GitRemoteTagTarget(RepositoryLocation remote, string scratch
     {
         Directory.CreateDirectory(scratch);
         var tagRef = $"refs/tags/{tag}";
-        var listed = await GitAsync(scratch, $"ls-remote-{LogName(tag)}", cancellationToken, "ls-remote", "--tags", "--", remote.Value, tagRef).ConfigureAwait(false);
+        var listed = await GitAsync(scratch, $"ls-remote-{LogName(tag)}", cancellationToken, "ls-remote", "--tags", "--", remote.Value, tagRef, tagRef + "^{}").ConfigureAwait(false);
         if (!listed.Succeeded)
         {
             throw new ReleaseException(ExitCode.Failed, $"git could not list the tags of {remote.Value}: {listed.Describe()}; check settings.remotes and that git may read the remote");

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ReleaseCli.Rings.Publishing;
 
 /// <summary>How a <c>git-tags</c> step puts its tags on the remotes.</summary>
@@ -7,5 +9,6 @@ public enum GitTagVia
     Git,
 
     /// <summary>GitHub's REST API through Octokit: the remote is a GitHub repository, owner/name.</summary>
+    [JsonStringEnumMemberName("github")]
     GitHub,
 }

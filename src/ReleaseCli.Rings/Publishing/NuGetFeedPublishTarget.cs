@@ -38,7 +38,8 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
         _pushTimeout = pushTimeout;
         _readBackTimeout = readBackTimeout;
         _time = time;
-        _repository = Repository.Factory.GetCoreV3(new PackageSource(serviceIndex.AbsoluteUri));
+        // Plain http only for a feed on this machine (a test or local server); anything else must use https.
+        _repository = Repository.Factory.GetCoreV3(new PackageSource(serviceIndex.AbsoluteUri) { AllowInsecureConnections = serviceIndex.IsLoopback });
         _baseAddress = new Lazy<Task<Uri>>(ReadBaseAddressAsync);
         Name = $"NuGet feed {serviceIndex.GetLeftPart(UriPartial.Path)}";
     }
@@ -71,6 +72,7 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
             symbolSource = symbols.SourceUri.AbsoluteUri;
         }
 
+        var messages = new NuGetMessages();
         try
         {
             await update.Push(
@@ -83,7 +85,13 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
                 noServiceEndpoint: false,
                 skipDuplicate: false,
                 symbolPackageUpdateResource: symbols,
-                log: NuGet.Common.NullLogger.Instance).ConfigureAwait(false);
+                allowInsecureConnections: _serviceIndex.IsLoopback,
+                log: messages).ConfigureAwait(false);
+            if (messages.Errors.Count > 0)
+            {
+                throw new ReleaseException(ExitCode.Failed, $"{Name} did not take {package.Display}: {string.Join("; ", messages.Errors)}");
+            }
+
             return true;
         }
         catch (Exception ex) when (IsConflict(ex))

@@ -44,6 +44,11 @@ public sealed partial class NuGetPublishStep(IHttpClientFactory httpClients, Tim
             yield return ("feed", $"'{settings.Feed}' is neither an http(s) service index URL nor a folder.");
         }
 
+        if (FeedUrl(settings) is { Scheme: "http", IsLoopback: false })
+        {
+            yield return ("feed", "a feed is reached over https (plain http only for a feed on this machine).");
+        }
+
         if (settings.ApiKeyVariable is { } variable && !EnvironmentName().IsMatch(variable))
         {
             yield return ("apiKeyVariable", "give the name of the environment variable that holds the API key (letters, digits and '_'), never the key itself.");
