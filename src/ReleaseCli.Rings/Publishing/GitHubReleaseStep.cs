@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Octokit;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Contract;
@@ -15,7 +14,7 @@ namespace ReleaseCli.Rings.Publishing;
 /// through the exactly-once rule: only the missing ones are uploaded, an asset of the same name with other content
 /// stops the step naming both digests, and every asset is downloaded again and compared at the end.
 /// </summary>
-public sealed partial class GitHubReleaseStep(GitHubClients gitHub)
+public sealed class GitHubReleaseStep(GitHubClients gitHub)
     : RingStep<GitHubReleaseSettings>(Descriptor, RingsSettingsJsonContext.Default.GitHubReleaseSettings)
 {
     public const string StepKind = "github-release";
@@ -36,7 +35,7 @@ public sealed partial class GitHubReleaseStep(GitHubClients gitHub)
             yield return ("repository", "give the GitHub repository as owner/name.");
         }
 
-        if (!EnvironmentName().IsMatch(settings.TokenVariable))
+        if (!VariableName.IsValid(settings.TokenVariable))
         {
             yield return ("tokenVariable", "give the name of the environment variable that holds a GitHub token (letters, digits and '_'), never the token itself.");
         }
@@ -169,7 +168,4 @@ public sealed partial class GitHubReleaseStep(GitHubClients gitHub)
 
         return [.. items.DistinctBy(i => (i.Name, i.Sha512))];
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvironmentName();
 }

@@ -62,7 +62,7 @@ public sealed partial class GitTagsStep(GitHubClients gitHub, TimeProvider time)
 
         if (via == GitTagVia.GitHub)
         {
-            if (settings.TokenVariable is null || !EnvironmentName().IsMatch(settings.TokenVariable))
+            if (!VariableName.IsValid(settings.TokenVariable))
             {
                 yield return ("tokenVariable", "with \"via\": \"github\", give the name of the environment variable that holds a GitHub token (letters, digits and '_').");
             }
@@ -134,7 +134,4 @@ public sealed partial class GitTagsStep(GitHubClients gitHub, TimeProvider time)
 
     [GeneratedRegex(@"^[A-Za-z0-9_+][A-Za-z0-9._+/-]*$")]
     private static partial Regex ValidTag();
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvironmentName();
 }

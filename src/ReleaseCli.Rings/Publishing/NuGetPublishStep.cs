@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using NuGet.Packaging;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
@@ -13,7 +12,7 @@ namespace ReleaseCli.Rings.Publishing;
 /// pushed to a NuGet V3 feed, or laid out in a local folder feed that <c>dotnet restore</c> reads. Each package is
 /// looked for first, pushed only when absent, and read back from the feed afterwards.
 /// </summary>
-public sealed partial class NuGetPublishStep(IHttpClientFactory httpClients, TimeProvider time, SecretMasker? masker)
+public sealed class NuGetPublishStep(IHttpClientFactory httpClients, TimeProvider time, SecretMasker? masker)
     : RingStep<NuGetPublishSettings>(Descriptor, RingsSettingsJsonContext.Default.NuGetPublishSettings)
 {
     public const string StepKind = "nuget-publish";
@@ -49,7 +48,7 @@ public sealed partial class NuGetPublishStep(IHttpClientFactory httpClients, Tim
             yield return ("feed", "a feed is reached over https (plain http only for a feed on this machine).");
         }
 
-        if (settings.ApiKeyVariable is { } variable && !EnvironmentName().IsMatch(variable))
+        if (settings.ApiKeyVariable is { } variable && !VariableName.IsValid(variable))
         {
             yield return ("apiKeyVariable", "give the name of the environment variable that holds the API key (letters, digits and '_'), never the key itself.");
         }
@@ -177,7 +176,4 @@ public sealed partial class NuGetPublishStep(IHttpClientFactory httpClients, Tim
 
     private static Uri? FeedUrl(NuGetPublishSettings settings) =>
         Uri.TryCreate(settings.Feed, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) ? url : null;
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvironmentName();
 }

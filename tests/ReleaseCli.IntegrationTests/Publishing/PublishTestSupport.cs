@@ -33,7 +33,7 @@ internal static class PublishTestSupport
     }
 
     /// <summary>The services the executable registers for the ring steps (the HTTP clients with their resilience handlers).</summary>
-    public static ServiceProvider Services() => new ServiceCollection().AddLogging().AddRingSteps().BuildServiceProvider();
+    public static ServiceProvider Services() => new ServiceCollection().AddLogging().AddSingleton<ReleaseCli.Core.Security.SecretMasker>().AddRingSteps().BuildServiceProvider();
 
     public static NuGetPackageFile Package(string path, string id, bool symbols = false)
     {
