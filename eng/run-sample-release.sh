@@ -98,13 +98,20 @@ for id in "$app_id" "$core_id"; do
 done
 echo
 echo "The sample release went through all five rings: build $app_id (and its dependency $core_id) is in 'Contoso Sample Released',"
-echo "and BAR marks both builds released: every publish step published its files once, read them back and validated them."
+echo "and BAR marks both builds released: every publish step published once, read back what it published and validated it."
 echo
 echo "The publish ring ran in ${publish_seconds}s and published, laid out like the blob container (also the CDN base, as a file: URL),"
 echo "into $work/published/blob:"
 (cd "$work/published/blob" && find . -type f | sort | sed 's|^\./||' | while read -r f; do printf '  %10d  %s\n' "$(stat -c %s "$f")" "$f"; done)
-echo "and the symbol store, in SSQP layout (name.pdb/<key>/name.pdb), into $work/published/symbols:"
+echo "the symbol store, in SSQP layout (name.pdb/<key>/name.pdb), into $work/published/symbols:"
 (cd "$work/published/symbols" && find . -type f | sort | sed 's|^\./||' | while read -r f; do printf '  %10d  %s\n' "$(stat -c %s "$f")" "$f"; done)
+echo "the shipping packages and their symbol packages into the local NuGet folder feed $work/published/nuget"
+echo "(dotnet restore can use it as a source):"
+(cd "$work/published/nuget" && find . -type f \( -name '*.nupkg' -o -name '*.snupkg' \) | sort | sed 's|^\./|  |')
+echo "and the tag v1.0.0 on each repository's bare remote in $work/sample/remotes:"
+for remote in "$work"/sample/remotes/*.git; do
+  printf '  %s: %s\n' "$(basename "$remote")" "$(git -C "$remote" rev-parse --verify --quiet 'refs/tags/v1.0.0^{commit}')"
+done
 staged=$(find "$work/.release/contoso-sample-1.0.0/artifacts" -type d -name stage | head -n 1)
 echo
 echo "The stage ring ran its steps in ${stage_seconds}s and made these files (in $staged):"

@@ -577,6 +577,15 @@ jq -e '.dependencies[0].buildId == 1' "$WORK/sample-app.build.json" >/dev/null \
   || die "$BAR/sample-app.build.json.in does not become valid JSON after substitution"
 check_assets "$WORK/sample-app.build.json"
 
+# ------------------------------------------------------------- bare remotes
+# What the publish ring's git-tags step pushes its tags to: a bare clone of each repository, standing in
+# for https://github.com/contoso/<name> (release.json maps one to the other).
+stage "remotes: bare clones in $OUT/remotes"
+mkdir -p "$OUT/remotes"
+for name in sample-core sample-app; do
+  run "remote-$name" git_ clone --quiet --bare --no-local "$REPOS/$name" "$OUT/remotes/$name.git"
+done
+
 # ------------------------------------------------------------- signing key
 # A throwaway OpenPGP key for the stage ring's detached signatures, made anew on every run.
 stage "signing: OpenPGP test key in $OUT/signing/gnupg"

@@ -30,6 +30,9 @@ public static class RingsServiceCollectionExtensions
         BlobPublishStep.Descriptor,
         CdnValidateStep.Descriptor,
         SymbolsPublishStep.Descriptor,
+        NuGetPublishStep.Descriptor,
+        GitTagsStep.Descriptor,
+        GitHubReleaseStep.Descriptor,
     ];
 
     /// <summary>
@@ -62,6 +65,15 @@ public static class RingsServiceCollectionExtensions
             options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(20);
         });
         services.AddSingleton<PublicUrlReader>();
+        services.AddHttpClient(GitHubClients.HttpClientName).AddStandardResilienceHandler();
+        services.AddSingleton<GitHubClients>();
+        // Reads of whole packages from a feed's flat container: longer attempts than the default 10 s.
+        services.AddHttpClient(NuGetPublishStep.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).AddStandardResilienceHandler(options =>
+        {
+            options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
+            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(20);
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
+        });
         services.AddSingleton<ValidationEngine>();
         services.AddSingleton<SharedValidationPass>();
 

@@ -30,4 +30,7 @@ namespace ReleaseCli.Rings;
 [JsonSerializable(typeof(CdnValidateSettings))]
 [JsonSerializable(typeof(SymbolsPublishSettings))]
 [JsonSerializable(typeof(PublishedFiles))]
+[JsonSerializable(typeof(NuGetPublishSettings))]
+[JsonSerializable(typeof(GitTagsSettings))]
+[JsonSerializable(typeof(GitHubReleaseSettings))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;

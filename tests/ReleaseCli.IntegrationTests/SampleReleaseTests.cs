@@ -5,16 +5,18 @@ using ReleaseCli.IntegrationTests.Infrastructure;
 namespace ReleaseCli.IntegrationTests;
 
 [Collection(SampleCollection.Name)]
-public sealed class SampleReleaseTests(SampleProducts sample)
+public sealed class SampleReleaseTests(SampleProducts sample, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
-    public async Task Good_sample_goes_through_all_five_rings_publishes_to_its_local_folders_and_is_marked_released()
+    public async Task Good_sample_goes_through_all_five_rings_publishes_to_its_local_folders_feed_and_remotes_and_is_marked_released()
     {
         using var release = await SampleRelease.CreateAsync(sample.Good);
         await release.PrepAndPromoteAsync();
         await release.ValidateAndStageAsync();
         await StagedFilesPassSha512sumAsync(release);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var publish = (await release.RunAsync(SampleRelease.Manager, "publish", "--output", "json")).ShouldSucceed();
+        output.WriteLine($"publish ring: {clock.Elapsed.TotalSeconds:F1} s");
 
         using var report = JsonDocument.Parse(publish.StandardOutput);
         Assert.Equal("promoted", report.RootElement.GetProperty("outcome").GetString());
@@ -41,6 +43,23 @@ public sealed class SampleReleaseTests(SampleProducts sample)
         Assert.True(statusJson.RootElement.GetProperty("ledgerVerified").GetBoolean());
         var publishRing = statusJson.RootElement.GetProperty("rings").EnumerateArray().Single(r => r.GetProperty("ring").GetString() == "publish");
         Assert.Contains("marked released", publishRing.GetProperty("promotion").GetProperty("message").GetString());
+
+        // The folder feed is a real feed: dotnet restore resolves the app and its dependency from it alone.
+        var feed = Path.Combine(release.Directory, "published", "nuget");
+        Assert.True(File.Exists(Path.Combine(feed, "contoso.sample.app", "1.0.0", "contoso.sample.app.1.0.0.snupkg")));
+        var restore = await DotnetRestore.RestoreAsync(feed, "Contoso.Sample.App", "1.0.0");
+        Assert.True(restore.ExitCode == 0, restore.Output);
+        Assert.True(Directory.Exists(Path.Combine(restore.Packages, "contoso.sample.core", "1.0.0")), restore.Output);
+
+        // Each repository's bare remote has v1.0.0 at the commit BAR records.
+        var env = File.ReadAllLines(Path.Combine(sample.Good, "sample.env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        foreach (var (name, key) in new[] { ("sample-core", "SAMPLE_CORE_COMMIT"), ("sample-app", "SAMPLE_APP_COMMIT") })
+        {
+            var start = new ProcessStartInfo("git", ["-C", Path.Combine(sample.Good, "remotes", $"{name}.git"), "rev-parse", "refs/tags/v1.0.0^{commit}"]) { RedirectStandardOutput = true };
+            using var git = Process.Start(start)!;
+            Assert.Equal(env[key], (await git.StandardOutput.ReadToEndAsync()).Trim());
+            await git.WaitForExitAsync();
+        }
     }
 
     /// <summary>Every file the stage ring made is there, and the downloads pass <c>sha512sum -c</c> against the checksums file.</summary>

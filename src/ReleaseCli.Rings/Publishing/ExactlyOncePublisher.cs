@@ -62,7 +62,7 @@ public static class ExactlyOncePublisher
         problems.AddRange(readBack.Where(r => r.there is null || !SameDigest(r.there, r.item.Sha512))
             .Select(r => r.there is null
                 ? $"'{r.item.Name}' is missing from {target.Name} when read back"
-                : $"'{r.item.Name}' on {target.Name} reads back as SHA-512 {Short(r.there)}, not {Short(r.item.Sha512)}"));
+                : $"'{r.item.Name}' on {target.Name} reads back as {target.DigestName} {Short(r.there)}, not {Short(r.item.Sha512)}"));
         await log.VerifiedAsync([.. verified.Select(i => Entry(target, i, PublicationOutcome.Verified))], cancellationToken).ConfigureAwait(false);
         return new PublishReport(
             target.Name,
@@ -77,7 +77,7 @@ public static class ExactlyOncePublisher
     private static PublishReport Refused(IPublishTarget target, string problem) => new(target.Name, 0, 0, 0, [problem]);
 
     private static string Different(IPublishTarget target, PublishItem item, string there) =>
-        $"'{item.Name}' on {target.Name} holds other content (SHA-512 {Short(there)}) than this release's (SHA-512 {Short(item.Sha512)}); it is not overwritten — remove or rename it on the target if it is wrong, or change the layout";
+        $"'{item.Name}' on {target.Name} holds other content ({target.DigestName} {Short(there)}) than this release's ({target.DigestName} {Short(item.Sha512)}); it is not overwritten — remove or rename it on the target if it is wrong, or change the layout";
 
     private static string Short(string sha512) => sha512.Length > 16 ? $"{sha512[..16]}…" : sha512;
 

@@ -9,6 +9,12 @@ public interface IPublishTarget
     /// <summary>How the target is named in the ledger and in messages (no secrets: never a SAS or a key).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// What the digests this target compares are, for messages: "SHA-512" for files; a target whose items are
+    /// not files says what stands in for the hash (a git remote compares commit ids).
+    /// </summary>
+    string DigestName => "SHA-512";
+
     /// <summary>The SHA-512 (lower-case hex) of what the target holds under the item's name, or null when it holds nothing there.</summary>
     Task<string?> ProbeAsync(PublishItem item, CancellationToken cancellationToken);
 

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Octokit;
+using ReleaseCli.Rings.Publishing;
+
+namespace ReleaseCli.IntegrationTests.Publishing;
+
+/// <summary>git-tags through GitHub's refs API and github-release's assets, through Octokit against WireMock serving GitHub's shapes.</summary>
+public sealed class GitHubPublishTests : IDisposable
+{
+    private const string TokenVariable = "RELEASE_TEST_GITHUB_TOKEN";
+    private const string Commit = "021d6e6e6b20249706dff057cae45399b4ec4bfa";
+    private readonly FakeGitHub _github = new();
+    private readonly ServiceProvider _services = PublishTestSupport.Services();
+
+    public GitHubPublishTests() => Environment.SetEnvironmentVariable(TokenVariable, "ghp_test_token_0123456789");
+
+    [Fact]
+    public async Task An_annotated_tag_is_created_once_through_the_refs_api_and_a_tag_at_another_commit_is_refused()
+    {
+        var session = _services.GetRequiredService<GitHubClients>().Create(_github.ApiUrl, TokenVariable, "tags");
+        var target = new GitHubTagTarget(session.Client, new GitHubRepository(FakeGitHub.Owner, FakeGitHub.Repo), new GitTagger("Contoso Release", "release@contoso.example"), TimeProvider.System);
+        var (log, _) = PublishTestSupport.NewLog("tags");
+
+        var first = await ExactlyOncePublisher.PublishAsync(log, target, [Tag("v1.0.0", Commit)], 1, CancellationToken.None);
+        Assert.True(first.Succeeded, first.Summary);
+        Assert.Equal((1, 0, 1), (first.Written, first.AlreadyPresent, first.Verified));
+        Assert.Equal(2, _github.Writes); // the tag object and its ref
+
+        var again = await ExactlyOncePublisher.PublishAsync(log, target, [Tag("v1.0.0", Commit)], 1, CancellationToken.None);
+        Assert.Equal((0, 1, 1), (again.Written, again.AlreadyPresent, again.Verified));
+        Assert.Equal(2, _github.Writes);
+
+        _github.SeedLightweightTag("v0.9.0", "457880b4bbb9aeac838db96ba6d924dc49f26d11");
+        var other = await ExactlyOncePublisher.PublishAsync(log, target, [Tag("v0.9.0", Commit)], 1, CancellationToken.None);
+        var problem = Assert.Single(other.Problems);
+        Assert.Contains("commit 457880b4bbb9aeac", problem);
+        Assert.Contains("commit 021d6e6e6b202497", problem);
+        Assert.Equal(2, _github.Writes);
+    }
+
+    [Fact]
+    public async Task Release_assets_are_uploaded_once_compared_by_digest_or_download_and_other_content_is_refused()
+    {
+        var session = _services.GetRequiredService<GitHubClients>().Create(_github.ApiUrl, TokenVariable, "github");
+        var release = await session.Client.Repository.Release.Create(FakeGitHub.Owner, FakeGitHub.Repo, new NewRelease("v1.0.0") { Name = "Contoso Sample 1.0.0", Body = "notes" });
+        var target = new GitHubReleaseAssetTarget(session.Client, session.Http, session.Token, new GitHubRepository(FakeGitHub.Owner, FakeGitHub.Repo), release);
+        var items = new[] { Bytes("contoso-sample-1.0.0.tar.gz", "tarball bytes"), Bytes("1.0.0-sha.txt", "checksums") };
+        var (log, _) = PublishTestSupport.NewLog("github");
+        var writes = _github.Writes;
+
+        var first = await ExactlyOncePublisher.PublishAsync(log, target, items, 2, CancellationToken.None);
+        Assert.True(first.Succeeded, first.Summary);
+        Assert.Equal((2, 0, 2), (first.Written, first.AlreadyPresent, first.Verified));
+        Assert.Equal(writes + 2, _github.Writes);
+        Assert.Equal("tarball bytes", Encoding.UTF8.GetString(_github.Asset("contoso-sample-1.0.0.tar.gz")!));
+
+        var byDigest = await ExactlyOncePublisher.PublishAsync(log, target, items, 2, CancellationToken.None);
+        Assert.Equal((0, 2, 2), (byDigest.Written, byDigest.AlreadyPresent, byDigest.Verified));
+        _github.ListDigests = false;
+        var byDownload = await ExactlyOncePublisher.PublishAsync(log, target, items, 2, CancellationToken.None);
+        Assert.Equal((0, 2, 2), (byDownload.Written, byDownload.AlreadyPresent, byDownload.Verified));
+        Assert.Equal(writes + 2, _github.Writes);
+
+        _github.SeedAsset("v1.0.0", "notes.md", Encoding.UTF8.GetBytes("someone else's notes"));
+        var refused = await ExactlyOncePublisher.PublishAsync(log, target, [Bytes("notes.md", "our notes")], 1, CancellationToken.None);
+        var problem = Assert.Single(refused.Problems);
+        Assert.Contains(Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes("someone else's notes")))[..16], problem);
+        Assert.Contains(Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes("our notes")))[..16], problem);
+        Assert.Equal("someone else's notes", Encoding.UTF8.GetString(_github.Asset("notes.md")!));
+    }
+
+    private static PublishItem Tag(string name, string commit) => new(name, 0, commit, _ => throw new InvalidOperationException());
+
+    private static PublishItem Bytes(string name, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return new PublishItem(name, bytes.Length, Convert.ToHexStringLower(SHA512.HashData(bytes)), _ => Task.FromResult<Stream>(new MemoryStream(bytes)));
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _github.Dispose();
+    }
+}

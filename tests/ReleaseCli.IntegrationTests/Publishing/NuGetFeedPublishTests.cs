@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Ledger;
+using ReleaseCli.IntegrationTests.Infrastructure;
+using ReleaseCli.Rings.Publishing;
+using Xunit.Abstractions;
+
+namespace ReleaseCli.IntegrationTests.Publishing;
+
+/// <summary>nuget-publish's feed target against a real NuGet V3 feed server, with the sample's signed packages.</summary>
+[Collection(SampleCollection.Name)]
+public sealed class NuGetFeedPublishTests(SampleProducts sample, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Publishes_each_package_once_a_rerun_pushes_nothing_and_restore_and_verify_accept_what_the_feed_serves()
+    {
+        using var feed = new TestNuGetFeed(apiKey: "test-key-123456");
+        var packages = PublishTestSupport.SamplePackages(sample.Good);
+        var (log, events) = PublishTestSupport.NewLog("nuget");
+        using var services = PublishTestSupport.Services();
+        var clock = Stopwatch.StartNew();
+
+        var first = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, "test-key-123456"), [.. packages.Select(PublishTestSupport.ItemOf)], 4, CancellationToken.None);
+        var firstTime = clock.Elapsed;
+        Assert.True(first.Succeeded, $"{first.Summary}; requests: {string.Join(", ", feed.Requests)}");
+        Assert.Equal((2, 0, 2), (first.Written, first.AlreadyPresent, first.Verified));
+        Assert.Equal(2, feed.Writes);
+        Assert.Equal(packages[0].Asset.Sha512, Convert.ToHexStringLower(SHA512.HashData(feed.Get("Contoso.Sample.Core", "1.0.0")!)));
+
+        clock.Restart();
+        var again = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, "test-key-123456"), [.. packages.Select(PublishTestSupport.ItemOf)], 4, CancellationToken.None);
+        Assert.True(again.Succeeded, again.Summary);
+        Assert.Equal((0, 2, 2), (again.Written, again.AlreadyPresent, again.Verified));
+        Assert.Equal(2, feed.Writes);
+        Assert.Equal(2, feed.Pushes);
+        output.WriteLine($"first publish {firstTime.TotalSeconds:F2} s, re-run {clock.Elapsed.TotalSeconds:F2} s; feed writes {feed.Writes}, push requests {feed.Pushes}");
+
+        var recorded = PublicationLog.Latest(events, "publish", "nuget", "sha256:test");
+        Assert.All(recorded.Values, e => Assert.Equal(PublicationOutcome.Verified, e.Outcome));
+        Assert.Contains(events, e => e.Type == LedgerEventType.PublishIntended);
+
+        // A real client resolves the package (and its dependency) from the feed, and the package it downloaded verifies.
+        var restore = await DotnetRestore.RestoreAsync(feed.ServiceIndex, "Contoso.Sample.App", "1.0.0");
+        Assert.True(restore.ExitCode == 0, restore.Output);
+        var restored = Path.Combine(restore.Packages, "contoso.sample.app", "1.0.0", "contoso.sample.app.1.0.0.nupkg");
+        Assert.True(File.Exists(restored), restore.Output);
+        Assert.Equal(packages[1].Asset.Sha512, Convert.ToHexStringLower(SHA512.HashData(File.ReadAllBytes(restored))));
+        Assert.True(Directory.Exists(Path.Combine(restore.Packages, "contoso.sample.core", "1.0.0")), restore.Output);
+        var verify = await DotnetRestore.VerifyAsync(restored, DotnetRestore.LeafSha256(sample.Good));
+        Assert.True(verify.ExitCode == 0, verify.Output);
+    }
+
+    [Fact]
+    public async Task Other_content_under_the_same_id_and_version_is_refused_naming_both_digests_and_nothing_is_pushed()
+    {
+        using var feed = new TestNuGetFeed();
+        var packages = PublishTestSupport.SamplePackages(sample.Good);
+        var other = await File.ReadAllBytesAsync(Path.Combine(sample.Broken, "feeds", "sample-core", "Contoso.Sample.Core.1.0.0.nupkg"));
+        feed.Seed("Contoso.Sample.Core", "1.0.0", other);
+        var (log, events) = PublishTestSupport.NewLog("nuget");
+        using var services = PublishTestSupport.Services();
+
+        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, null), [.. packages.Select(PublishTestSupport.ItemOf)], 4, CancellationToken.None);
+
+        Assert.False(report.Succeeded);
+        var problem = Assert.Single(report.Problems);
+        Assert.Contains(Convert.ToHexStringLower(SHA512.HashData(other))[..16], problem);
+        Assert.Contains(packages[0].Asset.Sha512[..16], problem);
+        Assert.Equal(0, feed.Pushes);
+        Assert.Equal(other, feed.Get("Contoso.Sample.Core", "1.0.0"));
+        Assert.DoesNotContain(events, e => e.Type == LedgerEventType.PublishIntended);
+    }
+
+    [Fact]
+    public async Task A_503_and_a_push_stored_but_answered_503_are_retried_without_a_second_copy()
+    {
+        using var feed = new TestNuGetFeed();
+        feed.Inject(FeedFault.ServiceUnavailable, FeedFault.StoreThenAnswer503);
+        var packages = PublishTestSupport.SamplePackages(sample.Good);
+        var (log, _) = PublishTestSupport.NewLog("nuget");
+        using var services = PublishTestSupport.Services();
+
+        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, null), [.. packages.Select(PublishTestSupport.ItemOf)], 1, CancellationToken.None);
+
+        output.WriteLine($"{report.Summary}; feed writes {feed.Writes}, push requests {feed.Pushes}");
+        Assert.True(report.Succeeded, report.Summary);
+        Assert.Equal(2, report.Verified);
+        Assert.Equal(2, feed.Writes);
+        // The package stored behind the 503 came back as 409 on the retry, was downloaded and matched: recorded as already there.
+        Assert.Equal((1, 1), (report.Written, report.AlreadyPresent));
+        Assert.True(feed.Pushes >= 4, $"{feed.Pushes} pushes: {string.Join(", ", feed.Requests)}");
+    }
+
+    private static NuGetFeedPublishTarget Target(TestNuGetFeed feed, ServiceProvider services, IReadOnlyList<NuGetPackageFile> packages, string? apiKey) =>
+        new(
+            new Uri(feed.ServiceIndex),
+            apiKey,
+            services.GetRequiredService<IHttpClientFactory>().CreateClient(NuGetPublishStep.HttpClientName),
+            packages.ToDictionary(p => p.FeedPath, StringComparer.Ordinal),
+            TimeSpan.FromSeconds(60),
+            TimeSpan.Zero,
+            TimeProvider.System);
+}
