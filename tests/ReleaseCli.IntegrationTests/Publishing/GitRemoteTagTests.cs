@@ -76,6 +76,12 @@ public sealed class GitRemoteTagTests(SampleProducts sample, ITestOutputHelper o
     {
         var remote = Path.Combine(_root, $"{name}.git");
         await GitAsync(_root, "clone", "--quiet", "--bare", "--no-local", Path.Combine(sample.Good, "remotes", $"{name}.git"), remote);
+        // Other tests may have tagged the shared sample's remotes already: each test starts from a remote without tags.
+        foreach (var tag in (await GitAsync(remote, "for-each-ref", "--format=%(refname)", "refs/tags")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            await GitAsync(remote, "update-ref", "-d", tag);
+        }
+
         var hook = Path.Combine(remote, "hooks", "post-receive");
         await File.WriteAllTextAsync(hook, "#!/bin/sh\necho pushed >> \"$GIT_DIR/pushes.log\"\n");
         if (!OperatingSystem.IsWindows())
