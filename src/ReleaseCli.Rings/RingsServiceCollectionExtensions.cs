@@ -6,6 +6,7 @@ using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.Publishing;
 using ReleaseCli.Rings.SourceValidation;
 using ReleaseCli.Rings.Staging.Gates;
 using ReleaseCli.Rings.Staging.Steps;
@@ -26,6 +27,7 @@ public static class RingsServiceCollectionExtensions
         SignStep.Descriptor,
         ReleaseNotesStep.Descriptor,
         ReleaseMetadataStep.Descriptor,
+        PipelinePublishStep.Descriptor,
     ];
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
+using ReleaseCli.Rings.Publishing;
 using ReleaseCli.Rings.SourceValidation;
 using ReleaseCli.Rings.Staging.Steps;
 
@@ -24,5 +25,6 @@ namespace ReleaseCli.Rings;
 [JsonSerializable(typeof(SignSettings))]
 [JsonSerializable(typeof(ReleaseNotesSettings))]
 [JsonSerializable(typeof(ReleaseMetadataSettings))]
+[JsonSerializable(typeof(PipelinePublishSettings))]
 [JsonSerializable(typeof(StagedArtifacts))]
 public sealed partial class RingsSettingsJsonContext : JsonSerializerContext;
