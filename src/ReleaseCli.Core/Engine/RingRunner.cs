@@ -295,6 +295,7 @@ public sealed class RingRunner(
                 InputDigest = inputDigest,
                 ExternalRuns = state.OpenExternalRuns(ring.Name, step.Id, inputDigest),
                 RecordedExternalRunIds = state.RecordedExternalRunIds(ring.Name, step.Id),
+                IsLegOverridden = leg => state.Override(ring.Name, OverrideTarget.ForLeg(step.Id, leg)) is not null,
                 RecordExternalRunAsync = (external, ct) => run.AppendAsync(new LedgerEvent
                 {
                     Type = LedgerEventType.ExternalRunStarted,

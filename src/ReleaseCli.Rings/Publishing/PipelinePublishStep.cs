@@ -165,6 +165,13 @@ public sealed partial class PipelinePublishStep(IPipelineRunnerFactory pipelines
             return new LegOutcome(name, StepStatus.Succeeded, $"published earlier ({known.Outcome})");
         }
 
+        var recordedRun = context.ExternalRun(name);
+        if (recordedRun is null && context.IsLegOverridden(name))
+        {
+            // Its failure was overridden (published another way): queuing it again could publish twice.
+            return new LegOutcome(name, StepStatus.Failed, $"not published by its pipeline; its failure was overridden, so it is not queued again");
+        }
+
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', context.Definition.ReleaseId, context.Contract?.Digest ?? "-", context.Ring.Name, context.Step.Id, name, entry.Target, entry.Sha512))))[..32];
         var once = await OnceQueuedRuns.QueueOrFollowAsync(pipelines.Create(pipelineSettings), new OnceQueuedRunRequest
         {
@@ -172,7 +179,7 @@ public sealed partial class PipelinePublishStep(IPipelineRunnerFactory pipelines
             Run = request with { RequestKey = key },
             WorkFolder = workFolder,
             Logger = context.Logger,
-            RecordedRun = context.ExternalRun(name),
+            RecordedRun = recordedRun,
             RecordedRunIds = context.RecordedExternalRunIds,
             RecordRunAsync = (run, ct) => context.RecordExternalRunAsync(run with { Leg = name }, ct),
             BeforeQueueAsync = ct => context.RequirePublications().IntendAsync([entry], ct),
