@@ -35,7 +35,7 @@ public sealed partial class PipelinePublishStep(IPipelineRunnerFactory pipelines
 
     public static StepKindDescriptor Descriptor { get; } = new(
         StepKind,
-        "queues each target's own Azure DevOps pipeline (SNAP, distributions, Docker…) once, with the version and the files' addresses and SHA-512s",
+        "queues each target's own Azure DevOps pipeline once, with the version and the files' addresses and SHA-512s",
         Rings: [RingName.Publish],
         services => new PipelinePublishStep(services.GetRequiredService<IPipelineRunnerFactory>()))
     {
@@ -159,10 +159,12 @@ public sealed partial class PipelinePublishStep(IPipelineRunnerFactory pipelines
             sent.Length,
             Convert.ToHexStringLower(SHA512.HashData(sent)));
 
-        if (recorded.TryGetValue((entry.Target, entry.Name), out var known) && known.Outcome is not null && known.Sha512 == entry.Sha512)
+        if (recorded.TryGetValue((entry.Target, entry.Name), out var known) && known.Outcome is not null)
         {
-            // The ledger says the target's pipeline published this very release: never queue it again.
-            return new LegOutcome(name, StepStatus.Succeeded, $"published earlier ({known.Outcome})");
+            // The ledger says the target's pipeline published this contract: never queue it again, and never with other parameters.
+            return known.Sha512 == entry.Sha512
+                ? new LegOutcome(name, StepStatus.Succeeded, $"published earlier ({known.Outcome})")
+                : new LegOutcome(name, StepStatus.Failed, $"{name} was published with other parameters (sha512 {known.Sha512[..16]}…) than these (sha512 {entry.Sha512[..16]}…); a publish step never publishes a contract twice. Put back the target's settings it was published with, or override leg {name}");
         }
 
         var recordedRun = context.ExternalRun(name);

@@ -72,6 +72,14 @@ public sealed class PipelinePublishTests(SampleProducts sample, ITestOutputHelpe
         using var statusJson = JsonDocument.Parse(status.StandardOutput);
         Assert.True(statusJson.RootElement.GetProperty("ledgerVerified").GetBoolean());
         Assert.Contains("snap", status.StandardOutput, StringComparison.Ordinal);
+
+        // Other parameters for a published target: refused naming both digests, nothing queued.
+        var definitionPath = Path.Combine(release.Directory, "release.json");
+        await File.WriteAllTextAsync(definitionPath, (await File.ReadAllTextAsync(definitionPath)).Replace("stable/{version}", "edge/{version}", StringComparison.Ordinal));
+        var changed = (await release.RunAsync(SampleRelease.Manager, Token, "publish")).ShouldExitWith(1);
+        output.WriteLine(changed.ToString());
+        Assert.Contains("snap was published with other parameters", changed.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(2, fake.Requests("POST", fake.RunsPath).Count);
     }
 
     [Fact]
