@@ -33,6 +33,7 @@ public static class RingsServiceCollectionExtensions
         NuGetPublishStep.Descriptor,
         GitTagsStep.Descriptor,
         GitHubReleaseStep.Descriptor,
+        PipelinePublishStep.Descriptor,
     ];
 
     /// <summary>

@@ -25,6 +25,7 @@ namespace ReleaseCli.Rings;
 [JsonSerializable(typeof(SignSettings))]
 [JsonSerializable(typeof(ReleaseNotesSettings))]
 [JsonSerializable(typeof(ReleaseMetadataSettings))]
+[JsonSerializable(typeof(PipelinePublishSettings))]
 [JsonSerializable(typeof(StagedArtifacts))]
 [JsonSerializable(typeof(BlobPublishSettings))]
 [JsonSerializable(typeof(CdnValidateSettings))]

@@ -75,7 +75,7 @@ public sealed class EngineKillTests(SampleProducts sample)
         Assert.Contains("Step kinds for this ring: command, gather-drop.", prep.StandardOutput.Replace("\n", " ", StringComparison.Ordinal).Replace("  ", " ", StringComparison.Ordinal));
         var publish = (await release.RunAsync(SampleRelease.Manager, "publish", "--help")).ShouldSucceed();
         var text = string.Join(' ', publish.StandardOutput.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("Step kinds for this ring: blob-publish, cdn-validate, command, git-tags, github-release, nuget-publish, symbols-publish.", text);
+        Assert.Contains("Step kinds for this ring: blob-publish, cdn-validate, command, git-tags, github-release, nuget-publish, pipeline-publish, symbols-publish.", text);
         Assert.DoesNotContain("gather-drop", text);
         Assert.DoesNotContain("SNAP", text);
     }

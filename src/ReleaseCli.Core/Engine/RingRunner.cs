@@ -295,6 +295,7 @@ public sealed class RingRunner(
                 InputDigest = inputDigest,
                 ExternalRuns = state.OpenExternalRuns(ring.Name, step.Id, inputDigest),
                 RecordedExternalRunIds = state.RecordedExternalRunIds(ring.Name, step.Id),
+                IsLegOverridden = leg => state.Override(ring.Name, OverrideTarget.ForLeg(step.Id, leg)) is not null,
                 RecordExternalRunAsync = (external, ct) => run.AppendAsync(new LedgerEvent
                 {
                     Type = LedgerEventType.ExternalRunStarted,
@@ -587,14 +588,18 @@ public sealed class RingRunner(
         {
             // Released means shipped: only when publish steps ran and every one of them succeeded on its own.
             var publishing = ring.Steps.Where(s => steps.Publishes(s.Kind)).ToList();
-            var notSucceeded = publishing.Where(s => stepResults.GetValueOrDefault(s.Id)?.Status is not (StepStatus.Succeeded or StepStatus.Reused)).Select(s => s.Id).ToList();
+            var notSucceeded = publishing.Where(s => stepResults.GetValueOrDefault(s.Id)?.Status is not (StepStatus.Succeeded or StepStatus.Reused))
+                .Select(s => stepResults.GetValueOrDefault(s.Id) is { } result
+                    ? $"{s.Id} ({result.Status.ToString().ToLowerInvariant()}{(result.Overridden ? ", overridden" : string.Empty)})"
+                    : $"{s.Id} (not run)")
+                .ToList();
             if (publishing.Count == 0)
             {
                 message += $"; nothing was published (publish has no publish steps), so build(s) {string.Join(", ", buildIds)} are not marked released";
             }
             else if (notSucceeded.Count > 0)
             {
-                message += $"; not marked released: {string.Join(", ", notSucceeded)} did not succeed on their own (overridden)";
+                message += $"; not marked released: {string.Join(", ", notSucceeded)} did not succeed on their own";
             }
             else if (state.Release is { } released)
             {

@@ -55,6 +55,12 @@ public sealed record StepContext
     public IReadOnlySet<string> RecordedExternalRunIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Whether someone overrode the failure of this leg of the step for the current contract: a step that would
+    /// start the leg's work again (a publish step re-queuing a failed target) leaves it as it is instead.
+    /// </summary>
+    public Func<string, bool> IsLegOverridden { get; init; } = _ => false;
+
+    /// <summary>
     /// Records, before anything else happens, that the step started something outside. Call it the moment
     /// the external system has answered with its id.
     /// </summary>

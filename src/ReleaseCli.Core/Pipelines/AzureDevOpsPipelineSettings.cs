@@ -53,7 +53,7 @@ public sealed partial record AzureDevOpsPipelineSettings
     /// A run of this pipeline at <paramref name="commit"/>, with these settings' template parameters and, over them,
     /// <paramref name="parameters"/> (what the step knows per run, such as the repository of a leg).
     /// </summary>
-    public PipelineRunRequest RequestFor(string commit, string? refName = null, IReadOnlyDictionary<string, string>? parameters = null)
+    public PipelineRunRequest RequestFor(string? commit, string? refName = null, IReadOnlyDictionary<string, string>? parameters = null)
     {
         var merged = new Dictionary<string, string>(TemplateParameters ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         foreach (var (name, value) in parameters ?? new Dictionary<string, string>())

@@ -65,7 +65,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
 
         // A buffered body (with its length), so an attempt the retry policy repeats sends the same bytes.
         using var content = new StringContent(JsonSerializer.Serialize(body, AzureDevOpsJsonContext.Default.RunPipelineJson), Encoding.UTF8, "application/json");
-        var subject = $"a run of {pipeline} at {request.Commit}";
+        var subject = $"a run of {pipeline} at {request.Revision}";
         using var response = await SendAsync(HttpMethod.Post, path, content, pipeline, request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -368,7 +368,7 @@ public sealed class AzureDevOpsPipelineRunner : IPipelineRunner
     /// <summary>What to do when a queue call may have created a run the tool never learnt the id of.</summary>
     private static string WhatNext(PipelineReference pipeline, PipelineRunRequest request) =>
         request.RequestKey is null
-            ? $"open {pipeline.WebLink} and look for a run of {request.Commit} before running the verb again, which would queue another."
+            ? $"open {pipeline.WebLink} and look for a run of {request.Revision} before running the verb again, which would queue another."
             : $"running the verb again finds that run by its template parameter {PipelineRunRequest.RequestKeyParameter} and follows it rather than queuing another (see {pipeline.WebLink}).";
 
     private ReleaseException Malformed(string subject, string field, string problem) =>

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Pipelines;
@@ -11,17 +9,12 @@ namespace ReleaseCli.Rings.SourceValidation;
 /// and commit as template parameters, and the leg's request key (<see cref="PipelineRunRequest.RequestKey"/>). The run
 /// is recorded the moment Azure DevOps answers with its id; a later call polls that run (never queues another) and,
 /// once it completed, reads the SARIF the pipeline published: its findings at a failing level, or a run that did not
-/// succeed, fail the leg. Before queuing, it looks for a run carrying the key that the step never recorded (the tool
-/// was killed between Azure DevOps' answer and the ledger) and follows that one instead.
+/// succeed, fail the leg. <see cref="OnceQueuedRuns"/> makes sure a leg is queued once, also across a kill between
+/// Azure DevOps' answer and the ledger.
 /// </summary>
 public sealed class AzureDevOpsSdlLegRunner(IPipelineRunnerFactory pipelines) : ISdlLegRunner
 {
     public const string Scanner = "azure-devops";
-
-    private const string IntentFile = "azure-devops-request";
-
-    // This machine's clock and Azure DevOps' may disagree; the search starts this much before the intent's time.
-    private static readonly TimeSpan IntentClockSlack = TimeSpan.FromHours(1);
 
     public SdlRunnerKind Kind => SdlRunnerKind.AzureDevOps;
 
@@ -34,43 +27,20 @@ public sealed class AzureDevOpsSdlLegRunner(IPipelineRunnerFactory pipelines) : 
             ?? throw ReleaseException.Usage("the azure-devops runner needs settings.azureDevOps (the pipeline each leg runs as)");
         var runner = pipelines.Create(settings);
         var leg = request.Leg;
-        if (request.RecordedRun is not { } recorded)
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["repository"] = leg.Repository, ["commit"] = leg.Commit };
+        var once = await OnceQueuedRuns.QueueOrFollowAsync(runner, new OnceQueuedRunRequest
         {
-            if (await FindUnrecordedRunAsync(runner, settings.ToReference(), request, cancellationToken).ConfigureAwait(false) is { } orphan)
-            {
-                // Queued by a run of the tool that stopped before it could record it: follow that run, never queue another.
-                await request.RecordRunAsync(orphan.ToExternalRun(leg.Name), cancellationToken).ConfigureAwait(false);
-                request.Logger.LogInformation("{Leg}: following Azure DevOps run {Run} ({Link}), queued by an earlier run of release that stopped before recording it", leg.Name, orphan.Id, orphan.WebLink);
-                return await JudgeAsync(runner, orphan, orphan.WebLink?.ToString(), request, cancellationToken).ConfigureAwait(false);
-            }
-
-            await WriteIntentAsync(request, cancellationToken).ConfigureAwait(false);
-            var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["repository"] = leg.Repository, ["commit"] = leg.Commit };
-            var queued = await runner.QueueAsync(settings.RequestFor(leg.Commit, parameters: parameters) with { RequestKey = request.RequestKey }, cancellationToken).ConfigureAwait(false);
-            await request.RecordRunAsync(queued.ToExternalRun(leg.Name), cancellationToken).ConfigureAwait(false);
-            request.Logger.LogInformation("{Leg}: queued Azure DevOps run {Run} ({Link})", leg.Name, queued.Id, queued.WebLink);
-            return new SdlLegReport(leg, StepStatus.Pending, $"run {queued.Id} queued", queued.WebLink?.ToString());
-        }
-
-        if (!int.TryParse(recorded.Id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var runId))
-        {
-            throw new ReleaseException(ExitCode.Failed, $"the run recorded for leg {leg.Name} ('{recorded.Id}') is not an Azure DevOps run id");
-        }
-
-        var run = await runner.GetRunAsync(settings.ToReference(), runId, cancellationToken).ConfigureAwait(false);
-        return await JudgeAsync(runner, run, recorded.Link, request, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// A run of the pipeline carrying this leg's request key that the step never recorded: its request went out from a
-    /// run of the tool killed before the answer was recorded. The search reaches back to the intent this machine wrote
-    /// before queuing (every run since then), or, with no intent here (another machine queued), the newest runs.
-    /// </summary>
-    private static async Task<PipelineRun?> FindUnrecordedRunAsync(IPipelineRunner runner, PipelineReference pipeline, SdlLegRequest request, CancellationToken cancellationToken)
-    {
-        var since = ReadIntent(request) - IntentClockSlack;
-        var runs = await runner.FindRunsAsync(pipeline, request.RequestKey, since, cancellationToken).ConfigureAwait(false);
-        return runs.FirstOrDefault(r => !request.RecordedRunIds.Contains(r.Id.ToString(CultureInfo.InvariantCulture)));
+            Leg = leg.Name,
+            Run = settings.RequestFor(leg.Commit, parameters: parameters) with { RequestKey = request.RequestKey },
+            WorkFolder = request.WorkFolder,
+            Logger = request.Logger,
+            RecordedRun = request.RecordedRun,
+            RecordedRunIds = request.RecordedRunIds,
+            RecordRunAsync = request.RecordRunAsync,
+        }, cancellationToken).ConfigureAwait(false);
+        return once.JustQueued
+            ? new SdlLegReport(leg, StepStatus.Pending, $"run {once.Run.Id} queued", once.Link)
+            : await JudgeAsync(runner, once.Run, once.Link, request, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<SdlLegReport> JudgeAsync(IPipelineRunner runner, PipelineRun run, string? recordedLink, SdlLegRequest request, CancellationToken cancellationToken)
@@ -89,32 +59,6 @@ public sealed class AzureDevOpsSdlLegRunner(IPipelineRunnerFactory pipelines) : 
             ? $"run {run.Id} succeeded; {scanner.Message}"
             : $"run {run.Id} ended {run.Result}; {scanner.Message}";
         return new SdlLegReport(leg, status, message, link) { Scanners = [scanner] };
-    }
-
-    /// <summary>Written before the queue request goes out: when it was sent, so a search for it after a kill knows how far back to look.</summary>
-    private static async Task WriteIntentAsync(SdlLegRequest request, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(request.WorkFolder);
-        var path = Path.Combine(request.WorkFolder, IntentFile);
-        var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, $"{request.RequestKey}\n{DateTimeOffset.UtcNow:O}\n", cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    /// <summary>When this machine last asked to queue the leg with its current key; null when it never did.</summary>
-    private static DateTimeOffset? ReadIntent(SdlLegRequest request)
-    {
-        var path = Path.Combine(request.WorkFolder, IntentFile);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        var lines = File.ReadAllLines(path);
-        return lines.Length >= 2 && lines[0] == request.RequestKey
-            && DateTimeOffset.TryParse(lines[1], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
-            ? time
-            : null;
     }
 
     private static async Task<ScannerResult> ReadFindingsAsync(IPipelineRunner runner, PipelineRun run, SdlLegRequest request, CancellationToken cancellationToken)
