@@ -39,7 +39,7 @@ public sealed record ProxiedRequest(string Method, string PathAndQuery, string? 
 public sealed class BlobFaultProxy : IDisposable
 {
     private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase) { "Host", "Content-Length", "Connection", "Keep-Alive", "Transfer-Encoding", "Expect", "Proxy-Connection", "Date", "Server" };
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackListener _listener;
     private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, UseProxy = false });
     private readonly string _target;
     private int _count;
@@ -47,13 +47,10 @@ public sealed class BlobFaultProxy : IDisposable
     public BlobFaultProxy(int upstreamPort)
     {
         _target = $"http://127.0.0.1:{upstreamPort}";
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _ = Task.Run(AcceptAsync);
+        _listener = new LoopbackListener(ServeAsync);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>The account endpoint through the proxy, path-style as Azurite's.</summary>
     public string Endpoint => $"http://127.0.0.1:{Port}/{Azurite.Account}";
@@ -67,24 +64,6 @@ public sealed class BlobFaultProxy : IDisposable
     public TimeSpan Latency { get; set; }
 
     public int Count => Volatile.Read(ref _count);
-
-    private async Task AcceptAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(context));
-        }
-    }
 
     private async Task ServeAsync(HttpListenerContext context)
     {
@@ -173,14 +152,7 @@ public sealed class BlobFaultProxy : IDisposable
 
     public void Dispose()
     {
-        _listener.Close();
+        _listener.Dispose();
         _upstream.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -28,20 +28,17 @@ public enum Fault
 /// </summary>
 public sealed class FaultyHttpServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackListener _listener;
     private readonly ConcurrentDictionary<string, Content> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> _faults = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
 
     public FaultyHttpServer()
     {
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _ = Task.Run(AcceptAsync);
+        _listener = new LoopbackListener(ServeAsync);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
@@ -65,24 +62,6 @@ public sealed class FaultyHttpServer : IDisposable
         var count = (int)Math.Min(buffer.Length, bytes.LongLength - offset);
         bytes.AsMemory((int)offset, count).CopyTo(buffer);
         return count;
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(context));
-        }
     }
 
     private async Task ServeAsync(HttpListenerContext context)
@@ -172,15 +151,8 @@ public sealed class FaultyHttpServer : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Close();
+        _listener.Dispose();
         _stop.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record Content(long Length, Func<long, Memory<byte>, int> Generate);

@@ -26,7 +26,7 @@ public enum FeedFault
 /// </summary>
 public sealed class TestNuGetFeed : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackListener _listener;
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FeedFault> _faults = new();
     private int _writes;
@@ -35,18 +35,10 @@ public sealed class TestNuGetFeed : IDisposable
     public TestNuGetFeed(string? apiKey = null)
     {
         ApiKey = apiKey;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _ = Task.Run(AcceptAsync);
+        _listener = new LoopbackListener(ServeAsync);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     public string? ApiKey { get; }
 
@@ -78,24 +70,6 @@ public sealed class TestNuGetFeed : IDisposable
         var i = id.ToLowerInvariant();
         var v = version.ToLowerInvariant();
         return $"{i}/{v}/{i}.{v}.{(symbols ? "snupkg" : "nupkg")}";
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(context));
-        }
     }
 
     private async Task ServeAsync(HttpListenerContext context)
@@ -276,5 +250,5 @@ public sealed class TestNuGetFeed : IDisposable
         }
     }
 
-    public void Dispose() => _listener.Close();
+    public void Dispose() => _listener.Dispose();
 }
