@@ -43,6 +43,19 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
     private static async Task<List<JsonNode>> LedgerAsync(SampleRelease release) =>
         [.. (await File.ReadAllLinesAsync(release.LedgerPath)).Select(l => JsonNode.Parse(l)!)];
 
+    /// <summary>Lines in the ledger now (0 before it exists; a read that meets the writer's replacement counts as no change).</summary>
+    private static int LedgerLines(SampleRelease release)
+    {
+        try
+        {
+            return File.Exists(release.LedgerPath) ? File.ReadLines(release.LedgerPath).Count() : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     private static string? Text(JsonNode e, string name) => e[name]?.GetValue<string>();
 
     /// <summary>Runs `status --verify` over and over until stopped; the exit codes seen.</summary>
@@ -76,20 +89,30 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
             var args = RingArgs(release, ring);
             for (var attempt = 0; attempt < perRing * 3 && table.Count($"{ring}: SIGKILL") < perRing; attempt++)
             {
+                // The kill point is a number of events the run has appended (and a little more), not a time: a fast
+                // machine would otherwise finish the ring before the kill, and a slow one never get past its start.
+                var linesAtStart = LedgerLines(release);
+                var killAfter = random.Next(1, 7);
+                var extra = random.Next(0, 150);
                 using var process = ReleaseExe.Start(release.Directory, SampleRelease.Manager, args);
                 var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-                var delay = random.Next(200, 2500);
-                await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(delay));
+                while (!process.HasExited && LedgerLines(release) < linesAtStart + killAfter)
+                {
+                    await Task.Delay(5);
+                }
+
+                await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(extra));
                 if (process.HasExited)
                 {
-                    continue; // finished first: nothing was killed, try again sooner next time
+                    await drain;
+                    continue; // finished first: nothing was killed, try again
                 }
 
                 process.Kill();
                 await process.WaitForExitAsync();
                 await drain;
                 var verify = await release.RunAsync(SampleRelease.Manager, "status", "--verify");
-                table.Record($"{ring}: SIGKILL after {delay} ms, ledger verifies", verify.ExitCode == 0, verify.ExitCode == 0 ? string.Empty : verify.ToString());
+                table.Record($"{ring}: SIGKILL after {killAfter} new event(s) + {extra} ms, ledger verifies", verify.ExitCode == 0, verify.ExitCode == 0 ? string.Empty : verify.ToString());
             }
 
             var rerun = await release.RunAsync(SampleRelease.Manager, args);

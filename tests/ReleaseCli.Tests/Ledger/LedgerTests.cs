@@ -334,6 +334,8 @@ public sealed class LedgerTests : IDisposable
                     await using (await store.AcquireLockAsync("r", new LockOwner(actor, "prep", Environment.MachineName, Environment.ProcessId, DateTimeOffset.UtcNow), CancellationToken.None))
                     {
                         Interlocked.Increment(ref held);
+                        // Hold it a moment, as a run does: without it two fast contenders may take turns and never meet.
+                        await Task.Delay(1);
                     }
                 }
                 catch (ReleaseLockedException ex)
