@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReleaseCli.Testing;
 using WireMock;
 using WireMock.Types;
 using WireMock.Util;
@@ -72,7 +73,7 @@ public sealed class FakeMaestro : IDisposable
         });
 
     public IReadOnlyList<IRequestMessage> Requests(string method, string path) =>
-        [.. Server.LogEntries.Select(e => e.RequestMessage).Where(r => r.Method == method && r.Path == path)];
+        [.. Server.Settled().Select(e => e.RequestMessage).Where(r => r.Method == method && r.Path == path)];
 
     public static string? Header(IRequestMessage request, string name) =>
         request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
