@@ -550,6 +550,13 @@ public sealed class RingRunner(
             return (ExitCode.Pending, $"{ring.Name} not promoted yet: waiting for {string.Join(", ", pending)}");
         }
 
+        // A ring is done only when its work is: a step still running holds the promotion even where no gate looks at steps.
+        var running = steps.Where(s => s.Status == StepStatus.Pending && !s.Overridden).Select(s => s.StepId).ToList();
+        if (running.Count > 0)
+        {
+            return (ExitCode.Pending, $"{ring.Name} not promoted yet: waiting for step{(running.Count == 1 ? string.Empty : "s")} {string.Join(", ", running)} to finish");
+        }
+
         return (ExitCode.Success, string.Empty);
     }
 

@@ -63,6 +63,22 @@ public sealed class EngineContractTests
     }
 
     [Fact]
+    public async Task A_ring_whose_gates_do_not_look_at_steps_is_not_promoted_while_a_step_is_still_running()
+    {
+        var system = new FakeExternalSystem();
+        using var harness = await PreparedAsync(Definition("""{ "id": "sdl", "kind": "external-run" }""", sourceGates: """{ "kind": "contract-valid" }"""), new ExternalRunStep(system));
+
+        var first = await harness.RunAsync("validate-source", noWait: true);
+        Assert.Equal(ExitCode.Pending, first.ExitCode);
+        Assert.Contains("waiting for step sdl to finish", first.Message);
+        Assert.Null((await harness.StateAsync()).Promotion("validate-source"));
+
+        system.Complete("run-1", succeeded: true);
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("validate-source", noWait: true)).ExitCode);
+        Assert.NotNull((await harness.StateAsync()).Promotion("validate-source"));
+    }
+
+    [Fact]
     public async Task Without_no_wait_the_ring_polls_until_the_external_run_ends()
     {
         var system = new FakeExternalSystem { FinishAfterPolls = 3 };
