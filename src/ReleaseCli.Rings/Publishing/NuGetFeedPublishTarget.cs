@@ -16,6 +16,7 @@ namespace ReleaseCli.Rings.Publishing;
 /// </summary>
 public sealed class NuGetFeedPublishTarget : IPublishTarget
 {
+    private const int ReadAttempts = 4;
     private static readonly TimeSpan ReadBackPoll = TimeSpan.FromSeconds(10);
     private readonly Uri _serviceIndex;
     private readonly string? _apiKey;
@@ -50,12 +51,27 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
     {
         var package = PackageOf(item);
         var baseAddress = await _baseAddress.Value.ConfigureAwait(false);
-        if (!package.IsSymbols && !await ListsVersionAsync(baseAddress, package, cancellationToken).ConfigureAwait(false))
+        for (var attempt = 1; ; attempt++)
         {
-            return null;
-        }
+            try
+            {
+                if (!package.IsSymbols && !await ListsVersionAsync(baseAddress, package, cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
 
-        return await HashOfAsync(new Uri(baseAddress, package.FeedPath), cancellationToken).ConfigureAwait(false);
+                return await HashOfAsync(new Uri(baseAddress, package.FeedPath), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or JsonException && attempt < ReadAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                // The resilience handler retries until an answer starts; an answer broken off midway is retried here.
+                await Task.Delay(TimeSpan.FromMilliseconds(250 << attempt), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or JsonException)
+            {
+                throw new ReleaseException(ExitCode.Failed, $"{Name} broke off each of {ReadAttempts} reads of {package.Display} from its flat container: {FirstLine(ex)}; nothing was pushed for it", ex);
+            }
+        }
     }
 
     public async Task<bool> TryCreateAsync(PublishItem item, CancellationToken cancellationToken)

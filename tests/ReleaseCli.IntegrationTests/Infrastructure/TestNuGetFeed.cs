@@ -15,6 +15,9 @@ public enum FeedFault
 
     /// <summary>Take the package, then answer 503 as a gateway in front of the feed would after a timeout: the client never learns it worked.</summary>
     StoreThenAnswer503,
+
+    /// <summary>Take the package, then drop the connection without an answer (a reset after the server did the work).</summary>
+    StoreThenReset,
 }
 
 /// <summary>
@@ -31,6 +34,8 @@ public sealed class TestNuGetFeed : IDisposable
     private readonly ConcurrentQueue<FeedFault> _faults = new();
     private int _writes;
     private int _pushes;
+    private int _readsToReset;
+    private int _resetReads;
 
     public TestNuGetFeed(string? apiKey = null)
     {
@@ -59,6 +64,12 @@ public sealed class TestNuGetFeed : IDisposable
             _faults.Enqueue(fault);
         }
     }
+
+    /// <summary>Drops the connection of the next <paramref name="count"/> flat-container reads without an answer.</summary>
+    public void ResetReads(int count) => Interlocked.Exchange(ref _readsToReset, count);
+
+    /// <summary>Flat-container reads whose connection the feed dropped.</summary>
+    public int ResetReadCount => _resetReads;
 
     /// <summary>Puts a package on the feed as if someone else had pushed it.</summary>
     public void Seed(string id, string version, byte[] bytes, bool symbols = false) => _files[PathOf(id, version, symbols)] = bytes;
@@ -100,6 +111,13 @@ public sealed class TestNuGetFeed : IDisposable
             }
             else if (request.HttpMethod is "GET" or "HEAD" && path.StartsWith("/v3/flatcontainer/", StringComparison.Ordinal))
             {
+                if (Interlocked.Decrement(ref _readsToReset) >= 0)
+                {
+                    Interlocked.Increment(ref _resetReads);
+                    await BreakAsync(response, 200);
+                    return;
+                }
+
                 await FlatContainerAsync(response, path["/v3/flatcontainer/".Length..], request.HttpMethod == "HEAD");
             }
             else
@@ -155,6 +173,12 @@ public sealed class TestNuGetFeed : IDisposable
         if (stored)
         {
             Interlocked.Increment(ref _writes);
+        }
+
+        if (fault == FeedFault.StoreThenReset)
+        {
+            await BreakAsync(response, stored ? 201 : 409);
+            return;
         }
 
         if (fault == FeedFault.StoreThenAnswer503)
@@ -237,6 +261,17 @@ public sealed class TestNuGetFeed : IDisposable
         response.ContentLength64 = bytes.Length;
         await response.OutputStream.WriteAsync(bytes);
         response.Close();
+    }
+
+    /// <summary>Starts an answer, promises more than it sends, and breaks the connection: the client sees a broken answer.</summary>
+    private static async Task BreakAsync(HttpListenerResponse response, int status)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength64 = 1024;
+        await response.OutputStream.WriteAsync("{\"versions\": [\""u8.ToArray());
+        await response.OutputStream.FlushAsync();
+        Abort(response);
     }
 
     private static void Abort(HttpListenerResponse response)

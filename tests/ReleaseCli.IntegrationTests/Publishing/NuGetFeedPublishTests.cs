@@ -93,6 +93,29 @@ public sealed class NuGetFeedPublishTests(SampleProducts sample, ITestOutputHelp
         Assert.True(feed.Pushes >= 4, $"{feed.Pushes} pushes: {string.Join(", ", feed.Requests)}");
     }
 
+    [Fact]
+    public async Task Resets_after_a_stored_push_and_on_reads_are_retried_without_a_second_copy()
+    {
+        using var feed = new TestNuGetFeed();
+        feed.Inject(FeedFault.StoreThenReset);
+        feed.ResetReads(3);
+        var packages = PublishTestSupport.SamplePackages(sample.Good);
+        var (log, _) = PublishTestSupport.NewLog("nuget");
+        using var services = PublishTestSupport.Services();
+
+        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, null), [.. packages.Select(PublishTestSupport.ItemOf)], 1, CancellationToken.None);
+
+        output.WriteLine($"{report.Summary}; feed writes {feed.Writes}, push requests {feed.Pushes}, reads reset {feed.ResetReadCount}");
+        Assert.True(report.Succeeded, report.Summary);
+        Assert.Equal(3, feed.ResetReadCount);
+        Assert.Equal(2, report.Verified);
+        Assert.Equal(2, feed.Writes);
+        Assert.Equal(packages.Select(p => p.Asset.Sha512), packages.Select(p => Convert.ToHexStringLower(SHA512.HashData(feed.Get(p.Id, p.Version)!))));
+        // The push whose answer broke off was stored: NuGet's client takes the status line as the answer, and the read back confirms it.
+        Assert.Equal(2, feed.Pushes);
+        Assert.Equal((2, 0), (report.Written, report.AlreadyPresent));
+    }
+
     private static NuGetFeedPublishTarget Target(TestNuGetFeed feed, ServiceProvider services, IReadOnlyList<NuGetPackageFile> packages, string? apiKey) =>
         new(
             new Uri(feed.ServiceIndex),
