@@ -19,7 +19,7 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
     private const int ReadAttempts = 4;
     private static readonly TimeSpan ReadBackPoll = TimeSpan.FromSeconds(10);
     private readonly Uri _serviceIndex;
-    private readonly string? _apiKey;
+    private readonly NuGetFeedCredentials _credentials;
     private readonly HttpClient _http;
     private readonly IReadOnlyDictionary<string, NuGetPackageFile> _files;
     private readonly TimeSpan _pushTimeout;
@@ -30,17 +30,20 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
 
     /// <param name="files">The packages by their item names (<see cref="NuGetPackageFile.FeedPath"/>).</param>
     /// <param name="readBackTimeout">How long a pushed package may take to appear in the flat container (nuget.org indexes for minutes).</param>
-    public NuGetFeedPublishTarget(Uri serviceIndex, string? apiKey, HttpClient http, IReadOnlyDictionary<string, NuGetPackageFile> files, TimeSpan pushTimeout, TimeSpan readBackTimeout, TimeProvider time)
+    public NuGetFeedPublishTarget(Uri serviceIndex, NuGetFeedCredentials credentials, HttpClient http, IReadOnlyDictionary<string, NuGetPackageFile> files, TimeSpan pushTimeout, TimeSpan readBackTimeout, TimeProvider time)
     {
         _serviceIndex = serviceIndex;
-        _apiKey = apiKey;
+        _credentials = credentials;
         _http = http;
         _files = files;
         _pushTimeout = pushTimeout;
         _readBackTimeout = readBackTimeout;
         _time = time;
         // Plain http only for a feed on this machine (a test or local server); anything else must use https.
-        _repository = Repository.Factory.GetCoreV3(new PackageSource(serviceIndex.AbsoluteUri) { AllowInsecureConnections = serviceIndex.IsLoopback });
+        var source = new PackageSource(serviceIndex.AbsoluteUri) { AllowInsecureConnections = serviceIndex.IsLoopback };
+        _repository = credentials.Authorization is { } authorization
+            ? new SourceRepository(source, [new Lazy<INuGetResourceProvider>(() => new NuGetTokenHandlerProvider(authorization)), .. Repository.Provider.GetCoreV3()])
+            : Repository.Factory.GetCoreV3(source);
         _baseAddress = new Lazy<Task<Uri>>(ReadBaseAddressAsync);
         Name = $"NuGet feed {serviceIndex.GetLeftPart(UriPartial.Path)}";
     }
@@ -96,8 +99,8 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
                 symbolSource ?? string.Empty,
                 (int)_pushTimeout.TotalSeconds,
                 disableBuffering: false,
-                getApiKey: _ => _apiKey ?? string.Empty,
-                getSymbolApiKey: _ => _apiKey ?? string.Empty,
+                getApiKey: _ => _credentials.ApiKey ?? string.Empty,
+                getSymbolApiKey: _ => _credentials.ApiKey ?? string.Empty,
                 noServiceEndpoint: false,
                 skipDuplicate: false,
                 symbolPackageUpdateResource: symbols,
@@ -118,7 +121,7 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
         {
             var refused = StatusOf(ex) is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
             throw new ReleaseException(ExitCode.Failed, refused
-                ? $"{Name} refused the push of {package.Display}: check the API key in the variable the step's settings.apiKeyVariable names, and that it may push {package.Id}"
+                ? $"{Name} refused the push of {package.Display}: {_credentials.CheckAdvice}, and that it may push {package.Id}"
                 : $"{Name} did not take {package.Display}: {FirstLine(ex)}", ex);
         }
     }
@@ -144,7 +147,7 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
 
     private async Task<bool> ListsVersionAsync(Uri baseAddress, NuGetPackageFile package, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(new Uri(baseAddress, $"{package.LowerId}/index.json"), cancellationToken).ConfigureAwait(false);
+        using var response = await _http.SendAsync(Get(new Uri(baseAddress, $"{package.LowerId}/index.json")), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
@@ -160,7 +163,7 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
 
     private async Task<string?> HashOfAsync(Uri url, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.SendAsync(Get(url), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -171,8 +174,25 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
         return Convert.ToHexStringLower(await SHA512.HashDataAsync(body, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>A read of the flat container, with the feed's token when the settings give one.</summary>
+    private HttpRequestMessage Get(Uri url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (_credentials.Authorization is { } authorization)
+        {
+            request.Headers.Authorization = authorization;
+        }
+
+        return request;
+    }
+
     private void EnsureRead(HttpResponseMessage response, string what)
     {
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new ReleaseException(ExitCode.Failed, $"{Name} answered {(int)response.StatusCode} {response.ReasonPhrase} to reading {what} from its flat container: {_credentials.ReadAdvice}; nothing was pushed for it");
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new ReleaseException(ExitCode.Failed, $"{Name} answered {(int)response.StatusCode} {response.ReasonPhrase} to reading {what} from its flat container; nothing was pushed for it");
@@ -188,7 +208,10 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
         }
         catch (Exception ex) when (ex is FatalProtocolException or HttpRequestException or InvalidOperationException)
         {
-            throw new ReleaseException(ExitCode.Failed, $"{Name} has no readable NuGet V3 service index: {FirstLine(ex)}; check settings.feed (it ends in index.json)", ex);
+            var refused = StatusOf(ex) is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || FirstLine(ex).Contains("401", StringComparison.Ordinal) || FirstLine(ex).Contains("403", StringComparison.Ordinal);
+            throw new ReleaseException(ExitCode.Failed, refused
+                ? $"{Name} refused to let its service index be read ({FirstLine(ex).TrimEnd('.')}): {_credentials.ReadAdvice}"
+                : $"{Name} has no readable NuGet V3 service index: {FirstLine(ex)}; check settings.feed (it ends in index.json)", ex);
         }
 
         var address = index?.GetServiceEntryUri(ServiceTypes.PackageBaseAddress)

@@ -12,6 +12,13 @@ public sealed record NuGetPublishSettings
     /// <summary>The name of the environment variable that holds the feed's API key (feeds only).</summary>
     public string? ApiKeyVariable { get; init; }
 
+    /// <summary>
+    /// The name of the environment variable that holds a token the feed takes as the password of HTTP Basic
+    /// authentication, for reading and pushing (a private Azure Artifacts feed: a personal access token or the
+    /// pipeline's System.AccessToken). Feeds only.
+    /// </summary>
+    public string? TokenVariable { get; init; }
+
     /// <summary>Whether the packages' <c>.snupkg</c> symbol packages from the contract are published too; default false.</summary>
     public bool? SymbolPackages { get; init; }
 

@@ -58,6 +58,16 @@ public sealed class NuGetPublishStep(IHttpClientFactory httpClients, TimeProvide
             yield return ("apiKeyVariable", "a folder feed takes no API key; remove apiKeyVariable or give a feed URL.");
         }
 
+        if (settings.TokenVariable is { } tokenVariable && !VariableName.IsValid(tokenVariable))
+        {
+            yield return ("tokenVariable", "give the name of the environment variable that holds the feed's token (letters, digits and '_'), never the token itself.");
+        }
+
+        if (settings.TokenVariable is not null && FeedUrl(settings) is null && !string.IsNullOrWhiteSpace(settings.Feed))
+        {
+            yield return ("tokenVariable", "a folder feed takes no token; remove tokenVariable or give a feed URL.");
+        }
+
         if (settings.MaxParallel is < 1 or > 32)
         {
             yield return ("maxParallel", "give a number from 1 to 32.");
@@ -85,10 +95,11 @@ public sealed class NuGetPublishStep(IHttpClientFactory httpClients, TimeProvide
 
         if (FeedUrl(settings) is { } url)
         {
-            var apiKey = ApiKeyOf(context, settings);
+            var apiKey = SecretOf(context, settings.ApiKeyVariable, "apiKeyVariable", "the feed's API key");
+            var token = SecretOf(context, settings.TokenVariable, "tokenVariable", "the feed's token");
             var target = new NuGetFeedPublishTarget(
                 url,
-                apiKey,
+                new NuGetFeedCredentials(apiKey, token, settings.TokenVariable),
                 httpClients.CreateClient(HttpClientName),
                 packages.ToDictionary(p => p.FeedPath, StringComparer.Ordinal),
                 TimeSpan.FromSeconds(settings.PushTimeoutSeconds ?? 300),
@@ -157,21 +168,21 @@ public sealed class NuGetPublishStep(IHttpClientFactory httpClients, TimeProvide
             Source = source,
         };
 
-    private string? ApiKeyOf(StepContext context, NuGetPublishSettings settings)
+    private string? SecretOf(StepContext context, string? variable, string setting, string what)
     {
-        if (settings.ApiKeyVariable is null)
+        if (variable is null)
         {
             return null;
         }
 
-        var key = Environment.GetEnvironmentVariable(settings.ApiKeyVariable);
-        if (string.IsNullOrEmpty(key))
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(value))
         {
-            throw ReleaseException.Usage($"step '{context.Step.Id}' needs the feed's API key in the environment variable {settings.ApiKeyVariable} (settings.apiKeyVariable); set it and run the ring again");
+            throw ReleaseException.Usage($"step '{context.Step.Id}' needs {what} in the environment variable {variable} (settings.{setting}); set it and run the ring again");
         }
 
-        masker?.Register(key);
-        return key;
+        masker?.Register(value);
+        return value;
     }
 
     private static Uri? FeedUrl(NuGetPublishSettings settings) =>

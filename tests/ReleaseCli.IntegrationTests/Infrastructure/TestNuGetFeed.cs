@@ -36,12 +36,20 @@ public sealed class TestNuGetFeed : IDisposable
     private int _pushes;
     private int _readsToReset;
     private int _resetReads;
+    private int _unauthorized;
 
-    public TestNuGetFeed(string? apiKey = null)
+    /// <param name="token">With a token the feed is private, as an Azure Artifacts feed is: every request needs HTTP Basic with it as the password.</param>
+    public TestNuGetFeed(string? apiKey = null, string? token = null)
     {
         ApiKey = apiKey;
+        Token = token;
         _listener = new LoopbackListener(ServeAsync);
     }
+
+    public string? Token { get; }
+
+    /// <summary>Requests refused with 401 for want of the token.</summary>
+    public int Unauthorized => _unauthorized;
 
     public int Port => _listener.Port;
 
@@ -91,6 +99,15 @@ public sealed class TestNuGetFeed : IDisposable
         Requests.Enqueue($"{request.HttpMethod} {path}");
         try
         {
+            if (Token is not null && !Authorized(request.Headers["Authorization"]))
+            {
+                Interlocked.Increment(ref _unauthorized);
+                response.StatusCode = 401;
+                response.AddHeader("WWW-Authenticate", "Basic realm=\"test-feed\"");
+                response.Close();
+                return;
+            }
+
             if (request.HttpMethod == "GET" && path == "/v3/index.json")
             {
                 var root = $"http://127.0.0.1:{Port}";
@@ -261,6 +278,24 @@ public sealed class TestNuGetFeed : IDisposable
         response.ContentLength64 = bytes.Length;
         await response.OutputStream.WriteAsync(bytes);
         response.Close();
+    }
+
+    private bool Authorized(string? header)
+    {
+        if (header is null || !header.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..]));
+            return pair.Length > pair.IndexOf(':', StringComparison.Ordinal) && pair[(pair.IndexOf(':', StringComparison.Ordinal) + 1)..] == Token;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Starts an answer, promises more than it sends, and breaks the connection: the client sees a broken answer.</summary>

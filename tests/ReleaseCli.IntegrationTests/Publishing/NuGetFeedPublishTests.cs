@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using ReleaseCli.Core;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.IntegrationTests.Infrastructure;
@@ -62,7 +63,7 @@ public sealed class NuGetFeedPublishTests(SampleProducts sample, ITestOutputHelp
         var (log, events) = PublishTestSupport.NewLog("nuget");
         using var services = PublishTestSupport.Services();
 
-        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, null), [.. packages.Select(PublishTestSupport.ItemOf)], 4, CancellationToken.None);
+        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, (string?)null), [.. packages.Select(PublishTestSupport.ItemOf)], 4, CancellationToken.None);
 
         Assert.False(report.Succeeded);
         var problem = Assert.Single(report.Problems);
@@ -82,7 +83,7 @@ public sealed class NuGetFeedPublishTests(SampleProducts sample, ITestOutputHelp
         var (log, _) = PublishTestSupport.NewLog("nuget");
         using var services = PublishTestSupport.Services();
 
-        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, null), [.. packages.Select(PublishTestSupport.ItemOf)], 1, CancellationToken.None);
+        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, (string?)null), [.. packages.Select(PublishTestSupport.ItemOf)], 1, CancellationToken.None);
 
         output.WriteLine($"{report.Summary}; feed writes {feed.Writes}, push requests {feed.Pushes}");
         Assert.True(report.Succeeded, report.Summary);
@@ -103,7 +104,7 @@ public sealed class NuGetFeedPublishTests(SampleProducts sample, ITestOutputHelp
         var (log, _) = PublishTestSupport.NewLog("nuget");
         using var services = PublishTestSupport.Services();
 
-        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, null), [.. packages.Select(PublishTestSupport.ItemOf)], 1, CancellationToken.None);
+        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, (string?)null), [.. packages.Select(PublishTestSupport.ItemOf)], 1, CancellationToken.None);
 
         output.WriteLine($"{report.Summary}; feed writes {feed.Writes}, push requests {feed.Pushes}, reads reset {feed.ResetReadCount}");
         Assert.True(report.Succeeded, report.Summary);
@@ -116,10 +117,38 @@ public sealed class NuGetFeedPublishTests(SampleProducts sample, ITestOutputHelp
         Assert.Equal((2, 0), (report.Written, report.AlreadyPresent));
     }
 
+    [Fact]
+    public async Task A_private_feed_is_read_and_pushed_with_the_token_and_a_refused_token_is_named_by_its_variable_never_shown()
+    {
+        const string token = "pat-0123456789abcdef";
+        using var feed = new TestNuGetFeed(token: token);
+        var packages = PublishTestSupport.SamplePackages(sample.Good);
+        using var services = PublishTestSupport.Services();
+
+        var (refusedLog, _) = PublishTestSupport.NewLog("nuget");
+        var wrong = Target(feed, services, packages, new NuGetFeedCredentials("az", "pat-expired-999", "FEED_TOKEN"));
+        var refused = await Assert.ThrowsAsync<ReleaseException>(() => ExactlyOncePublisher.PublishAsync(refusedLog, wrong, [.. packages.Select(PublishTestSupport.ItemOf)], 1, CancellationToken.None));
+        output.WriteLine(refused.Message);
+        Assert.Contains("FEED_TOKEN", refused.Message);
+        Assert.Contains("401", refused.Message);
+        Assert.DoesNotContain("pat-expired-999", refused.Message);
+        Assert.Equal(0, feed.Writes);
+
+        var (log, _) = PublishTestSupport.NewLog("nuget");
+        var report = await ExactlyOncePublisher.PublishAsync(log, Target(feed, services, packages, new NuGetFeedCredentials("az", token, "FEED_TOKEN")), [.. packages.Select(PublishTestSupport.ItemOf)], 2, CancellationToken.None);
+        output.WriteLine($"{report.Summary}; feed writes {feed.Writes}, 401 answers {feed.Unauthorized}");
+        Assert.True(report.Succeeded, report.Summary);
+        Assert.Equal((2, 2), (report.Written, report.Verified));
+        Assert.Equal(2, feed.Writes);
+    }
+
     private static NuGetFeedPublishTarget Target(TestNuGetFeed feed, ServiceProvider services, IReadOnlyList<NuGetPackageFile> packages, string? apiKey) =>
+        Target(feed, services, packages, new NuGetFeedCredentials(apiKey, null, null));
+
+    private static NuGetFeedPublishTarget Target(TestNuGetFeed feed, ServiceProvider services, IReadOnlyList<NuGetPackageFile> packages, NuGetFeedCredentials credentials) =>
         new(
             new Uri(feed.ServiceIndex),
-            apiKey,
+            credentials,
             services.GetRequiredService<IHttpClientFactory>().CreateClient(NuGetPublishStep.HttpClientName),
             packages.ToDictionary(p => p.FeedPath, StringComparer.Ordinal),
             TimeSpan.FromSeconds(60),
