@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Gates;
-using Microsoft.Extensions.Http.Resilience;
-using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.BuildValidation.Steps;
+using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.Commands;
 using ReleaseCli.Rings.Prep;
 using ReleaseCli.Rings.Publishing;

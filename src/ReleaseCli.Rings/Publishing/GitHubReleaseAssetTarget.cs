@@ -15,6 +15,8 @@ namespace ReleaseCli.Rings.Publishing;
 /// </summary>
 public sealed class GitHubReleaseAssetTarget(IGitHubClient client, HttpClient download, string token, GitHubRepository repository, Release release) : IPublishTarget
 {
+    private const int UploadAttempts = 4;
+
     public string Name => $"GitHub release {release.TagName} of {repository}";
 
     public async Task<string?> ProbeAsync(PublishItem item, CancellationToken cancellationToken)
@@ -46,21 +48,46 @@ public sealed class GitHubReleaseAssetTarget(IGitHubClient client, HttpClient do
 
     public async Task<bool> TryCreateAsync(PublishItem item, CancellationToken cancellationToken)
     {
-        await using var content = await item.OpenAsync(cancellationToken).ConfigureAwait(false);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await client.Repository.Release.UploadAsset(release, new ReleaseAssetUpload(item.Name, item.ContentType ?? "application/octet-stream", content, TimeSpan.FromMinutes(30)), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ApiValidationException ex) when (ex.Message.Contains("already", StringComparison.OrdinalIgnoreCase) || ex.ApiError?.Errors?.Any(e => e.Code == "already_exists") == true)
-        {
-            return false;
-        }
-        catch (ApiException ex)
-        {
-            throw new ReleaseException(ExitCode.Failed, $"GitHub did not take the asset {item.Name} of {Name}: {(int)ex.StatusCode} {ex.Message}; {GitHubTagTarget.Help(ex)}", ex);
+            try
+            {
+                await using var content = new ReopeningReadStream(item.OpenAsync, item.Size);
+                await client.Repository.Release.UploadAsset(release, new ReleaseAssetUpload(item.Name, item.ContentType ?? "application/octet-stream", content, TimeSpan.FromMinutes(30)), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (ApiValidationException ex) when (ex.Message.Contains("already", StringComparison.OrdinalIgnoreCase) || ex.ApiError?.Errors?.Any(e => e.Code == "already_exists") == true)
+            {
+                return false;
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken) && attempt < UploadAttempts)
+            {
+                // The upload may have gone through before the answer was lost: what the release holds now decides.
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken).ConfigureAwait(false);
+                if (await FindAsync(item.Name).ConfigureAwait(false) is not null)
+                {
+                    return false;
+                }
+            }
+            catch (ApiException ex)
+            {
+                throw new ReleaseException(ExitCode.Failed, $"GitHub did not take the asset {item.Name} of {Name}: {(int)ex.StatusCode} {ex.Message}; {GitHubTagTarget.Help(ex)}", ex);
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                throw new ReleaseException(ExitCode.Failed, $"GitHub did not take the asset {item.Name} of {Name} in {UploadAttempts} tries: {(ex.InnerException ?? ex).Message}", ex);
+            }
         }
     }
+
+    /// <summary>A failure another try may not meet: a server error, a throttle, a broken connection or a timeout.</summary>
+    private static bool IsTransient(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        ApiException api => (int)api.StatusCode >= 500 || (int)api.StatusCode is 408 or 429,
+        HttpRequestException or IOException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
 
     private async Task<GitHubAssetJson?> FindAsync(string name)
     {

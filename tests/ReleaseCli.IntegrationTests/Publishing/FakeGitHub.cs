@@ -28,8 +28,32 @@ public sealed class FakeGitHub : IDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _tags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, JsonObject> _releases = new();
     private readonly ConcurrentDictionary<long, (long Release, byte[] Bytes, JsonObject Json)> _assets = new();
+    private readonly ConcurrentQueue<UploadFault> _uploadFaults = new();
     private long _nextId = 100;
     private int _writes;
+
+    /// <summary>What the fake does to the next asset upload.</summary>
+    public enum UploadFault
+    {
+        /// <summary>Answer 503 without taking the asset.</summary>
+        ServiceUnavailable,
+
+        /// <summary>Take the asset, then answer 502 as a gateway that gave up waiting would: the client never learns it worked.</summary>
+        StoreThenAnswer502,
+    }
+
+    /// <summary>Asset uploads that reached the fake, whatever it answered.</summary>
+    public int Uploads => _uploads;
+
+    private int _uploads;
+
+    public void InjectUploadFaults(params UploadFault[] faults)
+    {
+        foreach (var fault in faults)
+        {
+            _uploadFaults.Enqueue(fault);
+        }
+    }
 
     public FakeGitHub()
     {
@@ -50,6 +74,12 @@ public sealed class FakeGitHub : IDisposable
     private string Repos => $"/repos/{Owner}/{Repo}";
 
     public void SeedLightweightTag(string tag, string commit) => _refs[$"refs/tags/{tag}"] = Ref($"refs/tags/{tag}", commit, "commit");
+
+    /// <summary>The body of the release of <paramref name="tag"/>, or null when there is none.</summary>
+    public string? ReleaseBody(string tag) => _releases.Values.Where(r => r["tag_name"]!.GetValue<string>() == tag).Select(r => r["body"]?.GetValue<string>()).FirstOrDefault();
+
+    /// <summary>The names of the assets of every release.</summary>
+    public IReadOnlyList<string> AssetNames => [.. _assets.Values.Select(a => a.Json["name"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
 
     public byte[]? Asset(string name) => _assets.Values.Where(a => a.Json["name"]!.GetValue<string>() == name).Select(a => a.Bytes).FirstOrDefault();
 
@@ -149,6 +179,13 @@ public sealed class FakeGitHub : IDisposable
         {
             var id = long.Parse(path[$"/uploads{Repos}/releases/".Length..^"/assets".Length], System.Globalization.CultureInfo.InvariantCulture);
             var name = request.Query!["name"].ToString();
+            Interlocked.Increment(ref _uploads);
+            UploadFault? fault = _uploadFaults.TryDequeue(out var next) ? next : null;
+            if (fault == UploadFault.ServiceUnavailable)
+            {
+                return Json(503, new JsonObject { ["message"] = "Service Unavailable" });
+            }
+
             if (_assets.Values.Any(a => a.Release == id && a.Json["name"]!.GetValue<string>() == name))
             {
                 return Json(422, new JsonObject
@@ -162,7 +199,7 @@ public sealed class FakeGitHub : IDisposable
 
             var asset = AddAsset(id, name, request.Headers!["Content-Type"].First(), request.BodyAsBytes ?? []);
             Interlocked.Increment(ref _writes);
-            return Json(201, asset);
+            return fault == UploadFault.StoreThenAnswer502 ? Json(502, new JsonObject { ["message"] = "Bad Gateway" }) : Json(201, asset);
         }
 
         if (method == "GET" && path.StartsWith($"{Repos}/releases/assets/", StringComparison.Ordinal))

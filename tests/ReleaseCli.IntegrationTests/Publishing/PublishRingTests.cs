@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -55,6 +56,72 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
         Assert.Equal(writesBefore, proxy.Requests.Count(r => r.WritesBlob));
         Assert.Equal(etags, (await BlobsAsync(ring.Releases)).ToDictionary(b => b.Key, b => b.Value.Properties.ETag));
         (await second.RunAsync(SampleRelease.Manager, null, "status", "--verify")).ShouldSucceed();
+    }
+
+    /// <summary>
+    /// The whole ring by the executable with every target a server: blobs on Azurite, packages and symbol packages
+    /// pushed to a NuGet V3 feed server, and a GitHub release with assets through GitHub's REST API.
+    /// </summary>
+    [Fact]
+    public async Task Packages_go_to_a_feed_server_and_a_github_release_is_made_once_and_a_second_release_writes_nothing()
+    {
+        var ring = await PublishRing.CreateAsync(azurite);
+        using var proxy = new BlobFaultProxy(azurite.Port);
+        using var feed = new TestNuGetFeed(apiKey: "feed-key-0123456789");
+        using var github = new FakeGitHub();
+        var environment = new Dictionary<string, string>(ring.Environment)
+        {
+            ["CONTOSO_TEST_NUGET_KEY"] = "feed-key-0123456789",
+            ["CONTOSO_TEST_GITHUB_TOKEN"] = "ghp_test0123456789",
+        };
+        var blobs = ring.Definition(azurite, proxy);
+        string Definition(string sample)
+        {
+            var root = JsonNode.Parse(blobs(sample))!;
+            var steps = root["rings"]!["publish"]!["steps"]!.AsArray();
+            var nuget = steps.Single(s => s!["kind"]!.GetValue<string>() == "nuget-publish")!["settings"]!.AsObject();
+            nuget["feed"] = feed.ServiceIndex;
+            nuget["apiKeyVariable"] = "CONTOSO_TEST_NUGET_KEY";
+            steps.Add(JsonNode.Parse($$"""
+                { "id": "github", "kind": "github-release", "dependsOn": ["tags"],
+                  "settings": { "repository": "{{FakeGitHub.Owner}}/{{FakeGitHub.Repo}}", "apiUrl": "{{github.ApiUrl}}",
+                                "tokenVariable": "CONTOSO_TEST_GITHUB_TOKEN", "assets": ["*.tar.gz", "*.tar.gz.asc", "*-sha.txt"] } }
+                """));
+            return root.ToJsonString();
+        }
+
+        using var release = await StagedSample.CreateAsync(sample, Definition);
+        // One upload refused with a 503, one taken but answered 502: the first is sent again; the second is found there
+        // (by the upload sent again, refused as already there, or by the look before another try) and compared.
+        github.InjectUploadFaults(FakeGitHub.UploadFault.ServiceUnavailable, FakeGitHub.UploadFault.StoreThenAnswer502);
+        feed.Inject(FeedFault.ServiceUnavailable, FeedFault.StoreThenAnswer503);
+        var publish = (await release.RunAsync(SampleRelease.Manager, environment, "publish")).ShouldSucceed();
+        Assert.Contains("marked released", publish.StandardOutput);
+        var uploads = github.Uploads;
+        Assert.InRange(uploads, 5, 6);
+        Assert.DoesNotContain("ghp_test0123456789", publish.StandardOutput + publish.StandardError);
+        Assert.DoesNotContain("feed-key-0123456789", publish.StandardOutput + publish.StandardError);
+
+        // The sample's two packages and their symbol packages, each stored once and served as the contract has them.
+        Assert.Equal(4, feed.Writes);
+        foreach (var id in new[] { "Contoso.Sample.App", "Contoso.Sample.Core" })
+        {
+            Assert.NotNull(feed.Get(id, "1.0.0"));
+            Assert.NotNull(feed.Get(id, "1.0.0", symbols: true));
+        }
+
+        Assert.Contains("1.0.0", github.ReleaseBody("v1.0.0"));
+        // The stage ring's artifacts the globs choose (the app's own archive is a drop file: dropFiles would add it).
+        Assert.Equal(["1.0.0-sha.txt", "contoso-sample-1.0.0.tar.gz", "contoso-sample-1.0.0.tar.gz.asc", "contoso-sample-app-1.0.0-linux-x64.tar.gz.asc"], github.AssetNames);
+        var githubWrites = github.Writes;
+
+        // Another release folder at the same staged state: everything is there already, nothing is written anywhere.
+        using var second = await StagedSample.CreateAsync(sample, Definition);
+        var again = (await second.RunAsync(SampleRelease.Manager, environment, "publish")).ShouldSucceed();
+        Assert.Contains("0 written, 4 already there, 4 verified", again.StandardOutput);
+        Assert.Equal(4, feed.Writes);
+        Assert.Equal(githubWrites, github.Writes);
+        Assert.Equal(uploads, github.Uploads);
     }
 
     [Fact]
