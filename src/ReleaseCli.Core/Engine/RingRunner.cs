@@ -35,6 +35,7 @@ public sealed class RingRunner(
         var owner = new LockOwner(actor.Name, request.Ring, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
+        DecisionAudit.Require(environment, ledger.Current.Events);
         var state = new ReleaseState(ledger.Current.Events);
 
         var rootBuildId = ResolveRootBuildId(request, state);

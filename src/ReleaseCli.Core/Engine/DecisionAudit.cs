@@ -1,0 +1,108 @@
+using ReleaseCli.Core.Definition;
+using ReleaseCli.Core.Identity;
+using ReleaseCli.Core.Ledger;
+
+namespace ReleaseCli.Core.Engine;
+
+/// <summary>
+/// Re-checks every decision in the ledger (approval, rejection, sign-off, override, forced entry) as the tool
+/// checked it before writing it: against the definition in effect then and the ledger as it stood before that
+/// line. A decision the tool would have refused was not written by the tool (a valid hash chain only says the
+/// lines follow each other): it never counts, and the ledger is reported as tampered, naming the line.
+/// </summary>
+public static class DecisionAudit
+{
+    /// <summary>Throws <see cref="LedgerIntegrityException"/> (exit 5) for the first decision the tool would have refused.</summary>
+    public static void Require(ReleaseEnvironment environment, IReadOnlyList<LedgerEvent> events)
+    {
+        if (FirstRefused(environment.Definition, events) is { } refused)
+        {
+            throw new LedgerIntegrityException(environment.Store.DescribeLedger(environment.ReleaseId), refused.Line, refused.Reason);
+        }
+    }
+
+    /// <summary>The first decision line the tool would have refused to write, and why; null when there is none.</summary>
+    public static (int Line, string Reason)? FirstRefused(ReleaseDefinition definition, IReadOnlyList<LedgerEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            var entry = events[i];
+            if (entry.Type is not (LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden))
+            {
+                continue;
+            }
+
+            try
+            {
+                Recheck(definition, entry, new ReleaseState([.. events.Take(i)]));
+            }
+            catch (ReleaseException refusal)
+            {
+                return (entry.Seq, $"{Describe(entry)} that the tool would have refused to write, so the tool did not write it: {refusal.Message}");
+            }
+        }
+
+        return null;
+    }
+
+    private static void Recheck(ReleaseDefinition definition, LedgerEvent entry, ReleaseState before)
+    {
+        if (string.IsNullOrWhiteSpace(entry.Actor) || entry.Ring is null)
+        {
+            throw ReleaseException.Usage("it names no actor or no ring.");
+        }
+
+        var actor = new Actor(entry.Actor, entry.IdentityProvider ?? "an unnamed provider");
+        if (entry.Type == LedgerEventType.Overridden)
+        {
+            RecheckOverride(definition, entry, actor, before);
+            return;
+        }
+
+        var (ring, gate) = DecisionRules.FindPeopleGate(definition, entry.Ring, entry.Gate ?? string.Empty);
+        DecisionRules.RequireContract(before, ring);
+        var verb = entry.Type == LedgerEventType.Approved ? "approve" : "reject";
+        var team = DecisionRules.CheckEligible(definition, ring, gate, entry.Team, actor, before, verb);
+        if (!string.Equals(team, entry.Team, StringComparison.Ordinal))
+        {
+            throw ReleaseException.Usage($"it is recorded for team '{entry.Team}', but the tool records {actor.Name}'s decision on {ring.Name}/{gate.Id} for {(team is null ? "no team" : $"team '{team}'")}.");
+        }
+
+        if (entry.Type == LedgerEventType.Rejected)
+        {
+            Authorization.RequireJustification(entry.Justification, "reject", "--reason");
+        }
+        else
+        {
+            Authorization.RequireOneLine(entry.Message, "--comment");
+        }
+    }
+
+    private static void RecheckOverride(ReleaseDefinition definition, LedgerEvent entry, Actor actor, ReleaseState before)
+    {
+        var ring = DecisionRules.FindRing(definition, entry.Ring!);
+        var target = entry.Target ?? throw ReleaseException.Usage("it names no target.");
+        Authorization.RequireJustification(entry.Justification, "override");
+        if (entry.RunId is not null)
+        {
+            // Written by a ring run: only ever the run's own forced entry.
+            if (target.Kind != OverrideTargetKind.Entry)
+            {
+                throw ReleaseException.Usage($"a ring run records only its own forced entry, not an override of {target}.");
+            }
+
+            Authorization.RequireOverrider(definition, ring.Overriders, actor, $"force entry into {ring.Name}");
+            return;
+        }
+
+        Authorization.RequireOverrider(definition, DecisionRules.ResolveOverrideTarget(ring, target), actor, $"override {ring.Name}/{target}");
+        DecisionRules.LastFailure(before, ring.Name, target);
+    }
+
+    private static string Describe(LedgerEvent entry) => entry.Type switch
+    {
+        LedgerEventType.Approved => $"an approval of {entry.Ring}/{entry.Gate} by {entry.Actor}",
+        LedgerEventType.Rejected => $"a rejection of {entry.Ring}/{entry.Gate} by {entry.Actor}",
+        _ => $"an override of {entry.Ring}/{entry.Target} by {entry.Actor}",
+    };
+}
