@@ -59,7 +59,7 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         Assert.Contains("Contoso.Sample.Core appears at 2 versions: 0.9.0", failed.StandardOutput);
 
         (await release.RunAsync(SampleRelease.ReleaseTeam, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldExitWith(2);
-        (await release.RunAsync(SampleRelease.Manager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.SecondManager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldSucceed();
         (await release.RunAsync(SampleRelease.ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldSucceed();
         var promoted = (await release.RunAsync(SampleRelease.Manager, "prep")).ShouldSucceed();
         Assert.Contains("Overridden", promoted.StandardOutput);

@@ -92,11 +92,45 @@ public static class DecisionAudit
             }
 
             Authorization.RequireOverrider(definition, ring.Overriders, actor, $"force entry into {ring.Name}");
+            RecheckEntryHalf(ring, entry, actor, before, completes: entry.Status != LedgerStatus.Pending);
             return;
         }
 
         Authorization.RequireOverrider(definition, DecisionRules.ResolveOverrideTarget(ring, target), actor, $"override {ring.Name}/{target}");
-        DecisionRules.LastFailure(before, ring.Name, target);
+        var failure = DecisionRules.LastFailure(before, ring.Name, target);
+        if (target.Kind == OverrideTargetKind.Entry)
+        {
+            // `override --entry` only ever records the first, pending half.
+            RecheckEntryHalf(ring, entry, actor, before, completes: false);
+            if (entry.Status != LedgerStatus.Pending)
+            {
+                throw ReleaseException.Usage($"an entry override of {ring.Name} outside a run of the ring is recorded as pending: only a second overrider entering the ring completes it.");
+            }
+        }
+        else
+        {
+            DecisionRules.RequireNotRunner(definition, ring, target, failure, actor);
+        }
+    }
+
+    /// <summary>An entry override needs two different overriders: the first half finds none pending, the second completes another's.</summary>
+    private static void RecheckEntryHalf(RingDefinition ring, LedgerEvent entry, Actor actor, ReleaseState before, bool completes)
+    {
+        var pending = DecisionRules.PendingEntryOverride(before, ring.Name);
+        if (!completes && pending is not null)
+        {
+            throw ReleaseException.Usage($"an entry override of {ring.Name} by {pending.Actor} was already pending (event {pending.Seq}): the tool completes it, or refuses it to the same person, and never records a second pending one.");
+        }
+
+        if (completes && pending is null)
+        {
+            throw ReleaseException.Usage($"it completes an entry override of {ring.Name} that nobody recorded first: an entry override needs two different overriders.");
+        }
+
+        if (completes && string.Equals(pending!.Actor, actor.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ReleaseException.Usage($"{actor.Name} also recorded its first half (event {pending.Seq}): an entry override needs two different overriders.");
+        }
     }
 
     private static string Describe(LedgerEvent entry) => entry.Type switch

@@ -31,6 +31,34 @@ public static class DecisionRules
         return (ring, gate);
     }
 
+    /// <summary>
+    /// Separation of duties: whoever started the run that failed does not also waive its failure, unless the ring
+    /// allows it (<c>allowSelfOverride</c>).
+    /// </summary>
+    public static void RequireNotRunner(ReleaseDefinition definition, RingDefinition ring, OverrideTarget target, LedgerEvent failure, Actor actor)
+    {
+        if (ring.AllowSelfOverride || !string.Equals(failure.Actor, actor.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var others = definition.ExpandPrincipals(ResolveOverrideTarget(ring, target)).Where(p => !string.Equals(p, actor.Name, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        throw ReleaseException.Usage(
+            $"{actor.Name} started the run of {ring.Name} whose failure this is (event {failure.Seq}) and so may not override {ring.Name}/{target} (separation of duties). " +
+            (others.Count == 0
+                ? $"No other overrider may: add one under \"overriders\", or set \"allowSelfOverride\": true on the ring in {definition.SourcePath}."
+                : $"Ask another overrider: {string.Join(", ", others)}."));
+    }
+
+    /// <summary>
+    /// The first half of a two-person entry override that nobody has completed yet for the current contract: an
+    /// entry override needs two different overriders, the first records it as pending, the second completes it.
+    /// </summary>
+    public static LedgerEvent? PendingEntryOverride(ReleaseState state, string ring) =>
+        state.Events.LastOrDefault(e => e.Type == LedgerEventType.Overridden && e.Ring == ring && e.Target == OverrideTarget.Entry && e.ContractDigest == state.ContractDigest) is { Status: LedgerStatus.Pending } pending
+            ? pending
+            : null;
+
     public static string RequireContract(ReleaseState state, RingDefinition ring) =>
         state.ContractDigest ?? throw ReleaseException.Usage($"There is no sealed contract to approve yet; run `release prep --build <id>` first (approvals of {ring.Name} are bound to the contract).");
 

@@ -59,10 +59,21 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         Authorization.RequireOverrider(definition, overriders, actor, $"override {ring.Name}/{target}");
         return await WithLedgerAsync(environment, actor, "override", async (ledger, state) =>
         {
-            var failure = DecisionRules.LastFailure(state, ring.Name, target).Message;
+            var failed = DecisionRules.LastFailure(state, ring.Name, target);
+            var pendingEntry = target.Kind == OverrideTargetKind.Entry ? DecisionRules.PendingEntryOverride(state, ring.Name) : null;
+            if (target.Kind == OverrideTargetKind.Entry)
+            {
+                RequireFirstEntryOverride(definition, ring, pendingEntry, actor);
+            }
+            else
+            {
+                DecisionRules.RequireNotRunner(definition, ring, target, failed, actor);
+            }
+
             var entry = await ledger.AppendAsync(new LedgerEvent
             {
                 Type = LedgerEventType.Overridden,
+                Status = target.Kind == OverrideTargetKind.Entry ? LedgerStatus.Pending : null,
                 Ring = ring.Name,
                 Target = target,
                 Step = target.Kind is OverrideTargetKind.Step or OverrideTargetKind.Leg ? target.Id : null,
@@ -72,8 +83,13 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
                 IdentityProvider = actor.Provider,
                 ContractDigest = state.ContractDigest,
                 Justification = justification!.Trim(),
-                Message = failure,
+                Message = failed.Message,
             }, cancellationToken).ConfigureAwait(false);
+            if (target.Kind == OverrideTargetKind.Entry)
+            {
+                return $"{actor.Name} recorded an entry override of {ring.Name} (event {entry.Seq}); it is pending until a second overrider completes it by running `release {ring.Name} --force-entry --justification \"…\"`. {SecondOverriders(definition, ring, actor)}";
+            }
+
             return $"{actor.Name} overrode {ring.Name}/{target} (event {entry.Seq}). Run `release {ring.Name}` to continue; the override is shown in status and reports.";
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -99,6 +115,27 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         IdentityProvider = actor.Provider,
         ContractDigest = digest,
     };
+
+    /// <summary>`override --entry` records the first half of an entry override; the second overrider completes it by entering.</summary>
+    private static void RequireFirstEntryOverride(ReleaseDefinition definition, RingDefinition ring, LedgerEvent? pending, Actor actor)
+    {
+        if (pending is null)
+        {
+            return;
+        }
+
+        throw ReleaseException.Usage(string.Equals(pending.Actor, actor.Name, StringComparison.OrdinalIgnoreCase)
+            ? $"{actor.Name} already recorded the pending entry override of {ring.Name} (event {pending.Seq}); an entry override needs a second, different overrider to complete it. {SecondOverriders(definition, ring, actor)}"
+            : $"{pending.Actor} recorded an entry override of {ring.Name} (event {pending.Seq}); complete it by entering the ring: `release {ring.Name} --force-entry --justification \"…\"`.");
+    }
+
+    internal static string SecondOverriders(ReleaseDefinition definition, RingDefinition ring, Actor first)
+    {
+        var others = definition.ExpandPrincipals(ring.Overriders).Where(p => !string.Equals(p, first.Name, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return others.Count == 0
+            ? $"No other overrider of {ring.Name} is named: add one under \"overriders\" in {definition.SourcePath}."
+            : $"Who may complete it: {string.Join(", ", others)}.";
+    }
 
     private static string TeamText(string? team) => team is null ? string.Empty : $" for team {team}";
 }

@@ -71,8 +71,12 @@ public static class ReleaseStatusBuilder
         var decisions = events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected)
             .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? "approved" : "rejected", e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest))
             .ToList();
+        var pendingEntry = DecisionRules.PendingEntryOverride(state, ring.Name);
         var overrides = events.Where(e => e.Type == LedgerEventType.Overridden)
-            .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest))
+            .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest)
+            {
+                Pending = e == pendingEntry ? $"pending: a second overrider completes it with `release {ring.Name} --force-entry --justification \"…\"`" : null,
+            })
             .ToList();
         var entry = runEvents.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked);
         var artifacts = state.Artifacts().Where(a => a.Ring == ring.Name).Select(a => new ArtifactRecord(a.Entry.Name, a.Step, a.Entry.Size, a.Entry.Sha512)).ToList();

@@ -63,6 +63,10 @@ public sealed record ArtifactRecord(string Name, string Step, long Size, string 
 
 public sealed record DecisionRecord(string Gate, string Decision, string Actor, string? IdentityProvider, string? Team, DateTimeOffset Time, string? Comment, bool BoundToCurrentContract);
 
-public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract);
+public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract)
+{
+    /// <summary>An entry override still waiting for its second overrider: what it waits for; null otherwise.</summary>
+    public string? Pending { get; init; }
+}
 
 public sealed record PromotionRecord(string? Channel, DateTimeOffset Time, string Actor, string Message);

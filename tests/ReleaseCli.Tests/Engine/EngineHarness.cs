@@ -63,7 +63,7 @@ public sealed class EngineHarness : IDisposable
         {
           "release": "r1", "product": "P", "version": "1.0.0",
           "versionRules": { "stable": true },
-          "groups": { "team": ["bob@x.com", "carol@x.com"], "managers": ["alice@x.com"] },
+          "groups": { "team": ["bob@x.com", "carol@x.com"], "managers": ["alice@x.com", "dave@x.com"] },
           "rings": {
             "prep": { "sourceChannel": "Builds", "targetChannel": "SV", "overriders": ["group:managers"],
                       "steps": [{ "kind": "gather-drop" } {{extraPrepSteps}}],
