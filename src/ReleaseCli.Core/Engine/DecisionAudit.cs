@@ -12,54 +12,75 @@ namespace ReleaseCli.Core.Engine;
 /// </summary>
 public static class DecisionAudit
 {
-    /// <summary>Throws <see cref="LedgerIntegrityException"/> (exit 5) for the first decision the tool would have refused.</summary>
-    public static void Require(ReleaseEnvironment environment, IReadOnlyList<LedgerEvent> events)
+    /// <summary>
+    /// Throws <see cref="LedgerIntegrityException"/> (exit 5) for the first decision the tool would have refused;
+    /// returns the definitions the ledger recorded.
+    /// </summary>
+    public static DefinitionHistory Require(ReleaseEnvironment environment, IReadOnlyList<LedgerEvent> events)
     {
-        if (FirstRefused(environment.Definition, events) is { } refused)
+        var history = DefinitionHistory.Read(events);
+        if (FirstRefused(environment.Definition, events, history) is { } refused)
         {
             throw new LedgerIntegrityException(environment.Store.DescribeLedger(environment.ReleaseId), refused.Line, refused.Reason);
         }
+
+        return history;
     }
 
-    /// <summary>The first decision line the tool would have refused to write, and why; null when there is none.</summary>
-    public static (int Line, string Reason)? FirstRefused(ReleaseDefinition definition, IReadOnlyList<LedgerEvent> events)
+    /// <summary>The first line the tool would have refused to write, and why; null when there is none.</summary>
+    public static (int Line, string Reason)? FirstRefused(ReleaseDefinition definition, IReadOnlyList<LedgerEvent> events, DefinitionHistory? history = null)
     {
-        for (var i = 0; i < events.Count; i++)
+        history ??= DefinitionHistory.Read(events);
+        (int Line, string Reason)? first = history.Problems.Count == 0 ? null : history.Problems[0];
+        for (var i = 0; i < events.Count && (first is null || events[i].Seq < first.Value.Line); i++)
         {
             var entry = events[i];
-            if (entry.Type is not (LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden))
+            if (entry.Type is not (LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden or LedgerEventType.DefinitionAccepted))
             {
                 continue;
             }
 
             try
             {
-                Recheck(definition, entry, new ReleaseState([.. events.Take(i)]));
+                // Judged by the trust lists in effect when it was written, on the ledger as it stood then.
+                var inEffect = history.DefinitionBefore(definition, entry.Seq);
+                Recheck(inEffect, entry, new ReleaseState([.. events.Take(i)]));
             }
             catch (ReleaseException refusal)
             {
                 return (entry.Seq, $"{Describe(entry)} that the tool would have refused to write, so the tool did not write it: {refusal.Message}");
             }
+            catch (Exception broken) when (broken is FormatException or InvalidOperationException)
+            {
+                return (entry.Seq, $"the definition recorded before it cannot be read ({broken.Message})");
+            }
         }
 
-        return null;
+        return first;
     }
 
     private static void Recheck(ReleaseDefinition definition, LedgerEvent entry, ReleaseState before)
     {
-        if (string.IsNullOrWhiteSpace(entry.Actor) || entry.Ring is null)
+        if (string.IsNullOrWhiteSpace(entry.Actor) || (entry.Ring is null && entry.Type != LedgerEventType.DefinitionAccepted))
         {
             throw ReleaseException.Usage("it names no actor or no ring.");
         }
 
         var actor = new Actor(entry.Actor, entry.IdentityProvider ?? "an unnamed provider");
+        if (entry.Type == LedgerEventType.DefinitionAccepted)
+        {
+            Authorization.RequireJustification(entry.Justification, "accept-definition");
+            DecisionRules.RequireDefinitionAccepter(definition, actor);
+            return;
+        }
+
         if (entry.Type == LedgerEventType.Overridden)
         {
             RecheckOverride(definition, entry, actor, before);
             return;
         }
 
-        var (ring, gate) = DecisionRules.FindPeopleGate(definition, entry.Ring, entry.Gate ?? string.Empty);
+        var (ring, gate) = DecisionRules.FindPeopleGate(definition, entry.Ring!, entry.Gate ?? string.Empty);
         DecisionRules.RequireContract(before, ring);
         var verb = entry.Type == LedgerEventType.Approved ? "approve" : "reject";
         var team = DecisionRules.CheckEligible(definition, ring, gate, entry.Team, actor, before, verb);
@@ -137,6 +158,7 @@ public static class DecisionAudit
     {
         LedgerEventType.Approved => $"an approval of {entry.Ring}/{entry.Gate} by {entry.Actor}",
         LedgerEventType.Rejected => $"a rejection of {entry.Ring}/{entry.Gate} by {entry.Actor}",
+        LedgerEventType.DefinitionAccepted => $"an acceptance of definition {entry.DefinitionDigest} by {entry.Actor}",
         _ => $"an override of {entry.Ring}/{entry.Target} by {entry.Actor}",
     };
 }

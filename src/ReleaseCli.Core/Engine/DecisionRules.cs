@@ -59,6 +59,10 @@ public static class DecisionRules
             ? pending
             : null;
 
+    /// <summary>A changed definition is accepted by an overrider (of any ring) of the version in effect, never by the version it brings.</summary>
+    public static void RequireDefinitionAccepter(ReleaseDefinition inEffect, Actor actor) =>
+        Authorization.RequireOverrider(inEffect, DefinitionHistory.Accepters(inEffect), actor, "accept a changed definition");
+
     public static string RequireContract(ReleaseState state, RingDefinition ring) =>
         state.ContractDigest ?? throw ReleaseException.Usage($"There is no sealed contract to approve yet; run `release prep --build <id>` first (approvals of {ring.Name} are bound to the contract).");
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Identity;
@@ -94,12 +95,55 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    private const string AcceptVerb = "accept-definition";
+
+    /// <summary>
+    /// Accepts the definition's changed trust lists (who may approve, sign off, override): an overrider of the
+    /// version in effect records the new version, which applies from then on.
+    /// </summary>
+    public async Task<string> AcceptDefinitionAsync(ReleaseEnvironment environment, string? justification, CancellationToken cancellationToken)
+    {
+        Authorization.RequireJustification(justification, AcceptVerb);
+        var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
+        return await WithLedgerAsync(environment, actor, AcceptVerb, async (ledger, state) =>
+        {
+            var definitions = DefinitionHistory.Read(state.Events);
+            var accepted = definitions.Accepted
+                ?? throw ReleaseException.Usage("No definition is recorded for this release yet: its first ring run records the definition it runs with, and nothing needs accepting before that.");
+            var trust = TrustDefinition.Canonical(environment.Definition);
+            var digest = TrustDefinition.DigestOf(trust);
+            if (digest == accepted.Digest)
+            {
+                return $"The definition's trust lists are those in effect already ({digest}, event {accepted.Event.Seq}); nothing to accept.";
+            }
+
+            DecisionRules.RequireDefinitionAccepter(definitions.DefinitionBefore(environment.Definition, int.MaxValue), actor);
+            var changes = TrustDefinition.Changes(accepted.Trust, trust);
+            var entry = await ledger.AppendAsync(new LedgerEvent
+            {
+                Type = LedgerEventType.DefinitionAccepted,
+                Actor = actor.Name,
+                IdentityProvider = actor.Provider,
+                DefinitionDigest = digest,
+                Justification = justification!.Trim(),
+                Message = string.Join("; ", changes),
+                Data = new JsonObject { ["definition"] = trust },
+            }, cancellationToken).ConfigureAwait(false);
+            return $"{actor.Name} accepted the definition's trust lists {digest} (event {entry.Seq}): {string.Join("; ", changes)}. They apply from now on.";
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<string> WithLedgerAsync(ReleaseEnvironment environment, Actor actor, string verb, Func<LedgerWriter, ReleaseState, Task<string>> action, CancellationToken cancellationToken)
     {
         var owner = new LockOwner(actor.Name, verb, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
-        DecisionAudit.Require(environment, ledger.Current.Events);
+        var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
+        if (verb != AcceptVerb)
+        {
+            definitions.RequireAccepted(environment.Definition);
+        }
+
         return await action(ledger, new ReleaseState(ledger.Current.Events)).ConfigureAwait(false);
     }
 

@@ -35,13 +35,23 @@ public sealed class RingRunner(
         var owner = new LockOwner(actor.Name, request.Ring, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
-        DecisionAudit.Require(environment, ledger.Current.Events);
+        var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
+        definitions.RequireAccepted(definition);
         var state = new ReleaseState(ledger.Current.Events);
 
         var rootBuildId = ResolveRootBuildId(request, state);
         var runId = Guid.NewGuid().ToString("N")[..12];
         var run = new RunRecorder(ledger, ring.Name, runId, actor);
-        await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunStarted, BuildId = rootBuildId, Message = $"{ring.Name} of build {rootBuildId}" }, cancellationToken).ConfigureAwait(false);
+        // Every run records the trust lists it runs under; the first run of a release records the lists themselves.
+        var trust = TrustDefinition.Canonical(definition);
+        await run.AppendAsync(new LedgerEvent
+        {
+            Type = LedgerEventType.RunStarted,
+            BuildId = rootBuildId,
+            Message = $"{ring.Name} of build {rootBuildId}",
+            DefinitionDigest = TrustDefinition.DigestOf(trust),
+            Data = definitions.Accepted is null ? new JsonObject { ["definition"] = trust } : null,
+        }, cancellationToken).ConfigureAwait(false);
 
         try
         {

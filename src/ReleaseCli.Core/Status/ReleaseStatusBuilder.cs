@@ -13,7 +13,28 @@ public static class ReleaseStatusBuilder
     {
         var state = new ReleaseState(events);
         var rings = RingName.All.Select(name => BuildRing(definition.Rings[name], state)).ToList();
-        return new ReleaseStatusReport(definition.ReleaseId, definition.Product, definition.Version, state.RootBuildId, state.ContractDigest, events.Count, verified, rings);
+        return new ReleaseStatusReport(definition.ReleaseId, definition.Product, definition.Version, state.RootBuildId, state.ContractDigest, events.Count, verified, rings)
+        {
+            Definition = DefinitionOf(definition, DefinitionHistory.Read(events)),
+        };
+    }
+
+    private static DefinitionStatus? DefinitionOf(ReleaseDefinition definition, DefinitionHistory history)
+    {
+        if (history.Accepted is not { } accepted)
+        {
+            return null;
+        }
+
+        var trust = TrustDefinition.Canonical(definition);
+        var digest = TrustDefinition.DigestOf(trust);
+        var notAccepted = digest == accepted.Digest ? null : TrustDefinition.Changes(accepted.Trust, trust);
+        var state = notAccepted is null
+            ? $"in effect since event {accepted.Event.Seq}"
+            : $"changed since the version in effect (event {accepted.Event.Seq}); not in effect until one of {string.Join(", ", DefinitionHistory.Accepters(history.DefinitionBefore(definition, int.MaxValue)))} runs `release accept-definition --justification \"…\"`";
+        var changes = history.Records.Skip(1).Select((r, i) => new DefinitionChange(
+            r.Event.Seq, r.Digest, r.Event.Actor ?? "?", r.Event.Time, r.Event.Justification, TrustDefinition.Changes(history.Records[i].Trust, r.Trust))).ToList();
+        return new DefinitionStatus(digest, state, notAccepted, changes);
     }
 
     private static RingStatus BuildRing(RingDefinition ring, ReleaseState state)

@@ -25,6 +25,20 @@ public sealed class StatusRenderer(CliConsole console)
             output.WriteLine(Printable.Escape($"  not checked: {string.Join("; ", notChecked)}"));
         }
 
+        if (report.Definition is { } definition)
+        {
+            output.WriteLine(Printable.Escape($"  definition {definition.Digest}: {definition.State}"));
+            foreach (var change in definition.NotAccepted ?? [])
+            {
+                output.WriteLine(Printable.Escape($"    not accepted: {change}"));
+            }
+
+            foreach (var accepted in definition.Changes)
+            {
+                output.WriteLine(Printable.Escape($"  definition changed at event {accepted.Event}, accepted by {accepted.Actor} at {accepted.Time:u} ({accepted.Justification}): {string.Join("; ", accepted.Changes)}"));
+            }
+        }
+
         foreach (var ring in report.Rings)
         {
             output.WriteLine();
