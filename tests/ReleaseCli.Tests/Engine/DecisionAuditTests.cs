@@ -22,17 +22,7 @@ public sealed class DecisionAuditTests
         Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep", actor: "bob@x.com")).ExitCode);
 
         // carol is not an overrider of prep; the line is chained and the head moved, as the tool would.
-        var line = await AppendByHandAsync(harness, new LedgerEvent
-        {
-            Type = LedgerEventType.Overridden,
-            Ring = "prep",
-            Target = OverrideTarget.ForStep("a"),
-            Step = "a",
-            Actor = "carol@x.com",
-            IdentityProvider = "test",
-            ContractDigest = (await harness.StateAsync()).ContractDigest,
-            Justification = "nobody will notice this one",
-        });
+        var line = await AppendByHandAsync(harness, StepOverride("carol@x.com", (await harness.StateAsync()).ContractDigest, "nobody will notice this one"));
 
         var refused = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep", actor: "bob@x.com"));
         Assert.Equal(ExitCode.IntegrityViolation, refused.ExitCode);
@@ -51,15 +41,7 @@ public sealed class DecisionAuditTests
     {
         using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: Gates));
         Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
-        var line = await AppendByHandAsync(harness, new LedgerEvent
-        {
-            Type = LedgerEventType.Approved,
-            Ring = "prep",
-            Gate = "ok",
-            Actor = "mallory@x.com",
-            IdentityProvider = "test",
-            ContractDigest = (await harness.StateAsync()).ContractDigest,
-        });
+        var line = await AppendByHandAsync(harness, Approval("mallory@x.com", (await harness.StateAsync()).ContractDigest));
 
         var refused = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep"));
         Assert.Equal(line, refused.Line);
@@ -71,15 +53,7 @@ public sealed class DecisionAuditTests
     {
         using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(prepGates: Gates));
         Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep", actor: "bob@x.com")).ExitCode);
-        var line = await AppendByHandAsync(harness, new LedgerEvent
-        {
-            Type = LedgerEventType.Approved,
-            Ring = "prep",
-            Gate = "ok",
-            Actor = "bob@x.com",
-            IdentityProvider = "test",
-            ContractDigest = (await harness.StateAsync()).ContractDigest,
-        });
+        var line = await AppendByHandAsync(harness, Approval("bob@x.com", (await harness.StateAsync()).ContractDigest));
 
         var refused = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep", actor: "carol@x.com"));
         Assert.Equal(line, refused.Line);
@@ -100,6 +74,30 @@ public sealed class DecisionAuditTests
         Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep", actor: "bob@x.com")).ExitCode);
         Assert.Null(DecisionAudit.FirstRefused(harness.Definition, (await harness.StateAsync()).Events));
     }
+
+    /// <summary>An approval of prep/ok as the tool would record it.</summary>
+    internal static LedgerEvent Approval(string actor, string? contractDigest) => new()
+    {
+        Type = LedgerEventType.Approved,
+        Ring = "prep",
+        Gate = "ok",
+        Actor = actor,
+        IdentityProvider = "test",
+        ContractDigest = contractDigest,
+    };
+
+    /// <summary>An override of prep's step a as the tool would record it.</summary>
+    internal static LedgerEvent StepOverride(string actor, string? contractDigest, string justification) => new()
+    {
+        Type = LedgerEventType.Overridden,
+        Ring = "prep",
+        Target = OverrideTarget.ForStep("a"),
+        Step = "a",
+        Actor = actor,
+        IdentityProvider = "test",
+        ContractDigest = contractDigest,
+        Justification = justification,
+    };
 
     /// <summary>Appends a line the way an attacker with write access to the folder can: chained, with the head moved.</summary>
     internal static async Task<int> AppendByHandAsync(EngineHarness harness, LedgerEvent entry)

@@ -83,15 +83,7 @@ public sealed class DefinitionRecordTests
         Assert.Null(DecisionAudit.FirstRefused(harness.Definition, state.Events));
 
         // But an approval by carol appended by hand after the change is not the tool's.
-        var line = await DecisionAuditTests.AppendByHandAsync(harness, new LedgerEvent
-        {
-            Type = LedgerEventType.Approved,
-            Ring = "prep",
-            Gate = "ok",
-            Actor = "carol@x.com",
-            IdentityProvider = "test",
-            ContractDigest = state.ContractDigest,
-        });
+        var line = await DecisionAuditTests.AppendByHandAsync(harness, DecisionAuditTests.Approval("carol@x.com", state.ContractDigest));
         var forged = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep", actor: "dave@x.com"));
         Assert.Equal(line, forged.Line);
         Assert.Contains("carol@x.com (identity from test) may not approve prep/ok. Who may: bob@x.com", forged.Message);
@@ -104,15 +96,7 @@ public sealed class DefinitionRecordTests
         Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
         await harness.RedefineAsync(Definition("""["bob@x.com", "carol@x.com", "eve@x.com"]"""));
         var trust = TrustDefinition.Canonical(harness.Definition);
-        var line = await DecisionAuditTests.AppendByHandAsync(harness, new LedgerEvent
-        {
-            Type = LedgerEventType.DefinitionAccepted,
-            Actor = "eve@x.com",
-            IdentityProvider = "test",
-            DefinitionDigest = TrustDefinition.DigestOf(trust),
-            Justification = "I can approve now, trust me",
-            Data = new() { ["definition"] = trust },
-        });
+        var line = await DecisionAuditTests.AppendByHandAsync(harness, Acceptance("eve@x.com", TrustDefinition.DigestOf(trust), trust, "I can approve now, trust me"));
 
         var forged = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep", actor: "eve@x.com"));
         Assert.Equal(line, forged.Line);
@@ -120,24 +104,26 @@ public sealed class DefinitionRecordTests
     }
 
     [Fact]
-    public async Task A_recorded_definition_edited_to_fit_its_digest_or_not_is_exit_5()
+    public async Task A_recorded_definition_that_does_not_match_its_digest_is_exit_5()
     {
         using var harness = await EngineHarness.CreateAsync(Definition());
         Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
         var trust = TrustDefinition.Canonical(harness.Definition);
         trust["groups"]!["team"]!.AsArray().Add("eve@x.com");
-        var line = await DecisionAuditTests.AppendByHandAsync(harness, new LedgerEvent
-        {
-            Type = LedgerEventType.DefinitionAccepted,
-            Actor = "alice@x.com",
-            IdentityProvider = "test",
-            DefinitionDigest = TrustDefinition.DigestOf(TrustDefinition.Canonical(harness.Definition)),
-            Justification = "nothing changed, honestly",
-            Data = new() { ["definition"] = trust },
-        });
+        var line = await DecisionAuditTests.AppendByHandAsync(harness, Acceptance("alice@x.com", TrustDefinition.DigestOf(TrustDefinition.Canonical(harness.Definition)), trust, "nothing changed, honestly"));
 
         var forged = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep"));
         Assert.Equal(line, forged.Line);
         Assert.Contains("does not have its digest", forged.Message);
     }
+
+    private static LedgerEvent Acceptance(string actor, string digest, System.Text.Json.Nodes.JsonObject trust, string justification) => new()
+    {
+        Type = LedgerEventType.DefinitionAccepted,
+        Actor = actor,
+        IdentityProvider = "test",
+        DefinitionDigest = digest,
+        Justification = justification,
+        Data = new() { ["definition"] = trust },
+    };
 }

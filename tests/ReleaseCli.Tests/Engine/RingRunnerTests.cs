@@ -162,17 +162,7 @@ public sealed class RingRunnerTests
         Assert.Contains("(separation of duties). Ask another overrider: dave@x.com.", self.Message);
 
         // The same decision appended by hand, chained and with the head moved, is not the tool's: exit 5, naming the line.
-        var line = await DecisionAuditTests.AppendByHandAsync(harness, new LedgerEvent
-        {
-            Type = LedgerEventType.Overridden,
-            Ring = "prep",
-            Target = OverrideTarget.ForStep("a"),
-            Step = "a",
-            Actor = "alice@x.com",
-            IdentityProvider = "test",
-            ContractDigest = (await harness.StateAsync()).ContractDigest,
-            Justification = "known failure, tracked in bug 123",
-        });
+        var line = await DecisionAuditTests.AppendByHandAsync(harness, DecisionAuditTests.StepOverride("alice@x.com", (await harness.StateAsync()).ContractDigest, "known failure, tracked in bug 123"));
         var forged = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep", actor: "dave@x.com"));
         Assert.Equal(line, forged.Line);
         Assert.Contains("separation of duties", forged.Message);
