@@ -51,12 +51,12 @@ public sealed class BuildValidationTests(SampleProducts sample)
         // Two versions of Contoso.Sample.Core: prep seals the contract but its version gate fails; the manager
         // overrides it and the Release Team approves, so the broken drop reaches build validation.
         Assert.NotEqual(0, (await release.RunAsync(SampleRelease.Manager, "prep", "--build", release.AppBuildId.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
-        (await release.RunAsync(SampleRelease.Manager, "override", "prep", "--gate", "versions", "--justification", "checking the broken sample's build validation")).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.SecondManager, "override", "prep", "--gate", "versions", "--justification", "checking the broken sample's build validation")).ShouldSucceed();
         (await release.RunAsync(SampleRelease.ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldSucceed();
         (await release.RunAsync(SampleRelease.Manager, "prep")).ShouldSucceed();
         // The broken variant also carries a fake credential, which fails its SDL leg: waived here, as this test is about build validation.
         (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldExitWith(1);
-        (await release.RunAsync(SampleRelease.Manager, "override", "validate-source", "--step", "sdl", "--justification", "the broken sample's planted key is covered by SourceValidationTests")).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.SecondManager, "override", "validate-source", "--step", "sdl", "--justification", "the broken sample's planted key is covered by SourceValidationTests")).ShouldSucceed();
         (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
         var tarball = "shipping/assets/contoso-sample-app/1.0.0/contoso-sample-app-1.0.0-linux-x64.tar.gz";
 

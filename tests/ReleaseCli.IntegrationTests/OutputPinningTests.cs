@@ -37,7 +37,7 @@ public sealed class OutputPinningTests(SampleProducts sample)
     {
         using var release = await SampleRelease.CreateAsync(sample.Broken);
         (await release.RunAsync(SampleRelease.Manager, "prep", "--build", release.AppBuildId.ToString(CultureInfo.InvariantCulture))).ShouldExitWith(1);
-        var overridden = (await release.RunAsync(SampleRelease.Manager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 ships to the legacy feed only")).ShouldSucceed();
+        var overridden = (await release.RunAsync(SampleRelease.SecondManager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 ships to the legacy feed only")).ShouldSucceed();
         Golden.Match("override.txt", overridden.StandardOutput, release.Directory);
         var rejected = (await release.RunAsync(SampleRelease.ReleaseTeam, "reject", "prep", "--gate", "release-team", "--reason", "the legacy package needs its own release", "--output", "json")).ShouldSucceed();
         Golden.Match("reject.json", rejected.StandardOutput, release.Directory);

@@ -59,7 +59,7 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         Assert.Contains("Contoso.Sample.Core appears at 2 versions: 0.9.0", failed.StandardOutput);
 
         (await release.RunAsync(SampleRelease.ReleaseTeam, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldExitWith(2);
-        (await release.RunAsync(SampleRelease.Manager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.SecondManager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldSucceed();
         (await release.RunAsync(SampleRelease.ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldSucceed();
         var promoted = (await release.RunAsync(SampleRelease.Manager, "prep")).ShouldSucceed();
         Assert.Contains("Overridden", promoted.StandardOutput);
@@ -107,6 +107,40 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         Assert.Contains($"line {target + 1}: its content does not match its hash", result.StandardError);
         // Nothing runs on a tampered ledger either.
         (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldExitWith(5);
+    }
+
+    [Fact]
+    public async Task An_override_appended_by_hand_by_someone_who_is_not_an_overrider_makes_status_verify_exit_5()
+    {
+        using var release = await SampleRelease.CreateAsync(sample.Broken);
+        (await release.RunAsync(SampleRelease.Manager, "prep", "--build", release.AppBuildId.ToString(CultureInfo.InvariantCulture))).ShouldExitWith(1);
+
+        // Separation of duties: alice ran the failed prep, so she may not wave its failure through.
+        var self = (await release.RunAsync(SampleRelease.Manager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldExitWith(2);
+        Assert.Contains("(separation of duties). Ask another overrider: dave@contoso.com.", self.StandardError);
+
+        // bob is no overrider; his override is appended with a valid chain and head, as anyone with write access can.
+        var store = new ReleaseCli.Core.Store.LocalFolderReleaseStore(Path.Combine(release.Directory, ".release"));
+        var writer = await ReleaseCli.Core.Ledger.LedgerWriter.OpenAsync(store, "contoso-sample-1.0.0", TimeProvider.System, CancellationToken.None);
+        var forged = await writer.AppendAsync(
+            new ReleaseCli.Core.Ledger.LedgerEvent
+            {
+                Type = ReleaseCli.Core.Ledger.LedgerEventType.Overridden,
+                Ring = "prep",
+                Target = ReleaseCli.Core.Ledger.OverrideTarget.ForGate("versions"),
+                Gate = "versions",
+                Actor = SampleRelease.ReleaseTeam,
+                IdentityProvider = "git",
+                ContractDigest = writer.Current.Events.Last(e => e.ContractDigest is not null).ContractDigest,
+                Justification = "0.9.0 is the servicing build of the old major",
+            },
+            CancellationToken.None);
+
+        var result = (await release.RunAsync(SampleRelease.Manager, "status", "--verify")).ShouldExitWith(5);
+        Assert.Contains($"line {forged.Seq}: an override of prep/gate:versions by bob@contoso.com that the tool would have refused to write", result.StandardError);
+        Assert.Contains("bob@contoso.com (identity from git) may not override prep/gate:versions. Overriders: alice@contoso.com, dave@contoso.com", result.StandardError);
+        (await release.RunAsync(SampleRelease.ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldExitWith(5);
+        (await release.RunAsync(SampleRelease.SecondManager, "prep")).ShouldExitWith(5);
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class SourceValidationTests(SampleProducts sample)
         Assert.NotEqual("NotConfigured", counts["devskim"].GetProperty("state").GetString());
 
         const string Justification = "the key in appsettings.json is a hash of a phrase, not a storage key; removed in the next build";
-        (await release.RunAsync(SampleRelease.Manager, "override", "validate-source", "--step", Step, "--leg", appLeg, "--justification", Justification)).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.SecondManager, "override", "validate-source", "--step", Step, "--leg", appLeg, "--justification", Justification)).ShouldSucceed();
         var promoted = (await release.RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
         Assert.Contains("Failed (overridden)", promoted.StandardOutput, StringComparison.Ordinal);
 

@@ -472,6 +472,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
         var source = reader.String("sourceChannel", required: true, "the BAR channel a build must be in to enter this ring") ?? string.Empty;
         var target = reader.String("targetChannel", required: name != RingName.Publish, "the BAR channel the build is promoted to");
         var overriders = ReadPrincipals(reader, "overriders", groups);
+        var allowSelfOverride = reader.Bool("allowSelfOverride", defaultValue: false);
         var steps = new List<StepDefinition>();
         foreach (var (element, path) in reader.Array("steps"))
         {
@@ -511,6 +512,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
             SourceChannel = source,
             TargetChannel = target,
             Overriders = overriders,
+            AllowSelfOverride = allowSelfOverride,
             Steps = steps,
             Gates = gates,
         };

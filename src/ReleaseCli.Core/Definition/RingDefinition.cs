@@ -14,6 +14,12 @@ public sealed record RingDefinition
     /// <summary>People and groups who may override a failed step or entry check of this ring.</summary>
     public required IReadOnlyList<string> Overriders { get; init; }
 
+    /// <summary>
+    /// Whoever started a run of the ring may override that run's failed steps, legs and gates only when this is
+    /// true (<c>allowSelfOverride</c>); by default another overrider must.
+    /// </summary>
+    public bool AllowSelfOverride { get; init; }
+
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
 
     public required IReadOnlyList<GateDefinition> Gates { get; init; }

@@ -36,7 +36,13 @@ public static class ContractLoader
     /// <summary>Writes a contract under its digest; returns the sealed contract.</summary>
     public static async Task<SealedContract> WriteAsync(IReleaseStore store, ReleaseContract contract, CancellationToken cancellationToken)
     {
+        // Masked before it is hashed (a build's clone URL can carry credentials): the digest names the bytes stored.
         var bytes = ContractSerializer.ToCanonicalBytes(contract);
+        if (store is MaskingReleaseStore masking)
+        {
+            bytes = masking.Mask(bytes).ToArray();
+        }
+
         var digest = ContractSerializer.Digest(bytes);
         await store.WriteDocumentAsync(contract.ReleaseId, ContractSerializer.DocumentName(digest), bytes, cancellationToken).ConfigureAwait(false);
         return new SealedContract(ContractSerializer.Parse(bytes), digest);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Identity;
@@ -14,13 +15,13 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
 {
     public async Task<string> ApproveAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? comment, CancellationToken cancellationToken)
     {
-        var (ring, gate) = FindPeopleGate(environment.Definition, ringName, gateId);
+        var (ring, gate) = DecisionRules.FindPeopleGate(environment.Definition, ringName, gateId);
         Authorization.RequireOneLine(comment, "--comment");
         var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
         return await WithLedgerAsync(environment, actor, "approve", async (ledger, state) =>
         {
-            var digest = RequireContract(state, ring);
-            team = CheckEligible(environment.Definition, ring, gate, team, actor, state, "approve");
+            var digest = DecisionRules.RequireContract(state, ring);
+            team = DecisionRules.CheckEligible(environment.Definition, ring, gate, team, actor, state, "approve");
             // Already approved only if no rejection came after that approval (by anyone): otherwise the approval is needed again.
             var onGate = state.Decisions(ring.Name, gate.Id).Where(d => d.Team == team).ToList();
             var sinceRejection = onGate.Skip(onGate.FindLastIndex(d => d.Type == LedgerEventType.Rejected) + 1);
@@ -36,13 +37,13 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
 
     public async Task<string> RejectAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? reason, CancellationToken cancellationToken)
     {
-        var (ring, gate) = FindPeopleGate(environment.Definition, ringName, gateId);
+        var (ring, gate) = DecisionRules.FindPeopleGate(environment.Definition, ringName, gateId);
         Authorization.RequireJustification(reason, "reject", "--reason");
         var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
         return await WithLedgerAsync(environment, actor, "reject", async (ledger, state) =>
         {
-            var digest = RequireContract(state, ring);
-            team = CheckEligible(environment.Definition, ring, gate, team, actor, state, "reject");
+            var digest = DecisionRules.RequireContract(state, ring);
+            team = DecisionRules.CheckEligible(environment.Definition, ring, gate, team, actor, state, "reject");
             var entry = await ledger.AppendAsync(Decision(LedgerEventType.Rejected, ring, gate, team, actor, digest, state) with { Justification = reason }, cancellationToken).ConfigureAwait(false);
             return $"{actor.Name} rejected {ring.Name}/{gate.Id}{TeamText(team)} (event {entry.Seq}); the gate fails until approved again.";
         }, cancellationToken).ConfigureAwait(false);
@@ -52,17 +53,28 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
     public async Task<string> OverrideAsync(ReleaseEnvironment environment, string ringName, OverrideTarget target, string? justification, CancellationToken cancellationToken)
     {
         var definition = environment.Definition;
-        var ring = FindRing(definition, ringName);
-        var overriders = ResolveOverrideTarget(ring, target);
+        var ring = DecisionRules.FindRing(definition, ringName);
+        var overriders = DecisionRules.ResolveOverrideTarget(ring, target);
         Authorization.RequireJustification(justification, "override");
         var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
         Authorization.RequireOverrider(definition, overriders, actor, $"override {ring.Name}/{target}");
         return await WithLedgerAsync(environment, actor, "override", async (ledger, state) =>
         {
-            var failure = LastFailure(state, ring.Name, target);
+            var failed = DecisionRules.LastFailure(state, ring.Name, target);
+            var pendingEntry = target.Kind == OverrideTargetKind.Entry ? DecisionRules.PendingEntryOverride(state, ring.Name) : null;
+            if (target.Kind == OverrideTargetKind.Entry)
+            {
+                RequireFirstEntryOverride(definition, ring, pendingEntry, actor);
+            }
+            else
+            {
+                DecisionRules.RequireNotRunner(definition, ring, target, failed, actor);
+            }
+
             var entry = await ledger.AppendAsync(new LedgerEvent
             {
                 Type = LedgerEventType.Overridden,
+                Status = target.Kind == OverrideTargetKind.Entry ? LedgerStatus.Pending : null,
                 Ring = ring.Name,
                 Target = target,
                 Step = target.Kind is OverrideTargetKind.Step or OverrideTargetKind.Leg ? target.Id : null,
@@ -72,9 +84,52 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
                 IdentityProvider = actor.Provider,
                 ContractDigest = state.ContractDigest,
                 Justification = justification!.Trim(),
-                Message = failure,
+                Message = failed.Message,
             }, cancellationToken).ConfigureAwait(false);
+            if (target.Kind == OverrideTargetKind.Entry)
+            {
+                return $"{actor.Name} recorded an entry override of {ring.Name} (event {entry.Seq}); it is pending until a second overrider completes it by running `release {ring.Name} --force-entry --justification \"…\"`. {SecondOverriders(definition, ring, actor)}";
+            }
+
             return $"{actor.Name} overrode {ring.Name}/{target} (event {entry.Seq}). Run `release {ring.Name}` to continue; the override is shown in status and reports.";
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string AcceptVerb = "accept-definition";
+
+    /// <summary>
+    /// Accepts the definition's changed trust lists (who may approve, sign off, override): an overrider of the
+    /// version in effect records the new version, which applies from then on.
+    /// </summary>
+    public async Task<string> AcceptDefinitionAsync(ReleaseEnvironment environment, string? justification, CancellationToken cancellationToken)
+    {
+        Authorization.RequireJustification(justification, AcceptVerb);
+        var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
+        return await WithLedgerAsync(environment, actor, AcceptVerb, async (ledger, state) =>
+        {
+            var definitions = DefinitionHistory.Read(state.Events);
+            var accepted = definitions.Accepted
+                ?? throw ReleaseException.Usage("No definition is recorded for this release yet: its first ring run records the definition it runs with, and nothing needs accepting before that.");
+            var trust = TrustDefinition.Canonical(environment.Definition);
+            var digest = TrustDefinition.DigestOf(trust);
+            if (digest == accepted.Digest)
+            {
+                return $"The definition's trust lists are those in effect already ({digest}, event {accepted.Event.Seq}); nothing to accept.";
+            }
+
+            DecisionRules.RequireDefinitionAccepter(definitions.DefinitionBefore(environment.Definition, int.MaxValue), actor);
+            var changes = TrustDefinition.Changes(accepted.Trust, trust);
+            var entry = await ledger.AppendAsync(new LedgerEvent
+            {
+                Type = LedgerEventType.DefinitionAccepted,
+                Actor = actor.Name,
+                IdentityProvider = actor.Provider,
+                DefinitionDigest = digest,
+                Justification = justification!.Trim(),
+                Message = string.Join("; ", changes),
+                Data = new JsonObject { ["definition"] = trust },
+            }, cancellationToken).ConfigureAwait(false);
+            return $"{actor.Name} accepted the definition's trust lists {digest} (event {entry.Seq}): {string.Join("; ", changes)}. They apply from now on.";
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -83,13 +138,14 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         var owner = new LockOwner(actor.Name, verb, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
+        var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
+        if (verb != AcceptVerb)
+        {
+            definitions.RequireAccepted(environment.Definition);
+        }
+
         return await action(ledger, new ReleaseState(ledger.Current.Events)).ConfigureAwait(false);
     }
-
-    private static RingDefinition FindRing(ReleaseDefinition definition, string ringName) =>
-        definition.Rings.TryGetValue(ringName, out var ring)
-            ? ring
-            : throw ReleaseException.Usage($"'{ringName}' is not a ring. Rings: {string.Join(", ", RingName.All)}.");
 
     /// <summary>A person's decision on a people gate, bound to the contract it was given for.</summary>
     private static LedgerEvent Decision(LedgerEventType type, RingDefinition ring, GateDefinition gate, string? team, Actor actor, string digest, ReleaseState state) => new()
@@ -104,133 +160,25 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         ContractDigest = digest,
     };
 
-    private static (RingDefinition Ring, GateDefinition Gate) FindPeopleGate(ReleaseDefinition definition, string ringName, string gateId)
+    /// <summary>`override --entry` records the first half of an entry override; the second overrider completes it by entering.</summary>
+    private static void RequireFirstEntryOverride(ReleaseDefinition definition, RingDefinition ring, LedgerEvent? pending, Actor actor)
     {
-        var ring = FindRing(definition, ringName);
-        var people = ring.Gates.Where(g => g.DecidedByPeople).ToList();
-        var gate = ring.Gates.FirstOrDefault(g => g.Id == gateId)
-            ?? throw ReleaseException.Usage($"{ring.Name} has no gate '{gateId}'. Gates that take approvals here: {(people.Count == 0 ? "none" : string.Join(", ", people.Select(g => g.Id)))}.");
-        if (!gate.DecidedByPeople)
+        if (pending is null)
         {
-            throw ReleaseException.Usage($"{ring.Name}/{gate.Id} is a '{gate.Kind}' check, decided by code, not by approval. If it failed, an overrider can run `release override {ring.Name} --gate {gate.Id} --justification \"…\"`.");
+            return;
         }
 
-        return (ring, gate);
+        throw ReleaseException.Usage(string.Equals(pending.Actor, actor.Name, StringComparison.OrdinalIgnoreCase)
+            ? $"{actor.Name} already recorded the pending entry override of {ring.Name} (event {pending.Seq}); an entry override needs a second, different overrider to complete it. {SecondOverriders(definition, ring, actor)}"
+            : $"{pending.Actor} recorded an entry override of {ring.Name} (event {pending.Seq}); complete it by entering the ring: `release {ring.Name} --force-entry --justification \"…\"`.");
     }
 
-    private static string RequireContract(ReleaseState state, RingDefinition ring) =>
-        state.ContractDigest ?? throw ReleaseException.Usage($"There is no sealed contract to approve yet; run `release prep --build <id>` first (approvals of {ring.Name} are bound to the contract).");
-
-    private static string? CheckEligible(ReleaseDefinition definition, RingDefinition ring, GateDefinition gate, string? team, Actor actor, ReleaseState state, string verb)
+    internal static string SecondOverriders(ReleaseDefinition definition, RingDefinition ring, Actor first)
     {
-        if (gate.Kind == SignOffsGate.KindName)
-        {
-            var teams = gate.Teams.Where(t => definition.ExpandPrincipals(t.Value).Contains(actor.Name)).Select(t => t.Key).ToList();
-            if (team is not null)
-            {
-                if (!gate.Teams.TryGetValue(team, out var members))
-                {
-                    throw ReleaseException.Usage($"{ring.Name}/{gate.Id} has no team '{team}'. Teams: {string.Join(", ", gate.Teams.Keys)}.");
-                }
-
-                if (!definition.ExpandPrincipals(members).Contains(actor.Name))
-                {
-                    throw ReleaseException.Usage($"{actor.Name} (identity from {actor.Provider}) is not in team '{team}' of {ring.Name}/{gate.Id}; its members: {string.Join(", ", definition.ExpandPrincipals(members).Order(StringComparer.OrdinalIgnoreCase))}.");
-                }
-            }
-            else if (teams.Count == 1)
-            {
-                team = teams[0];
-            }
-            else if (teams.Count == 0)
-            {
-                throw ReleaseException.Usage($"{actor.Name} (identity from {actor.Provider}) is in no team of {ring.Name}/{gate.Id}, so may not {verb} it. " +
-                    string.Join("; ", gate.Teams.Select(t => $"{t.Key}: {string.Join(", ", definition.ExpandPrincipals(t.Value).Order(StringComparer.OrdinalIgnoreCase))}")) + ".");
-            }
-            else
-            {
-                throw ReleaseException.Usage($"{actor.Name} is in several teams of {ring.Name}/{gate.Id} ({string.Join(", ", teams)}); say which with --team.");
-            }
-        }
-        else
-        {
-            var approvers = definition.ExpandPrincipals(gate.Approvers);
-            if (!approvers.Contains(actor.Name))
-            {
-                throw ReleaseException.Usage($"{actor.Name} (identity from {actor.Provider}) may not {verb} {ring.Name}/{gate.Id}. Who may: {string.Join(", ", approvers.Order(StringComparer.OrdinalIgnoreCase))}.");
-            }
-
-            team = null;
-        }
-
-        if (verb == "approve" && !gate.AllowSelfApproval && state.RunActors(ring.Name).Contains(actor.Name))
-        {
-            throw ReleaseException.Usage($"{actor.Name} started a run of {ring.Name} and so may not approve its gates (self-approval is refused). Ask another approver.");
-        }
-
-        return team;
-    }
-
-    private static IReadOnlyList<string> ResolveOverrideTarget(RingDefinition ring, OverrideTarget target)
-    {
-        switch (target.Kind)
-        {
-            case OverrideTargetKind.Entry:
-                return ring.Overriders;
-            case OverrideTargetKind.Step or OverrideTargetKind.Leg:
-                return ring.Steps.Any(s => s.Id == target.Id)
-                    ? ring.Overriders
-                    : throw ReleaseException.Usage($"{ring.Name} has no step '{target.Id}'. Steps: {(ring.Steps.Count == 0 ? "none" : string.Join(", ", ring.Steps.Select(s => s.Id)))}.");
-            default:
-                var gate = ring.Gates.FirstOrDefault(g => g.Id == target.Id)
-                    ?? throw ReleaseException.Usage($"{ring.Name} has no gate '{target.Id}'. Gates: {string.Join(", ", ring.Gates.Select(g => g.Id))}.");
-                if (gate.DecidedByPeople)
-                {
-                    throw ReleaseException.Usage($"{ring.Name}/{target.Id} is decided by people; it cannot be overridden, only approved (`release approve {ring.Name} --gate {target.Id}`).");
-                }
-
-                return gate.Overriders.Count > 0 ? gate.Overriders : ring.Overriders;
-        }
-    }
-
-    /// <summary>What failed in the target's latest evaluation (the override records it), or why there is nothing to override.</summary>
-    private static string? LastFailure(ReleaseState state, string ring, OverrideTarget target)
-    {
-        string Nothing(string what) => throw ReleaseException.Usage($"{ring}/{what} has not failed in its latest evaluation; there is nothing to override. Run `release status` to see what failed.");
-        switch (target.Kind)
-        {
-            case OverrideTargetKind.Entry:
-                var entry = state.Events.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked && e.Ring == ring);
-                return entry?.Status == LedgerStatus.Failed ? entry.Message : Nothing("entry");
-            case OverrideTargetKind.Gate:
-                var gate = state.Events.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == target.Id);
-                if (gate?.Status == LedgerStatus.Failed && gate.Data?["integrity"]?.GetValue<bool>() == true)
-                {
-                    throw ReleaseException.Usage($"{ring}/{target.Id} failed because the drop, the contract or the ledger was tampered with: integrity failures cannot be overridden. Restore the files from a trusted copy, or run `release prep` to seal a new contract.");
-                }
-
-                return gate?.Status == LedgerStatus.Failed ? gate.Message : Nothing(target.Id!);
-        }
-
-        var step = state.LastStepRecord(ring, target.Id!);
-        if (step?.Status == StepStatus.Defect)
-        {
-            throw ReleaseException.Usage($"{ring}/{target.Id} was stopped by a defect in release, not by what it checked; a defect cannot be overridden. Report it with the log, then run `release {ring}` again.");
-        }
-
-        if (target.Kind == OverrideTargetKind.Step)
-        {
-            return step?.Status is StepStatus.Failed or StepStatus.Blocked ? step.Message : Nothing(target.Id!);
-        }
-
-        var legs = step?.Legs ?? [];
-        var leg = legs.FirstOrDefault(l => l.Name == target.Leg);
-        if (leg is null)
-        {
-            throw ReleaseException.Usage($"{ring}/{target.Id} has no leg '{target.Leg}' in its latest result. Legs: {(legs.Count == 0 ? "none" : string.Join(", ", legs.Select(l => l.Name)))}.");
-        }
-
-        return leg.Status is StepStatus.Failed or StepStatus.NotConfigured or StepStatus.Blocked ? leg.Message : Nothing($"{target.Id} leg {target.Leg}");
+        var others = definition.ExpandPrincipals(ring.Overriders).Where(p => !string.Equals(p, first.Name, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return others.Count == 0
+            ? $"No other overrider of {ring.Name} is named: add one under \"overriders\" in {definition.SourcePath}."
+            : $"Who may complete it: {string.Join(", ", others)}.";
     }
 
     private static string TeamText(string? team) => team is null ? string.Empty : $" for team {team}";

@@ -10,8 +10,24 @@ public sealed record ReleaseEnvironment(ReleaseDefinition Definition, IBuildAsse
 {
     public string ReleaseId => Definition.ReleaseId;
 
-    /// <summary>The secrets of this process: masked in everything the ledger records, as on the console.</summary>
-    public SecretMasker? Masker { get; init; }
+    private readonly SecretMasker? _masker;
+
+    /// <summary>
+    /// The secrets of this process: masked in everything written to the store (ledger, contract, findings, SARIF,
+    /// text artifacts), as on the console. Setting it puts the store behind a <see cref="MaskingReleaseStore"/>.
+    /// </summary>
+    public SecretMasker? Masker
+    {
+        get => _masker;
+        init
+        {
+            _masker = value;
+            if (value is not null && Store is not MaskingReleaseStore)
+            {
+                Store = new MaskingReleaseStore(Store, value);
+            }
+        }
+    }
 
     public string DropPath => Definition.DropPath is { } drop
         ? Definition.ResolvePath(drop)

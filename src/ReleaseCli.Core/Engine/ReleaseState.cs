@@ -120,9 +120,12 @@ public sealed class ReleaseState
             || (legs.Count > 0 && StepOutcome.LegStatus(legs) == StepStatus.Failed
                 && legs.Where(l => l.Status != StepStatus.Succeeded).All(l => Override(ring, OverrideTarget.ForLeg(step, l.Name)) is not null)));
 
-    /// <summary>The override of a step, leg, gate or entry check bound to the current contract, if any.</summary>
+    /// <summary>
+    /// The override of a step, leg, gate or entry check bound to the current contract, if any (an entry override
+    /// still waiting for its second overrider is not one yet).
+    /// </summary>
     public LedgerEvent? Override(string ring, OverrideTarget target) =>
-        _events.LastOrDefault(e => e.Type == LedgerEventType.Overridden && e.Ring == ring && e.Target == target && e.ContractDigest == ContractDigest);
+        _events.LastOrDefault(e => e.Type == LedgerEventType.Overridden && e.Ring == ring && e.Target == target && e.ContractDigest == ContractDigest && e.Status != LedgerStatus.Pending);
 
     public static StepStatus? ToStepStatus(LedgerStatus? status) => status switch
     {

@@ -35,12 +35,23 @@ public sealed class RingRunner(
         var owner = new LockOwner(actor.Name, request.Ring, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
+        var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
+        definitions.RequireAccepted(definition);
         var state = new ReleaseState(ledger.Current.Events);
 
         var rootBuildId = ResolveRootBuildId(request, state);
         var runId = Guid.NewGuid().ToString("N")[..12];
         var run = new RunRecorder(ledger, ring.Name, runId, actor);
-        await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunStarted, BuildId = rootBuildId, Message = $"{ring.Name} of build {rootBuildId}" }, cancellationToken).ConfigureAwait(false);
+        // Every run records the trust lists it runs under; the first run of a release records the lists themselves.
+        var trust = TrustDefinition.Canonical(definition);
+        await run.AppendAsync(new LedgerEvent
+        {
+            Type = LedgerEventType.RunStarted,
+            BuildId = rootBuildId,
+            Message = $"{ring.Name} of build {rootBuildId}",
+            DefinitionDigest = TrustDefinition.DigestOf(trust),
+            Data = definitions.Accepted is null ? new JsonObject { ["definition"] = trust } : null,
+        }, cancellationToken).ConfigureAwait(false);
 
         try
         {
@@ -83,15 +94,34 @@ public sealed class RingRunner(
                     return new RingRunOutcome(ring.Name, runId, ExitCode.Failed, message, UsedOverrides: false);
                 }
 
-                await run.AppendAsync(new LedgerEvent
+                // Two different overriders force an entry: the first records it as pending, the second completes it.
+                var pending = DecisionRules.PendingEntryOverride(state, ring.Name);
+                if (pending is not null && string.Equals(pending.Actor, actor.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    var message = $"cannot enter {ring.Name} yet: {actor.Name} already recorded its pending entry override (event {pending.Seq}), and an entry override needs a second, different overrider. {ReleaseDecisions.SecondOverriders(definition, ring, actor)}";
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Failed, Message = message }, cancellationToken).ConfigureAwait(false);
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = LedgerStatus.UsageError, Message = message }, cancellationToken).ConfigureAwait(false);
+                    return new RingRunOutcome(ring.Name, runId, ExitCode.UsageError, message, UsedOverrides: false);
+                }
+
+                var forced = await run.AppendAsync(new LedgerEvent
                 {
                     Type = LedgerEventType.Overridden,
                     Target = OverrideTarget.Entry,
+                    Status = pending is null ? LedgerStatus.Pending : LedgerStatus.Overridden,
                     ContractDigest = state.ContractDigest,
                     Justification = request.Justification,
                     Message = problems,
                 }, cancellationToken).ConfigureAwait(false);
-                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Overridden, Message = $"forced by {actor.Name}: {problems}" }, cancellationToken).ConfigureAwait(false);
+                if (pending is null)
+                {
+                    var message = $"{ring.Name} not entered yet: {actor.Name} recorded an entry override (event {forced.Seq}); it is pending until a second overrider runs `release {ring.Name} --force-entry --justification \"…\"`. {ReleaseDecisions.SecondOverriders(definition, ring, actor)}";
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Pending, Message = message }, cancellationToken).ConfigureAwait(false);
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = LedgerStatus.Pending, Message = message }, cancellationToken).ConfigureAwait(false);
+                    return new RingRunOutcome(ring.Name, runId, ExitCode.Pending, message, UsedOverrides: false);
+                }
+
+                await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.EntryChecked, Status = LedgerStatus.Overridden, Message = $"forced by {pending.Actor} (event {pending.Seq}) and {actor.Name}: {problems}" }, cancellationToken).ConfigureAwait(false);
                 usedOverrides = true;
             }
             else

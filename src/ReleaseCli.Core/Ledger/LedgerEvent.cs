@@ -68,6 +68,12 @@ public sealed record LedgerEvent
     /// <summary>The digest of the artifacts a decision is bound to, beside the contract (none before a ring made any).</summary>
     public string? ArtifactsDigest { get; init; }
 
+    /// <summary>
+    /// The digest of the definition's trust lists a run started with, or that an overrider accepted; the event that
+    /// first records a digest carries the lists themselves in <c>data.definition</c>.
+    /// </summary>
+    public string? DefinitionDigest { get; init; }
+
     public string Prev { get; init; } = string.Empty;
 
     /// <summary>SHA-256 of the line without this field; set when the event is written or read.</summary>

@@ -34,4 +34,7 @@ public enum LedgerEventType
     Promoted,
     Released,
     RunCompleted,
+
+    /// <summary>An overrider accepted a changed definition's trust lists (who may approve, sign off, override): they apply from here on.</summary>
+    DefinitionAccepted,
 }

@@ -13,7 +13,28 @@ public static class ReleaseStatusBuilder
     {
         var state = new ReleaseState(events);
         var rings = RingName.All.Select(name => BuildRing(definition.Rings[name], state)).ToList();
-        return new ReleaseStatusReport(definition.ReleaseId, definition.Product, definition.Version, state.RootBuildId, state.ContractDigest, events.Count, verified, rings);
+        return new ReleaseStatusReport(definition.ReleaseId, definition.Product, definition.Version, state.RootBuildId, state.ContractDigest, events.Count, verified, rings)
+        {
+            Definition = DefinitionOf(definition, DefinitionHistory.Read(events)),
+        };
+    }
+
+    private static DefinitionStatus? DefinitionOf(ReleaseDefinition definition, DefinitionHistory history)
+    {
+        if (history.Accepted is not { } accepted)
+        {
+            return null;
+        }
+
+        var trust = TrustDefinition.Canonical(definition);
+        var digest = TrustDefinition.DigestOf(trust);
+        var notAccepted = digest == accepted.Digest ? null : TrustDefinition.Changes(accepted.Trust, trust);
+        var state = notAccepted is null
+            ? $"in effect since event {accepted.Event.Seq}"
+            : $"changed since the version in effect (event {accepted.Event.Seq}); not in effect until one of {string.Join(", ", DefinitionHistory.Accepters(history.DefinitionBefore(definition, int.MaxValue)))} runs `release accept-definition --justification \"…\"`";
+        var changes = history.Records.Skip(1).Select((r, i) => new DefinitionChange(
+            r.Event.Seq, r.Digest, r.Event.Actor ?? "?", r.Event.Time, r.Event.Justification, TrustDefinition.Changes(history.Records[i].Trust, r.Trust))).ToList();
+        return new DefinitionStatus(digest, state, notAccepted, changes);
     }
 
     private static RingStatus BuildRing(RingDefinition ring, ReleaseState state)
@@ -71,8 +92,12 @@ public static class ReleaseStatusBuilder
         var decisions = events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected)
             .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? "approved" : "rejected", e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest))
             .ToList();
+        var pendingEntry = DecisionRules.PendingEntryOverride(state, ring.Name);
         var overrides = events.Where(e => e.Type == LedgerEventType.Overridden)
-            .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest))
+            .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest)
+            {
+                Pending = e == pendingEntry ? $"pending: a second overrider completes it with `release {ring.Name} --force-entry --justification \"…\"`" : null,
+            })
             .ToList();
         var entry = runEvents.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked);
         var artifacts = state.Artifacts().Where(a => a.Ring == ring.Name).Select(a => new ArtifactRecord(a.Entry.Name, a.Step, a.Entry.Size, a.Entry.Sha512)).ToList();

@@ -15,7 +15,19 @@ public sealed record ReleaseStatusReport(
     public IReadOnlyList<string>? Checked { get; init; }
 
     public IReadOnlyList<string>? NotChecked { get; init; }
+
+    /// <summary>The trust lists the release runs under, and when they changed; null before the first run recorded them.</summary>
+    public DefinitionStatus? Definition { get; init; }
 }
+
+/// <summary>
+/// The definition's trust lists (who may approve, sign off, override): the digest of the current file, whether
+/// it is the version in effect, what differs when it is not, and each accepted change since the first run.
+/// </summary>
+public sealed record DefinitionStatus(string Digest, string State, IReadOnlyList<string>? NotAccepted, IReadOnlyList<DefinitionChange> Changes);
+
+/// <summary>A changed version of the trust lists an overrider accepted: what changed against the version before it.</summary>
+public sealed record DefinitionChange(int Event, string Digest, string Actor, DateTimeOffset Time, string? Justification, IReadOnlyList<string> Changes);
 
 public sealed record RingStatus(
     string Ring,
@@ -63,6 +75,10 @@ public sealed record ArtifactRecord(string Name, string Step, long Size, string 
 
 public sealed record DecisionRecord(string Gate, string Decision, string Actor, string? IdentityProvider, string? Team, DateTimeOffset Time, string? Comment, bool BoundToCurrentContract);
 
-public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract);
+public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract)
+{
+    /// <summary>An entry override still waiting for its second overrider: what it waits for; null otherwise.</summary>
+    public string? Pending { get; init; }
+}
 
 public sealed record PromotionRecord(string? Channel, DateTimeOffset Time, string Actor, string Message);

@@ -25,6 +25,20 @@ public sealed class StatusRenderer(CliConsole console)
             output.WriteLine(Printable.Escape($"  not checked: {string.Join("; ", notChecked)}"));
         }
 
+        if (report.Definition is { } definition)
+        {
+            output.WriteLine(Printable.Escape($"  definition {definition.Digest}: {definition.State}"));
+            foreach (var change in definition.NotAccepted ?? [])
+            {
+                output.WriteLine(Printable.Escape($"    not accepted: {change}"));
+            }
+
+            foreach (var accepted in definition.Changes)
+            {
+                output.WriteLine(Printable.Escape($"  definition changed at event {accepted.Event}, accepted by {accepted.Actor} at {accepted.Time:u} ({accepted.Justification}): {string.Join("; ", accepted.Changes)}"));
+            }
+        }
+
         foreach (var ring in report.Rings)
         {
             output.WriteLine();
@@ -58,7 +72,7 @@ public sealed class StatusRenderer(CliConsole console)
         rows.AddRange((ring.Artifacts ?? []).Select(a => new[] { "artifact", a.Name, a.Step, $"{a.Size:N0} bytes, SHA-512 {a.Sha512[..16]}…" }));
         rows.AddRange(ring.Gates.Select(g => new[] { "gate", g.Id, g.Status, g.Message ?? string.Empty }));
         rows.AddRange(ring.Decisions.Select(d => new[] { d.Decision, $"{d.Gate}{(d.Team is null ? string.Empty : $"/{d.Team}")}", d.Actor, $"{d.Time:u}{(d.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(string.IsNullOrEmpty(d.Comment) ? string.Empty : $": {d.Comment}")}" }));
-        rows.AddRange(ring.Overrides.Select(o => new[] { "override", o.Target, o.Actor, $"{o.Time:u}: {o.Justification}{(o.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}" }));
+        rows.AddRange(ring.Overrides.Select(o => new[] { "override", o.Target, o.Actor, $"{o.Time:u}: {o.Justification}{(o.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(o.Pending is null ? string.Empty : $" ({o.Pending})")}" }));
         if (ring.Promotion is { } promotion)
         {
             rows.Add(["promoted", promotion.Channel ?? "released", promotion.Actor, $"{promotion.Time:u}: {promotion.Message}"]);

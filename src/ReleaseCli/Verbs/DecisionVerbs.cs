@@ -9,7 +9,7 @@ namespace ReleaseCli.Verbs;
 
 public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFormat Output, string Ring, string? Gate, string? Step, bool Entry, string? Team, string? Text, string? Leg = null);
 
-/// <summary><c>approve</c>, <c>reject</c> and <c>override</c>: people's decisions, checked and recorded.</summary>
+/// <summary><c>approve</c>, <c>reject</c>, <c>override</c> and <c>accept-definition</c>: people's decisions, checked and recorded.</summary>
 public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisions)
 {
     public static IEnumerable<Command> CreateCommands(Func<IServiceProvider> services)
@@ -35,6 +35,18 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
             textOption: new Option<string?>("--justification") { Description = "Why the failure is acceptable (required, recorded, shown in every report).", Required = true },
             withTeam: false,
             withTargets: true);
+
+        var justification = new Option<string?>("--justification") { Description = "Why the change is right (required, recorded, shown in status).", Required = true };
+        var accept = new Command(
+            "accept-definition",
+            "Accept the release definition's changed trust lists (groups, overriders, gates' approvers, teams and rules). Until an overrider of the version in effect accepts them, no ring runs and no decision is recorded.")
+        {
+            justification,
+        };
+        accept.SetAction((parse, ct) => services().GetRequiredService<DecisionHandler>().HandleAsync(
+            new DecisionOptions("accept-definition", parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), Ring: string.Empty, Gate: null, Step: null, Entry: false, Team: null, Text: parse.GetValue(justification)),
+            ct));
+        yield return accept;
     }
 
     private static Command Create(string verb, string description, Func<IServiceProvider> services, Option<string?> textOption, bool withTeam, bool withTargets)
@@ -82,12 +94,13 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         {
             "approve" => await decisions.ApproveAsync(environment, options.Ring, options.Gate!, options.Team, options.Text, cancellationToken).ConfigureAwait(false),
             "reject" => await decisions.RejectAsync(environment, options.Ring, options.Gate!, options.Team, options.Text, cancellationToken).ConfigureAwait(false),
+            "accept-definition" => await decisions.AcceptDefinitionAsync(environment, options.Text, cancellationToken).ConfigureAwait(false),
             _ => await decisions.OverrideAsync(environment, options.Ring, OverrideTarget(options), options.Text, cancellationToken).ConfigureAwait(false),
         };
 
         if (options.Output == OutputFormat.Json)
         {
-            context.Console.WriteJson(new { verb = options.Verb, ring = options.Ring, message });
+            context.Console.WriteJson(new { verb = options.Verb, ring = options.Ring.Length == 0 ? null : options.Ring, message });
         }
         else
         {

@@ -21,7 +21,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
     public static Command CreateCommand(string ring, Func<IServiceProvider> services)
     {
         var build = new Option<int?>("--build", "-b") { Description = ring == "prep" ? "The BAR id of the build to release (the root of the candidate)." : "The BAR id of the release's build (optional: must match the one prep selected).", CustomParser = OptionParsers.BuildId };
-        var forceEntry = new Option<bool>("--force-entry") { Description = "Enter the ring although its entry check fails; recorded as an override. Only the ring's overriders may, with --justification." };
+        var forceEntry = new Option<bool>("--force-entry") { Description = "Enter the ring although its entry check fails; recorded as an override. Takes two different overriders of the ring, each with --justification: the first is recorded as pending (exit 3), the second completes it and enters." };
         var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
         var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for steps pending on something outside (a pipeline run, a signing request): record them and exit 3; run the ring again to poll them (never started twice)." };

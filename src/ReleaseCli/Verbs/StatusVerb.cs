@@ -29,8 +29,10 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
         var environment = context.LoadEnvironment(options.Definition);
         // The chain is always checked; a broken ledger is never rendered as if it were true.
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
+        // So is every decision: one the tool would have refused to write does not count, and is reported as tampering.
+        DecisionAudit.Require(environment, ledger.Events);
         var state = new ReleaseState(ledger.Events);
-        var checkedItems = new List<string> { $"the ledger's hash chain and head ({ledger.Events.Count} event(s))" };
+        var checkedItems = new List<string> { $"the ledger's hash chain and head ({ledger.Events.Count} event(s))", "every approval, rejection, sign-off and override against who may give it" };
         var notChecked = new List<string>();
         if (options.Verify)
         {

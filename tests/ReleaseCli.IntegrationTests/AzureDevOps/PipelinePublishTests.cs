@@ -105,7 +105,7 @@ public sealed class PipelinePublishTests(SampleProducts sample, ITestOutputHelpe
         Assert.Contains("run 900 ended Failed", failed.StandardOutput + failed.StandardError);
         Assert.Single((await File.ReadAllLinesAsync(release.LedgerPath)), l => l.Contains(Publications, StringComparison.Ordinal));
 
-        (await release.RunAsync(SampleRelease.Manager, "override", "publish", "--step", "pipelines", "--leg", "snap", "--justification", "SNAP is published by hand this month")).ShouldSucceed();
+        (await release.RunAsync(SampleRelease.SecondManager, "override", "publish", "--step", "pipelines", "--leg", "snap", "--justification", "SNAP is published by hand this month")).ShouldSucceed();
         (await release.RunAsync(SampleRelease.Manager, Token, "publish")).ShouldSucceed();
         Assert.Equal(2, fake.Requests("POST", fake.RunsPath).Count);
     }

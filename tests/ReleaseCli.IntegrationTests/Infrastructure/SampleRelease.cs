@@ -7,6 +7,9 @@ namespace ReleaseCli.IntegrationTests.Infrastructure;
 public sealed class SampleRelease : IDisposable
 {
     public const string Manager = "alice@contoso.com";
+
+    /// <summary>The other release manager: overrides what a run of <see cref="Manager"/> failed (separation of duties).</summary>
+    public const string SecondManager = "dave@contoso.com";
     public const string ReleaseTeam = "bob@contoso.com";
     public const string Tactics = "erin@contoso.com";
 
@@ -101,13 +104,13 @@ public sealed class SampleRelease : IDisposable
     }
 
     /// <summary>
-    /// prep of the broken sample: it fails on its incoherent versions, the manager overrides that gate, the Release
+    /// prep of the broken sample: it fails on its incoherent versions, the other manager overrides that gate, the Release
     /// Team approves, and prep again promotes.
     /// </summary>
     public async Task PrepBrokenAndPromoteAsync()
     {
         (await RunAsync(Manager, "prep", "--build", AppBuildId.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldExitWith(1);
-        (await RunAsync(Manager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldSucceed();
+        (await RunAsync(SecondManager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 is the servicing build of the old major")).ShouldSucceed();
         (await RunAsync(ReleaseTeam, "approve", "prep", "--gate", "release-team")).ShouldSucceed();
         (await RunAsync(Manager, "prep")).ShouldSucceed();
     }

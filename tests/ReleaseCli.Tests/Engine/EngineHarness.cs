@@ -31,20 +31,32 @@ public sealed class EngineHarness : IDisposable
         Store = new LocalFolderReleaseStore(directory.Combine(".release"));
         Environment = new ReleaseEnvironment(definition, bar, Store);
         Runner = new RingRunner(catalog, gates, Identity, Time, NullLogger<RingRunner>.Instance);
+        _loader = new ReleaseDefinitionLoader(catalog, gates);
         Decisions = new ReleaseDecisions(Identity, Time);
     }
+
+    private readonly ReleaseDefinitionLoader _loader;
 
     public TestDirectory Directory { get; }
 
     public SqliteBuildAssetRegistry Bar { get; }
 
-    public ReleaseDefinition Definition { get; }
+    public ReleaseDefinition Definition { get; private set; }
 
     public ScriptedSteps Script { get; }
 
     public LocalFolderReleaseStore Store { get; }
 
-    public ReleaseEnvironment Environment { get; }
+    public ReleaseEnvironment Environment { get; private set; }
+
+    /// <summary>Rewrites release.json, as a person editing the definition between runs does, and loads it again.</summary>
+    public async Task RedefineAsync(string definitionJson)
+    {
+        var path = Directory.Combine("release.json");
+        await File.WriteAllTextAsync(path, definitionJson);
+        Definition = _loader.Load(path);
+        Environment = Environment with { Definition = Definition };
+    }
 
     public SwitchableIdentity Identity { get; } = new();
 
@@ -63,7 +75,7 @@ public sealed class EngineHarness : IDisposable
         {
           "release": "r1", "product": "P", "version": "1.0.0",
           "versionRules": { "stable": true },
-          "groups": { "team": ["bob@x.com", "carol@x.com"], "managers": ["alice@x.com"] },
+          "groups": { "team": ["bob@x.com", "carol@x.com"], "managers": ["alice@x.com", "dave@x.com"] },
           "rings": {
             "prep": { "sourceChannel": "Builds", "targetChannel": "SV", "overriders": ["group:managers"],
                       "steps": [{ "kind": "gather-drop" } {{extraPrepSteps}}],

@@ -133,9 +133,9 @@ public sealed class RingRunnerTests
         harness.Identity.Current = "bob@x.com";
         var refused = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForStep("a"), "known failure, tracked in bug 123", CancellationToken.None));
         Assert.Equal(ExitCode.UsageError, refused.ExitCode);
-        Assert.Contains("Overriders: alice@x.com", refused.Message);
+        Assert.Contains("Overriders: alice@x.com, dave@x.com", refused.Message);
 
-        harness.Identity.Current = "alice@x.com";
+        harness.Identity.Current = "dave@x.com";
         var noReason = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForStep("a"), " ", CancellationToken.None));
         Assert.Contains("--justification", noReason.Message);
         await harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForStep("a"), "known failure, tracked in bug 123", CancellationToken.None);
@@ -146,7 +146,38 @@ public sealed class RingRunnerTests
         Assert.Equal(1, harness.Script.Runs("c"));
         var overrideEvent = (await harness.StateAsync()).Override("prep", OverrideTarget.ForStep("a"));
         Assert.Equal("known failure, tracked in bug 123", overrideEvent!.Justification);
-        Assert.Equal("alice@x.com", overrideEvent.Actor);
+        Assert.Equal("dave@x.com", overrideEvent.Actor);
+    }
+
+    [Fact]
+    public async Task Whoever_ran_the_failed_run_may_not_override_its_failure_unless_the_ring_allows_it()
+    {
+        using var harness = await EngineHarness.CreateAsync(EngineHarness.DefinitionJson(Dag));
+        harness.Script.Failing.Add("a");
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep", actor: "alice@x.com")).ExitCode);
+
+        var self = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForStep("a"), "known failure, tracked in bug 123", CancellationToken.None));
+        Assert.Equal(ExitCode.UsageError, self.ExitCode);
+        Assert.Contains("alice@x.com started the run of prep whose failure this is", self.Message);
+        Assert.Contains("(separation of duties). Ask another overrider: dave@x.com.", self.Message);
+
+        // The same decision appended by hand, chained and with the head moved, is not the tool's: exit 5, naming the line.
+        var line = await DecisionAuditTests.AppendByHandAsync(harness, DecisionAuditTests.StepOverride("alice@x.com", (await harness.StateAsync()).ContractDigest, "known failure, tracked in bug 123"));
+        var forged = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep", actor: "dave@x.com"));
+        Assert.Equal(line, forged.Line);
+        Assert.Contains("separation of duties", forged.Message);
+    }
+
+    [Fact]
+    public async Task A_ring_that_allows_self_override_lets_its_runner_override()
+    {
+        var definition = EngineHarness.DefinitionJson(Dag).Replace("\"overriders\": [\"group:managers\"],\n", "\"overriders\": [\"group:managers\"], \"allowSelfOverride\": true,\n", StringComparison.Ordinal);
+        using var harness = await EngineHarness.CreateAsync(definition);
+        Assert.True(harness.Definition.Rings["prep"].AllowSelfOverride);
+        harness.Script.Failing.Add("a");
+        Assert.Equal(ExitCode.Failed, (await harness.RunAsync("prep", actor: "alice@x.com")).ExitCode);
+        await harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForStep("a"), "known failure, tracked in bug 123", CancellationToken.None);
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep", actor: "alice@x.com")).ExitCode);
     }
 
     [Fact]
@@ -165,10 +196,27 @@ public sealed class RingRunnerTests
         harness.Identity.Current = "bob@x.com";
         await Assert.ThrowsAsync<ReleaseException>(() => harness.Runner.RunAsync(harness.Environment, new RingRunRequest("validate-source", null, ForceEntry: true, "urgent fix for customer"), CancellationToken.None));
 
-        var forced = await harness.RunAsync("validate-source", forceEntry: true, justification: "urgent security fix, approved by email");
+        // Two different overriders force an entry: the first records it as pending, the second completes it.
+        var first = await harness.RunAsync("validate-source", forceEntry: true, justification: "urgent security fix, approved by email");
+        Assert.Equal(ExitCode.Pending, first.ExitCode);
+        Assert.Contains("alice@x.com recorded an entry override", first.Message);
+        Assert.Contains("Who may complete it: dave@x.com.", first.Message);
+        Assert.Null((await harness.StateAsync()).Override("validate-source", OverrideTarget.Entry));
+        var status = Core.Status.ReleaseStatusBuilder.Build(harness.Definition, (await harness.StateAsync()).Events, verified: null);
+        Assert.StartsWith("pending: a second overrider completes it", Assert.Single(status.Rings[1].Overrides).Pending, StringComparison.Ordinal);
+
+        var again = await harness.RunAsync("validate-source", forceEntry: true, justification: "urgent security fix, approved by email");
+        Assert.Equal(ExitCode.UsageError, again.ExitCode);
+        Assert.Contains("needs a second, different overrider", again.Message);
+        harness.Identity.Current = "dave@x.com";
+        var viaVerb = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.OverrideAsync(harness.Environment, "validate-source", OverrideTarget.Entry, "urgent security fix, seen it too", CancellationToken.None));
+        Assert.Contains("complete it by entering the ring", viaVerb.Message);
+
+        var forced = await harness.RunAsync("validate-source", actor: "dave@x.com", forceEntry: true, justification: "urgent security fix, seen it too");
         Assert.Equal(ExitCode.Success, forced.ExitCode);
         Assert.True(forced.UsedOverrides);
-        Assert.NotNull((await harness.StateAsync()).Override("validate-source", OverrideTarget.Entry));
+        Assert.Equal("dave@x.com", (await harness.StateAsync()).Override("validate-source", OverrideTarget.Entry)!.Actor);
+        Assert.Contains("forced by alice@x.com (event ", (await harness.StateAsync()).Events.Last(e => e.Type == LedgerEventType.EntryChecked).Message);
     }
 
     [Fact]

@@ -225,7 +225,7 @@ public sealed class GateTests
         Assert.Equal("Failed", GateStatusOf(state, "prep", "versions"));
         Assert.Contains("Contoso.Core appears at 2 versions: 0.9.0", GateMessageOf(state, "prep", "versions"));
 
-        harness.Identity.Current = "alice@x.com";
+        harness.Identity.Current = "dave@x.com";
         await harness.Decisions.OverrideAsync(harness.Environment, "prep", OverrideTarget.ForGate("versions"), "0.9.0 ships only to the legacy feed", CancellationToken.None);
         var overridden = await harness.RunAsync("prep");
         Assert.Equal(ExitCode.Success, overridden.ExitCode);
