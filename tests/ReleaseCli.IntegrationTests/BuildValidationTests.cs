@@ -28,7 +28,7 @@ public sealed class BuildValidationTests(SampleProducts sample)
         var steps = report.RootElement.GetProperty("status").GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s);
         foreach (var id in ValidationSteps)
         {
-            Assert.True(steps[id].GetProperty("status").GetString() == "Succeeded", $"{id}: {steps[id]}");
+            Assert.True(steps[id].GetProperty("status").GetString() == "succeeded", $"{id}: {steps[id]}");
         }
 
         Assert.Contains("checked 7 signed file(s) and package(s): no errors", steps["signing"].GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -69,11 +69,11 @@ public sealed class BuildValidationTests(SampleProducts sample)
         Assert.True(commands.Any(c => c.StartsWith("##vso[task.logissue type=error]validate-build/signing: ", StringComparison.Ordinal)), run.StandardError);
         Assert.Equal("##vso[task.complete result=Failed;]", commands[^1][..35]);
         var steps = report.RootElement.GetProperty("status").GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString());
-        Assert.Equal("Succeeded", steps["checksum"]);
-        Assert.Equal("Succeeded", steps["assets"]);
+        Assert.Equal("succeeded", steps["checksum"]);
+        Assert.Equal("succeeded", steps["assets"]);
         foreach (var failed in new[] { "signing", "packages", "symbols", "sourcelink" })
         {
-            Assert.True(steps[failed] == "Failed", $"{failed}: {run}");
+            Assert.True(steps[failed] == "failed", $"{failed}: {run}");
         }
 
         var folder = Path.Combine(release.Directory, ".release", "contoso-sample-1.0.0", "validation");
