@@ -61,6 +61,7 @@ public sealed class SourceValidationTests(SampleProducts sample)
 
         var app = SampleCommit(sample.Broken, "SAMPLE_APP_COMMIT");
         var appLeg = $"https://github.com/contoso/sample-app@{app[..7]}";
+        OutputSchemas.AssertValid("ring", failed.StandardOutput);
         using (var json = JsonDocument.Parse(failed.StandardOutput))
         {
             var legs = Legs(json).EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!, l => l);
