@@ -15,9 +15,7 @@ public sealed class ToolPackageTests
         try
         {
             var feed = Path.Combine(work.FullName, "feed");
-            var project = Path.Combine(SampleProducts.RepositoryRoot, "src", "ReleaseCli", "ReleaseCli.csproj");
-            (await Run("dotnet", ["pack", project, "-c", "Release", "--no-build", "-o", feed, "--nologo", "-v", "q"], work.FullName)).ShouldSucceed();
-            var package = Assert.Single(Directory.GetFiles(feed, "ReleaseCli.*.nupkg"));
+            var package = await ToolPackage.PackAsync(feed);
 
             using (var zip = ZipFile.OpenRead(package))
             {
@@ -60,5 +58,5 @@ public sealed class ToolPackageTests
     }
 
     private static Task<ExeResult> Run(string program, string[] args, string directory) =>
-        ReleaseExe.RunProgramAsync(program, args, directory, "packager@contoso.com", new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" }, TimeSpan.FromMinutes(5));
+        ReleaseExe.RunProgramAsync(program, args, directory, "packager@contoso.com", ToolPackage.Environment, TimeSpan.FromMinutes(5), releaseOnPath: false);
 }

@@ -19,12 +19,17 @@ public static class ReleaseExe
 
     /// <summary>
     /// Runs another program (pwsh, bash) as <paramref name="actor"/>, with a <c>release</c> command on its PATH that runs
-    /// this build of the tool, as a pipeline agent or a runbook host would have it.
+    /// this build of the tool, as a runbook host would have it (unless <paramref name="releaseOnPath"/> is false: the
+    /// program finds the tool where its own steps installed it).
     /// </summary>
-    public static Task<ExeResult> RunProgramAsync(string program, IEnumerable<string> args, string workingDirectory, string actor, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    public static Task<ExeResult> RunProgramAsync(string program, IEnumerable<string> args, string workingDirectory, string actor, IDictionary<string, string>? environment = null, TimeSpan? timeout = null, bool releaseOnPath = true)
     {
         var start = CreateStartInfo(program, workingDirectory, actor, args, environment);
-        start.Environment["PATH"] = ShimFolder.Value + Path.PathSeparator + start.Environment["PATH"];
+        if (releaseOnPath)
+        {
+            start.Environment["PATH"] = ShimFolder.Value + Path.PathSeparator + start.Environment["PATH"];
+        }
+
         return WaitAsync(Process.Start(start)!, args, timeout);
     }
 
