@@ -165,6 +165,13 @@ public static partial class AzurePipelinesYaml
                 ? map.Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => Expand(((YamlScalarNode)e.Value).Value ?? string.Empty), StringComparer.Ordinal)
                 : [];
             var kind = ((YamlScalarNode)step.Children.First().Key).Value!;
+            if (kind == "template")
+            {
+                // A steps template, relative to this file, with its parameters expanded here first.
+                steps.AddRange(ExpandSteps(Path.Combine(Path.GetDirectoryName(templatePath)!, Scalar("template")!), Map("parameters")));
+                continue;
+            }
+
             steps.Add(new PipelineStep(kind, Scalar(kind) ?? string.Empty, Scalar("name"), Scalar("displayName"), Scalar("condition"), Map("env"), Map("inputs")));
         }
 
