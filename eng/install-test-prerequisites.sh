@@ -39,3 +39,16 @@ if [[ "$installed" != "$azurite_version" ]]; then
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "azurite@$azurite_version" >/dev/null
 fi
+
+# PowerShell 7.6.9 as a .NET tool, for the runbook module's tests, in artifacts/tools/pwsh. Without a package feed
+# an installed copy is used as it is; a missing one is an error.
+pwsh_version="7.6.9"
+pwsh_path="$tools/pwsh"
+if [[ "$("$pwsh_path/pwsh" -NoProfile -NoLogo -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null || true)" != "$pwsh_version" ]]; then
+  mkdir -p "$pwsh_path"
+  if [[ -x "$pwsh_path/pwsh" ]]; then
+    dotnet tool update PowerShell --version "$pwsh_version" --tool-path "$pwsh_path" >/dev/null
+  else
+    dotnet tool install PowerShell --version "$pwsh_version" --tool-path "$pwsh_path" >/dev/null
+  fi
+fi

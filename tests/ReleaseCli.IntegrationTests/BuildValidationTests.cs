@@ -25,10 +25,18 @@ public sealed class BuildValidationTests(SampleProducts sample)
 
         var run = (await release.RunAsync(SampleRelease.Manager, "validate-build", "--output", "json")).ShouldExitWith(3);
         using var report = JsonDocument.Parse(run.StandardOutput);
+        var contract = OutputSchemas.AssertValid("ring", run.StandardOutput);
+        // Pending on people: the sign-offs gate names the teams that have not signed off, as data.
+        var signOffs = contract["status"]!["gates"]!.AsArray().First(g => (string?)g!["kind"] == "sign-offs")!;
+        Assert.Equal("pending", (string?)signOffs["status"]);
+        Assert.NotEmpty(signOffs["waiting"]!["teams"]!.AsArray());
+        // The reports a validation step wrote are named, relative to the store folder the document gives.
+        var signingReports = contract["status"]!["steps"]!.AsArray().Single(s => (string?)s!["id"] == "signing")!["reports"]!;
+        Assert.True(File.Exists(Path.Combine((string)contract["store"]!, (string)signingReports["sarif"]!)), contract.ToJsonString());
         var steps = report.RootElement.GetProperty("status").GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s);
         foreach (var id in ValidationSteps)
         {
-            Assert.True(steps[id].GetProperty("status").GetString() == "Succeeded", $"{id}: {steps[id]}");
+            Assert.True(steps[id].GetProperty("status").GetString() == "succeeded", $"{id}: {steps[id]}");
         }
 
         Assert.Contains("checked 7 signed file(s) and package(s): no errors", steps["signing"].GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -65,15 +73,18 @@ public sealed class BuildValidationTests(SampleProducts sample)
         var run = await release.RunAsync(SampleRelease.Manager, pipeline, "validate-build", "--output", "json");
         Assert.NotEqual(0, run.ExitCode);
         using var report = JsonDocument.Parse(run.StandardOutput);
+        var contract = OutputSchemas.AssertValid("ring", run.StandardOutput);
+        var signingFindings = contract["status"]!["steps"]!.AsArray().Single(s => (string?)s!["id"] == "signing")!["findings"]!.AsArray();
+        Assert.Contains(signingFindings, f => (string?)f!["severity"] == "error" && ((string?)f["ruleId"])!.StartsWith("SIGN", StringComparison.Ordinal) && !string.IsNullOrEmpty((string?)f["file"]) && !string.IsNullOrEmpty((string?)f["message"]));
         var commands = run.StandardError.Split('\n').Where(l => l.StartsWith("##vso[", StringComparison.Ordinal)).ToList();
         Assert.True(commands.Any(c => c.StartsWith("##vso[task.logissue type=error]validate-build/signing: ", StringComparison.Ordinal)), run.StandardError);
         Assert.Equal("##vso[task.complete result=Failed;]", commands[^1][..35]);
         var steps = report.RootElement.GetProperty("status").GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("status").GetString());
-        Assert.Equal("Succeeded", steps["checksum"]);
-        Assert.Equal("Succeeded", steps["assets"]);
+        Assert.Equal("succeeded", steps["checksum"]);
+        Assert.Equal("succeeded", steps["assets"]);
         foreach (var failed in new[] { "signing", "packages", "symbols", "sourcelink" })
         {
-            Assert.True(steps[failed] == "Failed", $"{failed}: {run}");
+            Assert.True(steps[failed] == "failed", $"{failed}: {run}");
         }
 
         var folder = Path.Combine(release.Directory, ".release", "contoso-sample-1.0.0", "validation");
@@ -121,6 +132,7 @@ public sealed class BuildValidationTests(SampleProducts sample)
             var sarif = Path.Combine(work.FullName, "out.sarif");
             var good = await ReleaseExe.RunAsync(sample.Good, SampleRelease.Manager, ["verify", "feeds", "containers", "--output", "json", "--sarif", sarif, .. trust]);
             good.ShouldSucceed();
+            OutputSchemas.AssertValid("verify", good.StandardOutput);
             using (var json = JsonDocument.Parse(good.StandardOutput))
             {
                 Assert.Empty(json.RootElement.GetProperty("findings").EnumerateArray());

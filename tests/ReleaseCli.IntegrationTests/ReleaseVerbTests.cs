@@ -22,7 +22,7 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         using var json = JsonDocument.Parse(again.StandardOutput);
         Assert.Contains("already promoted", json.RootElement.GetProperty("message").GetString());
         var step = json.RootElement.GetProperty("status").GetProperty("steps")[0];
-        Assert.Equal("Reused", step.GetProperty("status").GetString());
+        Assert.Equal("reused", step.GetProperty("status").GetString());
         var newEvents = (await File.ReadAllLinesAsync(release.LedgerPath)).Skip(ledgerBefore.Length).ToList();
         Assert.DoesNotContain(newEvents, l => l.Contains("\"type\":\"StepStarted\"", StringComparison.Ordinal) || l.Contains("\"type\":\"ContractSealed\"", StringComparison.Ordinal) || l.Contains("\"type\":\"Promoted\"", StringComparison.Ordinal));
         Assert.All(dropBefore, f => Assert.Equal(f.Value, File.GetLastWriteTimeUtc(f.Key)));
@@ -88,7 +88,7 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         Assert.Contains("integrity violation", result.StandardOutput);
         var status = (await release.RunAsync(SampleRelease.Manager, "status", "--output", "json")).ShouldSucceed();
         using var json = JsonDocument.Parse(status.StandardOutput);
-        Assert.Equal("integrity violation", json.RootElement.GetProperty("rings")[1].GetProperty("state").GetString());
+        Assert.Equal("integrityViolation", json.RootElement.GetProperty("rings")[1].GetProperty("state").GetString());
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         var rerun = (await release.RunAsync(SampleRelease.Manager, "prep", "--output", "json")).ShouldExitWith(3);
         using var json = JsonDocument.Parse(rerun.StandardOutput);
         var gather = json.RootElement.GetProperty("status").GetProperty("steps")[0];
-        Assert.Equal("Succeeded", gather.GetProperty("status").GetString());
+        Assert.Equal("succeeded", gather.GetProperty("status").GetString());
 
         var drop = Directory.GetFiles(release.DropPath, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(release.DropPath, f).Replace('\\', '/'), f => Convert.ToHexStringLower(SHA512.HashData(File.ReadAllBytes(f))));

@@ -36,7 +36,7 @@ public sealed class SourceValidationTests(SampleProducts sample)
         Assert.Equal(
             [$"https://github.com/contoso/sample-app@{app[..7]}", $"https://github.com/contoso/sample-core@{core[..7]}"],
             legs.Select(l => l.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
-        Assert.All(legs, l => Assert.Equal("Succeeded", l.GetProperty("status").GetString()));
+        Assert.All(legs, l => Assert.Equal("succeeded", l.GetProperty("status").GetString()));
 
         // Each leg's checkout is exactly the commit, and every scanner ran: none is "not configured".
         var work = Path.Combine(release.Directory, ".release", "contoso-sample-1.0.0", "work", "sdl");
@@ -61,13 +61,14 @@ public sealed class SourceValidationTests(SampleProducts sample)
 
         var app = SampleCommit(sample.Broken, "SAMPLE_APP_COMMIT");
         var appLeg = $"https://github.com/contoso/sample-app@{app[..7]}";
+        OutputSchemas.AssertValid("ring", failed.StandardOutput);
         using (var json = JsonDocument.Parse(failed.StandardOutput))
         {
             var legs = Legs(json).EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!, l => l);
-            Assert.Equal("Failed", legs[appLeg].GetProperty("status").GetString());
+            Assert.Equal("failed", legs[appLeg].GetProperty("status").GetString());
             Assert.Contains("src/Contoso.Sample.App/appsettings.json:3 (CRED001)", legs[appLeg].GetProperty("message").GetString(), StringComparison.Ordinal);
             var core = legs.Single(l => l.Key != appLeg).Value;
-            Assert.Equal("Succeeded", core.GetProperty("status").GetString());
+            Assert.Equal("succeeded", core.GetProperty("status").GetString());
             // The core leg checks out the later commit BAR records, not the one the packages were built from.
             Assert.EndsWith("@" + SampleCommit(sample.Broken, "SAMPLE_CORE_COMMIT")[..7], core.GetProperty("name").GetString(), StringComparison.Ordinal);
         }

@@ -13,7 +13,7 @@ namespace ReleaseCli.Core.Engine;
 /// </summary>
 public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider time)
 {
-    public async Task<string> ApproveAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? comment, CancellationToken cancellationToken)
+    public async Task<DecisionResult> ApproveAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? comment, CancellationToken cancellationToken)
     {
         var (ring, gate) = DecisionRules.FindPeopleGate(environment.Definition, ringName, gateId);
         Authorization.RequireOneLine(comment, "--comment");
@@ -27,15 +27,15 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
             var sinceRejection = onGate.Skip(onGate.FindLastIndex(d => d.Type == LedgerEventType.Rejected) + 1);
             if (sinceRejection.LastOrDefault(d => string.Equals(d.Actor, actor.Name, StringComparison.OrdinalIgnoreCase)) is { Type: LedgerEventType.Approved } earlier)
             {
-                return $"{actor.Name} already approved {ring.Name}/{gate.Id}{TeamText(team)} for this contract (event {earlier.Seq}).";
+                return new DecisionResult(DecisionKind.Approved, ring.Name, gate.Id, team, actor.Name, actor.Provider, earlier.Seq, AlreadyRecorded: true, digest, $"{actor.Name} already approved {ring.Name}/{gate.Id}{TeamText(team)} for this contract (event {earlier.Seq}).");
             }
 
             var entry = await ledger.AppendAsync(Decision(LedgerEventType.Approved, ring, gate, team, actor, digest, state) with { Message = comment }, cancellationToken).ConfigureAwait(false);
-            return $"{actor.Name} approved {ring.Name}/{gate.Id}{TeamText(team)} for contract {digest} (event {entry.Seq}). Run `release {ring.Name}` to re-evaluate its gates.";
+            return new DecisionResult(DecisionKind.Approved, ring.Name, gate.Id, team, actor.Name, actor.Provider, entry.Seq, AlreadyRecorded: false, digest, $"{actor.Name} approved {ring.Name}/{gate.Id}{TeamText(team)} for contract {digest} (event {entry.Seq}). Run `release {ring.Name}` to re-evaluate its gates.");
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<string> RejectAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? reason, CancellationToken cancellationToken)
+    public async Task<DecisionResult> RejectAsync(ReleaseEnvironment environment, string ringName, string gateId, string? team, string? reason, CancellationToken cancellationToken)
     {
         var (ring, gate) = DecisionRules.FindPeopleGate(environment.Definition, ringName, gateId);
         Authorization.RequireJustification(reason, "reject", "--reason");
@@ -45,12 +45,12 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
             var digest = DecisionRules.RequireContract(state, ring);
             team = DecisionRules.CheckEligible(environment.Definition, ring, gate, team, actor, state, "reject");
             var entry = await ledger.AppendAsync(Decision(LedgerEventType.Rejected, ring, gate, team, actor, digest, state) with { Justification = reason }, cancellationToken).ConfigureAwait(false);
-            return $"{actor.Name} rejected {ring.Name}/{gate.Id}{TeamText(team)} (event {entry.Seq}); the gate fails until approved again.";
+            return new DecisionResult(DecisionKind.Rejected, ring.Name, gate.Id, team, actor.Name, actor.Provider, entry.Seq, AlreadyRecorded: false, digest, $"{actor.Name} rejected {ring.Name}/{gate.Id}{TeamText(team)} (event {entry.Seq}); the gate fails until approved again.");
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Overrides a failed step, one failed leg of a step, a failed check gate, or the entry check.</summary>
-    public async Task<string> OverrideAsync(ReleaseEnvironment environment, string ringName, OverrideTarget target, string? justification, CancellationToken cancellationToken)
+    public async Task<DecisionResult> OverrideAsync(ReleaseEnvironment environment, string ringName, OverrideTarget target, string? justification, CancellationToken cancellationToken)
     {
         var definition = environment.Definition;
         var ring = DecisionRules.FindRing(definition, ringName);
@@ -86,12 +86,10 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
                 Justification = justification!.Trim(),
                 Message = failed.Message,
             }, cancellationToken).ConfigureAwait(false);
-            if (target.Kind == OverrideTargetKind.Entry)
-            {
-                return $"{actor.Name} recorded an entry override of {ring.Name} (event {entry.Seq}); it is pending until a second overrider completes it by running `release {ring.Name} --force-entry --justification \"…\"`. {SecondOverriders(definition, ring, actor)}";
-            }
-
-            return $"{actor.Name} overrode {ring.Name}/{target} (event {entry.Seq}). Run `release {ring.Name}` to continue; the override is shown in status and reports.";
+            var message = target.Kind == OverrideTargetKind.Entry
+                ? $"{actor.Name} recorded an entry override of {ring.Name} (event {entry.Seq}); it is pending until a second overrider completes it by running `release {ring.Name} --force-entry --justification \"…\"`. {SecondOverriders(definition, ring, actor)}"
+                : $"{actor.Name} overrode {ring.Name}/{target} (event {entry.Seq}). Run `release {ring.Name}` to continue; the override is shown in status and reports.";
+            return new DecisionResult(DecisionKind.Overridden, ring.Name, target.ToString(), Team: null, actor.Name, actor.Provider, entry.Seq, AlreadyRecorded: false, state.ContractDigest, message);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -133,7 +131,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<string> WithLedgerAsync(ReleaseEnvironment environment, Actor actor, string verb, Func<LedgerWriter, ReleaseState, Task<string>> action, CancellationToken cancellationToken)
+    private async Task<T> WithLedgerAsync<T>(ReleaseEnvironment environment, Actor actor, string verb, Func<LedgerWriter, ReleaseState, Task<T>> action, CancellationToken cancellationToken)
     {
         var owner = new LockOwner(actor.Name, verb, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);

@@ -168,7 +168,7 @@ public sealed class RingRunner(
                     Status = ToLedger(result.Status),
                     ContractDigest = state.ContractDigest,
                     Message = result.Message,
-                    Data = result.Integrity ? new JsonObject { ["integrity"] = true } : null,
+                    Data = GateData(result),
                 }, cancellationToken).ConfigureAwait(false);
             }
 
@@ -689,5 +689,27 @@ public sealed class RingRunner(
 
         public Task<LedgerEvent> AppendAsync(LedgerEvent entry, CancellationToken cancellationToken) =>
             ledger.AppendAsync(entry with { Ring = ring, RunId = runId, Actor = actor.Name, IdentityProvider = actor.Provider }, cancellationToken);
+    }
+
+    /// <summary>What a gate's event carries besides its message: that it failed for tampering, and who a pending gate waits for.</summary>
+    private static JsonObject? GateData(GateResult result)
+    {
+        if (!result.Integrity && result.Waiting is null)
+        {
+            return null;
+        }
+
+        var data = new JsonObject();
+        if (result.Integrity)
+        {
+            data["integrity"] = true;
+        }
+
+        if (result.Waiting is { } waiting)
+        {
+            data[GateWaiting.Key] = waiting.ToJson();
+        }
+
+        return data;
     }
 }

@@ -81,9 +81,15 @@ public sealed class ApprovalGate : IGateCheck
         if (approvers.Count + waitingFor.Count < minApprovals)
         {
             // Waiting would be for ever: say so, and how to get out.
-            return GateResult.Pending($"{approvers.Count} of {minApprovals} {noun}(s), and nobody else may give one: {string.Join(", ", eligible.Where(runners.Contains).Order(StringComparer.OrdinalIgnoreCase))} ran this ring and may not approve it. Add an approver to the gate in the release definition, let another person run the ring, or set allowSelfApproval on the gate");
+            return GateResult.Pending($"{approvers.Count} of {minApprovals} {noun}(s), and nobody else may give one: {string.Join(", ", eligible.Where(runners.Contains).Order(StringComparer.OrdinalIgnoreCase))} ran this ring and may not approve it. Add an approver to the gate in the release definition, let another person run the ring, or set allowSelfApproval on the gate") with
+            {
+                Waiting = new GateWaiting(approvers.Count, minApprovals, waitingFor),
+            };
         }
 
-        return GateResult.Pending($"{approvers.Count} of {minApprovals} {noun}(s); may approve: {string.Join(", ", waitingFor)}");
+        return GateResult.Pending($"{approvers.Count} of {minApprovals} {noun}(s); may approve: {string.Join(", ", waitingFor)}") with
+        {
+            Waiting = new GateWaiting(approvers.Count, minApprovals, waitingFor),
+        };
     }
 }

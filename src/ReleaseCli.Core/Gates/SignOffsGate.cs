@@ -34,6 +34,8 @@ public sealed class SignOffsGate : IGateCheck
         var signed = new List<string>();
         var waiting = new List<string>();
         var rejected = new List<string>();
+        var waitingTeams = new List<string>();
+        var mayApprove = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (team, members) in gate.Teams)
         {
             var result = ApprovalGate.Evaluate(
@@ -52,6 +54,8 @@ public sealed class SignOffsGate : IGateCheck
                     break;
                 default:
                     waiting.Add($"{team} ({result.Message})");
+                    waitingTeams.Add(team);
+                    mayApprove.UnionWith(result.Waiting?.MayApprove ?? []);
                     break;
             }
         }
@@ -63,6 +67,9 @@ public sealed class SignOffsGate : IGateCheck
 
         return Task.FromResult(waiting.Count == 0
             ? GateResult.Passed($"signed off: {string.Join("; ", signed)}")
-            : GateResult.Pending($"waiting for: {string.Join("; ", waiting)}{(signed.Count > 0 ? $"; signed off: {string.Join("; ", signed)}" : string.Empty)}"));
+            : GateResult.Pending($"waiting for: {string.Join("; ", waiting)}{(signed.Count > 0 ? $"; signed off: {string.Join("; ", signed)}" : string.Empty)}") with
+            {
+                Waiting = new GateWaiting(signed.Count, gate.Teams.Count, [.. mayApprove], waitingTeams),
+            });
     }
 }

@@ -1,5 +1,7 @@
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
+using System.Text.Json.Nodes;
+using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
 
 namespace ReleaseCli.Core.Status;
@@ -7,8 +9,6 @@ namespace ReleaseCli.Core.Status;
 /// <summary>Projects the ledger onto the definition's rings for <c>status</c> and the ring verbs' reports.</summary>
 public static class ReleaseStatusBuilder
 {
-    public const string NoStepsConfigured = "no steps configured";
-
     public static ReleaseStatusReport Build(ReleaseDefinition definition, IReadOnlyList<LedgerEvent> events, bool? verified)
     {
         var state = new ReleaseState(events);
@@ -45,25 +45,25 @@ public static class ReleaseStatusBuilder
         var completed = runEvents.LastOrDefault(e => e.Type == LedgerEventType.RunCompleted);
         var promotion = state.Promotion(ring.Name);
 
-        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status?.ToString(), completed?.Message);
-        var ringState = promotion is not null ? "promoted"
-            : lastStart is null ? "not started"
-            : completed is null ? "interrupted"
+        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status is { } ended ? ToOutcome(ended) : null, completed?.Message);
+        var ringState = promotion is not null ? RingState.Promoted
+            : lastStart is null ? RingState.NotStarted
+            : completed is null ? RingState.Interrupted
             : completed.Status switch
             {
-                LedgerStatus.Pending => "pending",
-                LedgerStatus.IntegrityViolation => "integrity violation",
-                LedgerStatus.Success => "passed",
-                LedgerStatus.Cancelled => "cancelled",
-                _ => "failed",
+                LedgerStatus.Pending => RingState.Pending,
+                LedgerStatus.IntegrityViolation => RingState.IntegrityViolation,
+                LedgerStatus.Success => RingState.Passed,
+                LedgerStatus.Cancelled => RingState.Cancelled,
+                _ => RingState.Failed,
             };
 
         var steps = ring.Steps.Count == 0
-            ? [new ItemStatus("-", "-", NoStepsConfigured, "this ring runs only its gates")]
+            ? [new ItemStatus("-", "-", ItemState.NoSteps, "this ring runs only its gates")]
             : ring.Steps.Select(s =>
             {
                 var last = runEvents.LastOrDefault(e => e.Step == s.Id && e.Type is LedgerEventType.StepCompleted or LedgerEventType.StepStarted);
-                var status = last is null ? "not run" : last.Type == LedgerEventType.StepStarted ? "interrupted" : last.Status?.ToString() ?? "?";
+                var status = last is null ? ItemState.NotRun : last.Type == LedgerEventType.StepStarted ? ItemState.Interrupted : ToItemState(last.Status);
                 var legs = last?.Type == LedgerEventType.StepCompleted ? LegsJson.Read(last.Data) : [];
                 var overridden = last?.Type == LedgerEventType.StepCompleted && state.IsStepOverridden(ring.Name, s.Id, ReleaseState.ToStepStatus(last.Status) ?? StepStatus.Failed, legs);
                 var external = runEvents.Concat(events.Where(e => e.RunId != lastStart?.RunId))
@@ -71,13 +71,17 @@ public static class ReleaseStatusBuilder
                     .OrderBy(e => e.Seq)
                     .Select(e => new ExternalRunRecord(e.External!.Id, e.External.Leg, e.External.Link, e.Time))
                     .ToList();
-                return new ItemStatus(s.Id, s.Kind, overridden ? $"{status} (overridden)" : status, last?.Message)
+                var findings = last?.Type == LedgerEventType.StepCompleted ? Findings(last.Data) : null;
+                return new ItemStatus(s.Id, s.Kind, status, last?.Message)
                 {
-                    Legs = legs.Count == 0 ? null : [.. legs.Select(l => new LegRecord(
-                        l.Name,
-                        l.Status != StepStatus.Succeeded && state.Override(ring.Name, OverrideTarget.ForLeg(s.Id, l.Name)) is not null ? $"{l.Status} (overridden)" : l.Status.ToString(),
-                        l.Message,
-                        l.Link))],
+                    Overridden = overridden,
+                    Legs = legs.Count == 0 ? null : [.. legs.Select(l => new LegRecord(l.Name, ToItemState(l.Status), l.Message, l.Link)
+                    {
+                        Overridden = l.Status != StepStatus.Succeeded && state.Override(ring.Name, OverrideTarget.ForLeg(s.Id, l.Name)) is not null,
+                    })],
+                    Findings = findings,
+                    FindingsTotal = findings is null ? null : (int?)last!.Data!["findingsTotal"] ?? findings.Count,
+                    Reports = last?.Type == LedgerEventType.StepCompleted ? Reports(last.Data) : null,
                     External = external.Count == 0 ? null : external,
                     Publications = Summarize(events, ring.Name, s.Id, state.ContractDigest),
                 };
@@ -86,16 +90,20 @@ public static class ReleaseStatusBuilder
         var gates = ring.Gates.Select(g =>
         {
             var last = runEvents.LastOrDefault(e => e.Type == LedgerEventType.GateEvaluated && e.Gate == g.Id);
-            return new ItemStatus(g.Id, g.Kind, last?.Status?.ToString() ?? "not evaluated", last?.Message);
+            return new ItemStatus(g.Id, g.Kind, last is null ? ItemState.NotEvaluated : ToItemState(last.Status), last?.Message)
+            {
+                Waiting = last?.Status == LedgerStatus.Pending ? GateWaiting.Read(last.Data) : null,
+            };
         }).ToList();
 
         var decisions = events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected)
-            .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? "approved" : "rejected", e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest))
+            .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? DecisionKind.Approved : DecisionKind.Rejected, e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest) { Event = e.Seq })
             .ToList();
         var pendingEntry = DecisionRules.PendingEntryOverride(state, ring.Name);
         var overrides = events.Where(e => e.Type == LedgerEventType.Overridden)
             .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest)
             {
+                Event = e.Seq,
                 Pending = e == pendingEntry ? $"pending: a second overrider completes it with `release {ring.Name} --force-entry --justification \"…\"`" : null,
             })
             .ToList();
@@ -108,7 +116,7 @@ public static class ReleaseStatusBuilder
             ring.TargetChannel,
             ringState,
             run,
-            entry is null ? null : $"{entry.Status}: {entry.Message}",
+            entry is null ? null : new EntryRecord(ToItemState(entry.Status), entry.Message),
             steps,
             gates,
             decisions,
@@ -152,4 +160,48 @@ public static class ReleaseStatusBuilder
             .ToList();
         return summaries.Count == 0 ? null : summaries;
     }
+
+    private static ItemState ToItemState(StepStatus status) => ToItemState(ReleaseState.ToLedger(status));
+
+    /// <summary>A step's, gate's or entry check's recorded status; a run's own statuses never stand on those events.</summary>
+    private static ItemState ToItemState(LedgerStatus? status) => status switch
+    {
+        LedgerStatus.Succeeded => ItemState.Succeeded,
+        LedgerStatus.Reused => ItemState.Reused,
+        LedgerStatus.Passed => ItemState.Passed,
+        LedgerStatus.Pending => ItemState.Pending,
+        LedgerStatus.Blocked => ItemState.Blocked,
+        LedgerStatus.Defect => ItemState.Defect,
+        LedgerStatus.NotConfigured => ItemState.NotConfigured,
+        LedgerStatus.Overridden => ItemState.Overridden,
+        _ => ItemState.Failed,
+    };
+
+    private static RunOutcome ToOutcome(LedgerStatus status) => status switch
+    {
+        LedgerStatus.Success => RunOutcome.Promoted,
+        LedgerStatus.Pending => RunOutcome.Pending,
+        LedgerStatus.UsageError => RunOutcome.UsageError,
+        LedgerStatus.Locked => RunOutcome.Locked,
+        LedgerStatus.IntegrityViolation => RunOutcome.IntegrityViolation,
+        LedgerStatus.Cancelled => RunOutcome.Cancelled,
+        _ => RunOutcome.Failed,
+    };
+
+    /// <summary>The findings a validation step kept in its event (<c>data.findings</c>); null for other steps.</summary>
+    private static List<FindingRecord>? Findings(JsonObject? data) =>
+        data?["findings"] is JsonArray findings
+            ? [.. findings.OfType<JsonObject>().Select(f => new FindingRecord(
+                (string?)f["ruleId"] ?? "?",
+                (string?)f["severity"] ?? "error",
+                (string?)f["check"],
+                (string?)f["file"],
+                (string?)f["virtualPath"],
+                (string?)f["message"] ?? string.Empty))]
+            : null;
+
+    private static ReportDocuments? Reports(JsonObject? data) =>
+        (string?)data?["findingsDocument"] is var findings && (string?)data?["sarifDocument"] is var sarif && (findings is not null || sarif is not null)
+            ? new ReportDocuments(findings, sarif)
+            : null;
 }

@@ -1,3 +1,6 @@
+using ReleaseCli.Core.Engine;
+using ReleaseCli.Core.Gates;
+
 namespace ReleaseCli.Core.Status;
 
 /// <summary>The whole release as the ledger tells it; rendered by <c>status</c> as a table or JSON.</summary>
@@ -18,6 +21,8 @@ public sealed record ReleaseStatusReport(
 
     /// <summary>The trust lists the release runs under, and when they changed; null before the first run recorded them.</summary>
     public DefinitionStatus? Definition { get; init; }
+    /// <summary>Where the release store keeps this release's documents (a folder for the local store).</summary>
+    public string? Store { get; init; }
 }
 
 /// <summary>
@@ -33,9 +38,9 @@ public sealed record RingStatus(
     string Ring,
     string SourceChannel,
     string? TargetChannel,
-    string State,
+    RingState State,
     RunSummary? LastRun,
-    string? Entry,
+    EntryRecord? Entry,
     IReadOnlyList<ItemStatus> Steps,
     IReadOnlyList<ItemStatus> Gates,
     IReadOnlyList<DecisionRecord> Decisions,
@@ -46,11 +51,30 @@ public sealed record RingStatus(
     public IReadOnlyList<ArtifactRecord>? Artifacts { get; init; }
 }
 
-public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, string? Outcome, string? Message);
+public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, RunOutcome? Outcome, string? Message);
 
-/// <summary>A step or a gate in the ring's last run; <see cref="Status"/> is one of the documented statuses.</summary>
-public sealed record ItemStatus(string Id, string Kind, string Status, string? Message)
+/// <summary>The ring's entry check in its last run.</summary>
+public sealed record EntryRecord(ItemState Status, string? Message);
+
+/// <summary>
+/// A step or a gate in the ring's last run. <see cref="Overridden"/> marks a failure that an override lets pass
+/// (the status stays what happened).
+/// </summary>
+public sealed record ItemStatus(string Id, string Kind, ItemState Status, string? Message)
 {
+    public bool Overridden { get; init; }
+
+    /// <summary>On a pending approval or sign-offs gate: who may still approve, and which teams have not signed off.</summary>
+    public GateWaiting? Waiting { get; init; }
+
+    /// <summary>A validation step's findings as recorded in the ledger (the first of them; <see cref="FindingsTotal"/> counts all).</summary>
+    public IReadOnlyList<FindingRecord>? Findings { get; init; }
+
+    public int? FindingsTotal { get; init; }
+
+    /// <summary>The documents a validation step wrote in the release store: all its findings as JSON, and as SARIF 2.1.0.</summary>
+    public ReportDocuments? Reports { get; init; }
+
     /// <summary>A step's legs in its last result; null when it has none.</summary>
     public IReadOnlyList<LegRecord>? Legs { get; init; }
 
@@ -67,18 +91,32 @@ public sealed record ItemStatus(string Id, string Kind, string Status, string? M
 /// </summary>
 public sealed record PublicationSummary(string Target, int Written, int AlreadyPresent, int Verified, int Unfinished);
 
-public sealed record LegRecord(string Name, string Status, string Message, string? Link);
+public sealed record LegRecord(string Name, ItemState Status, string Message, string? Link)
+{
+    public bool Overridden { get; init; }
+}
+
+/// <summary>One finding of a validation step: the rule it broke, the file (and the path inside a container), and what to do.</summary>
+public sealed record FindingRecord(string RuleId, string Severity, string? Check, string? File, string? VirtualPath, string Message);
+
+/// <summary>Names of documents in the release store (relative to <see cref="ReleaseStatusReport.Store"/>).</summary>
+public sealed record ReportDocuments(string? Findings, string? Sarif);
 
 public sealed record ExternalRunRecord(string Id, string? Leg, string? Link, DateTimeOffset Started);
 
 public sealed record ArtifactRecord(string Name, string Step, long Size, string Sha512);
 
-public sealed record DecisionRecord(string Gate, string Decision, string Actor, string? IdentityProvider, string? Team, DateTimeOffset Time, string? Comment, bool BoundToCurrentContract);
+public sealed record DecisionRecord(string Gate, DecisionKind Decision, string Actor, string? IdentityProvider, string? Team, DateTimeOffset Time, string? Comment, bool BoundToCurrentContract)
+{
+    /// <summary>The ledger event that holds the decision.</summary>
+    public int Event { get; init; }
+}
 
 public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract)
 {
     /// <summary>An entry override still waiting for its second overrider: what it waits for; null otherwise.</summary>
     public string? Pending { get; init; }
+    public int Event { get; init; }
 }
 
 public sealed record PromotionRecord(string? Channel, DateTimeOffset Time, string Actor, string Message);

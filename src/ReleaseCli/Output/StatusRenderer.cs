@@ -49,29 +49,29 @@ public sealed class StatusRenderer(CliConsole console)
     public void RenderRing(RingStatus ring)
     {
         var output = console.Out;
-        output.WriteLine(Printable.Escape($"{ring.Ring}: {ring.State}  ('{ring.SourceChannel}' -> {(ring.TargetChannel is null ? "released" : $"'{ring.TargetChannel}'")})"));
+        output.WriteLine(Printable.Escape($"{ring.Ring}: {StateText.Of(ring.State)}  ('{ring.SourceChannel}' -> {(ring.TargetChannel is null ? "released" : $"'{ring.TargetChannel}'")})"));
         if (ring.LastRun is { } run)
         {
-            output.WriteLine(Printable.Escape($"  last run {run.RunId} by {run.Actor} ({run.IdentityProvider}) at {run.Started:u}{(run.Outcome is null ? " — did not finish" : $" — {run.Outcome}")}"));
+            output.WriteLine(Printable.Escape($"  last run {run.RunId} by {run.Actor} ({run.IdentityProvider}) at {run.Started:u}{(run.Outcome is null ? " — did not finish" : $" — {StateText.Of(run.Outcome.Value)}")}"));
         }
 
         if (ring.Entry is not null)
         {
-            output.WriteLine(Printable.Escape($"  entry: {ring.Entry}"));
+            output.WriteLine(Printable.Escape($"  entry: {StateText.Of(ring.Entry.Status)}: {ring.Entry.Message}"));
         }
 
         var rows = new List<string[]>();
         foreach (var step in ring.Steps)
         {
-            rows.Add(["step", step.Id, step.Status, step.Message ?? string.Empty]);
+            rows.Add(["step", step.Id, StateText.Of(step.Status, step.Overridden), step.Message ?? string.Empty]);
             rows.AddRange((step.External ?? []).Select(r => new[] { "  run", r.Leg is null ? r.Id : $"{r.Leg}: {r.Id}", $"{r.Started:u}", r.Link ?? string.Empty }));
             rows.AddRange((step.Publications ?? []).Select(p => new[] { "  target", p.Target, $"{p.Verified} verified", $"{p.Written} written, {p.AlreadyPresent} already there{(p.Unfinished == 0 ? string.Empty : $", {p.Unfinished} unfinished")}" }));
-            rows.AddRange((step.Legs ?? []).Select(l => new[] { "  leg", l.Name, l.Status, $"{l.Message}{(l.Link is null ? string.Empty : $" ({l.Link})")}" }));
+            rows.AddRange((step.Legs ?? []).Select(l => new[] { "  leg", l.Name, StateText.Of(l.Status, l.Overridden), $"{l.Message}{(l.Link is null ? string.Empty : $" ({l.Link})")}" }));
         }
 
         rows.AddRange((ring.Artifacts ?? []).Select(a => new[] { "artifact", a.Name, a.Step, $"{a.Size:N0} bytes, SHA-512 {a.Sha512[..16]}…" }));
-        rows.AddRange(ring.Gates.Select(g => new[] { "gate", g.Id, g.Status, g.Message ?? string.Empty }));
-        rows.AddRange(ring.Decisions.Select(d => new[] { d.Decision, $"{d.Gate}{(d.Team is null ? string.Empty : $"/{d.Team}")}", d.Actor, $"{d.Time:u}{(d.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(string.IsNullOrEmpty(d.Comment) ? string.Empty : $": {d.Comment}")}" }));
+        rows.AddRange(ring.Gates.Select(g => new[] { "gate", g.Id, StateText.Of(g.Status, g.Overridden), g.Message ?? string.Empty }));
+        rows.AddRange(ring.Decisions.Select(d => new[] { StateText.Of(d.Decision), $"{d.Gate}{(d.Team is null ? string.Empty : $"/{d.Team}")}", d.Actor, $"{d.Time:u}{(d.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(string.IsNullOrEmpty(d.Comment) ? string.Empty : $": {d.Comment}")}" }));
         rows.AddRange(ring.Overrides.Select(o => new[] { "override", o.Target, o.Actor, $"{o.Time:u}: {o.Justification}{(o.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(o.Pending is null ? string.Empty : $" ({o.Pending})")}" }));
         if (ring.Promotion is { } promotion)
         {

@@ -90,21 +90,35 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
     public async Task<int> HandleAsync(DecisionOptions options, CancellationToken cancellationToken)
     {
         var environment = context.LoadEnvironment(options.Definition);
-        var message = options.Verb switch
+        if (options.Verb == "accept-definition")
+        {
+            var accepted = await decisions.AcceptDefinitionAsync(environment, options.Text, cancellationToken).ConfigureAwait(false);
+            if (options.Output == OutputFormat.Json)
+            {
+                context.Console.WriteJson(new { verb = options.Verb, message = accepted });
+            }
+            else
+            {
+                context.Console.Out.WriteLine(Printable.Escape(accepted));
+            }
+
+            return 0;
+        }
+
+        var result = options.Verb switch
         {
             "approve" => await decisions.ApproveAsync(environment, options.Ring, options.Gate!, options.Team, options.Text, cancellationToken).ConfigureAwait(false),
             "reject" => await decisions.RejectAsync(environment, options.Ring, options.Gate!, options.Team, options.Text, cancellationToken).ConfigureAwait(false),
-            "accept-definition" => await decisions.AcceptDefinitionAsync(environment, options.Text, cancellationToken).ConfigureAwait(false),
             _ => await decisions.OverrideAsync(environment, options.Ring, OverrideTarget(options), options.Text, cancellationToken).ConfigureAwait(false),
         };
 
         if (options.Output == OutputFormat.Json)
         {
-            context.Console.WriteJson(new { verb = options.Verb, ring = options.Ring.Length == 0 ? null : options.Ring, message });
+            context.Console.WriteJson(new DecisionReport(options.Verb, result.Ring, result.Decision, result.Target, result.Team, result.Actor, result.IdentityProvider, result.Event, result.AlreadyRecorded, result.ContractDigest, result.Message));
         }
         else
         {
-            context.Console.Out.WriteLine(Printable.Escape(message));
+            context.Console.Out.WriteLine(Printable.Escape(result.Message));
         }
 
         return 0;
@@ -129,3 +143,6 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
             : Core.Ledger.OverrideTarget.Entry;
     }
 }
+
+/// <summary>The JSON document of <c>approve</c>, <c>reject</c> and <c>override</c> (docs/output/decision.schema.json).</summary>
+public sealed record DecisionReport(string Verb, string Ring, DecisionKind Decision, string Target, string? Team, string Actor, string? IdentityProvider, int Event, bool AlreadyRecorded, string? ContractDigest, string Message);

@@ -78,12 +78,12 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
 
         if (options.Output == OutputFormat.Json)
         {
-            context.Console.WriteJson(new RingRunReport(outcome.Ring, outcome.RunId, (int)outcome.ExitCode, Describe(outcome.ExitCode), outcome.Message, outcome.UsedOverrides, ring));
+            context.Console.WriteJson(new RingRunReport(outcome.Ring, outcome.RunId, (int)outcome.ExitCode, StateText.OutcomeOf(outcome.ExitCode), outcome.Message, outcome.UsedOverrides, ring) { Store = environment.Store.Describe(environment.ReleaseId) });
         }
         else
         {
             renderer.RenderRing(ring);
-            context.Console.Out.WriteLine(Printable.Escape($"{outcome.Message} (exit {(int)outcome.ExitCode}: {Describe(outcome.ExitCode)})"));
+            context.Console.Out.WriteLine(Printable.Escape($"{outcome.Message} (exit {(int)outcome.ExitCode}: {StateText.Of(outcome.ExitCode)})"));
         }
 
         return (int)outcome.ExitCode;
@@ -106,20 +106,9 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         }
     }
 
-    public static string Describe(ExitCode code) => code switch
-    {
-        ExitCode.Success => "promoted",
-        ExitCode.Failed => "failed",
-        ExitCode.UsageError => "usage error",
-        ExitCode.Pending => "pending",
-        ExitCode.Locked => "locked",
-        ExitCode.IntegrityViolation => "integrity violation",
-        _ => code.ToString(),
-    };
-
     private static void ReportToPipelines(AzurePipelines pipelines, RingStatus ring, RingRunOutcome outcome)
     {
-        foreach (var item in ring.Steps.Concat(ring.Gates).Where(i => i.Status is "Failed" or "Blocked"))
+        foreach (var item in ring.Steps.Concat(ring.Gates).Where(i => i.Status is ItemState.Failed or ItemState.Blocked))
         {
             pipelines.LogIssue("error", $"{ring.Ring}/{item.Id}: {item.Message}");
         }
@@ -140,5 +129,9 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
     }
 }
 
-/// <summary>The JSON document a ring verb writes.</summary>
-public sealed record RingRunReport(string Ring, string RunId, int ExitCode, string Outcome, string Message, bool UsedOverrides, RingStatus Status);
+/// <summary>The JSON document a ring verb writes (docs/output/ring.schema.json).</summary>
+public sealed record RingRunReport(string Ring, string RunId, int ExitCode, RunOutcome? Outcome, string Message, bool UsedOverrides, RingStatus Status)
+{
+    /// <summary>Where the release store keeps the release's documents: the reports that <see cref="ReportDocuments"/> name are relative to it.</summary>
+    public string? Store { get; init; }
+}

@@ -14,9 +14,40 @@ public static class ReleaseExe
     public static string DllPath { get; } = Path.Combine(AppContext.BaseDirectory, "release.dll");
 
     /// <summary>Runs release with <paramref name="args"/> in <paramref name="workingDirectory"/>; the identity is <paramref name="actor"/> via git config.</summary>
-    public static async Task<ExeResult> RunAsync(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    public static Task<ExeResult> RunAsync(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
+        WaitAsync(Start(workingDirectory, actor, args, environment), args, timeout);
+
+    /// <summary>
+    /// Runs another program (pwsh, bash) as <paramref name="actor"/>, with a <c>release</c> command on its PATH that runs
+    /// this build of the tool, as a runbook host would have it (unless <paramref name="releaseOnPath"/> is false: the
+    /// program finds the tool where its own steps installed it).
+    /// </summary>
+    public static Task<ExeResult> RunProgramAsync(string program, IEnumerable<string> args, string workingDirectory, string actor, IDictionary<string, string>? environment = null, TimeSpan? timeout = null, bool releaseOnPath = true)
     {
-        using var process = Start(workingDirectory, actor, args, environment);
+        var start = CreateStartInfo(program, workingDirectory, actor, args, environment);
+        if (releaseOnPath)
+        {
+            start.Environment["PATH"] = ShimFolder.Value + Path.PathSeparator + start.Environment["PATH"];
+        }
+
+        return WaitAsync(Process.Start(start)!, args, timeout);
+    }
+
+    private static readonly Lazy<string> ShimFolder = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("release-shim-").FullName;
+        var shim = Path.Combine(folder, "release");
+        File.WriteAllText(shim, $"#!/bin/sh\nexec dotnet '{DllPath}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return folder;
+    });
+
+    private static async Task<ExeResult> WaitAsync(Process started, IEnumerable<string> args, TimeSpan? timeout)
+    {
+        using var process = started;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
@@ -35,18 +66,17 @@ public static class ReleaseExe
 
     /// <summary>Starts release without waiting (for kill tests).</summary>
     public static Process Start(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
-        Process.Start(CreateStartInfo(workingDirectory, actor, args, environment))!;
+        Process.Start(CreateStartInfo("dotnet", workingDirectory, actor, [DllPath, .. args], environment))!;
 
-    private static ProcessStartInfo CreateStartInfo(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment)
+    private static ProcessStartInfo CreateStartInfo(string program, string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(DllPath);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -26,7 +26,8 @@ public sealed class DecisionDefectTests
 
         harness.Identity.Current = "bob@x.com";
         var answer = await harness.Decisions.ApproveAsync(harness.Environment, "prep", "rt", null, "the zips are there now", CancellationToken.None);
-        Assert.DoesNotContain("already approved", answer);
+        Assert.False(answer.AlreadyRecorded);
+        Assert.DoesNotContain("already approved", answer.Message);
         Assert.Equal(2, (await harness.StateAsync()).Events.Count(e => e.Type == LedgerEventType.Approved));
         Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
     }

@@ -26,9 +26,9 @@ public sealed class BidiTextTests
     {
         var at = new DateTimeOffset(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
         var ring = new RingStatus(
-            "prep", "Builds", "Source Validation", "pending", null, null,
-            [], [new ItemStatus("approval", "gate", "Pending", "waiting for 1 approval")],
-            [new DecisionRecord("approval", "rejected", "mallory@contoso.com", "git", null, at, "fine \u202Edevorppa\u202C", BoundToCurrentContract: true)],
+            "prep", "Builds", "Source Validation", RingState.Pending, null, null,
+            [], [new ItemStatus("approval", "gate", ItemState.Pending, "waiting for 1 approval")],
+            [new DecisionRecord("approval", DecisionKind.Rejected, "mallory@contoso.com", "git", null, at, "fine \u202Edevorppa\u202C", BoundToCurrentContract: true)],
             [],
             null);
         var output = new StringWriter();

@@ -1,3 +1,4 @@
+using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Status;
 using ReleaseCli.Output;
 
@@ -15,9 +16,9 @@ public sealed class StatusRendererTests
         // A comment recorded before comments had to be one line: its second line imitates a gate that passed.
         var forged = "looks fine\n  gate      approval        Passed  \u001b[32mapproved by the release team\u001b[0m\u2028";
         var ring = new RingStatus(
-            "validate-build", "Candidate Validation", "Release Staging", "pending", null, null,
-            [], [new ItemStatus("approval", "gate", "Pending", "waiting for 1 approval")],
-            [new DecisionRecord("approval", "approved", "mallory@contoso.com", "git", null, At, forged, BoundToCurrentContract: false)],
+            "validate-build", "Candidate Validation", "Release Staging", RingState.Pending, null, null,
+            [], [new ItemStatus("approval", "gate", ItemState.Pending, "waiting for 1 approval")],
+            [new DecisionRecord("approval", DecisionKind.Approved, "mallory@contoso.com", "git", null, At, forged, BoundToCurrentContract: false)],
             [new OverrideRecord("steps-succeeded", "mallory@contoso.com", "git", At, "ok\rgate steps-succeeded Passed", null, BoundToCurrentContract: true)],
             null);
         var output = new StringWriter();
