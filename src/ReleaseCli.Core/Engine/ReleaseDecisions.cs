@@ -81,9 +81,34 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
     private async Task<string> WithLedgerAsync(ReleaseEnvironment environment, Actor actor, string verb, Func<LedgerWriter, ReleaseState, Task<string>> action, CancellationToken cancellationToken)
     {
         var owner = new LockOwner(actor.Name, verb, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
-        await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
+        await using var lease = await AcquireAsync(environment, owner, cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
         return await action(ledger, new ReleaseState(ledger.Current.Events)).ConfigureAwait(false);
+    }
+
+    /// <summary>How long a decision waits for another person's decision being recorded (each takes a moment).</summary>
+    private static readonly TimeSpan DecisionWait = TimeSpan.FromSeconds(30);
+
+    private static readonly HashSet<string> DecisionVerbs = new(StringComparer.Ordinal) { "approve", "reject", "override" };
+
+    /// <summary>
+    /// Takes the release's lock. People decide at the same time (several approvers answering one request), so a
+    /// decision waits its turn behind other decisions, for a bounded time; behind a ring run it is refused at once.
+    /// </summary>
+    private static async Task<IAsyncDisposable> AcquireAsync(ReleaseEnvironment environment, LockOwner owner, CancellationToken cancellationToken)
+    {
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ReleaseLockedException ex) when ((ex.Owner is null || DecisionVerbs.Contains(ex.Owner.Verb)) && waiting.Elapsed < DecisionWait)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 150) * Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private static RingDefinition FindRing(ReleaseDefinition definition, string ringName) =>

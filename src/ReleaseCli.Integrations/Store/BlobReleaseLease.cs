@@ -61,7 +61,8 @@ internal sealed class BlobReleaseLease : IAsyncDisposable
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
                 var (holder, silentFor, now) = await ReadHolderAsync(blob, cancellationToken).ConfigureAwait(false);
-                if (silentFor <= settings.AliveWithin)
+                // A holder is taken for alive while it renews, unless it is a process of this machine that is gone.
+                if (silentFor <= settings.AliveWithin && !(holder is not null && LocalProcess.IsGone(holder)))
                 {
                     throw new ReleaseLockedException(releaseId, holder);
                 }
@@ -71,7 +72,7 @@ internal sealed class BlobReleaseLease : IAsyncDisposable
                     var left = settings.Duration - silentFor + TimeSpan.FromSeconds(2);
                     waitUntil = now + (left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(2));
                     logger.LogWarning(
-                        "Release '{Release}' is leased by {Holder}, which has not renewed its lease for {Seconds:F0} s (it probably stopped); waiting up to {Wait:F0} s for the lease to lapse.",
+                        "Release '{Release}' is leased by {Holder}, which has not renewed its lease for {Seconds:F0} s or no longer runs; waiting up to {Wait:F0} s for the lease to lapse.",
                         releaseId,
                         holder is null ? "a run that did not name itself" : $"{holder.Actor} running `{holder.Verb}` on {holder.Host} (process {holder.ProcessId})",
                         silentFor.TotalSeconds,
