@@ -87,7 +87,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
     }
 
     /// <summary>How long a decision waits for another person's decision being recorded (each takes a moment).</summary>
-    private static readonly TimeSpan DecisionWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DecisionWait = TimeSpan.FromSeconds(60);
 
     private static readonly HashSet<string> DecisionVerbs = new(StringComparer.Ordinal) { "approve", "reject", "override" };
 
