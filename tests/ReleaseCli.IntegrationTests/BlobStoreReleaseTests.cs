@@ -194,4 +194,49 @@ public sealed class BlobStoreReleaseTests(SampleProducts sample, Xunit.Abstracti
         release.Store = azurite.ContainerUrl(container.Name);
         (await release.RunAsync(SampleRelease.Manager, "status", "--verify")).ShouldSucceed();
     }
+
+    [Fact]
+    public async Task The_sample_release_runs_end_to_end_with_its_store_in_blob_storage_each_ring_a_separate_process()
+    {
+        // The same release on the local store first, for the time to compare with.
+        TimeSpan local;
+        using (var onDisk = await SampleRelease.CreateAsync(sample.Good))
+        {
+            local = await RunAllRingsAsync(onDisk);
+        }
+
+        var (release, container) = await OnBlobAsync();
+        using var _ = release;
+        var blob = await RunAllRingsAsync(release);
+        output.WriteLine($"sample release, five rings and their decisions, one process each: local store {local.TotalSeconds:F1} s, blob store (Azurite) {blob.TotalSeconds:F1} s");
+
+        var status = (await release.RunAsync(SampleRelease.Manager, "status", "--verify", "--output", "json")).ShouldSucceed();
+        using var json = JsonDocument.Parse(status.StandardOutput);
+        Assert.All(json.RootElement.GetProperty("rings").EnumerateArray(), ring => Assert.Equal("promoted", ring.GetProperty("state").GetString()));
+        Assert.True(json.RootElement.GetProperty("ledgerVerified").GetBoolean());
+
+        // Everything recorded is in the container; the local folder holds only this machine's working files and the drop.
+        var names = new List<string>();
+        await foreach (var item in container.GetBlobsAsync())
+        {
+            names.Add(item.Name);
+        }
+
+        Assert.Contains($"{ReleaseId}/ledger.jsonl", names);
+        Assert.Contains($"{ReleaseId}/ledger.head", names);
+        Assert.Contains(names, n => n.StartsWith($"{ReleaseId}/contracts/", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith($"{ReleaseId}/artifacts/", StringComparison.Ordinal) && n.EndsWith("/stage/contoso-sample-1.0.0.tar.gz", StringComparison.Ordinal));
+        Assert.False(File.Exists(release.LedgerPath), "the ledger must not be written to the local folder");
+        Assert.False(Directory.Exists(Path.Combine(release.Directory, ".release", ReleaseId, "artifacts")));
+        Assert.Equal(13, Directory.GetFiles(Path.Combine(release.Directory, "published", "blob"), "*", SearchOption.AllDirectories).Length);
+    }
+
+    private static async Task<TimeSpan> RunAllRingsAsync(SampleRelease release)
+    {
+        var clock = Stopwatch.StartNew();
+        await release.PrepAndPromoteAsync();
+        await release.ValidateAndStageAsync();
+        (await release.RunAsync(SampleRelease.Manager, "publish")).ShouldSucceed();
+        return clock.Elapsed;
+    }
 }
