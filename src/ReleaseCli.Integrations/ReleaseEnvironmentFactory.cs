@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Definition;
@@ -5,14 +7,21 @@ using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Store;
 using ReleaseCli.Integrations.Bar;
+using ReleaseCli.Integrations.Store;
 
 namespace ReleaseCli.Integrations;
 
 /// <summary>Builds the BAR client and the store a release definition names.</summary>
-public sealed class ReleaseEnvironmentFactory(TimeProvider time, MaestroRegistryFactory? maestro = null, SecretMasker? masker = null)
+public sealed class ReleaseEnvironmentFactory(TimeProvider time, MaestroRegistryFactory? maestro = null, SecretMasker? masker = null, ILoggerFactory? loggers = null)
 {
     public ReleaseEnvironment Create(ReleaseDefinition definition) =>
-        new(definition, CreateBar(definition), new LocalFolderReleaseStore(definition.ResolvePath(definition.Store.Path))) { Masker = masker };
+        new(definition, CreateBar(definition), CreateStore(definition)) { Masker = masker };
+
+    public IReleaseStore CreateStore(ReleaseDefinition definition) => definition.Store.Kind switch
+    {
+        StoreSettings.AzureBlobKind => BlobReleaseStoreFactory.Create(definition, masker, (loggers ?? NullLoggerFactory.Instance).CreateLogger("ReleaseCli.Store")),
+        _ => new LocalFolderReleaseStore(definition.ResolvePath(definition.Store.Path)),
+    };
 
     public IBuildAssetRegistry CreateBar(ReleaseDefinition definition) => definition.Bar.Kind switch
     {

@@ -364,13 +364,39 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
 
         var kind = reader.String("kind", required: false) ?? StoreSettings.LocalKind;
         var path = reader.String("path", required: false) ?? ".release";
-        if (kind != StoreSettings.LocalKind)
+        string? container = null;
+        string? sasVariable = null;
+        string? connectionStringVariable = null;
+        if (kind == StoreSettings.AzureBlobKind)
         {
-            reader.Error("kind", $"unknown store kind '{kind}'; use \"local\".");
+            container = reader.String("container", required: true, "the container's URL, e.g. \"https://contoso.blob.core.windows.net/releases\"");
+            if (container is not null && StoreLocation.Problem(container) is { } problem)
+            {
+                reader.Error("container", problem);
+            }
+
+            sasVariable = reader.String("sasVariable", required: false);
+            connectionStringVariable = reader.String("connectionStringVariable", required: false);
+            if (sasVariable is not null && connectionStringVariable is not null)
+            {
+                reader.Error("sasVariable", "name either sasVariable or connectionStringVariable, not both.");
+            }
+
+            foreach (var (key, name) in new[] { ("sasVariable", sasVariable), ("connectionStringVariable", connectionStringVariable) })
+            {
+                if (name is not null && !EnvironmentVariableName().IsMatch(name))
+                {
+                    reader.Error(key, $"'{name}' is not an environment variable's name (letters, digits and '_', not starting with a digit); the secret itself never goes in the definition.");
+                }
+            }
+        }
+        else if (kind != StoreSettings.LocalKind)
+        {
+            reader.Error("kind", $"unknown store kind '{kind}'; use \"local\" (a folder) or \"azure-blob\" (a blob container).");
         }
 
         reader.RejectUnknownKeys();
-        return new StoreSettings(kind, path);
+        return new StoreSettings(kind, path) { Container = container, SasVariable = sasVariable, ConnectionStringVariable = connectionStringVariable };
     }
 
     private static Dictionary<string, IReadOnlyList<string>> ReadGroups(JsonObjectReader? reader)

@@ -136,5 +136,8 @@ public static class LedgerSerializer
         return head;
     }
 
+    /// <summary>The ledger head as the tool writes it, the one form <see cref="ParseHead"/> accepts.</summary>
+    public static byte[] HeadBytes(LedgerHead head) => JsonSerializer.SerializeToUtf8Bytes(head, Options);
+
     public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

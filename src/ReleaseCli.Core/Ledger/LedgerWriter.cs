@@ -30,10 +30,12 @@ public sealed class LedgerWriter
 
     /// <summary>
     /// Reads and verifies the ledger; a broken chain throws before anything is written. Readers do not take
-    /// the lock, and the writer replaces the ledger and then its head: the head is read before and after the
-    /// ledger, and when both agree the ledger was read while the head stood still, so it holds the head's
-    /// line or at most the one line the writer adds before moving the head (what <see cref="ReleaseLedger.Verify"/>
-    /// accepts, and nothing more). When they differ a writer moved on in between, and the three reads are repeated.
+    /// the lock, and the writer replaces (or appends to) the ledger and then moves its head: at every moment the
+    /// ledger holds the head's line or at most one more. The head is read before and after the ledger; as the
+    /// ledger only grows, when it was read the head stood somewhere between the two. So a ledger that reaches the
+    /// later head is checked against that head, one no longer than a line past the earlier head against that one
+    /// (either way, what <see cref="ReleaseLedger.Verify"/> accepts, and nothing more); a ledger in between grew by
+    /// several lines during the read, and the three reads are repeated.
     /// </summary>
     public static async Task<ReleaseLedger> ReadVerifiedAsync(IReleaseStore store, string releaseId, CancellationToken cancellationToken)
     {
@@ -42,9 +44,14 @@ public sealed class LedgerWriter
             var before = await store.ReadLedgerHeadAsync(releaseId, cancellationToken).ConfigureAwait(false);
             var lines = await store.ReadLedgerLinesAsync(releaseId, cancellationToken).ConfigureAwait(false);
             var after = await store.ReadLedgerHeadAsync(releaseId, cancellationToken).ConfigureAwait(false);
-            if (before == after)
+            if (before == after || (after is not null && lines.Count >= after.Seq))
             {
                 return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, after);
+            }
+
+            if (lines.Count <= (before?.Seq ?? 0) + 1)
+            {
+                return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, before);
             }
 
             if (attempt == MaxReads)

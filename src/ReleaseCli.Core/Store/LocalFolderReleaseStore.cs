@@ -114,7 +114,7 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         appended.CopyTo(content, existing.Length);
         await AtomicFile.WriteAsync(path, content, cancellationToken).ConfigureAwait(false);
         await ReplacedAsync().ConfigureAwait(false);
-        await AtomicFile.WriteAsync(Path.Combine(ReleaseDirectory(releaseId), HeadFile), JsonSerializer.SerializeToUtf8Bytes(newHead, LedgerSerializer.Options), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAsync(Path.Combine(ReleaseDirectory(releaseId), HeadFile), LedgerSerializer.HeadBytes(newHead), cancellationToken).ConfigureAwait(false);
         await ReplacedAsync().ConfigureAwait(false);
     }
 

@@ -29,18 +29,7 @@ internal static partial class StaleFiles
         }
     }
 
-    public static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    public static bool IsRunning(int processId) => LocalProcess.IsRunning(processId);
 
     [GeneratedRegex(@"^\..+\.(?<pid>[0-9]{1,10})\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant)]
     private static partial Regex TemporaryName();

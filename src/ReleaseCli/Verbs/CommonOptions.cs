@@ -42,6 +42,12 @@ public static class CommonOptions
         Description = "Talk to Maestro at this base address instead of the BAR in the release definition (the token comes from $.bar.tokenVariable, $.bar.tokenScope, or MAESTRO_TOKEN).",
     };
 
+    public static readonly Option<string?> Store = new("--store")
+    {
+        Description = "Use this store instead of the one in the release definition: a blob container URL (https://<account>.blob.core.windows.net/<container>[/<prefix>], credentials as for $.store) or a local folder.",
+        HelpName = "url|folder",
+    };
+
     static CommonOptions()
     {
         Verbosity.AcceptOnlyFromAmong("quiet", "q", "minimal", "m", "normal", "n", "detailed", "d", "diagnostic", "diag");

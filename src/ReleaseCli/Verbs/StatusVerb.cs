@@ -9,7 +9,7 @@ using ReleaseCli.Output;
 
 namespace ReleaseCli.Verbs;
 
-public sealed record StatusOptions(FileInfo Definition, OutputFormat Output, bool Verify, bool VerifyDrop = false);
+public sealed record StatusOptions(FileInfo Definition, OutputFormat Output, bool Verify, bool VerifyDrop = false, string? Store = null);
 
 /// <summary>Shows the release as its ledger tells it; with --verify, walks the hash chain first.</summary>
 public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
@@ -18,15 +18,15 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
     {
         var verify = new Option<bool>("--verify") { Description = "Also check the sealed contract against the digest the ledger records. (The ledger's hash chain is always walked: an edited, removed or reordered line fails with exit 5, naming the line.)" };
         var verifyDrop = new Option<bool>("--verify-drop") { Description = "Also re-hash every drop file and every artifact against the contract and the ledger (reads every byte). Implies --verify." };
-        var command = new Command("status", "Show every ring, step, gate, approval, override and promotion of the release, from its ledger. Exits 0 when shown, 5 when the ledger (or, with --verify, the contract; with --verify-drop, the drop or an artifact) was tampered with.") { verify, verifyDrop };
+        var command = new Command("status", "Show every ring, step, gate, approval, override and promotion of the release, from its ledger. Exits 0 when shown, 5 when the ledger (or, with --verify, the contract; with --verify-drop, the drop or an artifact) was tampered with.") { verify, verifyDrop, CommonOptions.Store };
         command.SetAction((parse, ct) => services().GetRequiredService<StatusHandler>().HandleAsync(
-            new StatusOptions(parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), parse.GetValue(verify) || parse.GetValue(verifyDrop), parse.GetValue(verifyDrop)), ct));
+            new StatusOptions(parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), parse.GetValue(verify) || parse.GetValue(verifyDrop), parse.GetValue(verifyDrop), parse.GetValue(CommonOptions.Store)), ct));
         return command;
     }
 
     public async Task<int> HandleAsync(StatusOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.LoadEnvironment(options.Definition);
+        var environment = context.LoadEnvironment(options.Definition, store: options.Store);
         // The chain is always checked; a broken ledger is never rendered as if it were true.
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
         // So is every decision: one the tool would have refused to write does not count, and is reported as tampering.

@@ -17,11 +17,24 @@ public sealed class VerbContext(CliConsole console, ReleaseDefinitionLoader load
 
     public ILoggerFactory Loggers { get; } = loggers;
 
-    /// <summary>The definition and what it names; <paramref name="barUri"/> (--bar-uri) points the release at Maestro instead.</summary>
-    public ReleaseEnvironment LoadEnvironment(FileInfo definitionFile, string? barUri = null)
+    /// <summary>
+    /// The definition and what it names; <paramref name="barUri"/> (--bar-uri) points the release at Maestro instead,
+    /// <paramref name="store"/> (--store) at another store.
+    /// </summary>
+    public ReleaseEnvironment LoadEnvironment(FileInfo definitionFile, string? barUri = null, string? store = null)
     {
         var definition = loader.Load(definitionFile.FullName);
-        return Environments.Create(barUri is null ? definition : definition with { Bar = definition.Bar.WithMaestroUri(barUri) });
+        if (barUri is not null)
+        {
+            definition = definition with { Bar = definition.Bar.WithMaestroUri(barUri) };
+        }
+
+        if (store is not null)
+        {
+            definition = definition with { Store = definition.Store.WithLocation(store) };
+        }
+
+        return Environments.Create(definition);
     }
 
     public ReleaseDefinition LoadDefinition(FileInfo definitionFile) => loader.Load(definitionFile.FullName);

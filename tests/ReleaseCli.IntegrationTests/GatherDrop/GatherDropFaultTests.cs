@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using ReleaseCli.IntegrationTests.Infrastructure;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.IntegrationTests.GatherDrop;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using ReleaseCli.IntegrationTests.Infrastructure;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.IntegrationTests.GatherDrop;
 

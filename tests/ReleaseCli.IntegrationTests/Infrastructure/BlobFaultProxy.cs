@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.IntegrationTests.Infrastructure;
 

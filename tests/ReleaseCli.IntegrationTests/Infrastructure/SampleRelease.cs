@@ -54,7 +54,7 @@ public sealed class SampleRelease : IDisposable
         }
 
         // The executable inherits it, as it would from a pipeline's secret variable.
-        Environment.SetEnvironmentVariable(SigningPassphraseVariable, SigningPassphrase);
+        System.Environment.SetEnvironmentVariable(SigningPassphraseVariable, SigningPassphrase);
         var release = new SampleRelease(directory, sample);
         foreach (var channel in Channels)
         {
@@ -74,9 +74,30 @@ public sealed class SampleRelease : IDisposable
         return release;
     }
 
-    public Task<ExeResult> RunAsync(string actor, params string[] args) => ReleaseExe.RunAsync(Directory, actor, args);
+    /// <summary>When set, every verb but <c>bar</c> runs with <c>--store</c> this location (a blob container), as an agent would.</summary>
+    public string? Store { get; set; }
 
-    public Task<ExeResult> RunAsync(string actor, IDictionary<string, string> environment, params string[] args) => ReleaseExe.RunAsync(Directory, actor, args, environment);
+    /// <summary>Variables every run gets (the store's credential).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    public Task<ExeResult> RunAsync(string actor, params string[] args) => RunAsync(actor, new Dictionary<string, string>(), args);
+
+    public Task<ExeResult> RunAsync(string actor, IDictionary<string, string> environment, params string[] args) =>
+        ReleaseExe.RunAsync(Directory, actor, WithStore(args), WithEnvironment(environment));
+
+    /// <summary>The arguments with <c>--store</c> added when <see cref="Store"/> is set.</summary>
+    public string[] WithStore(string[] args) => Store is null || args[0] == "bar" ? args : [.. args, "--store", Store];
+
+    public Dictionary<string, string> WithEnvironment(IDictionary<string, string>? environment = null)
+    {
+        var all = new Dictionary<string, string>(Environment, StringComparer.Ordinal);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
 
     /// <summary>prep as the manager, the Release Team's approval, prep again: the ring promoted.</summary>
     public async Task PrepAndPromoteAsync()

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 using ReleaseCli.IntegrationTests.Infrastructure;
 using ReleaseCli.Rings.Publishing;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.IntegrationTests.Publishing;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 using ReleaseCli.IntegrationTests.Infrastructure;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.IntegrationTests.Publishing;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseCli.IntegrationTests.Infrastructure;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.IntegrationTests.Publishing;
 

@@ -1,22 +1,43 @@
+using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Store;
+using ReleaseCli.Testing;
+using ReleaseCli.Tests.Store;
 
 namespace ReleaseCli.Tests.Ledger;
 
-public sealed class LedgerTests : IDisposable
+/// <summary>The ledger on each kind of store: what works on a local folder works on a blob container.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class LedgerTests(Azurite azurite) : IAsyncLifetime
 {
-    private readonly TestDirectory _directory = new();
-    private readonly LocalFolderReleaseStore _store;
+    private StoreUnderTest? _under;
 
-    public LedgerTests()
+    private IReleaseStore _store => _under!.Store;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        _store = new LocalFolderReleaseStore(_directory.Path);
+        if (_under is not null)
+        {
+            await _under.DisposeAsync();
+        }
     }
 
-    public void Dispose() => _directory.Dispose();
+    private async Task UseAsync(string kind)
+    {
+        if (_under is not null)
+        {
+            await _under.DisposeAsync();
+        }
+
+        _under = await StoreUnderTest.CreateAsync(kind, azurite);
+    }
+
+    private LocalFolderReleaseStore LocalStore => (LocalFolderReleaseStore)_store;
 
     private async Task WriteEventsAsync(int count)
     {
@@ -27,13 +48,23 @@ public sealed class LedgerTests : IDisposable
         }
     }
 
-    private string LedgerPath => _store.LedgerPath("r");
-
     private Task<ReleaseLedger> ReadAsync() => LedgerWriter.ReadVerifiedAsync(_store, "r", CancellationToken.None);
 
-    [Fact]
-    public async Task A_secret_of_the_process_is_masked_in_what_the_ledger_records_and_the_chain_still_verifies()
+    private Task<string[]> ReadLinesAsync() => _under!.ReadLinesAsync("r", "ledger.jsonl");
+
+    private Task WriteLinesAsync(IEnumerable<string> lines) => _under!.WriteLinesAsync("r", "ledger.jsonl", lines);
+
+    private async Task<byte[]> ReadLedgerBytesAsync() => (await _under!.ReadRawAsync("r", "ledger.jsonl"))!;
+
+    private Task WriteLedgerBytesAsync(byte[] bytes) => _under!.WriteRawAsync("r", "ledger.jsonl", bytes);
+
+    private Task WriteHeadAsync(string text) => _under!.WriteRawAsync("r", "ledger.head", Encoding.UTF8.GetBytes(text));
+
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_secret_of_the_process_is_masked_in_what_the_ledger_records_and_the_chain_still_verifies(string kind)
     {
+        await UseAsync(kind);
         const string token = "maestro-token-Zq8\"/x";
         var masker = new SecretMasker();
         masker.Register(token);
@@ -42,7 +73,7 @@ public sealed class LedgerTests : IDisposable
         var recorded = await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Message = $"Maestro answered 500: invalid token {token}", Justification = token }, CancellationToken.None);
         await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = "a@x.com" }, CancellationToken.None);
 
-        var text = await File.ReadAllTextAsync(LedgerPath);
+        var text = Encoding.UTF8.GetString(await ReadLedgerBytesAsync());
         Assert.DoesNotContain("maestro-token-Zq8", text, StringComparison.Ordinal);
         Assert.Equal($"Maestro answered 500: invalid token {SecretMasker.Placeholder}", recorded.Message);
         var ledger = await ReadAsync();
@@ -50,9 +81,11 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(SecretMasker.Placeholder, ledger.Events[0].Justification);
     }
 
-    [Fact]
-    public async Task Events_chain_and_read_back()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task Events_chain_and_read_back(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(3);
         var ledger = await ReadAsync();
         Assert.Equal([1, 2, 3], ledger.Events.Select(e => e.Seq));
@@ -61,172 +94,207 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal("p2@x.com", ledger.Events[2].Actor);
     }
 
-    [Fact]
-    public async Task Editing_one_byte_names_the_line()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task Editing_one_byte_names_the_line(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(4);
-        var lines = await File.ReadAllLinesAsync(LedgerPath);
+        var lines = await ReadLinesAsync();
         lines[1] = lines[1].Replace("p1@x.com", "p9@x.com", StringComparison.Ordinal);
-        await File.WriteAllLinesAsync(LedgerPath, lines);
+        await WriteLinesAsync(lines);
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(2, error.Line);
         Assert.Equal(ExitCode.IntegrityViolation, error.ExitCode);
         Assert.Contains("line 2", error.Message);
     }
 
-    [Fact]
-    public async Task Editing_the_hash_field_is_caught_too()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task Editing_the_hash_field_is_caught_too(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(2);
-        var bytes = await File.ReadAllBytesAsync(LedgerPath);
+        var bytes = await ReadLedgerBytesAsync();
         var at = Array.LastIndexOf(bytes, (byte)'"', bytes.Length - 3) - 1; // the last hex digit of line 2's hash
         bytes[at] = bytes[at] == (byte)'0' ? (byte)'1' : (byte)'0';
-        await File.WriteAllBytesAsync(LedgerPath, bytes);
+        await WriteLedgerBytesAsync(bytes);
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(2, error.Line);
     }
 
-    [Fact]
-    public async Task A_removed_line_is_caught()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_removed_line_is_caught(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(4);
-        var lines = (await File.ReadAllLinesAsync(LedgerPath)).ToList();
+        var lines = (await ReadLinesAsync()).ToList();
         lines.RemoveAt(1);
-        await File.WriteAllLinesAsync(LedgerPath, lines);
+        await WriteLinesAsync(lines);
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(2, error.Line);
         Assert.Contains("removed", error.Message);
     }
 
-    [Fact]
-    public async Task Reordered_lines_are_caught()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task Reordered_lines_are_caught(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(4);
-        var lines = await File.ReadAllLinesAsync(LedgerPath);
+        var lines = await ReadLinesAsync();
         (lines[2], lines[3]) = (lines[3], lines[2]);
-        await File.WriteAllLinesAsync(LedgerPath, lines);
+        await WriteLinesAsync(lines);
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(3, error.Line);
     }
 
-    [Fact]
-    public async Task A_truncated_tail_is_caught_by_the_head()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_truncated_tail_is_caught_by_the_head(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(4);
-        var lines = await File.ReadAllLinesAsync(LedgerPath);
-        await File.WriteAllLinesAsync(LedgerPath, lines[..3]);
+        var lines = await ReadLinesAsync();
+        await WriteLinesAsync(lines[..3]);
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Contains("lines were removed from the end", error.Message);
     }
 
-    [Fact]
-    public async Task A_head_one_line_behind_is_a_crash_between_the_two_writes_and_is_accepted()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_head_one_line_behind_is_a_crash_between_the_two_writes_and_is_accepted(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(3);
         var ledger = await ReadAsync();
-        await File.WriteAllTextAsync(System.IO.Path.Combine(_store.ReleaseDirectory("r"), "ledger.head"), $$"""{"seq":2,"hash":"{{ledger.Events[1].Hash}}"}""");
+        await WriteHeadAsync($$"""{"seq":2,"hash":"{{ledger.Events[1].Hash}}"}""");
         Assert.Equal(3, (await ReadAsync()).Events.Count);
     }
 
-    private string HeadPath => System.IO.Path.Combine(_store.ReleaseDirectory("r"), "ledger.head");
-
     [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    [InlineData(-7)]
-    public async Task A_head_that_records_no_line_is_refused(int seq)
+    [InlineData(StoreUnderTest.Local, 0)]
+    [InlineData(StoreUnderTest.AzureBlob, 0)]
+    [InlineData(StoreUnderTest.Local, -1)]
+    [InlineData(StoreUnderTest.AzureBlob, -1)]
+    [InlineData(StoreUnderTest.Local, -7)]
+    [InlineData(StoreUnderTest.AzureBlob, -7)]
+    public async Task A_head_that_records_no_line_is_refused(string kind, int seq)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(3);
-        await File.WriteAllTextAsync(HeadPath, $$"""{"seq":{{seq}},"hash":"{{LedgerSerializer.GenesisHash}}"}""");
+        await WriteHeadAsync($$"""{"seq":{{seq}},"hash":"{{LedgerSerializer.GenesisHash}}"}""");
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(ExitCode.IntegrityViolation, error.ExitCode);
         Assert.Contains($"records line {seq}", error.Message);
     }
 
-    [Fact]
-    public async Task Lines_appended_by_hand_with_the_head_left_alone_are_refused()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task Lines_appended_by_hand_with_the_head_left_alone_are_refused(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(3);
-        var head = await File.ReadAllBytesAsync(HeadPath);
+        var head = (await _under!.ReadRawAsync("r", "ledger.head"))!;
         var writer = await LedgerWriter.OpenAsync(_store, "r", TimeProvider.System, CancellationToken.None);
         await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = "x@x.com" }, CancellationToken.None);
         await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = "y@x.com" }, CancellationToken.None);
-        await File.WriteAllBytesAsync(HeadPath, head);
+        await _under!.WriteRawAsync("r", "ledger.head", head);
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(4, error.Line);
         Assert.Contains("lines 4 to 5 were appended after the head", error.Message);
     }
 
-    [Fact]
-    public async Task A_head_one_line_behind_with_another_lines_hash_is_refused()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_head_one_line_behind_with_another_lines_hash_is_refused(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(3);
         var ledger = await ReadAsync();
-        await File.WriteAllTextAsync(HeadPath, $$"""{"seq":2,"hash":"{{ledger.Events[0].Hash}}"}""");
+        await WriteHeadAsync($$"""{"seq":2,"hash":"{{ledger.Events[0].Hash}}"}""");
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(2, error.Line);
     }
 
     [Theory]
-    [InlineData("{\"seq\":3, \"hash\":\"H\"}")]
-    [InlineData("{\"hash\":\"H\",\"seq\":3}")]
-    [InlineData("{\"seq\":3,\"hash\":\"H\",\"note\":1}")]
-    [InlineData("{\"seq\":3,\"hash\":\"H\"}\n")]
-    [InlineData("{\"seq\":3}")]
-    [InlineData("{\"seq\":\"3\",\"hash\":\"H\"}")]
-    [InlineData("\uFEFF{\"seq\":3,\"hash\":\"H\"}")]
-    [InlineData("")]
-    public async Task A_head_not_written_as_the_tool_writes_it_is_refused(string head)
+    [InlineData(StoreUnderTest.Local, "{\"seq\":3, \"hash\":\"H\"}")]
+    [InlineData(StoreUnderTest.AzureBlob, "{\"seq\":3, \"hash\":\"H\"}")]
+    [InlineData(StoreUnderTest.Local, "{\"hash\":\"H\",\"seq\":3}")]
+    [InlineData(StoreUnderTest.AzureBlob, "{\"hash\":\"H\",\"seq\":3}")]
+    [InlineData(StoreUnderTest.Local, "{\"seq\":3,\"hash\":\"H\",\"note\":1}")]
+    [InlineData(StoreUnderTest.AzureBlob, "{\"seq\":3,\"hash\":\"H\",\"note\":1}")]
+    [InlineData(StoreUnderTest.Local, "{\"seq\":3,\"hash\":\"H\"}\n")]
+    [InlineData(StoreUnderTest.AzureBlob, "{\"seq\":3,\"hash\":\"H\"}\n")]
+    [InlineData(StoreUnderTest.Local, "{\"seq\":3}")]
+    [InlineData(StoreUnderTest.AzureBlob, "{\"seq\":3}")]
+    [InlineData(StoreUnderTest.Local, "{\"seq\":\"3\",\"hash\":\"H\"}")]
+    [InlineData(StoreUnderTest.AzureBlob, "{\"seq\":\"3\",\"hash\":\"H\"}")]
+    [InlineData(StoreUnderTest.Local, "\uFEFF{\"seq\":3,\"hash\":\"H\"}")]
+    [InlineData(StoreUnderTest.AzureBlob, "\uFEFF{\"seq\":3,\"hash\":\"H\"}")]
+    [InlineData(StoreUnderTest.Local, "")]
+    [InlineData(StoreUnderTest.AzureBlob, "")]
+    public async Task A_head_not_written_as_the_tool_writes_it_is_refused(string kind, string head)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(3);
         var ledger = await ReadAsync();
-        await File.WriteAllTextAsync(HeadPath, head.Replace("H", ledger.Events[2].Hash, StringComparison.Ordinal));
+        await WriteHeadAsync(head.Replace("H", ledger.Events[2].Hash, StringComparison.Ordinal));
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Contains("ledger.head", error.Message);
         Assert.Contains("not in the form the tool writes", error.Message);
     }
 
-    [Fact]
-    public async Task A_ledger_without_its_final_newline_is_refused()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_ledger_without_its_final_newline_is_refused(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(3);
-        var bytes = await File.ReadAllBytesAsync(LedgerPath);
-        await File.WriteAllBytesAsync(LedgerPath, bytes[..^1]);
+        var bytes = await ReadLedgerBytesAsync();
+        await WriteLedgerBytesAsync(bytes[..^1]);
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(3, error.Line);
         Assert.Contains("final newline", error.Message);
     }
 
-    [Fact]
-    public async Task A_ledger_with_a_byte_order_mark_is_refused()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_ledger_with_a_byte_order_mark_is_refused(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(2);
-        var bytes = await File.ReadAllBytesAsync(LedgerPath);
-        await File.WriteAllBytesAsync(LedgerPath, [0xEF, 0xBB, 0xBF, .. bytes]);
+        var bytes = await ReadLedgerBytesAsync();
+        await WriteLedgerBytesAsync([0xEF, 0xBB, 0xBF, .. bytes]);
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Equal(1, error.Line);
         Assert.Contains("byte order mark", error.Message);
     }
 
-    [Fact]
-    public async Task A_ledger_with_a_carriage_return_or_an_empty_file_is_refused()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_ledger_with_a_carriage_return_or_an_empty_file_is_refused(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(2);
-        var text = await File.ReadAllTextAsync(LedgerPath);
-        await File.WriteAllTextAsync(LedgerPath, text.Replace("\n", "\r\n", StringComparison.Ordinal));
+        var text = Encoding.UTF8.GetString(await ReadLedgerBytesAsync());
+        await WriteLedgerBytesAsync(Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal)));
         Assert.Equal(1, (await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync)).Line);
-        await File.WriteAllBytesAsync(LedgerPath, []);
+        await WriteLedgerBytesAsync([]);
         Assert.Contains("empty", (await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync)).Message);
     }
 
-    [Fact]
-    public async Task A_missing_head_is_accepted_only_for_the_first_lines_crash_window()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_missing_head_is_accepted_only_for_the_first_lines_crash_window(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(1);
-        File.Delete(HeadPath);
+        await _under!.DeleteRawAsync("r", "ledger.head");
         Assert.Single((await ReadAsync()).Events);
         await WriteEventsAsync(1);
-        File.Delete(HeadPath);
+        await _under!.DeleteRawAsync("r", "ledger.head");
         var error = await Assert.ThrowsAsync<LedgerIntegrityException>(ReadAsync);
         Assert.Contains("head record is missing", error.Message);
     }
@@ -238,16 +306,17 @@ public sealed class LedgerTests : IDisposable
     [Fact]
     public async Task The_only_state_the_writer_leaves_between_its_two_writes_is_the_head_one_line_behind()
     {
+        await UseAsync(StoreUnderTest.Local);
         var shapes = new List<(int Lines, int Head)>();
         using var copies = new TestDirectory();
         var snapshot = 0;
-        var store = new LocalFolderReleaseStore(_directory.Path)
+        var store = new LocalFolderReleaseStore(LocalStore.Root)
         {
             AfterLedgerFileReplaced = async () =>
             {
                 var copy = new LocalFolderReleaseStore(copies.Combine($"{snapshot++}"));
                 Directory.CreateDirectory(copy.ReleaseDirectory("r"));
-                foreach (var file in Directory.GetFiles(_store.ReleaseDirectory("r"), "ledger.*"))
+                foreach (var file in Directory.GetFiles(LocalStore.ReleaseDirectory("r"), "ledger.*"))
                 {
                     File.Copy(file, System.IO.Path.Combine(copy.ReleaseDirectory("r"), System.IO.Path.GetFileName(file)));
                 }
@@ -276,16 +345,18 @@ public sealed class LedgerTests : IDisposable
     /// Readers without the lock (status) while a writer appends: the writer replaces the ledger, then its head,
     /// and a reader must never take the moment between for tampering.
     /// </summary>
-    [Fact]
-    public async Task Readers_verifying_while_a_writer_appends_never_see_tampering()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task Readers_verifying_while_a_writer_appends_never_see_tampering(string kind)
     {
+        await UseAsync(kind);
         await WriteEventsAsync(1);
         using var stop = new CancellationTokenSource();
         var reads = 0;
         var appended = 0;
         var writing = Task.Run(async () =>
         {
-            var writer = await LedgerWriter.OpenAsync(new LocalFolderReleaseStore(_directory.Path), "r", TimeProvider.System, CancellationToken.None);
+            var writer = await LedgerWriter.OpenAsync(_under!.NewStore(), "r", TimeProvider.System, CancellationToken.None);
 
             // At least 150 appends, and on until the readers have read 60 times while it wrote: where fsync costs
             // nothing (tmpfs) 150 appends can be over before the readers are scheduled.
@@ -300,7 +371,7 @@ public sealed class LedgerTests : IDisposable
         var falseAlarms = new List<string>();
         var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
         {
-            var store = new LocalFolderReleaseStore(_directory.Path);
+            var store = _under!.NewStore();
             while (!stop.IsCancellationRequested)
             {
                 try
@@ -323,16 +394,18 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(appended + 1, (await ReadAsync()).Events.Count);
     }
 
-    [Fact]
-    public async Task Every_refusal_of_the_lock_names_the_holder_or_says_it_is_starting_or_finishing()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task Every_refusal_of_the_lock_names_the_holder_or_says_it_is_starting_or_finishing(string kind)
     {
+        await UseAsync(kind);
         var owners = new[] { "a@x.com", "b@x.com" };
         var refusals = new List<string>();
         var held = 0;
         var contenders = owners.Select(actor => Task.Run(async () =>
         {
-            var store = new LocalFolderReleaseStore(_directory.Path);
-            for (var i = 0; i < 300; i++)
+            var store = _under!.NewStore();
+            for (var i = 0; i < (kind == StoreUnderTest.Local ? 300 : 100); i++)
             {
                 try
                 {
@@ -362,8 +435,9 @@ public sealed class LedgerTests : IDisposable
     [Fact]
     public async Task An_owner_record_left_by_a_killed_holder_is_never_shown_as_the_holder_and_is_replaced_by_the_next_run()
     {
+        await UseAsync(StoreUnderTest.Local);
         var dead = await DeadProcessIdAsync();
-        var directory = _store.ReleaseDirectory("r");
+        var directory = LocalStore.ReleaseDirectory("r");
         Directory.CreateDirectory(directory);
         var ownerPath = System.IO.Path.Combine(directory, "lock.owner.json");
         await File.WriteAllTextAsync(ownerPath, $$"""{"Actor":"ghost@x.com","Verb":"stage","Host":"{{Environment.MachineName}}","ProcessId":{{dead}},"Since":"2026-01-01T00:00:00+00:00"}""");
@@ -387,8 +461,9 @@ public sealed class LedgerTests : IDisposable
     [Fact]
     public async Task Temporary_files_left_by_a_killed_writer_are_removed_by_the_next_lock_holder_and_nothing_else_is()
     {
+        await UseAsync(StoreUnderTest.Local);
         var dead = await DeadProcessIdAsync();
-        var directory = _store.ReleaseDirectory("r");
+        var directory = LocalStore.ReleaseDirectory("r");
         var artifacts = System.IO.Path.Combine(directory, "artifacts", "stage");
         Directory.CreateDirectory(artifacts);
         string Plant(string folder, string name)
@@ -432,9 +507,11 @@ public sealed class LedgerTests : IDisposable
         return process.Id;
     }
 
-    [Fact]
-    public async Task A_second_lock_holder_is_refused_with_the_holders_name()
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_second_lock_holder_is_refused_with_the_holders_name(string kind)
     {
+        await UseAsync(kind);
         var owner = new LockOwner("a@x.com", "prep", "host1", 42, DateTimeOffset.UnixEpoch);
         await using (await _store.AcquireLockAsync("r", owner, CancellationToken.None))
         {

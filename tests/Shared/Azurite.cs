@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace ReleaseCli.IntegrationTests.Infrastructure;
+namespace ReleaseCli.Testing;
 
 /// <summary>
 /// A real Azurite blob service (installed by eng/install-test-prerequisites.sh into artifacts/tools),
@@ -26,7 +26,7 @@ public sealed class Azurite : IAsyncLifetime
 
     public string ConnectionString => $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={DevelopmentKey};BlobEndpoint={Endpoint};";
 
-    public static string Executable => Path.Combine(SampleProducts.RepositoryRoot, "artifacts", "tools", "node_modules", ".bin", "azurite-blob");
+    public static string Executable => Path.Combine(RepositoryRoot(), "artifacts", "tools", "node_modules", ".bin", "azurite-blob");
 
     public async Task InitializeAsync()
     {
@@ -99,6 +99,17 @@ public sealed class Azurite : IAsyncLifetime
     }
 
     public string ContainerUrl(string name) => $"{Endpoint}/{name}";
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReleaseCli.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Cannot find ReleaseCli.sln above the test folder.");
+    }
 
     private static int FreePort()
     {
