@@ -7,7 +7,7 @@ using ReleaseCli.Output;
 
 namespace ReleaseCli.Verbs;
 
-public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFormat Output, string Ring, string? Gate, string? Step, bool Entry, string? Team, string? Text, string? Leg = null);
+public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFormat Output, string Ring, string? Gate, string? Step, bool Entry, string? Team, string? Text, string? Leg = null, FileInfo? SigningKey = null);
 
 /// <summary><c>approve</c>, <c>reject</c> and <c>override</c>: people's decisions, checked and recorded.</summary>
 public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisions)
@@ -46,7 +46,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         var step = new Option<string?>("--step") { Description = "The failed step's id." };
         var entry = new Option<bool>("--entry") { Description = "Override the ring's failed entry check." };
         var leg = new Option<string?>("--leg") { Description = "With --step: override only this failed leg of the step (e.g. a repository@commit of validate-source)." };
-        var command = new Command(verb, description) { ring, gate, textOption };
+        var command = new Command(verb, description) { ring, gate, textOption, CommonOptions.SigningKey };
         if (withTeam)
         {
             command.Add(team);
@@ -70,14 +70,15 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
                 withTargets && parse.GetValue(entry),
                 withTeam ? parse.GetValue(team) : null,
                 parse.GetValue(textOption),
-                withTargets ? parse.GetValue(leg) : null),
+                withTargets ? parse.GetValue(leg) : null,
+                parse.GetValue(CommonOptions.SigningKey)),
             ct));
         return command;
     }
 
     public async Task<int> HandleAsync(DecisionOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.LoadEnvironment(options.Definition);
+        var environment = context.LoadEnvironment(options.Definition) with { SigningKeyPath = options.SigningKey?.FullName };
         var message = options.Verb switch
         {
             "approve" => await decisions.ApproveAsync(environment, options.Ring, options.Gate!, options.Team, options.Text, cancellationToken).ConfigureAwait(false),

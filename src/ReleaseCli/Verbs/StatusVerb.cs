@@ -28,7 +28,7 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
     {
         var environment = context.LoadEnvironment(options.Definition);
         // The chain is always checked; a broken ledger is never rendered as if it were true.
-        var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
+        var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false);
         var state = new ReleaseState(ledger.Events);
         var checkedItems = new List<string> { $"the ledger's hash chain and head ({ledger.Events.Count} event(s))" };
         var notChecked = new List<string>();
