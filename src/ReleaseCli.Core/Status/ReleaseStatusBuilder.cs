@@ -24,7 +24,7 @@ public static class ReleaseStatusBuilder
         var completed = runEvents.LastOrDefault(e => e.Type == LedgerEventType.RunCompleted);
         var promotion = state.Promotion(ring.Name);
 
-        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status?.ToString(), completed?.Message);
+        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status?.ToString(), completed?.Message) { Signer = SignerRecord.Of(lastStart) };
         var ringState = promotion is not null ? "promoted"
             : lastStart is null ? "not started"
             : completed is null ? "interrupted"
@@ -69,10 +69,10 @@ public static class ReleaseStatusBuilder
         }).ToList();
 
         var decisions = events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected)
-            .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? "approved" : "rejected", e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest))
+            .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? "approved" : "rejected", e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest) { Signer = SignerRecord.Of(e) })
             .ToList();
         var overrides = events.Where(e => e.Type == LedgerEventType.Overridden)
-            .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest))
+            .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest) { Signer = SignerRecord.Of(e) })
             .ToList();
         var entry = runEvents.LastOrDefault(e => e.Type == LedgerEventType.EntryChecked);
         var artifacts = state.Artifacts().Where(a => a.Ring == ring.Name).Select(a => new ArtifactRecord(a.Entry.Name, a.Step, a.Entry.Size, a.Entry.Sha512)).ToList();

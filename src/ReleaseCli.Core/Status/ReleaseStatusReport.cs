@@ -34,7 +34,21 @@ public sealed record RingStatus(
     public IReadOnlyList<ArtifactRecord>? Artifacts { get; init; }
 }
 
-public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, string? Outcome, string? Message);
+public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, string? Outcome, string? Message)
+{
+    /// <summary>Who signed the run's start, checked against the allowed signers; null when unverified.</summary>
+    public SignerRecord? Signer { get; init; }
+}
+
+/// <summary>A verified signature: the allowed_signers principal and the key's <c>SHA256:</c> fingerprint.</summary>
+public sealed record SignerRecord(string Principal, string Fingerprint)
+{
+    /// <summary>How status shows who stands behind a decision or run: the key, or <c>unverified</c>.</summary>
+    public static string Describe(SignerRecord? signer) => signer is null ? "unverified" : $"signed {signer.Fingerprint}";
+
+    public static SignerRecord? Of(Ledger.LedgerEvent entry) =>
+        entry.Verified && entry.Signer is { } signer ? new SignerRecord(signer.Principal, signer.Fingerprint) : null;
+}
 
 /// <summary>A step or a gate in the ring's last run; <see cref="Status"/> is one of the documented statuses.</summary>
 public sealed record ItemStatus(string Id, string Kind, string Status, string? Message)
@@ -61,8 +75,16 @@ public sealed record ExternalRunRecord(string Id, string? Leg, string? Link, Dat
 
 public sealed record ArtifactRecord(string Name, string Step, long Size, string Sha512);
 
-public sealed record DecisionRecord(string Gate, string Decision, string Actor, string? IdentityProvider, string? Team, DateTimeOffset Time, string? Comment, bool BoundToCurrentContract);
+public sealed record DecisionRecord(string Gate, string Decision, string Actor, string? IdentityProvider, string? Team, DateTimeOffset Time, string? Comment, bool BoundToCurrentContract)
+{
+    /// <summary>Who signed the decision, checked against the allowed signers; null when unverified.</summary>
+    public SignerRecord? Signer { get; init; }
+}
 
-public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract);
+public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract)
+{
+    /// <summary>Who signed the override, checked against the allowed signers; null when unverified.</summary>
+    public SignerRecord? Signer { get; init; }
+}
 
 public sealed record PromotionRecord(string? Channel, DateTimeOffset Time, string Actor, string Message);

@@ -32,6 +32,15 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
         var state = new ReleaseState(ledger.Events);
         var checkedItems = new List<string> { $"the ledger's hash chain and head ({ledger.Events.Count} event(s))" };
         var notChecked = new List<string>();
+        if (environment.Trust.Signers is { } signers)
+        {
+            checkedItems.Add($"{ledger.Events.Count(e => e.Verified)} signature(s) against the allowed signers {signers.Path} (identity.require {environment.Trust.Require.ToString().ToLowerInvariant()})");
+        }
+        else
+        {
+            notChecked.Add("who made each decision and run: release.json names no identity.allowedSigners, so they are unverified");
+        }
+
         if (options.Verify)
         {
             // Also re-hash the sealed contract against the digest the ledger records.
