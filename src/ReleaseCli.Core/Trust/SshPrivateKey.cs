@@ -11,8 +11,6 @@ namespace ReleaseCli.Core.Trust;
 /// </summary>
 public sealed class SshPrivateKey : ISshSigner, IDisposable
 {
-    private const string Begin = "-----BEGIN OPENSSH PRIVATE KEY-----";
-    private const string End = "-----END OPENSSH PRIVATE KEY-----";
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("openssh-key-v1\0");
 
     private readonly byte[]? _ed25519Seed;
@@ -58,29 +56,17 @@ public sealed class SshPrivateKey : ISshSigner, IDisposable
     /// <summary>Parses the text of a key file; <see cref="FormatException"/> says what is wrong.</summary>
     public static SshPrivateKey Parse(string text, string source)
     {
-        var begin = text.IndexOf(Begin, StringComparison.Ordinal);
-        var end = text.IndexOf(End, StringComparison.Ordinal);
-        if (begin < 0 || end < begin)
-        {
-            throw new FormatException("it is not an OpenSSH private key (-----BEGIN OPENSSH PRIVATE KEY-----); convert a PEM key with `ssh-keygen -p -f <file>`, which rewrites it in the OpenSSH format");
-        }
-
-        byte[] bytes;
+        ReadOnlyMemory<byte> body;
         try
         {
-            bytes = Convert.FromBase64String(text[(begin + Begin.Length)..end].ReplaceLineEndings(string.Empty).Trim());
+            body = SshArmor.Open(text, "OPENSSH PRIVATE KEY", Magic, "an OpenSSH private key (openssh-key-v1)");
         }
-        catch (FormatException)
+        catch (FormatException ex) when (!text.Contains("-----BEGIN OPENSSH PRIVATE KEY-----", StringComparison.Ordinal))
         {
-            throw new FormatException("its body is not valid base64");
+            throw new FormatException($"{ex.Message}; a PEM key can be rewritten in the OpenSSH format with `ssh-keygen -p -f <file>`");
         }
 
-        if (!bytes.AsSpan().StartsWith(Magic))
-        {
-            throw new FormatException("it does not start with openssh-key-v1");
-        }
-
-        var reader = new SshWireReader(bytes.AsMemory(Magic.Length));
+        var reader = new SshWireReader(body);
         var cipher = reader.ReadText();
         var kdf = reader.ReadText();
         reader.ReadString();

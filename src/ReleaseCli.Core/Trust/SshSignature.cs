@@ -30,28 +30,7 @@ public sealed record SshSignature(SshPublicKey PublicKey, string Namespace, stri
     /// <summary>Parses the armored text; <see cref="FormatException"/> says what is wrong.</summary>
     public static SshSignature Parse(string armored)
     {
-        var text = armored.Trim();
-        if (!text.StartsWith(Begin, StringComparison.Ordinal) || !text.EndsWith(End, StringComparison.Ordinal))
-        {
-            throw new FormatException($"it is not an armored SSH signature ({Begin} … {End})");
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(text[Begin.Length..^End.Length].ReplaceLineEndings(string.Empty).Trim());
-        }
-        catch (FormatException)
-        {
-            throw new FormatException("its body is not valid base64");
-        }
-
-        if (!bytes.AsSpan().StartsWith(Magic))
-        {
-            throw new FormatException("it does not start with SSHSIG");
-        }
-
-        var reader = new SshWireReader(bytes.AsMemory(Magic.Length));
+        var reader = new SshWireReader(SshArmor.Open(armored, "SSH SIGNATURE", Magic, "an SSH signature (SSHSIG)"));
         var version = reader.ReadUInt32();
         if (version != 1)
         {
