@@ -38,6 +38,9 @@ public sealed record RunSummary(string RunId, string Actor, string? IdentityProv
 {
     /// <summary>Who signed the run's start, checked against the allowed signers; null when unverified.</summary>
     public SignerRecord? Signer { get; init; }
+
+    /// <summary>False marks it unverified: signed by nobody whose key the allowed signers list.</summary>
+    public bool Verified => Signer is not null;
 }
 
 /// <summary>A verified signature: the allowed_signers principal and the key's <c>SHA256:</c> fingerprint.</summary>
@@ -79,12 +82,18 @@ public sealed record DecisionRecord(string Gate, string Decision, string Actor, 
 {
     /// <summary>Who signed the decision, checked against the allowed signers; null when unverified.</summary>
     public SignerRecord? Signer { get; init; }
+
+    /// <summary>False marks it unverified: signed by nobody whose key the allowed signers list.</summary>
+    public bool Verified => Signer is not null;
 }
 
 public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract)
 {
     /// <summary>Who signed the override, checked against the allowed signers; null when unverified.</summary>
     public SignerRecord? Signer { get; init; }
+
+    /// <summary>False marks it unverified: signed by nobody whose key the allowed signers list.</summary>
+    public bool Verified => Signer is not null;
 }
 
 public sealed record PromotionRecord(string? Channel, DateTimeOffset Time, string Actor, string Message);
