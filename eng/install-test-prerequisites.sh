@@ -14,6 +14,8 @@ done
 command -v debsigs >/dev/null 2>&1 || need_apt+=(debsigs)
 command -v ar >/dev/null 2>&1 || need_apt+=(binutils)
 command -v dpkg-deb >/dev/null 2>&1 || need_apt+=(dpkg)
+# Signed decisions: the sample's people's SSH keys, and the tests' interop with ssh-keygen -Y and ssh-agent.
+{ command -v ssh-keygen >/dev/null 2>&1 && command -v ssh-agent >/dev/null 2>&1 && command -v ssh-add >/dev/null 2>&1; } || need_apt+=(openssh-client)
 if (( ${#need_apt[@]} > 0 )); then
   if [[ $(id -u) -eq 0 ]]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

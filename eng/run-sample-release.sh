@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one complete staged release of the bundled sample product on the embedded defaults
-# (local SQLite BAR, local folder store, identities from git config):
+# (local SQLite BAR, local folder store, identities from git config, each decision and ring run signed
+# with that person's SSH key through ssh-agent):
 #   builds the tool and the sample, registers the sample's two builds in a local BAR,
 #   and drives the release through prep, validate-source, validate-build, stage and publish,
 #   with named people giving the approvals and sign-offs on the way.
@@ -24,12 +25,23 @@ mkdir -p "$work"
 step "building the sample product ($variant) into $work/sample"
 "$repo_root/eng/sample/build-sample.sh" "$work/sample" --variant "$variant"
 
-cp "$repo_root/eng/sample/release.json" "$work/release.json"
+# The sample's definition, with signed decisions: every approval, sign-off, override and ring run must be
+# signed by its actor with a key that sample/keys/allowed_signers (made by build-sample.sh) lists for them.
+jq '. + { identity: { allowedSigners: "sample/keys/allowed_signers", require: "signed" } }' \
+  "$repo_root/eng/sample/release.json" >"$work/release.json"
 # The channel's published metadata the stage ring merges the release into (read, never edited).
 cp -r "$repo_root/eng/sample/channel" "$work/channel"
 cd "$work"
 # The passphrase of the sample's test signing key (build-sample.sh made it); release.json names the variable.
 export CONTOSO_SAMPLE_SIGNING_PASSPHRASE=contoso-sample-signing
+
+# The people's keys go into an ssh-agent of this script's own (ended when it exits): release asks the agent
+# to sign with the key allowed_signers lists for whoever runs it. (--signing-key sample/keys/<name> works too.)
+eval "$(ssh-agent -s)" >/dev/null
+trap 'ssh-agent -k >/dev/null 2>&1 || true' EXIT
+for person in alice bob carol dave erin frank; do
+  ssh-add -q "sample/keys/$person" 2>/dev/null
+done
 
 # Runs release as a named person: the embedded identity provider reads `git config user.email`.
 as() {
@@ -90,7 +102,7 @@ publish_started=$SECONDS
 expect 0 as alice@contoso.com publish
 publish_seconds=$((SECONDS - publish_started))
 
-step "status"
+step "status (every decision and run shows who signed it, with the key's fingerprint)"
 as alice@contoso.com status --verify
 as alice@contoso.com bar get-build "$app_id" | grep -q "Contoso Sample Released"
 for id in "$app_id" "$core_id"; do

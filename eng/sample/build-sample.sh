@@ -76,6 +76,7 @@ need tar          tar
 need gzip         gzip
 need jq           jq
 need gpg          gnupg
+need ssh-keygen   openssh-client
 [[ -d $SAMPLE_SRC/sample-core && -d $SAMPLE_SRC/sample-app ]] || die "sample sources not found under $SAMPLE_SRC"
 
 # ------------------------------------------------------------------ OUT_DIR
@@ -598,6 +599,28 @@ gpg --homedir "$GNUPG_HOME" --batch --pinentry-mode loopback --passphrase "$SIGN
 SIGNING_FINGERPRINT=$(gpg --homedir "$GNUPG_HOME" --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
 gpgconf --homedir "$GNUPG_HOME" --kill gpg-agent 2>/dev/null || true
 [[ -n $SIGNING_FINGERPRINT ]] || die "no signing key in $GNUPG_HOME"
+
+# ------------------------------------------------------------- people's keys
+# The SSH keys the sample's people sign their decisions and ring runs with, made anew on every run (no
+# passphrase: they are test keys), and the allowed_signers file that says whose key is whose. Several key
+# types on purpose: the tool verifies ed25519, ECDSA and RSA signatures alike.
+stage "people's SSH keys and allowed_signers in $OUT/keys"
+readonly KEYS=$OUT/keys
+mkdir -p "$KEYS"
+chmod 0700 "$KEYS"
+: >"$KEYS/allowed_signers"
+for person in alice:ed25519 bob:ecdsa-256 carol:ed25519 dave:rsa-3072 erin:ed25519 frank:ecdsa-384; do
+  name=${person%%:*}
+  type=${person#*:}
+  case $type in
+    ed25519) args=(-t ed25519) ;;
+    *) args=(-t "${type%-*}" -b "${type#*-}") ;;
+  esac
+  ssh-keygen -q "${args[@]}" -N '' -C "$name@contoso.com" -f "$KEYS/$name" </dev/null \
+    || die "ssh-keygen could not make $name's key"
+  read -r key_type key_base64 _ <"$KEYS/$name.pub"
+  printf '%s namespaces="release:*" %s %s\n' "$name@contoso.com" "$key_type" "$key_base64" >>"$KEYS/allowed_signers"
+done
 
 # ---------------------------------------------------------------- sample.env
 {

@@ -19,6 +19,9 @@ public sealed record ReleaseDefinition
 
     public required StoreSettings Store { get; init; }
 
+    /// <summary>How decisions and ring runs prove who made them (<c>$.identity</c>).</summary>
+    public IdentitySettings Identity { get; init; } = IdentitySettings.Unverified;
+
     /// <summary>Where prep gathers the drop; null means the release's folder in the store.</summary>
     public string? DropPath { get; init; }
 

@@ -134,6 +134,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
         var store = ReadStore(reader.Object("store", required: false));
         var dropPath = reader.String("drop", required: false);
         CheckPaths(reader, sourcePath, bar, store, dropPath);
+        var identity = ReadIdentity(reader.Object("identity", required: false), sourcePath);
         var groups = ReadGroups(reader.Object("groups", required: false));
         var releaseDate = ReadReleaseDate(reader);
         var cves = ReadCves(reader);
@@ -155,6 +156,7 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
             VersionRules = versionRules,
             Bar = bar,
             Store = store,
+            Identity = identity,
             DropPath = dropPath,
             Groups = groups,
             ReleaseDate = releaseDate,
@@ -397,6 +399,48 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
 
         reader.RejectUnknownKeys();
         return new StoreSettings(kind, path) { Container = container, SasVariable = sasVariable, ConnectionStringVariable = connectionStringVariable };
+    }
+
+    private static IdentitySettings ReadIdentity(JsonObjectReader? reader, string sourcePath)
+    {
+        if (reader is null)
+        {
+            return IdentitySettings.Unverified;
+        }
+
+        var allowedSigners = reader.String("allowedSigners", required: false);
+        var requireText = reader.String("require", required: false);
+        reader.RejectUnknownKeys();
+        var require = requireText switch
+        {
+            null => allowedSigners is null ? SignatureRequirement.None : SignatureRequirement.Signed,
+            "signed" => SignatureRequirement.Signed,
+            "none" => SignatureRequirement.None,
+            _ => (SignatureRequirement?)null,
+        };
+        if (require is null)
+        {
+            reader.Error("require", $"'{requireText}' is not \"signed\" or \"none\".");
+            return IdentitySettings.Unverified;
+        }
+
+        if (allowedSigners is null)
+        {
+            if (require == SignatureRequirement.Signed)
+            {
+                reader.Error("allowedSigners", "is required when require is \"signed\": name the OpenSSH allowed_signers file that lists each person's key, e.g. \"allowed_signers\" (one line each: `ada@example.com ssh-ed25519 AAAA…`).");
+            }
+
+            return new IdentitySettings(null, require.Value);
+        }
+
+        var path = Path.GetFullPath(allowedSigners, Path.GetDirectoryName(sourcePath) ?? Directory.GetCurrentDirectory());
+        if (!File.Exists(path))
+        {
+            reader.Error("allowedSigners", $"'{allowedSigners}' ({path}) does not exist. Create it with one line per person who signs: `<email> <key type> <base64 public key>` (the public key is the content of their id_ed25519.pub).");
+        }
+
+        return new IdentitySettings(allowedSigners, require.Value);
     }
 
     private static Dictionary<string, IReadOnlyList<string>> ReadGroups(JsonObjectReader? reader)

@@ -133,9 +133,11 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
 
     private async Task<T> WithLedgerAsync<T>(ReleaseEnvironment environment, Actor actor, string verb, Func<LedgerWriter, ReleaseState, Task<T>> action, CancellationToken cancellationToken)
     {
+        // A decision is signed by the person who makes it; without their key it is refused before anything is locked.
+        var signer = await environment.Trust.SignerForAsync(actor.Name, environment.SigningKeyPath, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var owner = new LockOwner(actor.Name, verb, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await AcquireAsync(environment, owner, cancellationToken).ConfigureAwait(false);
-        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
+        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker, environment.Trust, signer).ConfigureAwait(false);
         var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
         if (verb != AcceptVerb)
         {

@@ -2,6 +2,7 @@ using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Store;
+using ReleaseCli.Core.Trust;
 
 namespace ReleaseCli.Core.Engine;
 
@@ -28,6 +29,14 @@ public sealed record ReleaseEnvironment(ReleaseDefinition Definition, IBuildAsse
             }
         }
     }
+
+    /// <summary>The private key file passed with --signing-key (null: ssh-agent, when SSH_AUTH_SOCK names one).</summary>
+    public string? SigningKeyPath { get; init; }
+
+    /// <summary>The release's signature rules and allowed signers, read from the definition on first use.</summary>
+    public LedgerTrust Trust => _trust ??= LedgerTrust.For(Definition);
+
+    private LedgerTrust? _trust;
 
     public string DropPath => Definition.DropPath is { } drop
         ? Definition.ResolvePath(drop)

@@ -32,9 +32,11 @@ public sealed class RingRunner(
             Authorization.RequireJustification(request.Justification, "--force-entry");
         }
 
+        // The run's start and end (and a forced entry) are signed by its actor: no key, no run.
+        var signer = await environment.Trust.SignerForAsync(actor.Name, environment.SigningKeyPath, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var owner = new LockOwner(actor.Name, request.Ring, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
-        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker).ConfigureAwait(false);
+        var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker, environment.Trust, signer).ConfigureAwait(false);
         var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
         definitions.RequireAccepted(definition);
         var state = new ReleaseState(ledger.Current.Events);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace ReleaseCli.Core.Ledger;
 
@@ -73,8 +74,20 @@ public sealed record LedgerEvent
     /// first records a digest carries the lists themselves in <c>data.definition</c>.
     /// </summary>
     public string? DefinitionDigest { get; init; }
+    /// <summary>Who signed the event (principal and key fingerprint); covered by the signature.</summary>
+    public LedgerSigner? Signer { get; init; }
 
     public string Prev { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The armored SSHSIG signature over the line as it is without this field and the hash (so it covers
+    /// <see cref="Prev"/>, and through it everything before); the hash covers the signature.
+    /// </summary>
+    public string? Signature { get; init; }
+
+    /// <summary>Whether the signature was checked against the allowed signers when the ledger was read; never written.</summary>
+    [JsonIgnore]
+    public bool Verified { get; init; }
 
     /// <summary>SHA-256 of the line without this field; set when the event is written or read.</summary>
     public string Hash { get; init; } = string.Empty;

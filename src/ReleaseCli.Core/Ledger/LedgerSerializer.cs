@@ -24,21 +24,56 @@ public static class LedgerSerializer
     };
 
     /// <summary>The event's line; <paramref name="mask"/>, when given, masks secrets in the JSON text before it is hashed.</summary>
-    public static string ToLine(LedgerEvent entry, out string hash, Func<string, string>? mask = null)
+    public static string ToLine(LedgerEvent entry, out string hash, Func<string, string>? mask = null) =>
+        Seal(Unsigned(entry, mask), signature: null, out hash);
+
+    /// <summary>
+    /// The event's JSON up to and including <c>prev</c>, without signature and hash: the bytes a signature covers.
+    /// <paramref name="mask"/>, when given, masks secrets first, so what is signed is what is written.
+    /// </summary>
+    public static string Unsigned(LedgerEvent entry, Func<string, string>? mask = null)
     {
-        var body = JsonSerializer.Serialize(entry with { Hash = string.Empty }, Options);
+        var body = JsonSerializer.Serialize(entry with { Signature = null, Hash = string.Empty }, Options);
         body = mask?.Invoke(body) ?? body;
-        // Hash is always last and empty here: drop it, hash the rest, then write it back.
+        // Hash is always last and empty here: drop it; the signature and the hash are added after prev.
         const string emptyHash = ",\"hash\":\"\"}";
         if (!body.EndsWith(emptyHash, StringComparison.Ordinal))
         {
             throw new InvalidOperationException("The ledger event's hash field must serialize last.");
         }
 
-        var unhashed = body[..^emptyHash.Length] + "}";
+        return body[..^emptyHash.Length] + "}";
+    }
+
+    /// <summary>The whole line: the unsigned JSON, then the signature (when there is one), then the hash of all before it.</summary>
+    public static string Seal(string unsigned, string? signature, out string hash)
+    {
+        var unhashed = signature is null ? unsigned : unsigned[..^1] + SignatureStart[..^1] + JsonSerializer.Serialize(signature, Options) + "}";
         hash = Sha256Hex(unhashed);
         return unhashed[..^1] + HashSuffixStart + hash + "\"}";
     }
+
+    /// <summary>
+    /// The bytes a signed line's signature covers: the line without its hash and without the signature that is
+    /// its last field before the hash. Null when the line has no signature in that place.
+    /// </summary>
+    public static string? SignedText(string line)
+    {
+        var hashAt = line.LastIndexOf(HashSuffixStart, StringComparison.Ordinal);
+        if (hashAt < 0)
+        {
+            return null;
+        }
+
+        var unhashed = line[..hashAt];
+        var at = unhashed.LastIndexOf(SignatureStart, StringComparison.Ordinal);
+        // The signature is one JSON string running to the end: no other quote may follow its opening one.
+        return at < 0 || !unhashed.EndsWith('"') || unhashed.AsSpan(at + SignatureStart.Length, unhashed.Length - at - SignatureStart.Length - 1).Contains('"')
+            ? null
+            : unhashed[..at] + "}";
+    }
+
+    private const string SignatureStart = ",\"signature\":\"";
 
     /// <summary>Parses a line, or returns the reason it cannot be trusted.</summary>
     public static LedgerEvent? TryParse(string line, out string? problem)

@@ -1,5 +1,7 @@
+using System.Text;
 using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Store;
+using ReleaseCli.Core.Trust;
 
 namespace ReleaseCli.Core.Ledger;
 
@@ -13,14 +15,18 @@ public sealed class LedgerWriter
     private readonly string _releaseId;
     private readonly TimeProvider _time;
     private readonly SecretMasker? _masker;
+    private readonly LedgerTrust? _trust;
+    private readonly EventSigner? _signer;
     private readonly SemaphoreSlim _writing = new(1, 1);
 
-    private LedgerWriter(IReleaseStore store, string releaseId, ReleaseLedger ledger, TimeProvider time, SecretMasker? masker)
+    private LedgerWriter(IReleaseStore store, string releaseId, ReleaseLedger ledger, TimeProvider time, SecretMasker? masker, LedgerTrust? trust, EventSigner? signer)
     {
         _store = store;
         _releaseId = releaseId;
         _time = time;
         _masker = masker;
+        _trust = trust;
+        _signer = signer;
         Current = ledger;
     }
 
@@ -37,7 +43,7 @@ public sealed class LedgerWriter
     /// (either way, what <see cref="ReleaseLedger.Verify"/> accepts, and nothing more); a ledger in between grew by
     /// several lines during the read, and the three reads are repeated.
     /// </summary>
-    public static async Task<ReleaseLedger> ReadVerifiedAsync(IReleaseStore store, string releaseId, CancellationToken cancellationToken)
+    public static async Task<ReleaseLedger> ReadVerifiedAsync(IReleaseStore store, string releaseId, CancellationToken cancellationToken, LedgerTrust? trust = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -46,7 +52,7 @@ public sealed class LedgerWriter
             var after = await store.ReadLedgerHeadAsync(releaseId, cancellationToken).ConfigureAwait(false);
             if (before == after || (after is not null && lines.Count >= after.Seq))
             {
-                return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, after);
+                return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, after, trust);
             }
 
             if (lines.Count <= (before?.Seq ?? 0) + 1)
@@ -67,12 +73,14 @@ public sealed class LedgerWriter
 
     /// <summary>
     /// Opens the ledger for appending. With <paramref name="masker"/>, every secret of this process (a token a
-    /// failing service echoed back in a message included) is masked in each line before it is hashed and written.
+    /// failing service echoed back in a message included) is masked in each line before it is signed, hashed and written.
+    /// With <paramref name="trust"/>, signatures are checked when the ledger is read; with <paramref name="signer"/>,
+    /// every decision and run start and end by the signer's principal is signed with their key.
     /// </summary>
-    public static async Task<LedgerWriter> OpenAsync(IReleaseStore store, string releaseId, TimeProvider time, CancellationToken cancellationToken, SecretMasker? masker = null)
+    public static async Task<LedgerWriter> OpenAsync(IReleaseStore store, string releaseId, TimeProvider time, CancellationToken cancellationToken, SecretMasker? masker = null, LedgerTrust? trust = null, EventSigner? signer = null)
     {
-        var ledger = await ReadVerifiedAsync(store, releaseId, cancellationToken).ConfigureAwait(false);
-        return new LedgerWriter(store, releaseId, ledger, time, masker);
+        var ledger = await ReadVerifiedAsync(store, releaseId, cancellationToken, trust).ConfigureAwait(false);
+        return new LedgerWriter(store, releaseId, ledger, time, masker, trust, signer);
     }
 
     public async Task<LedgerEvent> AppendAsync(LedgerEvent draft, CancellationToken cancellationToken)
@@ -89,11 +97,24 @@ public sealed class LedgerWriter
                 Prev = Current.HeadHash,
                 Hash = string.Empty,
             };
-            var line = LedgerSerializer.ToLine(entry, out var hash, _masker is { HasSecrets: true } masker ? masker.Mask : null);
+            var sign = _signer is not null && _trust is not null && LedgerTrust.IsSigned(entry.Type)
+                && string.Equals(entry.Actor, _signer.Principal, StringComparison.Ordinal);
+            if (!sign && _trust?.Require == Definition.SignatureRequirement.Signed && LedgerTrust.IsSigned(entry.Type))
+            {
+                throw new InvalidOperationException($"A {entry.Type} event by {entry.Actor} must be signed, and no key of theirs was resolved.");
+            }
+
+            entry = entry with { Signer = sign ? new LedgerSigner(_signer!.Principal, _signer.Key.PublicKey.Fingerprint) : null };
+            var unsigned = LedgerSerializer.Unsigned(entry, _masker is { HasSecrets: true } masker ? masker.Mask : null);
+            var signature = sign
+                ? (await SshSignature.SignAsync(_signer!.Key, Encoding.UTF8.GetBytes(unsigned), _trust!.Namespace, cancellationToken).ConfigureAwait(false)).Armor()
+                : null;
+            var line = LedgerSerializer.Seal(unsigned, signature, out var hash);
+            entry = entry with { Signature = signature, Verified = sign };
             if (_masker is { HasSecrets: true })
             {
                 // What is recorded is what was written: the masked text.
-                entry = LedgerSerializer.TryParse(line, out _) ?? entry;
+                entry = (LedgerSerializer.TryParse(line, out _) ?? entry) with { Verified = sign };
             }
 
             await _store.AppendLedgerLineAsync(_releaseId, line, count, new LedgerHead(entry.Seq, hash), CancellationToken.None).ConfigureAwait(false);

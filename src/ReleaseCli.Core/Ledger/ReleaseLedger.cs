@@ -1,3 +1,5 @@
+using ReleaseCli.Core.Trust;
+
 namespace ReleaseCli.Core.Ledger;
 
 /// <summary>The verified events of one release, in order.</summary>
@@ -14,9 +16,11 @@ public sealed class ReleaseLedger
 
     /// <summary>
     /// Walks the chain: every line's own hash, its sequence number and its link to the line before,
-    /// then the recorded head (so a truncated tail is caught too). Throws naming the first bad line.
+    /// then the recorded head (so a truncated tail is caught too). With <paramref name="trust"/>, every signature
+    /// is checked against the allowed signers too, and an unsigned decision or run where signatures are required
+    /// is refused. Throws naming the first bad line.
     /// </summary>
-    public static ReleaseLedger Verify(string ledgerPath, IReadOnlyList<string> lines, LedgerHead? head)
+    public static ReleaseLedger Verify(string ledgerPath, IReadOnlyList<string> lines, LedgerHead? head, LedgerTrust? trust = null)
     {
         var events = new List<LedgerEvent>(lines.Count);
         var previous = LedgerSerializer.GenesisHash;
@@ -36,7 +40,8 @@ public sealed class ReleaseLedger
                 throw new LedgerIntegrityException(ledgerPath, number, $"it does not follow line {number - 1} (the chain link differs: a line before it was changed, removed or reordered)");
             }
 
-            events.Add(entry with { Hash = hash });
+            var verified = trust?.Check(ledgerPath, number, lines[i], entry) ?? false;
+            events.Add(entry with { Hash = hash, Verified = verified });
             previous = hash;
         }
 

@@ -45,7 +45,7 @@ public static class ReleaseStatusBuilder
         var completed = runEvents.LastOrDefault(e => e.Type == LedgerEventType.RunCompleted);
         var promotion = state.Promotion(ring.Name);
 
-        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status is { } ended ? ToOutcome(ended) : null, completed?.Message);
+        var run = lastStart is null ? null : new RunSummary(lastStart.RunId!, lastStart.Actor ?? "?", lastStart.IdentityProvider, lastStart.Time, completed?.Time, completed?.Status is { } ended ? ToOutcome(ended) : null, completed?.Message) { Signer = SignerRecord.Of(lastStart) };
         var ringState = promotion is not null ? RingState.Promoted
             : lastStart is null ? RingState.NotStarted
             : completed is null ? RingState.Interrupted
@@ -97,13 +97,14 @@ public static class ReleaseStatusBuilder
         }).ToList();
 
         var decisions = events.Where(e => e.Type is LedgerEventType.Approved or LedgerEventType.Rejected)
-            .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? DecisionKind.Approved : DecisionKind.Rejected, e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest) { Event = e.Seq })
+            .Select(e => new DecisionRecord(e.Gate!, e.Type == LedgerEventType.Approved ? DecisionKind.Approved : DecisionKind.Rejected, e.Actor ?? "?", e.IdentityProvider, e.Team, e.Time, e.Type == LedgerEventType.Approved ? e.Message : e.Justification, e.ContractDigest == state.ContractDigest) { Event = e.Seq, Signer = SignerRecord.Of(e) })
             .ToList();
         var pendingEntry = DecisionRules.PendingEntryOverride(state, ring.Name);
         var overrides = events.Where(e => e.Type == LedgerEventType.Overridden)
             .Select(e => new OverrideRecord(e.Target?.ToString() ?? "?", e.Actor ?? "?", e.IdentityProvider, e.Time, e.Justification ?? string.Empty, e.Message, e.ContractDigest == state.ContractDigest)
             {
                 Event = e.Seq,
+                Signer = SignerRecord.Of(e),
                 Pending = e == pendingEntry ? $"pending: a second overrider completes it with `release {ring.Name} --force-entry --justification \"…\"`" : null,
             })
             .ToList();

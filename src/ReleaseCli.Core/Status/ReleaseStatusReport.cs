@@ -51,7 +51,24 @@ public sealed record RingStatus(
     public IReadOnlyList<ArtifactRecord>? Artifacts { get; init; }
 }
 
-public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, RunOutcome? Outcome, string? Message);
+public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, RunOutcome? Outcome, string? Message)
+{
+    /// <summary>Who signed the run's start, checked against the allowed signers; null when unverified.</summary>
+    public SignerRecord? Signer { get; init; }
+
+    /// <summary>False marks it unverified: signed by nobody whose key the allowed signers list.</summary>
+    public bool Verified => Signer is not null;
+}
+
+/// <summary>A verified signature: the allowed_signers principal and the key's <c>SHA256:</c> fingerprint.</summary>
+public sealed record SignerRecord(string Principal, string Fingerprint)
+{
+    /// <summary>How status shows who stands behind a decision or run: the key, or <c>unverified</c>.</summary>
+    public static string Describe(SignerRecord? signer) => signer is null ? "unverified" : $"signed {signer.Fingerprint}";
+
+    public static SignerRecord? Of(Ledger.LedgerEvent entry) =>
+        entry.Verified && entry.Signer is { } signer ? new SignerRecord(signer.Principal, signer.Fingerprint) : null;
+}
 
 /// <summary>The ring's entry check in its last run.</summary>
 public sealed record EntryRecord(ItemState Status, string? Message);
@@ -110,13 +127,26 @@ public sealed record DecisionRecord(string Gate, DecisionKind Decision, string A
 {
     /// <summary>The ledger event that holds the decision.</summary>
     public int Event { get; init; }
+
+    /// <summary>Who signed the decision, checked against the allowed signers; null when unverified.</summary>
+    public SignerRecord? Signer { get; init; }
+
+    /// <summary>False marks it unverified: signed by nobody whose key the allowed signers list.</summary>
+    public bool Verified => Signer is not null;
 }
 
 public sealed record OverrideRecord(string Target, string Actor, string? IdentityProvider, DateTimeOffset Time, string Justification, string? WhatFailed, bool BoundToCurrentContract)
 {
     /// <summary>An entry override still waiting for its second overrider: what it waits for; null otherwise.</summary>
     public string? Pending { get; init; }
+
     public int Event { get; init; }
+
+    /// <summary>Who signed the override, checked against the allowed signers; null when unverified.</summary>
+    public SignerRecord? Signer { get; init; }
+
+    /// <summary>False marks it unverified: signed by nobody whose key the allowed signers list.</summary>
+    public bool Verified => Signer is not null;
 }
 
 public sealed record PromotionRecord(string? Channel, DateTimeOffset Time, string Actor, string Message);

@@ -52,7 +52,7 @@ public sealed class StatusRenderer(CliConsole console)
         output.WriteLine(Printable.Escape($"{ring.Ring}: {StateText.Of(ring.State)}  ('{ring.SourceChannel}' -> {(ring.TargetChannel is null ? "released" : $"'{ring.TargetChannel}'")})"));
         if (ring.LastRun is { } run)
         {
-            output.WriteLine(Printable.Escape($"  last run {run.RunId} by {run.Actor} ({run.IdentityProvider}) at {run.Started:u}{(run.Outcome is null ? " — did not finish" : $" — {StateText.Of(run.Outcome.Value)}")}"));
+            output.WriteLine(Printable.Escape($"  last run {run.RunId} by {run.Actor} ({run.IdentityProvider}, {SignerRecord.Describe(run.Signer)}) at {run.Started:u}{(run.Outcome is null ? " — did not finish" : $" — {StateText.Of(run.Outcome.Value)}")}"));
         }
 
         if (ring.Entry is not null)
@@ -71,8 +71,8 @@ public sealed class StatusRenderer(CliConsole console)
 
         rows.AddRange((ring.Artifacts ?? []).Select(a => new[] { "artifact", a.Name, a.Step, $"{a.Size:N0} bytes, SHA-512 {a.Sha512[..16]}…" }));
         rows.AddRange(ring.Gates.Select(g => new[] { "gate", g.Id, StateText.Of(g.Status, g.Overridden), g.Message ?? string.Empty }));
-        rows.AddRange(ring.Decisions.Select(d => new[] { StateText.Of(d.Decision), $"{d.Gate}{(d.Team is null ? string.Empty : $"/{d.Team}")}", d.Actor, $"{d.Time:u}{(d.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(string.IsNullOrEmpty(d.Comment) ? string.Empty : $": {d.Comment}")}" }));
-        rows.AddRange(ring.Overrides.Select(o => new[] { "override", o.Target, o.Actor, $"{o.Time:u}: {o.Justification}{(o.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(o.Pending is null ? string.Empty : $" ({o.Pending})")}" }));
+        rows.AddRange(ring.Decisions.Select(d => new[] { StateText.Of(d.Decision), $"{d.Gate}{(d.Team is null ? string.Empty : $"/{d.Team}")}", $"{d.Actor} ({SignerRecord.Describe(d.Signer)})", $"{d.Time:u}{(d.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(string.IsNullOrEmpty(d.Comment) ? string.Empty : $": {d.Comment}")}" }));
+        rows.AddRange(ring.Overrides.Select(o => new[] { "override", o.Target, $"{o.Actor} ({SignerRecord.Describe(o.Signer)})", $"{o.Time:u}: {o.Justification}{(o.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(o.Pending is null ? string.Empty : $" ({o.Pending})")}" }));
         if (ring.Promotion is { } promotion)
         {
             rows.Add(["promoted", promotion.Channel ?? "released", promotion.Actor, $"{promotion.Time:u}: {promotion.Message}"]);

@@ -37,6 +37,13 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>The key that signs decisions and ring runs; without it, ssh-agent (SSH_AUTH_SOCK) is asked.</summary>
+    public static readonly Option<FileInfo?> SigningKey = new("--signing-key")
+    {
+        Description = "The OpenSSH private key (unencrypted, e.g. ~/.ssh/id_ed25519) that signs what you record, checked against the definition's identity.allowedSigners. Default: a key of yours in ssh-agent (SSH_AUTH_SOCK); a key with a passphrase belongs there.",
+        HelpName = "file",
+    };
+
     public static readonly Option<string?> BarUri = new("--bar-uri")
     {
         Description = "Talk to Maestro at this base address instead of the BAR in the release definition (the token comes from $.bar.tokenVariable, $.bar.tokenScope, or MAESTRO_TOKEN).",

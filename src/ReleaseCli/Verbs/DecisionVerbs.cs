@@ -7,7 +7,7 @@ using ReleaseCli.Output;
 
 namespace ReleaseCli.Verbs;
 
-public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFormat Output, string Ring, string? Gate, string? Step, bool Entry, string? Team, string? Text, string? Leg = null, string? Store = null);
+public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFormat Output, string Ring, string? Gate, string? Step, bool Entry, string? Team, string? Text, string? Leg = null, string? Store = null, FileInfo? SigningKey = null);
 
 /// <summary><c>approve</c>, <c>reject</c>, <c>override</c> and <c>accept-definition</c>: people's decisions, checked and recorded.</summary>
 public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisions)
@@ -58,7 +58,7 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
         var step = new Option<string?>("--step") { Description = "The failed step's id." };
         var entry = new Option<bool>("--entry") { Description = "Override the ring's failed entry check." };
         var leg = new Option<string?>("--leg") { Description = "With --step: override only this failed leg of the step (e.g. a repository@commit of validate-source)." };
-        var command = new Command(verb, description) { ring, gate, textOption, CommonOptions.Store };
+        var command = new Command(verb, description) { ring, gate, textOption, CommonOptions.Store, CommonOptions.SigningKey };
         if (withTeam)
         {
             command.Add(team);
@@ -83,14 +83,15 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
                 withTeam ? parse.GetValue(team) : null,
                 parse.GetValue(textOption),
                 withTargets ? parse.GetValue(leg) : null,
-                parse.GetValue(CommonOptions.Store)),
+                parse.GetValue(CommonOptions.Store),
+                parse.GetValue(CommonOptions.SigningKey)),
             ct));
         return command;
     }
 
     public async Task<int> HandleAsync(DecisionOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.LoadEnvironment(options.Definition, store: options.Store);
+        var environment = context.LoadEnvironment(options.Definition, store: options.Store) with { SigningKeyPath = options.SigningKey?.FullName };
         if (options.Verb == "accept-definition")
         {
             var accepted = await decisions.AcceptDefinitionAsync(environment, options.Text, cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ using ReleaseCli.Rings;
 namespace ReleaseCli.Verbs;
 
 /// <summary>The options of a ring verb (prep, validate-source, validate-build, stage, publish).</summary>
-public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased, string? BarUri = null, bool NoWait = false, string? Store = null);
+public sealed record RingOptions(string Ring, FileInfo Definition, OutputFormat Output, int? BuildId, bool ForceEntry, string? Justification, bool IncludeReleased, string? BarUri = null, bool NoWait = false, string? Store = null, FileInfo? SigningKey = null);
 
 /// <summary>Runs a ring and reports what happened in this run.</summary>
 public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRenderer renderer, TimeProvider time)
@@ -25,7 +25,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         var justification = new Option<string?>("--justification") { Description = "Why --force-entry is needed; recorded in the ledger and shown in status." };
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
         var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for steps pending on something outside (a pipeline run, a signing request): record them and exit 3; run the ring again to poll them (never started twice)." };
-        var command = new Command(ring, CommonOptions.RingHelp(ring, RingsServiceCollectionExtensions.StepKinds, RingsServiceCollectionExtensions.AllGateKinds)) { build, forceEntry, justification, includeReleased, noWait, CommonOptions.BarUri, CommonOptions.Store };
+        var command = new Command(ring, CommonOptions.RingHelp(ring, RingsServiceCollectionExtensions.StepKinds, RingsServiceCollectionExtensions.AllGateKinds)) { build, forceEntry, justification, includeReleased, noWait, CommonOptions.BarUri, CommonOptions.Store, CommonOptions.SigningKey };
         command.SetAction((parse, ct) =>
         {
             var options = new RingOptions(
@@ -38,7 +38,8 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
                 parse.GetValue(includeReleased),
                 parse.GetValue(CommonOptions.BarUri),
                 parse.GetValue(noWait),
-                parse.GetValue(CommonOptions.Store));
+                parse.GetValue(CommonOptions.Store),
+                parse.GetValue(CommonOptions.SigningKey));
             return services().GetRequiredService<RingHandler>().HandleAsync(options, ct);
         });
         return command;
@@ -46,7 +47,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
 
     public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.LoadEnvironment(options.Definition, options.BarUri, options.Store);
+        var environment = context.LoadEnvironment(options.Definition, options.BarUri, options.Store) with { SigningKeyPath = options.SigningKey?.FullName };
         if (options.Ring == RingName.Prep && DropOwnership.Problem(environment.DropPath, environment.Store.GetWorkingDirectory(environment.ReleaseId)) is { } foreignDrop)
         {
             // Before the lock and the ledger: a folder that is not prep's is a definition mistake, not a failed run.
@@ -73,7 +74,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
             progress.Close();
         }
 
-        var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
+        var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false);
         var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
         ReportToPipelines(pipelines, ring, outcome);
 

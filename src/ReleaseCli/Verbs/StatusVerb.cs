@@ -28,12 +28,21 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
     {
         var environment = context.LoadEnvironment(options.Definition, store: options.Store);
         // The chain is always checked; a broken ledger is never rendered as if it were true.
-        var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken).ConfigureAwait(false);
+        var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false);
         // So is every decision: one the tool would have refused to write does not count, and is reported as tampering.
         DecisionAudit.Require(environment, ledger.Events);
         var state = new ReleaseState(ledger.Events);
         var checkedItems = new List<string> { $"the ledger's hash chain and head ({ledger.Events.Count} event(s))", "every approval, rejection, sign-off and override against who may give it" };
         var notChecked = new List<string>();
+        if (environment.Trust.Signers is { } signers)
+        {
+            checkedItems.Add($"{ledger.Events.Count(e => e.Verified)} signature(s) against the allowed signers {signers.Path} (identity.require {environment.Trust.Require.ToString().ToLowerInvariant()})");
+        }
+        else
+        {
+            notChecked.Add("who made each decision and run: release.json names no identity.allowedSigners, so they are unverified");
+        }
+
         if (options.Verify)
         {
             // Also re-hash the sealed contract against the digest the ledger records.

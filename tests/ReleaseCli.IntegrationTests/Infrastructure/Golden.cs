@@ -26,6 +26,7 @@ public static partial class Golden
     {
         text = text.ReplaceLineEndings("\n").Replace(releaseDirectory, "<dir>", StringComparison.Ordinal);
         text = Sha256().Replace(text, "sha256:<digest>");
+        text = KeyFingerprint().Replace(text, "SHA256:<key>");
         text = IsoTime().Replace(text, "<time>");
         text = UniversalTime().Replace(text, "<time>");
         text = RunId().Replace(text, "$1<run>");
@@ -40,6 +41,9 @@ public static partial class Golden
         text = ContentNamedSarif().Replace(text, "sdl-<hash>.sarif");
         return text;
     }
+
+    [GeneratedRegex("SHA256:[A-Za-z0-9+/]{43}")]
+    private static partial Regex KeyFingerprint();
 
     [GeneratedRegex("sha256:[0-9a-f]{64}")]
     private static partial Regex Sha256();

@@ -84,6 +84,8 @@ public static class ReleaseExe
 
         SetIdentity(start, actor);
         start.Environment.Remove("TF_BUILD");
+        // Keys come from --signing-key or from an agent a test starts, never from the developer's own ssh-agent.
+        start.Environment.Remove("SSH_AUTH_SOCK");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

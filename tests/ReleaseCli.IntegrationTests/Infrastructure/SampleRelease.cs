@@ -19,11 +19,24 @@ public sealed class SampleRelease : IDisposable
 
     public static readonly string[] Channels = ["Contoso Sample Builds", "Source Validation", "Candidate Validation", "Release Staging", "Publish Release", "Contoso Sample Released"];
 
-    private SampleRelease(string directory, string sample)
+    /// <summary>The verbs that record something signed, and so take --signing-key.</summary>
+    private static readonly string[] SigningVerbs = ["prep", "validate-source", "validate-build", "stage", "publish", "approve", "reject", "override"];
+
+    private SampleRelease(string directory, string sample, bool signed)
     {
         Directory = directory;
         Sample = sample;
+        Signed = signed;
     }
+
+    /// <summary>Decisions and runs are signed: each person's verbs get --signing-key with their key from sample/keys (build-sample.sh), if they have one.</summary>
+    public bool Signed { get; }
+
+    /// <summary>The sample's definition with signed decisions required, the way eng/run-sample-release.sh runs it.</summary>
+    public static string RequireSignatures(string definition) => definition.Replace(
+        "\"store\": { \"kind\": \"local\", \"path\": \".release\" },",
+        "\"store\": { \"kind\": \"local\", \"path\": \".release\" },\n  \"identity\": { \"allowedSigners\": \"sample/keys/allowed_signers\", \"require\": \"signed\" },",
+        StringComparison.Ordinal);
 
     public string Directory { get; }
 
@@ -38,11 +51,12 @@ public sealed class SampleRelease : IDisposable
     public string LedgerPath => Path.Combine(Directory, ".release", "contoso-sample-1.0.0", "ledger.jsonl");
 
     /// <summary>Creates the folder, copies the definition (optionally edited) and registers the sample's builds.</summary>
-    public static async Task<SampleRelease> CreateAsync(string sample, Func<string, string>? editDefinition = null)
+    public static async Task<SampleRelease> CreateAsync(string sample, Func<string, string>? editDefinition = null, bool signed = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "release-test-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
         var definition = await File.ReadAllTextAsync(Path.Combine(SampleProducts.RepositoryRoot, "eng", "sample", "release.json"));
+        definition = signed ? RequireSignatures(definition) : definition;
         await File.WriteAllTextAsync(Path.Combine(directory, "release.json"), editDefinition is null ? definition : editDefinition(definition));
         // The definition names the sample's certificates as sample/certs/…, as eng/run-sample-release.sh lays it out.
         System.IO.Directory.CreateSymbolicLink(Path.Combine(directory, "sample"), sample);
@@ -55,7 +69,7 @@ public sealed class SampleRelease : IDisposable
 
         // The executable inherits it, as it would from a pipeline's secret variable.
         System.Environment.SetEnvironmentVariable(SigningPassphraseVariable, SigningPassphrase);
-        var release = new SampleRelease(directory, sample);
+        var release = new SampleRelease(directory, sample, signed);
         foreach (var channel in Channels)
         {
             (await release.RunAsync(Manager, "bar", "add-channel", channel)).ShouldSucceed();
@@ -83,7 +97,7 @@ public sealed class SampleRelease : IDisposable
     public Task<ExeResult> RunAsync(string actor, params string[] args) => RunAsync(actor, new Dictionary<string, string>(), args);
 
     public Task<ExeResult> RunAsync(string actor, IDictionary<string, string> environment, params string[] args) =>
-        ReleaseExe.RunAsync(Directory, actor, WithStore(args), WithEnvironment(environment));
+        ReleaseExe.RunAsync(Directory, actor, WithStore(WithKey(actor, args)), WithEnvironment(environment));
 
     /// <summary>The arguments with <c>--store</c> added when <see cref="Store"/> is set.</summary>
     public string[] WithStore(string[] args) => Store is null || args[0] == "bar" ? args : [.. args, "--store", Store];
@@ -98,6 +112,14 @@ public sealed class SampleRelease : IDisposable
 
         return all;
     }
+
+    /// <summary>The private key file of a person of the sample (alice, bob, …), as build-sample.sh made it.</summary>
+    public string KeyOf(string actor) => Path.Combine(Sample, "keys", actor.Split('@')[0]);
+
+    private string[] WithKey(string actor, string[] args) =>
+        Signed && args.Length > 0 && SigningVerbs.Contains(args[0]) && !args.Contains("--signing-key") && File.Exists(KeyOf(actor))
+            ? [.. args, "--signing-key", KeyOf(actor)]
+            : args;
 
     /// <summary>prep as the manager, the Release Team's approval, prep again: the ring promoted.</summary>
     public async Task PrepAndPromoteAsync()

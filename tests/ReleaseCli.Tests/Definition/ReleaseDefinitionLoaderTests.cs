@@ -46,6 +46,25 @@ public sealed class ReleaseDefinitionLoaderTests
     }
 
     [Fact]
+    public void Identity_defaults_to_unverified_requires_signatures_once_allowed_signers_are_named_and_names_each_mistake()
+    {
+        Assert.Equal(IdentitySettings.Unverified, Loader.Parse(Valid(), "/tmp/x/release.json").Identity);
+
+        using var folder = new TestDirectory();
+        File.WriteAllText(folder.Combine("allowed_signers"), string.Empty);
+        var signed = Loader.Parse(Valid(extraTop: "\"identity\": { \"allowedSigners\": \"allowed_signers\" },"), folder.Combine("release.json"));
+        Assert.Equal(new IdentitySettings("allowed_signers", SignatureRequirement.Signed), signed.Identity);
+        var optional = Loader.Parse(Valid(extraTop: "\"identity\": { \"allowedSigners\": \"allowed_signers\", \"require\": \"none\" },"), folder.Combine("release.json"));
+        Assert.Equal(SignatureRequirement.None, optional.Identity.Require);
+
+        var errors = Fails(Valid(extraTop: "\"identity\": { \"require\": \"signed\" },")).Message;
+        Assert.Contains("$.identity.allowedSigners: is required when require is \"signed\"", errors, StringComparison.Ordinal);
+        Assert.Contains("$.identity.require: 'always' is not \"signed\" or \"none\"", Fails(Valid(extraTop: "\"identity\": { \"allowedSigners\": \"a\", \"require\": \"always\" },")).Message, StringComparison.Ordinal);
+        Assert.Contains("$.identity.allowedSigners: 'missing' (/tmp/missing) does not exist", Fails(Valid(extraTop: "\"identity\": { \"allowedSigners\": \"missing\" },")).Message, StringComparison.Ordinal);
+        Assert.Contains("$.identity.signers", Fails(Valid(extraTop: "\"identity\": { \"signers\": \"x\" },")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_bundled_sample_definition_is_valid()
     {
         var path = System.IO.Path.Combine(RepositoryRoot(), "eng", "sample", "release.json");
