@@ -179,7 +179,7 @@ verify_bytes=$(du -sb "$verify_drop" | cut -f1)
 cat "$(find "$verify_drop" -type f | head -1)" >/dev/null
 measure "sha512sum" bash -c "cd '$verify_drop' && find . -type f -print0 | xargs -0 -P 2 -n 500 sha512sum"
 measure "verify" "${release[@]}" verify --checks checksum --output json "$verify_drop"
-fig[verify.files]=$(jq '[.checksums // [] | length] | .[0]' "$work/verify.out" 2>/dev/null || echo 0)
+fig[verify.files]=$(jq '.sha512 // {} | length' "$work/verify.out" 2>/dev/null || echo 0)
 
 # ---- the table
 verdict() { if [[ $(echo "$1" | bc -l 2>/dev/null) == 1 ]]; then echo PASS; else echo FAIL; fi; }
