@@ -39,6 +39,12 @@ public sealed record ReleaseDefinition
     /// <summary>The five rings, keyed by <see cref="RingName"/>.</summary>
     public required IReadOnlyDictionary<string, RingDefinition> Rings { get; init; }
 
+    /// <summary>
+    /// The SHA-256 of the definition file's bytes as loaded (null for a definition built in code): a ring promoted
+    /// under the same definition, by the same tool, has nothing to do again.
+    /// </summary>
+    public string? SourceDigest { get; init; }
+
     public string BaseDirectory => Path.GetDirectoryName(SourcePath) ?? Directory.GetCurrentDirectory();
 
     public string ResolvePath(string path) => Path.GetFullPath(path, BaseDirectory);

@@ -30,7 +30,8 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
                 $"The release definition {fullPath} does not exist. Pass --definition <path to release.json>, or run from the folder that holds release.json.");
         }
 
-        return Parse(ReadBounded(fullPath), fullPath);
+        var text = ReadBounded(fullPath);
+        return Parse(text, fullPath) with { SourceDigest = Engine.Digest.OfText(text) };
     }
 
     /// <summary>The most of a definition that is read; a real one is a few KiB.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -279,11 +280,14 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         File.Delete(partial);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         long size = 0;
-        var buffer = new byte[BufferSize];
-        await using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        // Pooled: a new 1 MiB buffer per file lands on the large-object heap, and tens of thousands of small files
+        // would grow the heap with the asset count instead of the concurrency.
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
         {
+            await using var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             int read;
-            while ((read = await stream.Content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await stream.Content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 hash.AppendData(buffer, 0, read);
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -292,6 +296,10 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             }
 
             output.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         if (stream.Length is { } expected && expected != size)

@@ -157,6 +157,17 @@ public sealed class RingRunner(
             usedOverrides |= stepResults.Values.Any(r => r.Overridden && r.Status is not (StepStatus.Succeeded or StepStatus.Reused));
 
             state = new ReleaseState(ledger.Current.Events);
+            if (holder.SealedBy is { } sealer && holder.Current is { } sealedNow && stepResults.GetValueOrDefault(sealer)?.Status == StepStatus.Succeeded
+                && stepResults.Values.All(r => r.StepId == sealer || r.Status == StepStatus.Reused)
+                && (await ContractValidGate.VerifyDropAsync(sealedNow.Contract, environment.DropPath, cancellationToken, hashFiles: false).ConfigureAwait(false)).Count == 0)
+            {
+                // The step that sealed the contract in this run hashed every drop file as it wrote or kept it, and no
+                // other step ran after it to touch them: the drop is verified for this run as the entry check verifies
+                // it in later rings, and the contract gate checks BAR alone, as it does there. (A reused sealing step
+                // hashed nothing, and another step may have changed a file: then the gate hashes the drop.)
+                verifiedAtEntry = $"every drop file hashed by {sealer} in this run";
+            }
+
             var gateResults = new List<(GateDefinition Gate, GateResult Result)>();
             foreach (var gate in ring.Gates)
             {
@@ -196,6 +207,43 @@ public sealed class RingRunner(
             throw;
         }
     }
+
+    /// <summary>
+    /// A re-run of a ring promoted for the current contract, under the same definition file and the same tool, with
+    /// nothing recorded for the ring since but runs that ended promoted (no decision, no failed run): it has nothing to do, so nothing is re-hashed,
+    /// nothing is asked of BAR and nothing is recorded. Returns that promotion, or null when the ring must run.
+    /// prep with --build always runs: it asks for the build to be taken from BAR again.
+    /// </summary>
+    public static async Task<LedgerEvent?> PromotedWithNothingToDoAsync(ReleaseEnvironment environment, RingRunRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ForceEntry || (request.Ring == RingName.Prep && request.BuildId is not null) || NoOpKey(environment.Definition) is not { } key)
+        {
+            return null;
+        }
+
+        // What a full run would refuse, the no-op refuses too: a forged, unsigned or ineligible line is exit 5.
+        var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false);
+        DecisionAudit.Require(environment, ledger.Events);
+        var state = new ReleaseState(ledger.Events);
+        if (state.Promotion(request.Ring) is not { } promoted
+            || promoted.Data?[NoOpKeyField]?.GetValue<string>() != key
+            || (request.BuildId is { } asked && asked != state.RootBuildId))
+        {
+            return null;
+        }
+
+        // Since the promotion: no decision for the ring (one has no run), and every run of it ended promoted, so the
+        // last word on the ring is still that it passed. A run that ended otherwise (a BAR that changed, a lock) runs again.
+        var since = ledger.Events.Where(e => e.Seq > promoted.Seq && e.Ring == request.Ring).ToList();
+        var succeeded = since.Where(e => e.Type == LedgerEventType.RunCompleted && e.Status == LedgerStatus.Success).Select(e => e.RunId).ToHashSet(StringComparer.Ordinal);
+        return since.All(e => e.RunId is not null && (e.RunId == promoted.RunId || succeeded.Contains(e.RunId))) ? promoted : null;
+    }
+
+    private const string NoOpKeyField = "definitionAndTool";
+
+    /// <summary>What a promotion was made under: the definition file's digest and the tool's version.</summary>
+    private static string? NoOpKey(ReleaseDefinition definition) =>
+        definition.SourceDigest is { } digest ? Digest.OfText($"{digest}\n{ToolVersion.Current}") : null;
 
     private static int ResolveRootBuildId(RingRunRequest request, ReleaseState state)
     {
@@ -504,6 +552,7 @@ public sealed class RingRunner(
         }
 
         holder.Current = sealedContract;
+        holder.SealedBy = stepId;
         return sealedContract.Digest;
     }
 
@@ -662,7 +711,7 @@ public sealed class RingRunner(
             Type = LedgerEventType.Promoted,
             ContractDigest = state.ContractDigest,
             Message = message,
-            Data = new JsonObject { ["channel"] = channel?.Name, ["channelId"] = channel?.Id, ["builds"] = answers },
+            Data = new JsonObject { ["channel"] = channel?.Name, ["channelId"] = channel?.Id, ["builds"] = answers, [NoOpKeyField] = NoOpKey(environment.Definition) },
         }, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("{Message}", message);
         return (ExitCode.Success, message);
@@ -682,6 +731,9 @@ public sealed class RingRunner(
     private sealed class ContractHolder(SealedContract? current)
     {
         public SealedContract? Current { get; set; } = current;
+
+        /// <summary>The step that sealed <see cref="Current"/> in this run, if one did.</summary>
+        public string? SealedBy { get; set; }
     }
 
     /// <summary>Stamps every event of one run with the ring, the run id and the actor.</summary>

@@ -1,3 +1,4 @@
+using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Contract;
 
 namespace ReleaseCli.Rings.BuildValidation;
@@ -38,26 +39,41 @@ public static class AssetChecker
             }
         }
 
+        // Every lookup below is by key: a release of tens of thousands of assets must not compare each BAR asset
+        // with every sealed one.
+        var sealedByBuild = contract.Assets.ToLookup(a => a.BuildId);
+        var barBuilds = new Dictionary<int, BarBuild>();
+        foreach (var build in release.BarBuilds)
+        {
+            barBuilds.TryAdd(build.Id, build);
+        }
+
         foreach (var sealedBuild in contract.Builds.OrderBy(b => b.Id))
         {
-            var build = release.BarBuilds.FirstOrDefault(b => b.Id == sealedBuild.Id);
-            if (build is null)
+            if (!barBuilds.TryGetValue(sealedBuild.Id, out var build))
             {
                 yield return Make(RuleIds.AssetGoneFromBar, $"bar:build/{sealedBuild.Id}", $"build {sealedBuild.Id} of the contract is not in BAR's candidate any more");
                 continue;
             }
 
-            var sealedAssets = contract.Assets.Where(a => a.BuildId == build.Id).ToList();
+            var sealedAssets = sealedByBuild[build.Id].ToList();
+            var byNameAndVersion = new Dictionary<(string Name, string Version), ContractAsset>(NameAndVersionComparer.Instance);
+            var byName = new Dictionary<string, ContractAsset>(StringComparer.OrdinalIgnoreCase);
+            foreach (var asset in sealedAssets)
+            {
+                // The first sealed asset of a name (and version) answers, as a scan in contract order would.
+                byNameAndVersion.TryAdd((asset.Name, asset.Version), asset);
+                byName.TryAdd(asset.Name, asset);
+            }
+
             foreach (var barAsset in build.Assets.Where(a => contract.IncludesNonShipping || !a.NonShipping))
             {
-                var match = sealedAssets.FirstOrDefault(a => string.Equals(a.Name, barAsset.Name, StringComparison.OrdinalIgnoreCase) && string.Equals(a.Version, barAsset.Version, StringComparison.OrdinalIgnoreCase));
-                if (match is null)
+                if (!byNameAndVersion.TryGetValue((barAsset.Name, barAsset.Version), out var match))
                 {
-                    var otherVersion = sealedAssets.FirstOrDefault(a => string.Equals(a.Name, barAsset.Name, StringComparison.OrdinalIgnoreCase));
                     var path = $"bar:build/{build.Id}/{barAsset.Name}";
-                    yield return otherVersion is null
-                        ? Make(RuleIds.AssetNotInContract, path, $"BAR build {build.Id} has {barAsset.Name} {barAsset.Version}, which the contract does not list (gathered for another build, or added to BAR after prep); run `release prep` again")
-                        : Make(RuleIds.AssetGoneFromBar, otherVersion.DropPath, $"the contract has {barAsset.Name} {otherVersion.Version} but BAR build {build.Id} now has version {barAsset.Version}");
+                    yield return byName.TryGetValue(barAsset.Name, out var otherVersion)
+                        ? Make(RuleIds.AssetGoneFromBar, otherVersion.DropPath, $"the contract has {barAsset.Name} {otherVersion.Version} but BAR build {build.Id} now has version {barAsset.Version}")
+                        : Make(RuleIds.AssetNotInContract, path, $"BAR build {build.Id} has {barAsset.Name} {barAsset.Version}, which the contract does not list (gathered for another build, or added to BAR after prep); run `release prep` again");
                 }
                 else if (match.Shipping == barAsset.NonShipping)
                 {
@@ -65,7 +81,8 @@ public static class AssetChecker
                 }
             }
 
-            foreach (var asset in sealedAssets.Where(a => !build.Assets.Any(b => string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase))))
+            var barNames = build.Assets.Select(b => b.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var asset in sealedAssets.Where(a => !barNames.Contains(a.Name)))
             {
                 yield return Make(RuleIds.AssetGoneFromBar, asset.DropPath, $"the contract has {asset.Name} {asset.Version} but BAR build {build.Id} no longer lists it");
             }
@@ -73,4 +90,15 @@ public static class AssetChecker
     }
 
     private static Finding Make(string rule, string path, string message) => new(rule, FindingSeverity.Error, ValidationCheck.Assets, path, path, message);
+
+    private sealed class NameAndVersionComparer : IEqualityComparer<(string Name, string Version)>
+    {
+        public static NameAndVersionComparer Instance { get; } = new();
+
+        public bool Equals((string Name, string Version) x, (string Name, string Version) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Name, y.Name) && StringComparer.OrdinalIgnoreCase.Equals(x.Version, y.Version);
+
+        public int GetHashCode((string Name, string Version) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Name), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Version));
+    }
 }

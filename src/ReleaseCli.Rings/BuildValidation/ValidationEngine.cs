@@ -72,7 +72,10 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
             .ThenBy(f => f.Message, StringComparer.Ordinal)
             .ToList();
         var verdicts = checks.Select(check => check.Verdict(findings, inputs.Count)).ToList();
-        return new ValidationReport(findings, verdicts, inputs.Count, walker.Entries, walker.Bytes, started.Elapsed);
+        return new ValidationReport(findings, verdicts, inputs.Count, walker.Entries, walker.Bytes, started.Elapsed)
+        {
+            Sha512 = checks.Select(c => c.ComputedSha512).FirstOrDefault(h => h is not null),
+        };
     }
 
     private DropCheck Create(ValidationCheck check, ValidationOptions options, string temporary) => check switch

@@ -9,6 +9,9 @@ public sealed record ValidationReport(
     long Bytes,
     TimeSpan Elapsed)
 {
+    /// <summary>The SHA-512 (lower-case hex) of every file the checksum check read, by its display path; null when it did not run.</summary>
+    public IReadOnlyDictionary<string, string>? Sha512 { get; init; }
+
     public int Errors => Findings.Count(f => f.Severity == FindingSeverity.Error);
 
     public CheckVerdict? For(ValidationCheck check) => Checks.FirstOrDefault(c => c.Check == check);

@@ -48,6 +48,14 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
     public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
     {
         var environment = context.LoadEnvironment(options.Definition, options.BarUri, options.Store) with { SigningKeyPath = options.SigningKey?.FullName };
+        var request = new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased, options.NoWait);
+        if (await RingRunner.PromotedWithNothingToDoAsync(environment, request, cancellationToken).ConfigureAwait(false) is { } promoted)
+        {
+            // Nothing has changed since the promotion: no BAR, no lock, no events that would say nothing.
+            var message = $"{options.Ring} was already promoted with this contract (event {promoted.Seq}) under the same definition, and nothing was recorded for it since; nothing to do";
+            return await ReportAsync(environment, options, new RingRunOutcome(options.Ring, promoted.RunId ?? string.Empty, ExitCode.Success, message, UsedOverrides: false), new AzurePipelines(context.Console, options.Output), cancellationToken).ConfigureAwait(false);
+        }
+
         if (options.Ring == RingName.Prep && DropOwnership.Problem(environment.DropPath, environment.Store.GetWorkingDirectory(environment.ReleaseId)) is { } foreignDrop)
         {
             // Before the lock and the ledger: a folder that is not prep's is a definition mistake, not a failed run.
@@ -66,14 +74,18 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         RingRunOutcome outcome;
         try
         {
-            var request = new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased, options.NoWait) { Progress = progress };
-            outcome = await runner.RunAsync(environment, request, cancellationToken).ConfigureAwait(false);
+            outcome = await runner.RunAsync(environment, request with { Progress = progress }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             progress.Close();
         }
 
+        return await ReportAsync(environment, options, outcome, pipelines, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ReportAsync(ReleaseEnvironment environment, RingOptions options, RingRunOutcome outcome, AzurePipelines pipelines, CancellationToken cancellationToken)
+    {
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false);
         var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
         ReportToPipelines(pipelines, ring, outcome);

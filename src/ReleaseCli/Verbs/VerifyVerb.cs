@@ -28,7 +28,8 @@ public sealed record VerifyOptions(
     Uri? SymbolServer,
     bool Online,
     FileInfo? BinSkim,
-    int? MaxParallelism);
+    int? MaxParallelism,
+    FileInfo? WriteChecksums = null);
 
 /// <summary>
 /// Runs the Build Validation checks on any files or folders, outside a release. Exit 0 when there is no
@@ -72,10 +73,11 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         };
         var online = new Option<bool>("--online") { Description = "Also request every distinct SourceLink URL." };
         var binSkim = new Option<FileInfo?>("--binskim") { Description = "The BinSkim executable; without it the binskim check is not configured." };
+        var writeChecksums = new Option<FileInfo?>("--write-checksums") { Description = "Also write the SHA-512 of every file read by the checksum check to this new file, in the format of sha512sum (`sha512sum -c FILE` checks it). An existing file is refused: give a new path." };
         var parallel = new Option<int?>("--parallel") { Description = "How many files are checked at once (default: the number of processors).", CustomParser = OptionParsers.Count };
         var command = new Command("verify", "Run the Build Validation checks (signing, packages, symbols, SourceLink, checksum, BinSkim) on files or folders, outside a release. Exit codes: 0 no error findings, 1 error findings, 2 usage error (including paths that hold no files).")
         {
-            paths, checks, sarif, trustedRoot, trustedFingerprint, expectedSigner, packageSigner, allowUntrustedRoot, exclusions, unsupportedTypes, revocation, symbolServer, online, binSkim, parallel,
+            paths, checks, sarif, trustedRoot, trustedFingerprint, expectedSigner, packageSigner, allowUntrustedRoot, exclusions, unsupportedTypes, revocation, symbolServer, online, binSkim, parallel, writeChecksums,
         };
         command.SetAction((parse, ct) => services().GetRequiredService<VerifyHandler>().HandleAsync(
             new VerifyOptions(
@@ -94,7 +96,8 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                 parse.GetValue(symbolServer),
                 parse.GetValue(online),
                 parse.GetValue(binSkim),
-                parse.GetValue(parallel)),
+                parse.GetValue(parallel),
+                parse.GetValue(writeChecksums)),
             ct));
         return command;
     }
@@ -115,7 +118,18 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             SarifFailure(target, () => target.Directory?.Create());
         }
 
+        if (options.WriteChecksums is { } checksumsFile)
+        {
+            // Found out before any byte is hashed. Never written over: not a file this run wrote.
+            ChecksumsFileProblem(checksumsFile, validation);
+        }
+
         var report = await engine.RunAsync(inputs, validation, cancellationToken).ConfigureAwait(false);
+        if (options.WriteChecksums is { } written && report.Sha512 is { } hashes)
+        {
+            await WriteChecksumsAsync(written, hashes, cancellationToken).ConfigureAwait(false);
+        }
+
         if (options.Sarif is { } sarif)
         {
             var log = SarifWriter.Write(report, typeof(VerifyHandler).Assembly.GetName().Version?.ToString() ?? "0");
@@ -132,14 +146,82 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                 json["sarif"] = options.Sarif.FullName;
             }
 
+            if (report.Sha512 is { } sha512)
+            {
+                json["sha512"] = new System.Text.Json.Nodes.JsonObject(sha512.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => KeyValuePair.Create(h.Key, (System.Text.Json.Nodes.JsonNode?)h.Value)));
+            }
+
+            if (options.WriteChecksums is not null)
+            {
+                json["checksumsFile"] = options.WriteChecksums.FullName;
+            }
+
             console.WriteJson(json);
         }
         else
         {
             Render(report, options.Sarif);
+            if (options.WriteChecksums is { } checksums && report.Sha512 is { } computed)
+            {
+                console.Out.WriteLine(Printable.Escape($"SHA-512 of {computed.Count} file(s) written to {checksums.FullName} (sha512sum -c reads it)"));
+            }
         }
 
         return report.Errors == 0 ? (int)ExitCode.Success : (int)ExitCode.Failed;
+    }
+
+    private static void ChecksumsFileProblem(FileInfo file, ValidationOptions validation)
+    {
+        if (!validation.Checks.Contains(ValidationCheck.Checksum))
+        {
+            throw ReleaseException.Usage("--write-checksums needs the checksum check, which computes the hashes: add checksum to --checks.");
+        }
+
+        if (File.Exists(file.FullName) || Directory.Exists(file.FullName))
+        {
+            throw ReleaseException.Usage($"--write-checksums: {file.FullName} already exists; release never writes over a file. Give a new path (or remove that file yourself).");
+        }
+
+        if (file.Directory is { Exists: false } folder)
+        {
+            throw ReleaseException.Usage($"--write-checksums: the folder {folder.FullName} does not exist; create it or give a file in an existing folder.");
+        }
+    }
+
+    /// <summary>
+    /// One line a file, <c>hash  path</c> sorted by path, as sha512sum writes them; written to a temporary file
+    /// beside the target and moved into place only if nothing has appeared there meanwhile.
+    /// </summary>
+    private static async Task WriteChecksumsAsync(FileInfo file, IReadOnlyDictionary<string, string> hashes, CancellationToken cancellationToken)
+    {
+        var temporary = Path.Combine(file.DirectoryName!, $".{file.Name}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var writer = new StreamWriter(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write), new System.Text.UTF8Encoding(false)))
+            {
+                writer.NewLine = "\n";
+                foreach (var (path, hash) in hashes.OrderBy(h => h.Key, StringComparer.Ordinal))
+                {
+                    // sha512sum marks a name holding a backslash or a line break by a leading backslash and escapes them.
+                    var escaped = path.Contains('\\', StringComparison.Ordinal) || path.Contains('\n', StringComparison.Ordinal) || path.Contains('\r', StringComparison.Ordinal);
+                    var name = escaped ? path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal) : path;
+                    await writer.WriteLineAsync($"{(escaped ? "\\" : string.Empty)}{hash}  {name}".AsMemory(), cancellationToken).ConfigureAwait(false);
+                }
+
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                ((FileStream)writer.BaseStream).Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, file.FullName, overwrite: false);
+        }
+        catch (IOException ex) when (File.Exists(file.FullName))
+        {
+            throw ReleaseException.Usage($"--write-checksums: {file.FullName} appeared while the files were hashed; it was left as it is ({ex.Message.TrimEnd('.')}). Give a new path.");
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Runs <paramref name="write"/>; a file system refusal becomes a usage error that names --sarif.</summary>

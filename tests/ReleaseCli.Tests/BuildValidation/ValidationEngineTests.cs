@@ -309,7 +309,11 @@ public sealed class ValidationEngineTests : IDisposable
         var all = Checks(ValidationCheck.Signing, ValidationCheck.Packages, ValidationCheck.Symbols, ValidationCheck.SourceLink, ValidationCheck.Checksum);
 
         var report = await RunAsync(new FakeUrlProbe(_ => 200), all, text);
-        Assert.All(report.Checks, c => Assert.Equal(CheckState.NothingToCheck, c.State));
+        Assert.All(report.Checks.Where(c => c.Check != ValidationCheck.Checksum), c => Assert.Equal(CheckState.NothingToCheck, c.State));
+        // Every file is in the checksum check's scope: it is hashed, and the verdict says so (the hash is in the report).
+        Assert.Equal(CheckState.Passed, report.For(ValidationCheck.Checksum)!.State);
+        Assert.StartsWith("computed the SHA-512 of 1 file(s)", report.For(ValidationCheck.Checksum)!.Summary, StringComparison.Ordinal);
+        Assert.Equal(128, Assert.Single(report.Sha512!).Value.Length);
         Assert.Equal("none of the 1 file(s), nor anything inside them, is a NuGet package", report.For(ValidationCheck.Packages)!.Summary);
         Assert.Equal("nothingToCheck", FindingsJson.ToJson(report)["checks"]![1]!["state"]!.GetValue<string>());
 

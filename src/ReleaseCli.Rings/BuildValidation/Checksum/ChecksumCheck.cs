@@ -53,6 +53,24 @@ internal sealed class ChecksumCheck : DropCheck
         }
     }
 
+    public override IReadOnlyDictionary<string, string> ComputedSha512 => _hashes;
+
+    /// <summary>
+    /// Files with neither a sealed checksum nor a sidecar were still read and hashed: the verdict says so (the
+    /// hashes are in the report), rather than that there was nothing to check.
+    /// </summary>
+    public override CheckVerdict Verdict(IReadOnlyList<Finding> findings, int files)
+    {
+        var (errors, warnings) = Tally(findings);
+        if (Checked == 0 && errors == 0 && !_hashes.IsEmpty)
+        {
+            var summary = $"computed the SHA-512 of {_hashes.Count} file(s); none has a sealed checksum or a .sha512 sidecar to compare it with";
+            return new CheckVerdict(Check, CheckState.Passed, _hashes.Count, 0, warnings, warnings > 0 ? $"{summary}; {warnings} warning(s)" : summary);
+        }
+
+        return base.Verdict(findings, files);
+    }
+
     public override Task SettleAsync(IReadOnlyList<ValidationInput> inputs, CancellationToken cancellationToken)
     {
         var byDisplay = inputs.Select(i => i.DisplayPath).ToHashSet(StringComparer.Ordinal);
