@@ -67,9 +67,9 @@ public sealed class OutputContractTests(SampleProducts sample)
     {
         using var release = await SampleRelease.CreateAsync(sample.Broken);
         (await release.RunAsync(SampleRelease.Manager, "prep", "--build", release.AppBuildId.ToString(CultureInfo.InvariantCulture))).ShouldExitWith(1);
-        var overridden = OutputSchemas.AssertValid("decision", (await release.RunAsync(SampleRelease.Manager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 ships to the legacy feed only", "--output", "json")).ShouldSucceed().StandardOutput);
+        var overridden = OutputSchemas.AssertValid("decision", (await release.RunAsync(SampleRelease.SecondManager, "override", "prep", "--gate", "versions", "--justification", "0.9.0 ships to the legacy feed only", "--output", "json")).ShouldSucceed().StandardOutput);
         Assert.Equal("overridden", (string?)overridden["decision"]);
-        Assert.Equal(SampleRelease.Manager, (string?)overridden["actor"]);
+        Assert.Equal(SampleRelease.SecondManager, (string?)overridden["actor"]);
         var status = OutputSchemas.AssertValid("status", (await release.RunAsync(SampleRelease.Manager, "status", "--output", "json")).ShouldSucceed().StandardOutput);
         var versions = Gate(status["rings"]![0]!, "versions");
         Assert.Equal("failed", (string?)versions["status"]);
