@@ -7,7 +7,7 @@ namespace ReleaseCli.Core.Definition;
 /// <summary>
 /// The part of a release definition that says who may decide what: the groups, and per ring its overriders,
 /// <c>allowSelfOverride</c> and its gates (id, kind, approvers, <c>minApprovals</c>, <c>allowSelfApproval</c>,
-/// teams, overriders). Its canonical form (keys and people sorted, no white space) is recorded in the ledger
+/// teams, overriders), and the identity settings (<c>require</c>, and the allowed signers file by its digest). Its canonical form (keys and people sorted, no white space) is recorded in the ledger
 /// with its SHA-256, and decisions are judged against the form accepted when they were made.
 /// Channels, steps and settings are not part of it: they change what a ring does, not who may pass it.
 /// </summary>
@@ -56,7 +56,25 @@ public static class TrustDefinition
             };
         }
 
-        return new JsonObject { ["groups"] = groups, ["rings"] = rings };
+        // Who may sign as whom is trust too: the requirement, and the allowed signers file by the digest of its bytes.
+        var identity = new JsonObject
+        {
+            ["require"] = definition.Identity.Require.ToString().ToLowerInvariant(),
+            ["allowedSigners"] = definition.Identity.AllowedSigners is { } file ? FileDigest(definition.ResolvePath(file)) : null,
+        };
+        return new JsonObject { ["groups"] = groups, ["identity"] = identity, ["rings"] = rings };
+    }
+
+    private static string FileDigest(string path)
+    {
+        try
+        {
+            return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw ReleaseException.Usage($"The allowed signers file {path} (identity.allowedSigners in the definition) cannot be read: {ex.Message}");
+        }
     }
 
     /// <summary>The digest the ledger records: <c>sha256:</c> and the hex SHA-256 of the canonical form's compact JSON.</summary>
@@ -148,6 +166,9 @@ public static class TrustDefinition
             flat[$"group {name}"] = members;
         }
 
+        // Recorded before the identity settings were part of the lists: no identity reads as none.
+        flat["identity require"] = canonical["identity"]?["require"] ?? JsonValue.Create("none");
+        flat["identity allowedSigners"] = canonical["identity"]?["allowedSigners"];
         foreach (var (ring, node) in canonical["rings"] as JsonObject ?? [])
         {
             if (node is not JsonObject ringNode)

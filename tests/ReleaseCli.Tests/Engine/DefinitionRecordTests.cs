@@ -33,6 +33,23 @@ public sealed class DefinitionRecordTests
     }
 
     [Fact]
+    public async Task A_key_added_to_the_allowed_signers_file_changes_the_trust_lists_like_a_new_approver()
+    {
+        using var harness = await EngineHarness.CreateAsync(Definition());
+        var signers = harness.Directory.Combine("allowed_signers");
+        await File.WriteAllTextAsync(signers, "# nobody yet\n");
+        await harness.RedefineAsync(Definition().Replace("\"release\": \"r1\",", "\"release\": \"r1\", \"identity\": { \"allowedSigners\": \"allowed_signers\", \"require\": \"none\" },", StringComparison.Ordinal));
+        var before = TrustDefinition.Canonical(harness.Definition);
+
+        await File.AppendAllTextAsync(signers, "# eve's key would go here\n");
+        var after = TrustDefinition.Canonical(harness.Definition);
+
+        Assert.NotEqual(TrustDefinition.DigestOf(before), TrustDefinition.DigestOf(after));
+        Assert.Contains(TrustDefinition.Changes(before, after), c => c.Contains("allowedSigners", StringComparison.Ordinal));
+        Assert.Equal("none", after["identity"]!["require"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_changed_approver_list_stops_the_ring_until_an_overrider_accepts_it()
     {
         using var harness = await EngineHarness.CreateAsync(Definition());
