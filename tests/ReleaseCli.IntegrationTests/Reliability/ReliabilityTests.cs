@@ -168,7 +168,9 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         using var process = ReleaseExe.Start(release.Directory, SampleRelease.Manager, ["validate-source"]);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        for (var i = 0; i < 500 && !process.HasExited && !File.ReadAllText(release.LedgerPath).Contains("\"type\":\"ExternalRunStarted\"", StringComparison.Ordinal); i++)
+        // Signal once the ring is at work (its command started), not while the process is still starting: on a busy
+        // machine the entry checks alone can take many seconds.
+        for (var i = 0; i < 3000 && !process.HasExited && !File.ReadAllText(release.LedgerPath).Contains("\"type\":\"ExternalRunStarted\"", StringComparison.Ordinal); i++)
         {
             await Task.Delay(20);
         }
