@@ -65,8 +65,13 @@ public static class ReleaseExe
     }
 
     /// <summary>Starts release without waiting (for kill tests).</summary>
+    /// <summary>
+    /// Starts the tool for a test that signals or kills it. Through <c>env --default-signal</c>: a test host started
+    /// in the background by a non-interactive shell inherits SIGINT as ignored, and the tool, like any program, keeps an
+    /// ignored signal ignored; the tool is started with every signal at its default, as a terminal or an agent starts it.
+    /// </summary>
     public static Process Start(string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
-        Process.Start(CreateStartInfo("dotnet", workingDirectory, actor, [DllPath, .. args], environment))!;
+        Process.Start(CreateStartInfo("env", workingDirectory, actor, ["--default-signal", "dotnet", DllPath, .. args], environment))!;
 
     private static ProcessStartInfo CreateStartInfo(string program, string workingDirectory, string actor, IEnumerable<string> args, IDictionary<string, string>? environment)
     {
