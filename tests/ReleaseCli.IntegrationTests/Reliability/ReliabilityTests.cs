@@ -92,7 +92,8 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
                 // The kill point is a number of events the run has appended (and a little more), not a time: a fast
                 // machine would otherwise finish the ring before the kill, and a slow one never get past its start.
                 var linesAtStart = LedgerLines(release);
-                var killAfter = random.Next(1, 7);
+                // Each kill leaves less for the next run to do, so later kill points come earlier.
+                var killAfter = random.Next(1, table.Count($"{ring}: SIGKILL") == 0 ? 7 : 5);
                 var extra = random.Next(0, 150);
                 using var process = ReleaseExe.Start(release.Directory, SampleRelease.Manager, args);
                 var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
@@ -105,7 +106,12 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
                 if (process.HasExited)
                 {
                     await drain;
-                    continue; // finished first: nothing was killed, try again
+                    if (process.ExitCode == 0)
+                    {
+                        break; // finished first and promoted the ring: a further run has nothing left to kill
+                    }
+
+                    continue; // finished first without promoting (pending): nothing was killed, try again
                 }
 
                 process.Kill();
@@ -148,7 +154,16 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         var sealedContracts = events2.Where(e => Text(e, "type") == "ContractSealed").Select(e => Text(e, "contractDigest")).Distinct().Count();
         table.Record("one contract sealed across every kill", sealedContracts == 1, $"{sealedContracts} contract(s)");
         output.WriteLine($"{table.Count(": SIGKILL")} SIGKILL(s)");
-        Assert.True(table.Count(": SIGKILL") >= KilledRings.Length * perRing, $"only {table.Count(": SIGKILL")} kill(s) landed");
+        // A ring promoted by a run that finished before its kill ends the kills in that ring (its further runs do
+        // nothing), so not every planned kill can land: every ring must take at least one, and the run as a whole
+        // at least 20 (or every planned kill when fewer are planned).
+        foreach (var ring in KilledRings)
+        {
+            Assert.True(table.Count($"{ring}: SIGKILL") >= 1, $"no kill landed in {ring}");
+        }
+
+        var floor = Math.Min(KilledRings.Length * perRing, 20);
+        Assert.True(table.Count(": SIGKILL") >= floor, $"only {table.Count(": SIGKILL")} kill(s) landed, fewer than {floor}");
         table.AssertAllHeld();
         readers.AssertAllHeld();
     }
