@@ -194,5 +194,13 @@ public sealed class StageStepsTests
         Assert.Contains($"stage/{StageRelease.Tarball} (step 'tarball'): rebuilt from the drop", failed.Message, StringComparison.Ordinal);
         Assert.Contains($"stage/{StageRelease.Zip} (step 'zip'): rebuilt from the drop", failed.Message, StringComparison.Ordinal);
         Assert.Contains("stage/1.0.0.md (step 'notes'): they do not mention CVE-2026-99999", failed.Message, StringComparison.Ordinal);
+
+        // A shipping package the notes' package table leaves out (as if the contract listed one more than the notes).
+        var extraPackage = new Core.Contract.ContractAsset("Contoso.Extra", "1.0.1", Shipping: true, IsPackage: true, BuildId: 1, Size: 1, new string('0', 128), "shipping/packages/Contoso.Extra.1.0.1.nupkg");
+        var withPackage = Context(harness.Definition) with { Contract = contract! with { Contract = contract!.Contract with { Assets = [.. contract.Contract.Assets, extraPackage] } } };
+        var missingPackage = await new ArtifactsValidGate().EvaluateAsync(withPackage, CancellationToken.None);
+
+        Assert.Equal(GateStatus.Failed, missingPackage.Status);
+        Assert.Equal("stage/1.0.0.md (step 'notes'): they do not mention the package Contoso.Extra 1.0.1", missingPackage.Message);
     }
 }
