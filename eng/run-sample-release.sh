@@ -49,13 +49,18 @@ as() {
   GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.email GIT_CONFIG_VALUE_0="$who" dotnet "$release_dll" "$@"
 }
 
-# Runs a ring and checks its documented exit code.
+# Each ring's runs, in order, as "ring<TAB>exit code<TAB>seconds" (wall clock of the run alone, decisions excluded).
+ring_times=()
+
+# Runs a ring (expect CODE as WHO RING [ARGS]) and checks its documented exit code; keeps the run's wall time.
 expect() {
   local code="$1"; shift
+  local started=$EPOCHREALTIME
   set +e
   "$@"
   local actual=$?
   set -e
+  ring_times+=("$(printf '%s\t%s\t%s' "$3" "$actual" "$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')")")
   if [[ "$actual" != "$code" ]]; then
     echo "expected exit $code from: $*; got $actual" >&2
     exit 1
@@ -130,4 +135,10 @@ echo "The stage ring ran its steps in ${stage_seconds}s and made these files (in
 (cd "$staged" && find . -type f | sort | sed 's|^\./||' | while read -r f; do printf '  %10d  %s\n' "$(stat -c %s "$f")" "$f"; done)
 # What a user does with the downloads: the published folder checked against the published checksums file.
 (cd "$work/published/blob/sample/1.0.0" && sha512sum -c --ignore-missing 1.0.0-sha.txt)
+echo
+echo "Ring runs (wall clock of each run of a ring verb, on this machine; approvals and sign-offs between them not counted):"
+for row in "${ring_times[@]}"; do
+  IFS=$'\t' read -r ring code seconds <<<"$row"
+  printf '  %-16s exit %s  %6ss\n' "$ring" "$code" "$seconds"
+done
 echo "Release folder: $work   (try: cd $work && dotnet $release_dll status --output json)"

@@ -92,6 +92,34 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
     }
 
     [Fact]
+    public async Task Status_verify_drop_rehashes_the_drop_and_a_changed_byte_is_exit_5_naming_the_file_while_verify_says_it_did_not_look()
+    {
+        using var release = await SampleRelease.CreateAsync(sample.Good);
+        await release.PrepAndPromoteAsync();
+        var intact = (await release.RunAsync(SampleRelease.Manager, "status", "--verify-drop")).ShouldSucceed();
+        Assert.Matches(@"checked: .*; \d+ drop file\(s\) and \d+ artifact\(s\) matched their SHA-512, re-hashed against the contract and the ledger", intact.StandardOutput);
+        Assert.DoesNotContain("pass --verify-drop", intact.StandardOutput, StringComparison.Ordinal);
+
+        var tarball = Directory.GetFiles(release.DropPath, "*.tar.gz", SearchOption.AllDirectories).Single();
+        await using (var stream = File.Open(tarball, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Seek(100, SeekOrigin.Begin);
+            var original = stream.ReadByte();
+            stream.Seek(100, SeekOrigin.Begin);
+            stream.WriteByte((byte)(original ^ 0xFF));
+        }
+
+        // --verify walks the chain and the contract, not the drop's bytes, and says so instead of implying it looked.
+        var chainOnly = (await release.RunAsync(SampleRelease.Manager, "status", "--verify")).ShouldSucceed();
+        Assert.Contains("not checked: ", chainOnly.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("the drop and the artifacts' bytes (pass --verify-drop to re-hash them)", chainOnly.StandardOutput, StringComparison.Ordinal);
+
+        var tampered = (await release.RunAsync(SampleRelease.Manager, "status", "--verify-drop")).ShouldExitWith(5);
+        Assert.Contains($"{Path.GetFileName(tarball)} has a different SHA-512 than sealed", tampered.StandardOutput + tampered.StandardError, StringComparison.Ordinal);
+        Assert.Contains("no longer match the contract", tampered.StandardOutput + tampered.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Editing_one_byte_of_the_ledger_makes_status_verify_exit_5_and_name_the_line()
     {
         using var release = await SampleRelease.CreateAsync(sample.Good);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReleaseCli.IntegrationTests.Infrastructure;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.IntegrationTests;
 
@@ -41,7 +42,8 @@ public sealed class SourceValidationTests(SampleProducts sample)
         // Each leg's checkout is exactly the commit, and every scanner ran: none is "not configured".
         var work = Path.Combine(release.Directory, ".release", "contoso-sample-1.0.0", "work", "sdl");
         Assert.Equal(core, (await Git(Path.Combine(work, $"github.com_contoso_sample-core@{core[..12]}", "source"), "rev-parse", "HEAD")).Trim());
-        // The log's validity against the SARIF 2.1.0 schema is checked by the unit tests (SdlSarifLogTests, LocalSdlLegRunnerTests).
+        // The merged log of the real scanners' output is valid SARIF 2.1.0.
+        Assert.Empty(SarifSchema.Problems(MergedSarif(release)));
         using var log = JsonDocument.Parse(MergedSarif(release));
         Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
         var runs = log.RootElement.GetProperty("runs").EnumerateArray().ToList();
@@ -73,6 +75,7 @@ public sealed class SourceValidationTests(SampleProducts sample)
             Assert.EndsWith("@" + SampleCommit(sample.Broken, "SAMPLE_CORE_COMMIT")[..7], core.GetProperty("name").GetString(), StringComparison.Ordinal);
         }
 
+        Assert.Empty(SarifSchema.Problems(MergedSarif(release)));
         using (var log = JsonDocument.Parse(MergedSarif(release)))
         {
             var finding = log.RootElement.GetProperty("runs").EnumerateArray()

@@ -57,7 +57,7 @@ public sealed class ReleaseNotesWriter
         AppendDownloads(text, notes, links);
         AppendTable(text, "Packages", "| Package | Version |", notes.Packages
             .OrderBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal)
-            .Select(p => $"| {Cell(p.Id)} | {Cell(p.Version)} |"));
+            .Select(p => PackageRow(p.Id, p.Version)));
         AppendTable(text, "Builds", "| Repository | Commit |", notes.Builds
             .OrderBy(b => b.Repository, StringComparer.Ordinal).ThenBy(b => b.Commit, StringComparer.Ordinal)
             .Select(b => $"| {Cell(b.Repository)} | `{Cell(b.Commit)}` |"));
@@ -155,6 +155,9 @@ public sealed class ReleaseNotesWriter
 
         links[file.Name] = file.Url;
     }
+
+    /// <summary>A package's row in the package table, as the notes write it and the artifacts-valid gate looks for it.</summary>
+    public static string PackageRow(string id, string version) => $"| {Cell(id)} | {Cell(version)} |";
 
     private static string Cell(string value) => value.Replace("|", @"\|", StringComparison.Ordinal);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ReleaseCli.IntegrationTests.Infrastructure;
+using ReleaseCli.Testing;
 using Xunit.Abstractions;
 
 namespace ReleaseCli.IntegrationTests.AzureDevOps;
@@ -45,6 +46,33 @@ public sealed class SdlOnAzureDevOpsTests(SampleProducts sample, ITestOutputHelp
         Assert.Equal(2, fake.Requests("POST", fake.RunsPath).Count);
         var ledger = await File.ReadAllLinesAsync(release.LedgerPath);
         Assert.Equal(2, ledger.Count(l => l.Contains("\"type\":\"ExternalRunStarted\"", StringComparison.Ordinal)));
+
+        // status shows each leg's run with the web link Azure DevOps gave for it.
+        var status = (await release.RunAsync(SampleRelease.Manager, "status")).ShouldSucceed();
+        var site = $"{fake.Server.Url}/{FakeAzureDevOps.OrganizationName}/{FakeAzureDevOps.ProjectId}/_build/results?buildId=";
+        Assert.Contains(site + "4711", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(site + "4712", status.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_token_stops_the_ring_with_exit_2_naming_the_variable_without_retrying_or_recording_a_run()
+    {
+        using var fake = FakeAzureDevOps.Start();
+        using var release = await SampleRelease.CreateAsync(sample.Good, OnAzureDevOps(fake, maxParallelLegs: 2));
+        await release.PrepAndPromoteAsync();
+        fake.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(new WireMock.Matchers.RegexMatcher($"^/{FakeAzureDevOps.OrganizationName}/")).UsingAnyMethod())
+            .RespondWith(FakeAzureDevOps.Error(401, "TF400813: The user '' is not authorized to access this resource.", "UnauthorizedRequestException"));
+
+        var refused = (await release.RunAsync(SampleRelease.Manager, Token, "validate-source")).ShouldExitWith(2);
+
+        var text = refused.StandardOutput + refused.StandardError;
+        Assert.Contains("AZURE_DEVOPS_TOKEN", text, StringComparison.Ordinal);
+        Assert.Contains("401", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("pat-for-the-test-organization", text, StringComparison.Ordinal);
+        // Each leg stops at its first refused call (looking for its run, or queuing it): a 401 is never retried.
+        Assert.InRange(fake.Server.Settled().Count, 1, 2);
+        Assert.DoesNotContain(await File.ReadAllLinesAsync(release.LedgerPath), l => l.Contains("\"type\":\"ExternalRunStarted\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(await File.ReadAllLinesAsync(release.LedgerPath), l => l.Contains("pat-for-the-test-organization", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Rings.SourceValidation;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.Tests.SourceValidation;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Rings.SourceValidation;
+using ReleaseCli.Testing;
 
 namespace ReleaseCli.Tests.SourceValidation;
 

@@ -127,6 +127,41 @@ public sealed class StageStepsTests
     }
 
     [Fact]
+    public async Task A_tactics_approval_given_after_stage_no_longer_counts_once_the_staged_artifacts_change()
+    {
+        const string Tarball = $$"""{ "id": "tarball", "kind": "archive", "settings": { "name": "{{StageRelease.Tarball}}", "layout": [{ "include": ["shipping/assets/files/**"], "stripPrefix": "shipping/assets/files" }] } }""";
+        const string Zip = $$"""{ "id": "zip", "kind": "archive", "settings": { "name": "{{StageRelease.Zip}}", "layout": [{ "include": ["shipping/assets/files/*.txt"], "stripPrefix": "shipping/assets/files" }] } }""";
+        static string WithTactics(string definition) => definition.Replace(
+            """{ "kind": "artifacts-valid" }""",
+            """{ "kind": "artifacts-valid" }, { "id": "tactics", "kind": "approval", "approvers": ["bob@x.com"] }""",
+            StringComparison.Ordinal);
+        using var harness = await StageRelease.ReadyForStageAsync(WithTactics(StageRelease.Definition(stageSteps: Tarball)));
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("stage")).ExitCode);
+        harness.Identity.Current = "bob@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "stage", "tactics", null, "the tarball is what we ship", CancellationToken.None);
+        var approved = await harness.StateAsync();
+        Assert.Single(approved.Decisions("stage", "tactics"));
+
+        // Another artifact staged for the same contract: what Tactics approved is no longer what would be published.
+        await harness.RedefineAsync(WithTactics(StageRelease.Definition(stageSteps: $"{Tarball}, {Zip}")));
+        var rerun = await harness.RunAsync("stage");
+
+        Assert.Equal(ExitCode.Pending, rerun.ExitCode);
+        var state = await harness.StateAsync();
+        Assert.Contains(state.Artifacts(), a => a.Entry.Name == StageRelease.Zip);
+        Assert.Equal(approved.ContractDigest, state.ContractDigest);
+        Assert.NotEqual(approved.ArtifactsDigest("stage"), state.ArtifactsDigest("stage"));
+        Assert.Empty(state.Decisions("stage", "tactics"));
+        Assert.DoesNotContain(state.Events, e => e.Type == LedgerEventType.Promoted && e.Ring == "stage");
+
+        // Approved again over the artifacts as they are now, the ring promotes.
+        harness.Identity.Current = "bob@x.com";
+        await harness.Decisions.ApproveAsync(harness.Environment, "stage", "tactics", null, "the tarball and the zip", CancellationToken.None);
+        var promoted = await harness.RunAsync("stage");
+        Assert.True(promoted.ExitCode == ExitCode.Success, promoted.Message);
+    }
+
+    [Fact]
     public async Task Artifacts_valid_names_the_artifact_that_no_longer_matches_what_its_kind_promises()
     {
         using var harness = await StageRelease.ReadyForStageAsync();
@@ -159,5 +194,13 @@ public sealed class StageStepsTests
         Assert.Contains($"stage/{StageRelease.Tarball} (step 'tarball'): rebuilt from the drop", failed.Message, StringComparison.Ordinal);
         Assert.Contains($"stage/{StageRelease.Zip} (step 'zip'): rebuilt from the drop", failed.Message, StringComparison.Ordinal);
         Assert.Contains("stage/1.0.0.md (step 'notes'): they do not mention CVE-2026-99999", failed.Message, StringComparison.Ordinal);
+
+        // A shipping package the notes' package table leaves out (as if the contract listed one more than the notes).
+        var extraPackage = new Core.Contract.ContractAsset("Contoso.Extra", "1.0.1", Shipping: true, IsPackage: true, BuildId: 1, Size: 1, new string('0', 128), "shipping/packages/Contoso.Extra.1.0.1.nupkg");
+        var withPackage = Context(harness.Definition) with { Contract = contract! with { Contract = contract!.Contract with { Assets = [.. contract.Contract.Assets, extraPackage] } } };
+        var missingPackage = await new ArtifactsValidGate().EvaluateAsync(withPackage, CancellationToken.None);
+
+        Assert.Equal(GateStatus.Failed, missingPackage.Status);
+        Assert.Equal("stage/1.0.0.md (step 'notes'): they do not mention the package Contoso.Extra 1.0.1", missingPackage.Message);
     }
 }

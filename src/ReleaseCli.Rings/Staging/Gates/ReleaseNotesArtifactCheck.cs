@@ -4,7 +4,10 @@ using ReleaseCli.Rings.Staging.Steps;
 
 namespace ReleaseCli.Rings.Staging.Gates;
 
-/// <summary>The release notes must mention every download their settings place, the checksums file and every CVE of the definition.</summary>
+/// <summary>
+/// The release notes must mention every download their settings place, the checksums file, every CVE of the definition
+/// and every shipping package of the contract in their package table.
+/// </summary>
 public sealed class ReleaseNotesArtifactCheck : IStagedArtifactCheck
 {
     public string StepKind => ReleaseNotesStep.StepKind;
@@ -20,6 +23,10 @@ public sealed class ReleaseNotesArtifactCheck : IStagedArtifactCheck
             .Distinct(StringComparer.Ordinal)
             .Where(term => !text.Contains(term, StringComparison.Ordinal))
             .ToList();
+        missing.AddRange(scope.Contract.Assets
+            .Where(a => a.Shipping && a.IsPackage && !text.Contains(ReleaseNotesWriter.PackageRow(a.Name, a.Version), StringComparison.Ordinal))
+            .Select(a => $"the package {a.Name} {a.Version}")
+            .Distinct(StringComparer.Ordinal));
         return missing.Count == 0 ? [] : [$"they do not mention {string.Join(", ", missing)}"];
     }
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Json.Schema;
 
-namespace ReleaseCli.Tests.SourceValidation;
+namespace ReleaseCli.Testing;
 
-/// <summary>The SARIF 2.1.0 JSON schema of TestData (see its README), and the problems a log has against it.</summary>
+/// <summary>The SARIF 2.1.0 JSON schema of the unit tests' TestData (see its README), and the problems a log has against it.</summary>
 public static class SarifSchema
 {
     private static readonly Lazy<JsonSchema> Schema = new(Load);
