@@ -90,5 +90,28 @@ public sealed class SampleReleaseTests(SampleProducts sample, Xunit.Abstractions
         await check.WaitForExitAsync();
         Assert.True(check.ExitCode == 0, output + error);
         Assert.Equal(4, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
+        await StagedDownloadsPassThePowerShellCheckAsync(downloads, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.LastIndexOf(": OK", StringComparison.Ordinal)]).ToList());
+    }
+
+    /// <summary>
+    /// The check .NET's release notes give PowerShell users holds for every download the checksums file lists, and
+    /// fails for a changed one: <c>(Get-Content sha.txt | Select-String file).ToString().Contains((Get-FileHash file -Algorithm SHA512).Hash.ToLower())</c>.
+    /// </summary>
+    private static async Task StagedDownloadsPassThePowerShellCheckAsync(string downloads, IReadOnlyList<string> listed)
+    {
+        var files = string.Join(", ", listed.Select(f => $"'{f}'"));
+        var script = $$"""
+            foreach ($file in @({{files}})) {
+                $ok = (Get-Content 1.0.0-sha.txt | Select-String $file).ToString().Contains((Get-FileHash $file -Algorithm SHA512).Hash.ToLower())
+                Write-Output "${file}: $ok"
+            }
+            """;
+        var good = await PowerShellHost.RunAsync(downloads, SampleRelease.Manager, script);
+        Assert.True(good.ExitCode == 0, good.ToString());
+        Assert.Equal(listed.Select(f => $"{f}: True"), good.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()));
+
+        await File.AppendAllTextAsync(Path.Combine(downloads, listed[0]), "changed");
+        var changed = await PowerShellHost.RunAsync(downloads, SampleRelease.Manager, script);
+        Assert.Contains($"{listed[0]}: False", changed.StandardOutput, StringComparison.Ordinal);
     }
 }
