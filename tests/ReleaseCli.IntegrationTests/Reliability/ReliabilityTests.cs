@@ -16,9 +16,9 @@ namespace ReleaseCli.IntegrationTests.Reliability;
 [Collection(SampleCollection.Name)]
 public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper output)
 {
-    private static readonly string[] RingsWithSteps = ["prep", "validate-source", "validate-build", "stage"];
+    private static readonly string[] RingsWithSteps = ["prep", "validate-source", "validate-build", "stage", "publish"];
 
-    /// <summary>The rings the kill test goes through: all four in the full run, the first two in CI's short run.</summary>
+    /// <summary>The rings the kill test goes through: all five in the full run, the first two in CI's short run.</summary>
     private static string[] KilledRings => Environment.GetEnvironmentVariable("RELIABILITY_ALL_RINGS") == "1" ? RingsWithSteps : RingsWithSteps[..2];
 
     /// <summary>The sample's definition with the gates people decide removed, so every ring runs on from its steps.</summary>
