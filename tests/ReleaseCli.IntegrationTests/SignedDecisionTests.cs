@@ -34,7 +34,7 @@ public sealed class SignedDecisionTests(SampleProducts sample)
         Assert.Contains($"{Bob} (signed {await FingerprintAsync(release.KeyOf(Bob))})", text.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("unverified", text.StandardOutput, StringComparison.Ordinal);
         var signedLines = (await File.ReadAllLinesAsync(release.LedgerPath)).Count(l => l.Contains("\"signature\":", StringComparison.Ordinal));
-        Assert.Equal(5, signedLines); // two runs' starts and ends, and the approval
+        Assert.Equal(6, signedLines); // two runs' starts and ends, the approval, and the intent to promote
     }
 
     [Fact]

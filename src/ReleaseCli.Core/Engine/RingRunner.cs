@@ -66,6 +66,9 @@ public sealed class RingRunner(
                 return new RingRunOutcome(ring.Name, runId, ExitCode.UsageError, message, UsedOverrides: false);
             }
 
+            // BAR is the anchor outside the folder: a channel the root build is in that no promotion here explains means
+            // the ledger was rolled back to before that promotion. (The rest of the candidate is checked once resolved.)
+            PromotionAudit.Require(definition, environment.Store.DescribeLedger(environment.ReleaseId), ledger.Current.Events, [root]);
             if (ring.Name == RingName.Prep && state.RootBuildId != rootBuildId)
             {
                 await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.CandidateSelected, BuildId = rootBuildId, Message = $"build {rootBuildId} of {root.Repository} @ {root.Commit}" }, cancellationToken).ConfigureAwait(false);
@@ -132,6 +135,7 @@ public sealed class RingRunner(
             }
 
             var candidate = await CandidateResolver.ResolveAsync(environment.Bar, root, request.IncludeReleased, cancellationToken).ConfigureAwait(false);
+            PromotionAudit.Require(definition, environment.Store.DescribeLedger(environment.ReleaseId), ledger.Current.Events, candidate.Builds.Skip(1));
             var contract = await ContractLoader.LoadAsync(environment.Store, environment.ReleaseId, state.ContractDigest, cancellationToken).ConfigureAwait(false);
             // prep of another build judges that build's contract, sealed by this run or not at all: never the
             // contract of the candidate before it, over a drop the new gather has begun to change.
@@ -662,6 +666,15 @@ public sealed class RingRunner(
         if (ring.TargetChannel is not null)
         {
             channel = await environment.Bar.GetRequiredChannelAsync(ring.TargetChannel, cancellationToken).ConfigureAwait(false);
+            // The intent is signed and recorded before BAR is asked: a run killed between the assignment and its
+            // Promoted event leaves the channel explained in the ledger, and a re-run completes the promotion.
+            await run.AppendAsync(new LedgerEvent
+            {
+                Type = LedgerEventType.Promoting,
+                ContractDigest = state.ContractDigest,
+                Message = $"assigning build(s) {string.Join(", ", buildIds)} to '{channel.Name}'",
+                Data = new JsonObject { ["channel"] = channel.Name, ["channelId"] = channel.Id, ["builds"] = new JsonArray([.. buildIds.Select(id => (JsonNode)id)]) },
+            }, cancellationToken).ConfigureAwait(false);
             foreach (var id in buildIds)
             {
                 var answer = await environment.Bar.AssignBuildToChannelAsync(id, channel.Id, cancellationToken).ConfigureAwait(false);

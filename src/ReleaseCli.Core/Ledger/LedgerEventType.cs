@@ -31,6 +31,12 @@ public enum LedgerEventType
     Approved,
     Rejected,
     Overridden,
+
+    /// <summary>
+    /// A run is about to assign the builds to the ring's target channel in BAR (signed, recorded before BAR is asked):
+    /// a run killed before its <see cref="Promoted"/> leaves BAR's channel explained, and a re-run completes it.
+    /// </summary>
+    Promoting,
     Promoted,
     Released,
     RunCompleted,

@@ -150,7 +150,10 @@ public static class LedgerSerializer
         return lines[..^1];
     }
 
-    /// <summary>The ledger head exactly as the tool writes it (<c>{"seq":N,"hash":"…"}</c>, nothing else), or throws.</summary>
+    /// <summary>
+    /// The ledger head exactly as the tool writes it (<c>{"seq":N,"hash":"…"}</c>, then <c>"signer"</c> and
+    /// <c>"signature"</c> when it is signed; nothing else), or throws.
+    /// </summary>
     public static LedgerHead ParseHead(string headPath, ReadOnlySpan<byte> bytes)
     {
         LedgerHead? head = null;
@@ -165,7 +168,7 @@ public static class LedgerSerializer
 
         if (head?.Hash is not { Length: 64 } || !bytes.SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(head, Options)))
         {
-            throw new LedgerIntegrityException(headPath, 0, "the ledger head is not in the form the tool writes ({\"seq\":N,\"hash\":\"…\"} and nothing else; it was edited)");
+            throw new LedgerIntegrityException(headPath, 0, "the ledger head is not in the form the tool writes ({\"seq\":N,\"hash\":\"…\"}, with \"signer\" and \"signature\" when signed, and nothing else; it was edited)");
         }
 
         return head;
@@ -173,6 +176,10 @@ public static class LedgerSerializer
 
     /// <summary>The ledger head as the tool writes it, the one form <see cref="ParseHead"/> accepts.</summary>
     public static byte[] HeadBytes(LedgerHead head) => JsonSerializer.SerializeToUtf8Bytes(head, Options);
+
+    /// <summary>Where the head of the ledger at <paramref name="ledgerPath"/> is, for messages: every store keeps <c>ledger.head</c> beside <c>ledger.jsonl</c>.</summary>
+    public static string HeadPathBeside(string ledgerPath) =>
+        ledgerPath.EndsWith(".jsonl", StringComparison.Ordinal) ? ledgerPath[..^".jsonl".Length] + ".head" : ledgerPath + " (head)";
 
     public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

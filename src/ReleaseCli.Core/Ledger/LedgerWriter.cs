@@ -57,7 +57,7 @@ public sealed class LedgerWriter
 
             if (lines.Count <= (before?.Seq ?? 0) + 1)
             {
-                return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, before);
+                return ReleaseLedger.Verify(store.DescribeLedger(releaseId), lines, before, trust);
             }
 
             if (attempt == MaxReads)
@@ -117,14 +117,32 @@ public sealed class LedgerWriter
                 entry = (LedgerSerializer.TryParse(line, out _) ?? entry) with { Verified = sign };
             }
 
-            await _store.AppendLedgerLineAsync(_releaseId, line, count, new LedgerHead(entry.Seq, hash), CancellationToken.None).ConfigureAwait(false);
+            var head = await SignHeadAsync(new LedgerHead(entry.Seq, hash), entry, cancellationToken).ConfigureAwait(false);
+            await _store.AppendLedgerLineAsync(_releaseId, line, count, head, CancellationToken.None).ConfigureAwait(false);
             entry = entry with { Hash = hash };
-            Current = Current.With(entry);
+            Current = Current.With(entry, head);
             return entry;
         }
         finally
         {
             _writing.Release();
         }
+    }
+
+    /// <summary>
+    /// The head after <paramref name="entry"/>, signed by the signer when they wrote it: lines removed from the end
+    /// then show, as the head cannot be rewritten to match without their key.
+    /// </summary>
+    private async Task<LedgerHead> SignHeadAsync(LedgerHead head, LedgerEvent entry, CancellationToken cancellationToken)
+    {
+        if (_signer is null || _trust is null || (entry.Actor is not null && !string.Equals(entry.Actor, _signer.Principal, StringComparison.Ordinal)))
+        {
+            return _trust?.Require == Definition.SignatureRequirement.Signed
+                ? throw new InvalidOperationException($"The head after a {entry.Type} event by {entry.Actor} must be signed by them, and no key of theirs was resolved.")
+                : head;
+        }
+
+        var signature = await SshSignature.SignAsync(_signer.Key, head.SignedBytes(_releaseId), _trust.Namespace, cancellationToken).ConfigureAwait(false);
+        return head with { Signer = new LedgerSigner(_signer.Principal, _signer.Key.PublicKey.Fingerprint), Signature = signature.Armor() };
     }
 }

@@ -5,20 +5,28 @@ namespace ReleaseCli.Core.Ledger;
 /// <summary>The verified events of one release, in order.</summary>
 public sealed class ReleaseLedger
 {
-    private ReleaseLedger(IReadOnlyList<LedgerEvent> events)
+    private ReleaseLedger(IReadOnlyList<LedgerEvent> events, LedgerHead? head, bool headVerified)
     {
         Events = events;
+        Head = head;
+        HeadVerified = headVerified;
     }
 
     public IReadOnlyList<LedgerEvent> Events { get; }
+
+    /// <summary>The head the events were checked against (null before the first line's head was written).</summary>
+    public LedgerHead? Head { get; }
+
+    /// <summary>Whether the head's signature was checked against the allowed signers.</summary>
+    public bool HeadVerified { get; }
 
     public string HeadHash => Events.Count == 0 ? LedgerSerializer.GenesisHash : Events[^1].Hash;
 
     /// <summary>
     /// Walks the chain: every line's own hash, its sequence number and its link to the line before,
     /// then the recorded head (so a truncated tail is caught too). With <paramref name="trust"/>, every signature
-    /// is checked against the allowed signers too, and an unsigned decision or run where signatures are required
-    /// is refused. Throws naming the first bad line.
+    /// is checked against the allowed signers too (the head's included), and an unsigned decision, run or head where
+    /// signatures are required is refused. Throws naming the first bad line, or the head.
     /// </summary>
     public static ReleaseLedger Verify(string ledgerPath, IReadOnlyList<string> lines, LedgerHead? head, LedgerTrust? trust = null)
     {
@@ -46,7 +54,9 @@ public sealed class ReleaseLedger
         }
 
         CheckHead(ledgerPath, events, head);
-        return new ReleaseLedger(events);
+        var headVerified = trust is not null && head is not null
+            && trust.CheckHead(LedgerSerializer.HeadPathBeside(ledgerPath), head, events[head.Seq - 1]);
+        return new ReleaseLedger(events, head, headVerified);
     }
 
     /// <summary>
@@ -88,5 +98,5 @@ public sealed class ReleaseLedger
         }
     }
 
-    internal ReleaseLedger With(LedgerEvent entry) => new([.. Events, entry]);
+    internal ReleaseLedger With(LedgerEvent entry, LedgerHead head) => new([.. Events, entry], head, head.Signature is not null);
 }

@@ -13,10 +13,13 @@ public sealed class LedgerTrust
 {
     public LedgerTrust(string releaseId, SignatureRequirement require, AllowedSigners? signers)
     {
+        ReleaseId = releaseId;
         Namespace = "release:" + releaseId;
         Require = require;
         Signers = signers;
     }
+
+    public string ReleaseId { get; }
 
     public string Namespace { get; }
 
@@ -31,9 +34,13 @@ public sealed class LedgerTrust
         definition.Identity.Require,
         definition.Identity.AllowedSigners is { } file ? AllowedSigners.Load(definition.ResolvePath(file)) : null);
 
-    /// <summary>People's decisions (approve, reject, sign-off, override, forced entry) and the start and end of each ring run.</summary>
+    /// <summary>
+    /// People's decisions (approve, reject, sign-off, override, forced entry), the start and end of each ring run, and
+    /// a run's intent to promote (recorded before BAR is asked, so every channel BAR shows is explained by a signed line).
+    /// </summary>
     public static bool IsSigned(LedgerEventType type) =>
-        type is LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden or LedgerEventType.RunStarted or LedgerEventType.RunCompleted;
+        type is LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden or LedgerEventType.RunStarted or LedgerEventType.RunCompleted
+            or LedgerEventType.Promoting;
 
     /// <summary>
     /// The key <paramref name="actor"/> signs with: the file <paramref name="keyPath"/> (--signing-key), else the
@@ -123,6 +130,51 @@ public sealed class LedgerTrust
         if (!string.Equals(verdict.Key!.Fingerprint, entry.Signer.Fingerprint, StringComparison.Ordinal))
         {
             throw new LedgerIntegrityException(ledgerPath, number, $"its signer names the key {entry.Signer.Fingerprint}, but the signature was made with {verdict.Key.Fingerprint}");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Checks the head's signature when the ledger is read: made in the release's namespace over the head's
+    /// <see cref="LedgerHead.SignedBytes"/>, by a key the allowed signers list for the principal who wrote the line it
+    /// records (<paramref name="last"/>), with the fingerprint it names. Returns whether the head is verified; throws
+    /// naming the head when it is unsigned where signatures are required, or its signature does not hold.
+    /// </summary>
+    public bool CheckHead(string headPath, LedgerHead head, LedgerEvent last)
+    {
+        var records = $"the head (which records line {head.Seq})";
+        if (head.Signature is null)
+        {
+            return Require == SignatureRequirement.Signed
+                ? throw new LedgerIntegrityException(headPath, 0, $"{records} carries no signature, and the definition requires signatures (identity.require \"signed\"): the tool signs every head it writes with the key of whoever wrote the line it records{ByActor(last)}, so the head was rewritten by hand (lines removed from the end, or the head recomputed)")
+                : false;
+        }
+
+        if (Signers is null)
+        {
+            return false;
+        }
+
+        if (head.Signer is null)
+        {
+            throw new LedgerIntegrityException(headPath, 0, $"{records} carries a signature but names no signer");
+        }
+
+        if (last.Actor is not null && !string.Equals(head.Signer.Principal, last.Actor, StringComparison.Ordinal))
+        {
+            throw new LedgerIntegrityException(headPath, 0, $"{records} is signed by {head.Signer.Principal}, but line {head.Seq} was written by {last.Actor}, who signs the head after their line");
+        }
+
+        var verdict = Signers.Verify(head.Signature, head.SignedBytes(ReleaseId), head.Signer.Principal, Namespace, last.Time);
+        if (!verdict.Valid)
+        {
+            throw new LedgerIntegrityException(headPath, 0, $"the signature of {records} by {head.Signer.Principal} does not hold: {verdict.Problem} (lines were removed from the end and the head rewritten, or the head was copied from elsewhere)");
+        }
+
+        if (!string.Equals(verdict.Key!.Fingerprint, head.Signer.Fingerprint, StringComparison.Ordinal))
+        {
+            throw new LedgerIntegrityException(headPath, 0, $"{records} names the key {head.Signer.Fingerprint}, but its signature was made with {verdict.Key.Fingerprint}");
         }
 
         return true;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseCli.Core;
+using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
@@ -16,7 +17,7 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
 {
     public static Command CreateCommand(Func<IServiceProvider> services)
     {
-        var verify = new Option<bool>("--verify") { Description = "Also check the sealed contract against the digest the ledger records. (The ledger's hash chain is always walked: an edited, removed or reordered line fails with exit 5, naming the line.)" };
+        var verify = new Option<bool>("--verify") { Description = "Also check the sealed contract against the digest the ledger records, and BAR's channels of the candidate against the ledger's promotions (when BAR can be read). (The ledger's hash chain is always walked: an edited, removed or reordered line fails with exit 5, naming the line.)" };
         var verifyDrop = new Option<bool>("--verify-drop") { Description = "Also re-hash every drop file and every artifact against the contract and the ledger (reads every byte). Implies --verify." };
         var command = new Command("status", "Show every ring, step, gate, approval, override and promotion of the release, from its ledger. Exits 0 when shown, 5 when the ledger (or, with --verify, the contract; with --verify-drop, the drop or an artifact) was tampered with.") { verify, verifyDrop, CommonOptions.Store };
         command.SetAction((parse, ct) => services().GetRequiredService<StatusHandler>().HandleAsync(
@@ -43,8 +44,22 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
             notChecked.Add("who made each decision and run: release.json names no identity.allowedSigners, so they are unverified");
         }
 
+        if (environment.Trust.Signers is not null)
+        {
+            if (ledger.HeadVerified)
+            {
+                checkedItems.Add($"the ledger's head (line {ledger.Head!.Seq}) signed by {ledger.Head.Signer!.Principal} ({ledger.Head.Signer.Fingerprint})");
+            }
+            else
+            {
+                notChecked.Add($"who wrote the ledger's head: it is unsigned (identity.require {environment.Trust.Require.ToString().ToLowerInvariant()}), so lines removed from the end with the head rewritten would not show");
+            }
+        }
+
         if (options.Verify)
         {
+            await CrossCheckBarAsync(environment, state, checkedItems, notChecked, cancellationToken).ConfigureAwait(false);
+
             // Also re-hash the sealed contract against the digest the ledger records.
             var contract = await ContractLoader.LoadAsync(environment.Store, environment.ReleaseId, state.ContractDigest, cancellationToken).ConfigureAwait(false);
             if (contract is not null)
@@ -88,5 +103,45 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Checks BAR's channels of the candidate against the ledger's promotions (exit 5 when the ledger lacks one BAR
+    /// shows). Offline (a BAR that cannot be read, a local BAR file that is not there) the check is listed as not made.
+    /// </summary>
+    private static async Task CrossCheckBarAsync(ReleaseEnvironment environment, ReleaseState state, List<string> checkedItems, List<string> notChecked, CancellationToken cancellationToken)
+    {
+        if (state.RootBuildId is not { } rootId)
+        {
+            return;
+        }
+
+        var bar = environment.Definition.Bar;
+        if (bar.Kind == BarSettings.LocalKind && !File.Exists(environment.Definition.ResolvePath(bar.Path!)))
+        {
+            notChecked.Add($"BAR's channels against the ledger's promotions: the local BAR {environment.Definition.ResolvePath(bar.Path!)} is not on this machine");
+            return;
+        }
+
+        Candidate candidate;
+        try
+        {
+            var root = await environment.Bar.GetBuildAsync(rootId, cancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                notChecked.Add($"BAR's channels against the ledger's promotions: {environment.Bar.Description} has no build {rootId}");
+                return;
+            }
+
+            candidate = await CandidateResolver.ResolveAsync(environment.Bar, root, includeReleased: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReleaseException ex) when (ex.ExitCode != ExitCode.IntegrityViolation)
+        {
+            notChecked.Add($"BAR's channels against the ledger's promotions: BAR could not be read ({ex.Message})");
+            return;
+        }
+
+        PromotionAudit.Require(environment.Definition, environment.Store.DescribeLedger(environment.ReleaseId), state.Events, candidate.Builds);
+        checkedItems.Add($"the channels of {candidate.Builds.Count} candidate build(s) in {environment.Bar.Description} against the ledger's promotions");
     }
 }

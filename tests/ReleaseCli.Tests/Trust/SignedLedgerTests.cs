@@ -154,6 +154,43 @@ public sealed class SignedLedgerTests(SshKeys keys) : IClassFixture<SshKeys>, ID
     }
 
     [Fact]
+    public async Task The_head_is_signed_by_whoever_wrote_its_line_and_a_truncated_ledger_with_its_head_rewritten_is_refused_naming_the_head()
+    {
+        var trust = await TrustAsync();
+        await WriteSignedRunAndApprovalAsync(trust);
+        var ledger = await LedgerWriter.ReadVerifiedAsync(Store, "r", CancellationToken.None, trust);
+        var head = ledger.Head!;
+        Assert.True(ledger.HeadVerified);
+        Assert.Equal(new LedgerSigner(Bo, SshPrivateKey.Load(await keys.KeyAsync("ecdsa-256", "bo")).PublicKey.Fingerprint), head.Signer);
+
+        // The signature covers the release, the line count and the last hash; ssh-keygen agrees.
+        var statement = Encoding.UTF8.GetString(head.SignedBytes("r"));
+        Assert.Equal($$"""{"release":"r","seq":4,"hash":"{{ledger.Events[3].Hash}}"}""", statement);
+        var signature = Path.Combine(_directory.Path, "head.sig");
+        await File.WriteAllTextAsync(signature, head.Signature);
+        var allowed = keys.AllowedSigners($"{Bo} {SshKeys.PublicKeyText(await keys.KeyAsync("ecdsa-256", "bo"))}");
+        await SshKeys.RunAsync("ssh-keygen", ["-Y", "verify", "-f", allowed, "-I", Bo, "-n", "release:r", "-s", signature], statement);
+
+        // Bo's approval removed from the end, and the head recomputed for line 3, unsigned.
+        await RewriteAsync(3);
+        var unsigned = await Assert.ThrowsAsync<LedgerIntegrityException>(() => LedgerWriter.ReadVerifiedAsync(Store, "r", CancellationToken.None, trust));
+        Assert.Equal(ExitCode.IntegrityViolation, unsigned.ExitCode);
+        Assert.Contains($"{HeadPath} is not intact: the head (which records line 3) carries no signature", unsigned.Message, StringComparison.Ordinal);
+
+        // Re-signed as Ada (who wrote line 3) with Eve's key, and with the old signature made for line 4.
+        var third = LedgerSerializer.TryParse((await File.ReadAllLinesAsync(LedgerPath))[2], out _)!;
+        var eve = await SignerAsync(Eve, "ed25519");
+        var recomputed = new LedgerHead(3, third.Hash);
+        var forged = recomputed with { Signer = new LedgerSigner(Ada, eve.Key.PublicKey.Fingerprint), Signature = (await SshSignature.SignAsync(eve.Key, recomputed.SignedBytes("r"), "release:r", CancellationToken.None)).Armor() };
+        await File.WriteAllBytesAsync(HeadPath, LedgerSerializer.HeadBytes(forged));
+        var othersKey = await Assert.ThrowsAsync<LedgerIntegrityException>(() => LedgerWriter.ReadVerifiedAsync(Store, "r", CancellationToken.None, trust));
+        Assert.Contains($"the signature of the head (which records line 3) by {Ada} does not hold", othersKey.Message, StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(HeadPath, LedgerSerializer.HeadBytes(recomputed with { Signer = new LedgerSigner(Ada, head.Signer!.Fingerprint), Signature = head.Signature }));
+        var moved = await Assert.ThrowsAsync<LedgerIntegrityException>(() => LedgerWriter.ReadVerifiedAsync(Store, "r", CancellationToken.None, trust));
+        Assert.Contains("the signature of the head (which records line 3)", moved.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_not_listed_for_the_actor_is_refused_before_anything_is_written()
     {
         var trust = await TrustAsync();
