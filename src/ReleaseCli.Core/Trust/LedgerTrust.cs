@@ -31,9 +31,10 @@ public sealed class LedgerTrust
         definition.Identity.Require,
         definition.Identity.AllowedSigners is { } file ? AllowedSigners.Load(definition.ResolvePath(file)) : null);
 
-    /// <summary>People's decisions (approve, reject, sign-off, override, forced entry) and the start and end of each ring run.</summary>
+    /// <summary>People's decisions (approve, reject, sign-off, override, forced entry), the start and end of each ring run, and each validation shard's report.</summary>
     public static bool IsSigned(LedgerEventType type) =>
-        type is LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden or LedgerEventType.RunStarted or LedgerEventType.RunCompleted;
+        type is LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden or LedgerEventType.RunStarted or LedgerEventType.RunCompleted
+            or LedgerEventType.ShardReported;
 
     /// <summary>
     /// The key <paramref name="actor"/> signs with: the file <paramref name="keyPath"/> (--signing-key), else the

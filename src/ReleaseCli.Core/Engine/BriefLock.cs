@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using ReleaseCli.Core.Store;
+
+namespace ReleaseCli.Core.Engine;
+
+/// <summary>
+/// The release's lock taken for one short write: a person's decision, or a validation shard recording its result.
+/// Such writes happen at the same time (several approvers answering one request, the shards of a pipeline matrix
+/// finishing together), so each waits its turn behind the others for a bounded time; behind a ring run, which
+/// holds the lock for all its work, it is refused at once.
+/// </summary>
+public static class BriefLock
+{
+    /// <summary>The verbs that hold the lock only for a short write.</summary>
+    public static readonly IReadOnlySet<string> Verbs = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "approve", "reject", "override", "accept-definition", ShardVerb,
+    };
+
+    /// <summary>How a validation shard names itself as the lock's holder.</summary>
+    public const string ShardVerb = "validate-build --shard";
+
+    /// <summary>How long a brief write waits for the others before it gives up with exit 4.</summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    public static async Task<IAsyncDisposable> AcquireAsync(ReleaseEnvironment environment, LockOwner owner, CancellationToken cancellationToken)
+    {
+        var waiting = Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ReleaseLockedException ex) when ((ex.Owner is null || Verbs.Contains(ex.Owner.Verb)) && waiting.Elapsed < Wait)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 150) * Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
