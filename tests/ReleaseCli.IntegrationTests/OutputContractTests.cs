@@ -83,7 +83,7 @@ public sealed class OutputContractTests(SampleProducts sample)
         await File.WriteAllTextAsync(definitionPath, widened);
         var accepted = OutputSchemas.AssertValid("accept-definition", (await release.RunAsync(SampleRelease.SecondManager, "accept-definition", "--justification", "frank joins the Release Team", "--output", "json")).ShouldSucceed().StandardOutput);
         Assert.Contains("frank@contoso.com", (string?)accepted["message"], StringComparison.Ordinal);
-        var again = OutputSchemas.AssertValid("accept-definition", (await release.RunAsync(SampleRelease.SecondManager, "accept-definition", "--justification", "once more", "--output", "json")).ShouldSucceed().StandardOutput);
+        var again = OutputSchemas.AssertValid("accept-definition", (await release.RunAsync(SampleRelease.SecondManager, "accept-definition", "--justification", "checking that nothing changed since", "--output", "json")).ShouldSucceed().StandardOutput);
         Assert.Contains("nothing to accept", (string?)again["message"], StringComparison.Ordinal);
 
         OutputSchemas.AssertValid("bar-channels", (await release.RunAsync(SampleRelease.Manager, "bar", "channels", "--output", "json")).ShouldSucceed().StandardOutput);
