@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Gates;
+using ReleaseCli.Rings.BuildValidation.Shards;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.BuildValidation;
 using ReleaseCli.Rings.Commands;
@@ -77,6 +78,8 @@ public static class RingsServiceCollectionExtensions
         });
         services.AddSingleton<ValidationEngine>();
         services.AddSingleton<SharedValidationPass>();
+        services.AddSingleton<ValidationShardRunner>();
+        services.AddSingleton<IRingRunPrecondition, ShardPrecondition>();
 
         services.AddSingleton(sp => new StepCatalog(sp.GetServices<IRingStep>()));
         return services;

@@ -82,13 +82,19 @@ public sealed class BlobStoreReleaseTests(SampleProducts sample, Xunit.Abstracti
         (await release.RunAsync(SampleRelease.Manager, "prep", "--build", Build(release))).ShouldExitWith(3);
 
         var clock = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Approvers.Select(a => release.RunAsync(a, "approve", "prep", "--gate", "release-team")));
+        var timed = await Task.WhenAll(Approvers.Select(async a =>
+        {
+            var own = Stopwatch.StartNew();
+            var result = await release.RunAsync(a, "approve", "prep", "--gate", "release-team");
+            return (Result: result, Seconds: own.Elapsed.TotalSeconds);
+        }));
         var elapsed = clock.Elapsed;
+        var results = timed.Select(t => t.Result).ToArray();
         var accepted = Approvers.Where((a, i) => results[i].ExitCode == 0).ToList();
-        output.WriteLine($"8 concurrent approvals on the blob store: {accepted.Count} accepted, {results.Count(r => r.ExitCode == 4)} refused (exit 4), wall time {elapsed.TotalSeconds:F1} s");
-        // A decision waits its turn behind others for a bounded time; one still refused says so with exit 4 and records nothing.
-        Assert.All(results, r => Assert.True(r.ExitCode is 0 or 4, r.ToString()));
-        Assert.True(accepted.Count >= 4, $"only {accepted.Count} of 8 decisions got their turn");
+        output.WriteLine($"8 concurrent approvals on the blob store: {accepted.Count} accepted, {results.Count(r => r.ExitCode == 4)} refused (exit 4), wall time {elapsed.TotalSeconds:F1} s; each process: {string.Join(", ", timed.Select(t => $"{t.Seconds:F1} s").Order(StringComparer.Ordinal))}");
+        // A decision waits its turn behind others for as long as the lock changes hands (each holds it for one append),
+        // so however slowly eight processes start on a busy machine, every one of them is recorded.
+        Assert.All(results, r => r.ShouldSucceed());
 
         var approvals = (await LedgerAsync(container)).Where(e => Type(e) == "Approved").Select(Actor).ToList();
         Assert.Equal(accepted.Order(StringComparer.Ordinal), approvals.Order(StringComparer.Ordinal));
@@ -98,8 +104,7 @@ public sealed class BlobStoreReleaseTests(SampleProducts sample, Xunit.Abstracti
             Assert.True(json.RootElement.GetProperty("ledgerVerified").GetBoolean());
         }
 
-        var rerun = await release.RunAsync(SampleRelease.Manager, "prep");
-        Assert.Equal(accepted.Count == 8 ? 0 : 3, rerun.ExitCode);
+        (await release.RunAsync(SampleRelease.Manager, "prep")).ShouldSucceed();
     }
 
     [Fact]

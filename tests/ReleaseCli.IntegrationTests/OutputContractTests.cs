@@ -75,6 +75,17 @@ public sealed class OutputContractTests(SampleProducts sample)
         Assert.Equal("failed", (string?)versions["status"]);
         Assert.Equal((int?)overridden["event"], (int?)status["rings"]![0]!["overrides"]![0]!["event"]);
 
+        // A changed trust list (one more Release Team member) accepted by an overrider, then found in effect.
+        var definitionPath = Path.Combine(release.Directory, "release.json");
+        var definition = await File.ReadAllTextAsync(definitionPath);
+        var widened = definition.Replace("\"release-team\": [\"bob@contoso.com\", \"alice@contoso.com\"]", "\"release-team\": [\"bob@contoso.com\", \"alice@contoso.com\", \"frank@contoso.com\"]", StringComparison.Ordinal);
+        Assert.NotEqual(definition, widened);
+        await File.WriteAllTextAsync(definitionPath, widened);
+        var accepted = OutputSchemas.AssertValid("accept-definition", (await release.RunAsync(SampleRelease.SecondManager, "accept-definition", "--justification", "frank joins the Release Team", "--output", "json")).ShouldSucceed().StandardOutput);
+        Assert.Contains("frank@contoso.com", (string?)accepted["message"], StringComparison.Ordinal);
+        var again = OutputSchemas.AssertValid("accept-definition", (await release.RunAsync(SampleRelease.SecondManager, "accept-definition", "--justification", "checking that nothing changed since", "--output", "json")).ShouldSucceed().StandardOutput);
+        Assert.Contains("nothing to accept", (string?)again["message"], StringComparison.Ordinal);
+
         OutputSchemas.AssertValid("bar-channels", (await release.RunAsync(SampleRelease.Manager, "bar", "channels", "--output", "json")).ShouldSucceed().StandardOutput);
         OutputSchemas.AssertValid("bar-channel", (await release.RunAsync(SampleRelease.Manager, "bar", "add-channel", "Contoso Hotfixes", "--output", "json")).ShouldSucceed().StandardOutput);
         var core = release.CoreBuildId.ToString(CultureInfo.InvariantCulture);

@@ -18,6 +18,8 @@ public sealed class SampleReleaseTests(SampleProducts sample, Xunit.Abstractions
         var publish = (await release.RunAsync(SampleRelease.Manager, "publish", "--output", "json")).ShouldSucceed();
         output.WriteLine($"publish ring: {clock.Elapsed.TotalSeconds:F1} s");
 
+        // The publish ring's document, with its publications, matches the ring schema.
+        OutputSchemas.AssertValid("ring", publish.StandardOutput);
         using var report = JsonDocument.Parse(publish.StandardOutput);
         Assert.Equal("promoted", report.RootElement.GetProperty("outcome").GetString());
         Assert.Contains($"build(s) {release.CoreBuildId}, {release.AppBuildId} marked released", report.RootElement.GetProperty("message").GetString());

@@ -136,7 +136,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         // A decision is signed by the person who makes it; without their key it is refused before anything is locked.
         var signer = await environment.Trust.SignerForAsync(actor.Name, environment.SigningKeyPath, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var owner = new LockOwner(actor.Name, verb, Environment.MachineName, Environment.ProcessId, time.GetUtcNow());
-        await using var lease = await AcquireAsync(environment, owner, cancellationToken).ConfigureAwait(false);
+        await using var lease = await BriefLock.AcquireAsync(environment, owner, cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker, environment.Trust, signer).ConfigureAwait(false);
         var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
         if (verb != AcceptVerb)
@@ -145,31 +145,6 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         }
 
         return await action(ledger, new ReleaseState(ledger.Current.Events)).ConfigureAwait(false);
-    }
-
-    /// <summary>How long a decision waits for another person's decision being recorded (each takes a moment).</summary>
-    private static readonly TimeSpan DecisionWait = TimeSpan.FromSeconds(60);
-
-    private static readonly HashSet<string> DecisionVerbs = new(StringComparer.Ordinal) { "approve", "reject", "override", AcceptVerb };
-
-    /// <summary>
-    /// Takes the release's lock. People decide at the same time (several approvers answering one request), so a
-    /// decision waits its turn behind other decisions, for a bounded time; behind a ring run it is refused at once.
-    /// </summary>
-    private static async Task<IAsyncDisposable> AcquireAsync(ReleaseEnvironment environment, LockOwner owner, CancellationToken cancellationToken)
-    {
-        var waiting = System.Diagnostics.Stopwatch.StartNew();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ReleaseLockedException ex) when ((ex.Owner is null || DecisionVerbs.Contains(ex.Owner.Verb)) && waiting.Elapsed < DecisionWait)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 150) * Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     /// <summary>A person's decision on a people gate, bound to the contract it was given for.</summary>

@@ -19,7 +19,8 @@ public sealed class RingRunner(
     GateCatalog gates,
     IIdentityProvider identity,
     TimeProvider time,
-    ILogger<RingRunner> logger)
+    ILogger<RingRunner> logger,
+    IEnumerable<IRingRunPrecondition>? preconditions = null)
 {
     public async Task<RingRunOutcome> RunAsync(ReleaseEnvironment environment, RingRunRequest request, CancellationToken cancellationToken)
     {
@@ -154,6 +155,16 @@ public sealed class RingRunner(
                 }
 
                 verifiedAtEntry = $"{problems.Summary} at the run's entry";
+            }
+
+            foreach (var precondition in preconditions ?? [])
+            {
+                if (await precondition.WaitingForAsync(environment, ring, holder.Current, state, cancellationToken).ConfigureAwait(false) is { } waiting)
+                {
+                    var message = $"{ring.Name} not run yet: {waiting}";
+                    await run.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunCompleted, Status = LedgerStatus.Pending, Message = message, ContractDigest = holder.Current?.Digest }, cancellationToken).ConfigureAwait(false);
+                    return new RingRunOutcome(ring.Name, runId, ExitCode.Pending, message, usedOverrides);
+                }
             }
 
             var scope = new RunScope(environment, request, ring, candidate, holder, run);
@@ -520,6 +531,7 @@ public sealed class RingRunner(
             SealContractAsync = (sealing, ct) => SealAsync(environment.Store, sealing, scope.Contract, scope.Run, step.Id, ct),
             Logger = logger,
             Previous = state.LastStepRecord(scope.Ring.Name, step.Id),
+            Ledger = state.Events,
             Outputs = new StepOutputs(scope.Ring.Name, step.Id, dependencies, state),
             Artifacts = contract is null ? null : new ArtifactArea(
                 environment.Store,

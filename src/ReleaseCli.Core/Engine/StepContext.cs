@@ -39,6 +39,9 @@ public sealed record StepContext
     /// <summary>This step's last recorded outcome in this release (any input), for idempotent re-runs.</summary>
     public StepRecord? Previous { get; init; }
 
+    /// <summary>The ledger's events as the run found them after its entry check (what other processes recorded before it).</summary>
+    public IReadOnlyList<LedgerEvent> Ledger { get; init; } = [];
+
     /// <summary>The step's input digest in this run (the engine's, including the tool's version).</summary>
     public string InputDigest { get; init; } = string.Empty;
 

@@ -43,4 +43,10 @@ public enum LedgerEventType
 
     /// <summary>An overrider accepted a changed definition's trust lists (who may approve, sign off, override): they apply from here on.</summary>
     DefinitionAccepted,
+
+    /// <summary>
+    /// One shard of a sharded validate-build (<c>--shard i/n</c>) validated its slice of the drop for the contract and
+    /// recorded its findings; the ring's final run merges the shards' results instead of validating those files again.
+    /// </summary>
+    ShardReported,
 }

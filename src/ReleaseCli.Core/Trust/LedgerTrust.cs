@@ -35,12 +35,13 @@ public sealed class LedgerTrust
         definition.Identity.AllowedSigners is { } file ? AllowedSigners.Load(definition.ResolvePath(file)) : null);
 
     /// <summary>
-    /// People's decisions (approve, reject, sign-off, override, forced entry), the start and end of each ring run, and
-    /// a run's intent to promote (recorded before BAR is asked, so every channel BAR shows is explained by a signed line).
+    /// People's decisions (approve, reject, sign-off, override, forced entry), the start and end of each ring run, a
+    /// run's intent to promote (recorded before BAR is asked, so every channel BAR shows is explained by a signed line)
+    /// and each validation shard's report.
     /// </summary>
     public static bool IsSigned(LedgerEventType type) =>
         type is LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden or LedgerEventType.RunStarted or LedgerEventType.RunCompleted
-            or LedgerEventType.Promoting;
+            or LedgerEventType.Promoting or LedgerEventType.ShardReported;
 
     /// <summary>
     /// The key <paramref name="actor"/> signs with: the file <paramref name="keyPath"/> (--signing-key), else the

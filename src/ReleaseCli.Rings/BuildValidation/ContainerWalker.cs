@@ -111,7 +111,7 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
     private bool Opens(ValidationItem item, ItemKind kind) => kind switch
     {
         ItemKind.Package or ItemKind.SymbolPackage => true,
-        ItemKind.Zip or ItemKind.TarGz => !(options.Runs(ValidationCheck.Signing) && options.Signing.Exclusions.DoNotUnpack(item)),
+        ItemKind.Zip or ItemKind.TarGz => !(options.RingRuns(ValidationCheck.Signing) && options.Signing.Exclusions.DoNotUnpack(item)),
         _ => false,
     };
 
@@ -146,7 +146,7 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
     /// <summary>Walks a zip (a package is one); false when it cannot be opened.</summary>
     private async Task<bool> WalkZipAsync(ValidationItem item, Stream content, ItemKind kind, int depth, CancellationToken cancellationToken)
     {
-        var structureCheck = kind is ItemKind.Package or ItemKind.SymbolPackage && options.Runs(ValidationCheck.Packages) ? ValidationCheck.Packages : FirstWalkCheck();
+        var structureCheck = kind is ItemKind.Package or ItemKind.SymbolPackage && options.RingRuns(ValidationCheck.Packages) ? ValidationCheck.Packages : FirstWalkCheck();
         ZipArchive? archive = null;
         try
         {
@@ -374,5 +374,5 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
 
     /// <summary>The check a container's structural findings count for when no other claims them: signing, which opens every container, when it runs.</summary>
     private ValidationCheck FirstWalkCheck() =>
-        options.Runs(ValidationCheck.Signing) ? ValidationCheck.Signing : options.Checks.Order().First();
+        options.RingRuns(ValidationCheck.Signing) ? ValidationCheck.Signing : (options.RingChecks ?? options.Checks).Order().First();
 }

@@ -69,6 +69,13 @@ internal abstract class DropCheck
         return Settled($"checked {Checked} {CountedThings}", errors, warnings);
     }
 
+    /// <summary>
+    /// Takes in what another pass of the same check counted (a shard's part of a sharded validation), so that
+    /// <see cref="Verdict"/> words the whole. Inside a release every drop file is a sealed asset that the checks count,
+    /// so a part's count is all there is to add.
+    /// </summary>
+    public void Absorb(CheckVerdict? part) => Count(part?.Checked ?? 0);
+
     protected int Checked => Volatile.Read(ref _checked);
 
     protected void Report(Finding finding) => _findings.Add(finding);

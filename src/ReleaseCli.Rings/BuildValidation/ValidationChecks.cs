@@ -7,6 +7,16 @@ public static class ValidationChecks
 {
     public static readonly IReadOnlyList<ValidationCheck> All = Enum.GetValues<ValidationCheck>();
 
+    /// <summary>
+    /// The checks whose findings about a file depend on that file alone (a checksum sidecar travels with its file),
+    /// so that a drop can be validated in slices (<c>validate-build --shard i/n</c>). Symbols match PDBs to PE files
+    /// across the drop, and the asset check compares the whole drop with BAR: they run once, in the final run.
+    /// </summary>
+    public static readonly IReadOnlySet<ValidationCheck> PerFile = new HashSet<ValidationCheck>
+    {
+        ValidationCheck.Signing, ValidationCheck.Packages, ValidationCheck.SourceLink, ValidationCheck.Checksum, ValidationCheck.BinSkim,
+    };
+
     public static string Name(ValidationCheck check) => check switch
     {
         ValidationCheck.SourceLink => "sourcelink",

@@ -78,12 +78,48 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         };
     }
 
+    /// <summary>
+    /// The report of one pass over <paramref name="files"/> files put together from its parts: <paramref name="parts"/>
+    /// (the shards, each having run the <paramref name="sharded"/> checks over its slice) and <paramref name="rest"/>
+    /// (a pass over every file with the other checks of <paramref name="options"/>). Each check's findings come from
+    /// the part that ran it, and its verdict is worded over the whole, as one pass would.
+    /// </summary>
+    public ValidationReport Merge(ValidationOptions options, int files, IReadOnlySet<ValidationCheck> sharded, IReadOnlyList<ValidationReport> parts, ValidationReport rest)
+    {
+        var findings = parts.SelectMany(p => p.Findings.Where(f => sharded.Contains(f.Check)))
+            .Concat(rest.Findings.Where(f => !sharded.Contains(f.Check)))
+            .OrderBy(f => f.File, StringComparer.Ordinal)
+            .ThenBy(f => f.VirtualPath, StringComparer.Ordinal)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Message, StringComparer.Ordinal)
+            .ToList();
+        var verdicts = new List<CheckVerdict>();
+        foreach (var check in options.Checks.Order())
+        {
+            if (!sharded.Contains(check))
+            {
+                verdicts.Add(rest.For(check) ?? throw new InvalidOperationException($"the final pass did not run {check}"));
+                continue;
+            }
+
+            var whole = Create(check, options, Path.GetTempPath());
+            foreach (var part in parts)
+            {
+                whole.Absorb(part.For(check));
+            }
+
+            verdicts.Add(whole.Verdict(findings, files));
+        }
+
+        return new ValidationReport(findings, verdicts, files, rest.Entries + parts.Sum(p => p.Entries), rest.Bytes + parts.Sum(p => p.Bytes), rest.Elapsed);
+    }
+
     private DropCheck Create(ValidationCheck check, ValidationOptions options, string temporary) => check switch
     {
         ValidationCheck.Signing => new SigningCheck(options.Signing),
         ValidationCheck.Packages => new PackagesCheck(options.Packages, options.Release),
         ValidationCheck.Symbols => new SymbolsCheck(options.SymbolServer, probe, logger),
-        ValidationCheck.SourceLink => new SourceLinkCheck(options.SourceLinkOnline, options.Runs(ValidationCheck.Symbols), probe),
+        ValidationCheck.SourceLink => new SourceLinkCheck(options.SourceLinkOnline, options.RingRuns(ValidationCheck.Symbols), probe),
         ValidationCheck.Checksum => new ChecksumCheck(),
         ValidationCheck.Assets => new AssetsCheck(options.Release),
         ValidationCheck.BinSkim => new BinSkimCheck(options.BinSkimPath, temporary),

@@ -42,5 +42,14 @@ public sealed record ValidationOptions
     /// <summary>See <see cref="MinInflationBudget"/>: how many times its size a drop file may inflate to.</summary>
     public int MaxInflationRatio { get; init; } = 100;
 
+    /// <summary>
+    /// All the checks of the ring's validation steps, when this pass runs only some of them (a shard runs the checks
+    /// that work per file, the final run the others): findings are attributed as if all ran in one pass. Null: <see cref="Checks"/>.
+    /// </summary>
+    public IReadOnlySet<ValidationCheck>? RingChecks { get; init; }
+
     public bool Runs(ValidationCheck check) => Checks.Contains(check);
+
+    /// <summary>Whether the ring's validation runs <paramref name="check"/>, in this pass or in another part of a sharded one.</summary>
+    public bool RingRuns(ValidationCheck check) => (RingChecks ?? Checks).Contains(check);
 }

@@ -27,6 +27,7 @@ public static class ServiceRegistration
         services.AddSingleton<StatusRenderer>();
         services.AddSingleton<VerbContext>();
         services.AddSingleton<RingHandler>();
+        services.AddSingleton<ShardHandler>();
         services.AddSingleton<StatusHandler>();
         services.AddSingleton<DecisionHandler>();
         services.AddSingleton<BarHandler>();

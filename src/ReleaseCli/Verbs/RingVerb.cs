@@ -26,8 +26,35 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
         var includeReleased = new Option<bool>("--include-released") { Description = "Keep dependency builds that BAR marks released in the candidate." };
         var noWait = new Option<bool>("--no-wait") { Description = "Do not wait for steps pending on something outside (a pipeline run, a signing request): record them and exit 3; run the ring again to poll them (never started twice)." };
         var command = new Command(ring, CommonOptions.RingHelp(ring, RingsServiceCollectionExtensions.StepKinds, RingsServiceCollectionExtensions.AllGateKinds)) { build, forceEntry, justification, includeReleased, noWait, CommonOptions.BarUri, CommonOptions.Store, CommonOptions.SigningKey };
+        if (ring == RingName.ValidateBuild)
+        {
+            command.Options.Add(ShardHandler.Option);
+            command.Validators.Add(result =>
+            {
+                // A shard validates files and records them; entering the ring and waiting belong to the final run.
+                if (result.GetResult(ShardHandler.Option) is not null
+                    && new Option[] { build, forceEntry, justification, noWait }.FirstOrDefault(o => result.GetResult(o) is not null) is { } other)
+                {
+                    result.AddError($"--shard cannot be combined with {other.Name}: a shard only validates its slice of the drop and records it; pass {other.Name} to the final `release validate-build` run.");
+                }
+            });
+        }
+
         command.SetAction((parse, ct) =>
         {
+            if (ring == RingName.ValidateBuild && parse.GetValue(ShardHandler.Option) is { } shard)
+            {
+                var shardOptions = new ShardOptions(
+                    shard,
+                    parse.GetValue(CommonOptions.Definition)!,
+                    parse.GetValue(CommonOptions.Output),
+                    parse.GetValue(includeReleased),
+                    parse.GetValue(CommonOptions.BarUri),
+                    parse.GetValue(CommonOptions.Store),
+                    parse.GetValue(CommonOptions.SigningKey));
+                return services().GetRequiredService<ShardHandler>().HandleAsync(shardOptions, ct);
+            }
+
             var options = new RingOptions(
                 ring,
                 parse.GetValue(CommonOptions.Definition)!,

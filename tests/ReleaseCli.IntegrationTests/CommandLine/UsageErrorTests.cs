@@ -78,6 +78,28 @@ public sealed class UsageErrorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    [Theory]
+    [InlineData("0/3", "shards are numbered from 1")]
+    [InlineData("4/3", "expected 1 ≤ i ≤ n")]
+    [InlineData("1/0", "expected 1 ≤ i ≤ n")]
+    [InlineData("two/3", "expected i/n")]
+    [InlineData("1/3/5", "expected i/n")]
+    public async Task A_shard_that_is_not_i_of_n_exits_2_naming_the_option(string shard, string expected)
+    {
+        var result = await RunAsync("validate-build", "--shard", shard);
+
+        AssertUsageError(result, $"--shard '{shard}'");
+        AssertUsageError(result, expected);
+    }
+
+    [Fact]
+    public async Task A_shard_with_an_option_of_the_final_run_exits_2_naming_both()
+    {
+        var result = await RunAsync("validate-build", "--shard", "1/2", "--no-wait");
+
+        AssertUsageError(result, "--shard cannot be combined with --no-wait");
+    }
+
     private static void AssertUsageError(ExeResult result, string expected)
     {
         result.ShouldExitWith(2);

@@ -143,7 +143,8 @@ public sealed class SampleRelease : IDisposable
         (await RunAsync(SampleRelease.Manager, "validate-build")).ShouldSucceed();
         (await RunAsync(SampleRelease.Manager, "stage")).ShouldExitWith(3);
         (await RunAsync(SampleRelease.Tactics, "approve", "stage", "--gate", "tactics")).ShouldSucceed();
-        (await RunAsync(SampleRelease.Manager, "stage")).ShouldSucceed();
+        // The stage ring's document, with its staging steps' outputs, matches the ring schema.
+        OutputSchemas.AssertValid("ring", (await RunAsync(SampleRelease.Manager, "stage", "--output", "json")).ShouldSucceed().StandardOutput);
     }
 
     /// <summary>

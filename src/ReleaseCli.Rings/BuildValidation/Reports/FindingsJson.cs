@@ -37,6 +37,33 @@ public static class FindingsJson
         ["findings"] = new JsonArray([.. report.Findings.Select(f => (JsonNode)ToJson(f))]),
     };
 
+    /// <summary>
+    /// Reads back what <see cref="Write"/> wrote (a shard's findings, for the final run to merge); the elapsed time
+    /// and the checksum map are not part of the document.
+    /// </summary>
+    public static ValidationReport Read(ReadOnlySpan<byte> document)
+    {
+        var root = JsonNode.Parse(document)?.AsObject() ?? throw new JsonException("the document is not a JSON object");
+        var findings = root["findings"]!.AsArray().Select(f => new Finding(
+            (string)f!["ruleId"]!,
+            Enum.Parse<FindingSeverity>((string)f["severity"]!, ignoreCase: true),
+            CheckNamed((string)f["check"]!),
+            (string)f["file"]!,
+            (string)f["virtualPath"]!,
+            (string)f["message"]!)).ToList();
+        var checks = root["checks"]!.AsArray().Select(c => new CheckVerdict(
+            CheckNamed((string)c!["check"]!),
+            Enum.Parse<CheckState>((string)c["state"]!, ignoreCase: true),
+            (int)c["checked"]!,
+            (int)c["errors"]!,
+            (int)c["warnings"]!,
+            (string)c["summary"]!)).ToList();
+        return new ValidationReport(findings, checks, (int)root["files"]!, (long)root["entries"]!, (long)root["bytes"]!, TimeSpan.FromSeconds((double)root["seconds"]!));
+    }
+
+    private static ValidationCheck CheckNamed(string name) =>
+        ValidationChecks.TryParse(name, out var check) ? check : throw new JsonException($"unknown check '{name}'");
+
     public static byte[] Write(ValidationReport report) =>
         JsonSerializer.SerializeToUtf8Bytes(ToJson(report), new JsonSerializerOptions { WriteIndented = true });
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Rings.BuildValidation.Reports;
@@ -23,9 +22,7 @@ public sealed class BuildValidationStep<TSettings>(ValidationStepKind<TSettings>
 
     protected override Task<string> ComputeInputDigestAsync(StepContext context, TSettings settings, CancellationToken cancellationToken)
     {
-        var files = kind.ReferencedFiles(settings)
-            .Select(context.Definition.ResolvePath)
-            .Select(f => new { f, sha256 = File.Exists(f) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))) : "missing" });
+        var files = ReferencedFile.Of(kind.ReferencedFiles(settings), context.Definition);
         var builds = context.Candidate.Builds.Select(b => new { b.Id, b.Commit, b.Repository, Assets = b.Assets.Select(a => $"{a.Name}@{a.Version}:{a.NonShipping}") });
         return Task.FromResult(Digest.OfJson(new
         {
@@ -59,7 +56,13 @@ public sealed class BuildValidationStep<TSettings>(ValidationStepKind<TSettings>
             ["seconds"] = Math.Round(report.Elapsed.TotalSeconds, 3),
             ["checks"] = new JsonArray([.. report.Checks.Select(c => (JsonNode)ValidationChecks.Name(c.Check))]),
         };
-        var where = $"all findings in the release store's {result.FindingsDocument} and {result.SarifDocument}";
+        if (result.Shards is { } shards)
+        {
+            data["pass"]!["shards"] = shards;
+        }
+
+        var merged = result.Shards is { } count ? $"merged from {count} shards; " : string.Empty;
+        var where = $"{merged}all findings in the release store's {result.FindingsDocument} and {result.SarifDocument}";
         return Outcome(verdict, findings, where, data);
     }
 

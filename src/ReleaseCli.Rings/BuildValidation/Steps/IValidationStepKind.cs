@@ -18,4 +18,7 @@ public interface IValidationStepKind
     /// settings record. Loads the files the settings name.
     /// </summary>
     ValidationOptions Apply(ValidationOptions options, StepDefinition step, Func<string, string> resolvePath);
+
+    /// <summary>The files a step of this kind names in its settings (as written).</summary>
+    IEnumerable<string> ReferencedFiles(StepDefinition step);
 }

@@ -56,6 +56,8 @@ public abstract class ValidationStepKind<TSettings>(string kind, ValidationCheck
         return Configure(options, settings, resolvePath);
     }
 
+    public IEnumerable<string> ReferencedFiles(StepDefinition step) => ReferencedFiles(SettingsBinder.BindStep(step, settingsType));
+
     /// <summary>Files the settings name (as written), whose content is part of the step's input digest.</summary>
     public virtual IEnumerable<string> ReferencedFiles(TSettings settings) => [];
 
