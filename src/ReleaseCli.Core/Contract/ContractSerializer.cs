@@ -12,19 +12,26 @@ public static class ContractSerializer
         WriteIndented = true,
     };
 
-    public static byte[] ToCanonicalBytes(ReleaseContract contract)
+    /// <summary>
+    /// The contract in canonical order and its bytes. Written into a buffer sized from the asset count, so a
+    /// contract of tens of thousands of assets is one allocation (not copied out of it), not a doubling series of pooled buffers the
+    /// process keeps after it has finished with them.
+    /// </summary>
+    public static (ReleaseContract Contract, ReadOnlyMemory<byte> Bytes) ToCanonical(ReleaseContract contract)
     {
         var canonical = contract with
         {
             Builds = [.. contract.Builds.OrderBy(b => b.Id)],
             Assets = [.. contract.Assets.OrderBy(a => a.DropPath, StringComparer.Ordinal)],
         };
-        return JsonSerializer.SerializeToUtf8Bytes(canonical, Options);
+        using var buffer = new MemoryStream(4096 + (canonical.Assets.Count * 512));
+        JsonSerializer.Serialize(buffer, canonical, Options);
+        return (canonical, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
     public static string Digest(ReadOnlySpan<byte> canonicalBytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(canonicalBytes));
 
-    public static ReleaseContract Parse(byte[] bytes) =>
+    public static ReleaseContract Parse(ReadOnlySpan<byte> bytes) =>
         JsonSerializer.Deserialize<ReleaseContract>(bytes, Options) ?? throw new JsonException("The contract is empty.");
 
     /// <summary>The store document name of a contract with this digest.</summary>

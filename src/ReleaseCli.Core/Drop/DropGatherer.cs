@@ -36,17 +36,33 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
         progress.FilesTotal = plan.Items.Count + plan.Refused.Count;
         Directory.CreateDirectory(dropPath);
-        var journal = await GatherJournal.OpenAsync(journalPath, cancellationToken).ConfigureAwait(false);
-        await using var journalScope = journal.ConfigureAwait(false);
         var files = new ConcurrentBag<GatheredFile>();
         var failures = new ConcurrentBag<GatherFailure>(plan.Refused);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var journal = GatherJournal.Open(
+            journalPath,
+            committed: finished =>
+            {
+                files.Add((GatheredFile)finished.State!);
+                progress.FileCompleted(alreadyPresent: false);
+            },
+            failed: (finished, ex) =>
+            {
+                var file = (GatheredFile)finished.State!;
+                var full = DiskFull.IsCause(ex);
+                var failure = new GatherFailure(file.BuildId, file.Name, file.Version, file.DropPath, full ? $"the disk is full: {ex.Message}; free space in the drop's file system and run again (what was gathered is kept)" : $"could not be recorded as complete: {ex.Message}");
+                failures.Add(failure);
+                progress.FileFailed();
+                logger.LogWarning("gather-drop: {Failure}", failure.ToString());
+                stop.Cancel();
+            });
         foreach (var _ in plan.Refused)
         {
             progress.FileFailed();
         }
 
         var replaced = 0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var journalScope = journal.ConfigureAwait(false);
         try
         {
             await Parallel.ForEachAsync(
@@ -56,14 +72,18 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                 {
                     try
                     {
-                        var (file, wasReplaced) = await GatherOneAsync(item, options, dropPath, journal, progress, ct).ConfigureAwait(false);
-                        files.Add(file);
+                        var (kept, wasReplaced) = await GatherOneAsync(item, options, dropPath, journal, progress, ct).ConfigureAwait(false);
                         if (wasReplaced)
                         {
                             Interlocked.Increment(ref replaced);
                         }
 
-                        progress.FileCompleted(alreadyPresent: !file.Downloaded);
+                        // A fetched file is added when its group is committed; a kept one now.
+                        if (kept is not null)
+                        {
+                            files.Add(kept);
+                            progress.FileCompleted(alreadyPresent: true);
+                        }
                     }
                     catch (Exception ex) when (IsAssetFailure(ex) && !ct.IsCancellationRequested)
                     {
@@ -86,6 +106,8 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             // Stopped after a failure: downloads in flight end with whatever their cancellation raised.
         }
 
+        // What finished is made durable and journaled, also after a failure: a re-run keeps it.
+        await journal.FlushAsync().ConfigureAwait(false);
         if (failures.IsEmpty)
         {
             foreach (var stray in DropPaths.Walk(dropPath).Files.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)))
@@ -175,23 +197,37 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         return new DropPlan(plan, refused);
     }
 
-    private async Task<(GatheredFile File, bool Replaced)> GatherOneAsync(PlannedAsset item, GatherOptions options, string dropPath, GatherJournal journal, GatherProgress progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps a file an earlier run completed (checked against its journal line; returned), or fetches it and hands it
+    /// to the journal, which adds it to the result once its group is durable and renamed (null returned).
+    /// </summary>
+    private async Task<(GatheredFile? Kept, bool Replaced)> GatherOneAsync(PlannedAsset item, GatherOptions options, string dropPath, GatherJournal journal, GatherProgress progress, CancellationToken cancellationToken)
     {
         var target = DropPaths.Resolve(dropPath, item.DropPath);
         DropPaths.EnsureNoLinks(dropPath, target);
         var existing = new FileInfo(target);
         var replaced = false;
-        if (existing.Exists && journal.Find(item.DropPath) is { } recorded)
+        if (journal.Find(item.DropPath) is { } recorded)
         {
-            // Size alone would miss a file altered in place; the hash is read once and compared.
-            if (recorded.Size == existing.Length
-                && string.Equals(await DropHasher.Sha512Async(target, cancellationToken).ConfigureAwait(false), recorded.Sha512, StringComparison.OrdinalIgnoreCase))
+            var partial = new FileInfo(target + ".partial");
+            if (!existing.Exists && partial is { Exists: true, LinkTarget: null } && await MatchesAsync(partial, recorded, cancellationToken).ConfigureAwait(false))
             {
+                // Journaled, then interrupted before its rename: the bytes are the ones the line names.
+                File.Move(partial.FullName, target);
                 return (ToGathered(item, recorded.Size, recorded.Sha512, recorded.Source, downloaded: false), false);
             }
 
-            logger.LogWarning("gather-drop: {Path} in the drop no longer matches the size and SHA-512 recorded when it was gathered; fetching it again", item.DropPath);
-            replaced = true;
+            if (existing.Exists)
+            {
+                // Size alone would miss a file altered in place; the hash is read once and compared.
+                if (await MatchesAsync(existing, recorded, cancellationToken).ConfigureAwait(false))
+                {
+                    return (ToGathered(item, recorded.Size, recorded.Sha512, recorded.Source, downloaded: false), false);
+                }
+
+                logger.LogWarning("gather-drop: {Path} in the drop no longer matches the size and SHA-512 recorded when it was gathered; fetching it again", item.DropPath);
+                replaced = true;
+            }
         }
 
         if (item.Asset.Locations.Count == 0)
@@ -213,13 +249,13 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
                 await using (stream.ConfigureAwait(false))
                 {
-                    var (size, sha512, partial) = await WriteHashedAsync(stream, target, progress, cancellationToken).ConfigureAwait(false);
+                    var (size, sha512, partial, output) = await WriteHashedAsync(stream, target, progress, cancellationToken).ConfigureAwait(false);
 
-                    // Journal first, then rename: a file at its final path is always journaled, so a re-run
-                    // never fetches a complete file again; a crash in between leaves only a .partial.
-                    await journal.RecordAsync(new GatherJournalEntry(item.DropPath, size, sha512, stream.Source), cancellationToken).ConfigureAwait(false);
-                    File.Move(partial, target, overwrite: true);
-                    return (ToGathered(item, size, sha512, stream.Source, downloaded: true), replaced);
+                    // Durable, journaled, then renamed, in a group with other files (see GatherJournal): a file at its
+                    // final path is always journaled, so a re-run never fetches a complete file again.
+                    var file = ToGathered(item, size, sha512, stream.Source, downloaded: true);
+                    await journal.AddAsync(new FinishedFile(new GatherJournalEntry(item.DropPath, size, sha512, stream.Source), partial, target, output, file), cancellationToken).ConfigureAwait(false);
+                    return (null, replaced);
                 }
             }
             catch (Exception ex) when (ex is not UnsafePathException && IsAssetFailure(ex) && !DiskFull.IsCause(ex) && !cancellationToken.IsCancellationRequested)
@@ -270,7 +306,12 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     private static bool IsAssetFailure(Exception ex) =>
         ex is IOException or UnauthorizedAccessException or GatherException or HttpRequestException or TimeoutException or ReleaseException;
 
-    private static async Task<(long Size, string Sha512, string Partial)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
+    private static async Task<bool> MatchesAsync(FileInfo file, GatherJournalEntry recorded, CancellationToken cancellationToken) =>
+        recorded.Size == file.Length
+        && string.Equals(await DropHasher.Sha512Async(file.FullName, cancellationToken).ConfigureAwait(false), recorded.Sha512, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Streams the asset to <c>target.partial</c>, hashing it; the file is returned still open, unflushed, for the journal to make durable.</summary>
+    private static async Task<(long Size, string Sha512, string Partial, FileStream Output)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + ".partial";
@@ -283,9 +324,9 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         // Pooled: a new 1 MiB buffer per file lands on the large-object heap, and tens of thousands of small files
         // would grow the heap with the asset count instead of the concurrency.
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         try
         {
-            await using var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             int read;
             while ((read = await stream.Content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
@@ -295,20 +336,23 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                 progress.AddBytes(read);
             }
 
-            output.Flush(flushToDisk: true);
+            if (stream.Length is { } expected && expected != size)
+            {
+                throw new GatherException($"{stream.Source} reported {expected} bytes but sent {size}");
+            }
+        }
+        catch
+        {
+            await output.DisposeAsync().ConfigureAwait(false);
+            File.Delete(partial);
+            throw;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        if (stream.Length is { } expected && expected != size)
-        {
-            File.Delete(partial);
-            throw new GatherException($"{stream.Source} reported {expected} bytes but sent {size}");
-        }
-
-        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), partial);
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), partial, output);
     }
 
     private static GatheredFile ToGathered(PlannedAsset item, long size, string sha512, string source, bool downloaded) =>
@@ -321,91 +365,4 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
     /// <summary>A planned asset with where it would come from (or why no location has it).</summary>
     public sealed record PlannedSource(PlannedAsset Item, AssetProbe? Probe, string? Problem);
-
-    private sealed record GatherJournalEntry(string Path, long Size, string Sha512, string Source);
-
-    /// <summary>Append-only record of files completed in the drop, flushed after each line.</summary>
-    private sealed class GatherJournal : IAsyncDisposable
-    {
-        private readonly Dictionary<string, GatherJournalEntry> _entries;
-        private readonly FileStream _stream;
-        private readonly SemaphoreSlim _writing = new(1, 1);
-
-        private GatherJournal(Dictionary<string, GatherJournalEntry> entries, FileStream stream)
-        {
-            _entries = entries;
-            _stream = stream;
-        }
-
-        public static async Task<GatherJournal> OpenAsync(string path, CancellationToken cancellationToken)
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            if (new FileInfo(path).LinkTarget is { } target)
-            {
-                // Appending through it would write outside the drop; reading it would take another file's word for what is complete.
-                throw ReleaseException.Integrity($"the gather journal {path} is a symbolic link (to {target}); it must be a plain file. Remove the link and run again: files without a journal entry are fetched again.");
-            }
-
-            var entries = new Dictionary<string, GatherJournalEntry>(StringComparer.Ordinal);
-            if (File.Exists(path))
-            {
-                foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false))
-                {
-                    try
-                    {
-                        // A line torn by a crash is ignored: its file is simply fetched again.
-                        if (line.Length > 0 && JsonSerializer.Deserialize<GatherJournalEntry>(line) is { Path: not null, Sha512: not null } entry)
-                        {
-                            entries[entry.Path] = entry;
-                        }
-                    }
-                    catch (JsonException)
-                    {
-                    }
-                }
-            }
-
-            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            if (stream.Length > 0)
-            {
-                stream.WriteByte((byte)'\n');
-            }
-
-            return new GatherJournal(entries, stream);
-        }
-
-        public GatherJournalEntry? Find(string path)
-        {
-            lock (_entries)
-            {
-                return _entries.GetValueOrDefault(path);
-            }
-        }
-
-        public async Task RecordAsync(GatherJournalEntry entry, CancellationToken cancellationToken)
-        {
-            var line = JsonSerializer.SerializeToUtf8Bytes(entry);
-            await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await _stream.WriteAsync(line, CancellationToken.None).ConfigureAwait(false);
-                _stream.WriteByte((byte)'\n');
-                _stream.Flush(flushToDisk: true);
-                lock (_entries)
-                {
-                    _entries[entry.Path] = entry;
-                }
-            }
-            finally
-            {
-                _writing.Release();
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _writing.Dispose();
-            return _stream.DisposeAsync();
-        }
-    }
 }

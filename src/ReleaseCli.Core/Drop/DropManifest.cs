@@ -32,8 +32,9 @@ public sealed record DropManifest(
         [.. result.Files.Select(f => new Asset(f.BuildId, f.Name, f.Version, f.Shipping, f.IsPackage, f.Source, f.DropPath, f.Size, f.Sha512))],
         result.Failures);
 
+    /// <summary>Streamed to the file: at tens of thousands of assets the whole document in memory would be tens of MB more at the ring's peak.</summary>
     public Task WriteAsync(string path, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(this, JsonOptions), cancellationToken);
+        AtomicFile.WriteAsync(path, (stream, ct) => JsonSerializer.SerializeAsync(stream, this, JsonOptions, ct), cancellationToken);
 
     public sealed record Build(int Id, string Repository, string Commit, string? BuildNumber);
 

@@ -37,14 +37,17 @@ public static class ContractLoader
     public static async Task<SealedContract> WriteAsync(IReleaseStore store, ReleaseContract contract, CancellationToken cancellationToken)
     {
         // Masked before it is hashed (a build's clone URL can carry credentials): the digest names the bytes stored.
-        var bytes = ContractSerializer.ToCanonicalBytes(contract);
-        if (store is MaskingReleaseStore masking)
+        var (canonical, bytes) = ContractSerializer.ToCanonical(contract);
+        var masked = false;
+        if (store is MaskingReleaseStore masking && masking.Mask(bytes) is var stored && !stored.Span.Overlaps(bytes.Span))
         {
-            bytes = masking.Mask(bytes).ToArray();
+            bytes = stored;
+            masked = true;
         }
 
-        var digest = ContractSerializer.Digest(bytes);
+        var digest = ContractSerializer.Digest(bytes.Span);
         await store.WriteDocumentAsync(contract.ReleaseId, ContractSerializer.DocumentName(digest), bytes, cancellationToken).ConfigureAwait(false);
-        return new SealedContract(ContractSerializer.Parse(bytes), digest);
+        // Unmasked, the stored bytes are the canonical contract's own: parsing them back would hold every asset twice.
+        return new SealedContract(masked ? ContractSerializer.Parse(bytes.Span) : canonical, digest);
     }
 }

@@ -95,7 +95,7 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
             return StepOutcome.Failed("the candidate has no assets to gather (check the build in BAR and the assetFilter / nonShipping settings)", data);
         }
 
-        var removed = RemoveFilesNotGathered(context.DropPath, result.Files, DropOwnership.WrittenFiles(working));
+        var removed = RemoveFilesNotGathered(context.DropPath, result.Files, working);
         if (removed > 0)
         {
             data["removed"] = removed;
@@ -124,12 +124,15 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
     /// recorded them) are removed, and symbolic links, which hold no one's data (the link goes, never what it
     /// points at); any other file stays for the contract check to report.
     /// </summary>
-    private static int RemoveFilesNotGathered(string dropPath, IReadOnlyList<GatheredFile> files, IReadOnlySet<string> written)
+    private static int RemoveFilesNotGathered(string dropPath, IReadOnlyList<GatheredFile> files, string workingDirectory)
     {
         var gathered = files.Select(f => f.DropPath).ToHashSet(StringComparer.Ordinal);
         var removed = 0;
         var (present, links) = DropPaths.Walk(dropPath);
-        foreach (var relative in present.Where(f => !gathered.Contains(f) && written.Contains(f)).Concat(links))
+        var extra = present.Where(f => !gathered.Contains(f)).ToList();
+        // The journal (every file prep ever wrote) is read only when something is there that this gather did not write.
+        var written = extra.Count == 0 ? new HashSet<string>() : DropOwnership.WrittenFiles(workingDirectory);
+        foreach (var relative in extra.Where(written.Contains).Concat(links))
         {
             File.Delete(Path.Combine(dropPath, relative));
             removed++;
