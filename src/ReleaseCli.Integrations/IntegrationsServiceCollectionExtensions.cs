@@ -8,6 +8,7 @@ using ReleaseCli.Core.Security;
 using ReleaseCli.Core.Signing;
 using ReleaseCli.Integrations.AzureDevOps;
 using ReleaseCli.Integrations.Bar;
+using ReleaseCli.Integrations.Http;
 using ReleaseCli.Integrations.Identity;
 using ReleaseCli.Integrations.Signing;
 using ReleaseCli.Integrations.Sources;
@@ -41,14 +42,16 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<SecretMasker>();
         services.AddSingleton<MaestroRegistryFactory>();
         services.AddTransient<MaestroAuthenticationHandler>();
-        var client = services.AddHttpClient(MaestroRegistryFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
-        client.AddStandardResilienceHandler().Configure((options, provider) => MaestroRegistryFactory.Configure(
-            options,
-            provider.GetRequiredService<MaestroRegistryFactory>().HttpSettings,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<MaestroBuildAssetRegistry>()));
-        client.AddHttpMessageHandler<MaestroAuthenticationHandler>();
-        client.RedactLoggedHeaders(_ => true);
-        return services;
+        return services.AddDeferredHttpClient((clients, release) =>
+        {
+            var client = clients.AddHttpClient(MaestroRegistryFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+            client.AddStandardResilienceHandler().Configure((options, _) => MaestroRegistryFactory.Configure(
+                options,
+                release.GetRequiredService<MaestroRegistryFactory>().HttpSettings,
+                release.GetRequiredService<ILoggerFactory>().CreateLogger<MaestroBuildAssetRegistry>()));
+            client.AddHttpMessageHandler(() => release.GetRequiredService<MaestroAuthenticationHandler>());
+            client.RedactLoggedHeaders(_ => true);
+        });
     }
 
     /// <summary>
@@ -64,14 +67,16 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton(AzureDevOpsHttpSettings.Default);
         services.TryAddSingleton<IPipelineRunnerFactory, AzureDevOpsPipelineRunnerFactory>();
         services.AddTransient<AzureDevOpsAuthenticationHandler>();
-        var client = services.AddHttpClient(AzureDevOpsPipelineRunnerFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
-        client.AddStandardResilienceHandler().Configure((options, provider) => AzureDevOpsPipelineRunnerFactory.Configure(
-            options,
-            provider.GetRequiredService<AzureDevOpsHttpSettings>(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<AzureDevOpsPipelineRunner>()));
-        client.AddHttpMessageHandler<AzureDevOpsAuthenticationHandler>();
-        client.RedactLoggedHeaders(_ => true);
-        return services;
+        return services.AddDeferredHttpClient((clients, release) =>
+        {
+            var client = clients.AddHttpClient(AzureDevOpsPipelineRunnerFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+            client.AddStandardResilienceHandler().Configure((options, _) => AzureDevOpsPipelineRunnerFactory.Configure(
+                options,
+                release.GetRequiredService<AzureDevOpsHttpSettings>(),
+                release.GetRequiredService<ILoggerFactory>().CreateLogger<AzureDevOpsPipelineRunner>()));
+            client.AddHttpMessageHandler(() => release.GetRequiredService<AzureDevOpsAuthenticationHandler>());
+            client.RedactLoggedHeaders(_ => true);
+        });
     }
 
     /// <summary>
@@ -89,12 +94,14 @@ public static class IntegrationsServiceCollectionExtensions
             sp.GetRequiredService<SecretMasker>(),
             sp.GetRequiredService<SigningServiceHttpSettings>(),
             sp.GetRequiredService<ILoggerFactory>()));
-        var client = services.AddHttpClient(SigningServiceClientFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
-        client.AddStandardResilienceHandler().Configure((options, provider) => SigningServiceClientFactory.Configure(
-            options,
-            provider.GetRequiredService<SigningServiceHttpSettings>(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<SigningServiceClient>()));
-        client.RedactLoggedHeaders(_ => true);
-        return services;
+        return services.AddDeferredHttpClient((clients, release) =>
+        {
+            var client = clients.AddHttpClient(SigningServiceClientFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+            client.AddStandardResilienceHandler().Configure((options, _) => SigningServiceClientFactory.Configure(
+                options,
+                release.GetRequiredService<SigningServiceHttpSettings>(),
+                release.GetRequiredService<ILoggerFactory>().CreateLogger<SigningServiceClient>()));
+            client.RedactLoggedHeaders(_ => true);
+        });
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Gates;
+using ReleaseCli.Integrations.Http;
 using ReleaseCli.Rings.BuildValidation.Shards;
 using ReleaseCli.Rings.BuildValidation.Steps;
 using ReleaseCli.Rings.BuildValidation;
@@ -52,36 +53,35 @@ public static class RingsServiceCollectionExtensions
     /// <summary>Registers the step catalogue: every step kind this build of the tool can run.</summary>
     public static IServiceCollection AddRingSteps(this IServiceCollection services)
     {
-        foreach (var kind in StepKinds)
+        services.AddDeferredHttpClient((clients, _) =>
         {
-            services.AddSingleton(kind.Create);
-        }
-
-        services.AddHttpClient(HttpUrlProbe.ClientName).AddStandardResilienceHandler();
+            clients.AddHttpClient(HttpUrlProbe.ClientName).AddStandardResilienceHandler();
+            // Published files are downloaded whole to be hashed: an attempt may take minutes, never the whole release.
+            clients.AddHttpClient(PublicUrlReader.ClientName).AddStandardResilienceHandler(options =>
+            {
+                options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(10);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(30);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(20);
+            });
+            clients.AddHttpClient(GitHubClients.HttpClientName).AddStandardResilienceHandler();
+            // Reads of whole packages from a feed's flat container: longer attempts than the default 10 s.
+            clients.AddHttpClient(NuGetPublishStep.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).AddStandardResilienceHandler(options =>
+            {
+                options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(20);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
+            });
+        });
         services.AddSingleton<IUrlProbe, HttpUrlProbe>();
-        // Published files are downloaded whole to be hashed: an attempt may take minutes, never the whole release.
-        services.AddHttpClient(PublicUrlReader.ClientName).AddStandardResilienceHandler(options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(10);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(30);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(20);
-        });
         services.AddSingleton<PublicUrlReader>();
-        services.AddHttpClient(GitHubClients.HttpClientName).AddStandardResilienceHandler();
         services.AddSingleton<GitHubClients>();
-        // Reads of whole packages from a feed's flat container: longer attempts than the default 10 s.
-        services.AddHttpClient(NuGetPublishStep.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).AddStandardResilienceHandler(options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(20);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
-        });
         services.AddSingleton<ValidationEngine>();
         services.AddSingleton<SharedValidationPass>();
         services.AddSingleton<ValidationShardRunner>();
         services.AddSingleton<IRingRunPrecondition, ShardPrecondition>();
 
-        services.AddSingleton(sp => new StepCatalog(sp.GetServices<IRingStep>()));
+        // Each step is made when a definition names its kind (or a ring runs it), not when the catalogue is.
+        services.AddSingleton(sp => new StepCatalog(StepKinds, sp));
         return services;
     }
 }

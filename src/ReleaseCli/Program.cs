@@ -27,3 +27,7 @@ catch (Exception ex)
     await Console.Error.WriteLineAsync(masker.Mask($"error: unexpected failure (a bug in release; please report it with this text): {ex}"));
     return 1;
 }
+finally
+{
+    LoadedAssemblies.ReportIfAsked(Console.Error);
+}

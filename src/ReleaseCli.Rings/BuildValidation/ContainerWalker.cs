@@ -15,6 +15,7 @@ namespace ReleaseCli.Rings.BuildValidation;
 internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<DropCheck> checks, string temporaryDirectory)
 {
     private readonly ConcurrentBag<Finding> _findings = [];
+    private readonly bool _anyLooksInside = checks.Any(c => c.LooksInsideContainers);
     private long _entries;
     private long _bytes;
     private long _spooled;
@@ -28,7 +29,8 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
     public async Task WalkAsync(ValidationInput input, CancellationToken cancellationToken)
     {
         var file = new FileInfo(input.FullPath);
-        if (file.LinkTarget is { } target)
+        // A link is marked in the attributes (one lstat, which Exists and Length then reuse); only a link is read as one.
+        if (file.Attributes.HasFlag(FileAttributes.ReparsePoint) && file.LinkTarget is { } target)
         {
             // Followed, a link could lead the checks outside the folder, or show them one file under another's name.
             _findings.Add(new ValidationItem(input.DisplayPath, input.DisplayPath, file.Name, [], input.Asset, input.Build)
@@ -78,11 +80,13 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
         }
 
         // An empty file is not opened: a named pipe or a device also says it is empty, and would block the open for ever.
-        var stream = file.Length == 0 ? Stream.Null : new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        await using (stream.ConfigureAwait(false))
+        if (file.Length == 0)
         {
-            return await PooledBufferStream.ReadAsync(stream, (int)file.Length, cancellationToken).ConfigureAwait(false);
+            return await PooledBufferStream.ReadAsync(Stream.Null, 0, cancellationToken).ConfigureAwait(false);
         }
+
+        using var handle = File.OpenHandle(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        return PooledBufferStream.ReadFile(handle, (int)file.Length);
     }
 
     /// <summary>An item and its kind; a package's entries know the package they are in.</summary>
@@ -107,8 +111,11 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
         return needing;
     }
 
-    /// <summary>Whether the walker opens this item: a container, unless the exclusions file says not to unpack it (packages are always opened).</summary>
-    private bool Opens(ValidationItem item, ItemKind kind) => kind switch
+    /// <summary>
+    /// Whether the walker opens this item: a container, unless the exclusions file says not to unpack it (packages are
+    /// always opened), and only when a check of the pass looks inside containers.
+    /// </summary>
+    private bool Opens(ValidationItem item, ItemKind kind) => _anyLooksInside && kind switch
     {
         ItemKind.Package or ItemKind.SymbolPackage => true,
         ItemKind.Zip or ItemKind.TarGz => !(options.RingRuns(ValidationCheck.Signing) && options.Signing.Exclusions.DoNotUnpack(item)),

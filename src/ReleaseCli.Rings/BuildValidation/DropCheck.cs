@@ -39,6 +39,12 @@ internal abstract class DropCheck
     /// </summary>
     public virtual bool NeedsContent(ValidationItem item, ItemKind kind, long length) => false;
 
+    /// <summary>
+    /// Whether the check looks at what is inside containers (entries, their bytes, the container's structure). When no
+    /// check of a pass does, the walker opens none: the pass reads each file once and nothing more.
+    /// </summary>
+    public virtual bool LooksInsideContainers => true;
+
     /// <summary>The SHA-512 of each file the check hashed, by display path (only the checksum check hashes files).</summary>
     public virtual IReadOnlyDictionary<string, string>? ComputedSha512 => null;
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Win32.SafeHandles;
 
 namespace ReleaseCli.Rings.BuildValidation;
 
@@ -50,6 +51,32 @@ internal sealed class PooledBufferStream : Stream
         catch
         {
             await buffer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The file behind <paramref name="file"/> read into a buffer of at least <paramref name="capacity"/> bytes, until
+    /// the buffer is full or the file ends, by positional reads on the calling thread: a drop of many small files is
+    /// read by a few workers, and an asynchronous read would cost each file a hop through the thread pool.
+    /// </summary>
+    public static PooledBufferStream ReadFile(SafeFileHandle file, int capacity)
+    {
+        var buffer = new PooledBufferStream(capacity);
+        try
+        {
+            var array = buffer._array!;
+            int read;
+            while (buffer._length < array.Length && (read = RandomAccess.Read(file, array.AsSpan(buffer._length), buffer._length)) > 0)
+            {
+                buffer._length += read;
+            }
+
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
             throw;
         }
     }

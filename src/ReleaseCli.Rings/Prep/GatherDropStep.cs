@@ -24,7 +24,16 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
         StepKind,
         "gathers the candidate's assets into the drop (hashed while streaming, resumable) and seals the contract",
         [RingName.Prep],
-        services => new GatherDropStep(services.GetServices<IAssetSource>()));
+        services => new GatherDropStep(SourcesOf(services)));
+
+    /// <summary>The sources, resolved when the step gathers: building the catalogue (status, a definition's check) reaches no HTTP client.</summary>
+    private static IEnumerable<IAssetSource> SourcesOf(IServiceProvider services)
+    {
+        foreach (var source in services.GetServices<IAssetSource>())
+        {
+            yield return source;
+        }
+    }
 
     protected override IEnumerable<(string Key, string Message)> Validate(GatherDropSettings settings)
     {

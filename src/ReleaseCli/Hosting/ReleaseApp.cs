@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Security;
@@ -28,8 +27,8 @@ public static class ReleaseApp
     {
         var cancellationToken = stop.Token;
         console = new CliConsole(new MaskingTextWriter(console.Out, masker, AzurePipelines.IsActive), new MaskingTextWriter(console.Error, masker, AzurePipelines.IsActive), console.IsTerminal);
-        IHost? host = null;
-        var root = BuildCommandLine(() => host!.Services);
+        ServiceProvider? services = null;
+        var root = BuildCommandLine(() => services!);
         var parse = root.Parse(args);
         var format = OptionParsers.FormatOf(parse);
         if (parse.Errors.Count > 0)
@@ -68,11 +67,16 @@ public static class ReleaseApp
             logConfiguration = logConfiguration.WriteTo.File(new MaskingFormatter(new CompactJsonFormatter(), masker), logFile.FullName);
         }
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton(masker);
-        builder.Services.AddSerilog(logConfiguration.CreateLogger(), dispose: true);
-        builder.Services.AddReleaseCli(console);
-        using (host = builder.Build())
+        // A plain container, not a generic host: a verb starts no hosted services and reads no configuration files, and
+        // the host's configuration, file watching and console logging would be loaded and compiled at every start.
+        var collection = new ServiceCollection();
+        collection.AddSingleton(masker);
+        var logger = logConfiguration.CreateLogger();
+        // Serilog alone decides what is written (from -v); the container disposes it, which flushes the log file.
+        collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(_ => new Serilog.Extensions.Logging.SerilogLoggerFactory(logger, dispose: true));
+        collection.AddLogging();
+        collection.AddReleaseCli(console);
+        await using (services = collection.BuildServiceProvider())
         {
             try
             {

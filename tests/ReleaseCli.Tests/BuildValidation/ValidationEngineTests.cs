@@ -273,6 +273,24 @@ public sealed class ValidationEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_checksum_pass_reads_each_file_once_and_opens_no_container()
+    {
+        var package = Zip("Contoso.Lib.1.0.0.nupkg", ("lib/a.txt", [1]), ("lib/b.txt", [2]));
+        var damaged = Path.Combine(_work.FullName, "damaged.zip");
+        await File.WriteAllBytesAsync(damaged, [(byte)'P', (byte)'K', 3, 4, 0, 0]);
+
+        var hashed = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Checksum), package, damaged);
+
+        Assert.Equal(0, hashed.Entries);
+        Assert.Empty(hashed.Findings);
+        Assert.Equal(Convert.ToHexStringLower(SHA512.HashData(File.ReadAllBytes(package))), hashed.Sha512!["Contoso.Lib.1.0.0.nupkg"]);
+        // A check that looks inside still has every container opened, the damaged one reported.
+        var walked = await RunAsync(new FakeUrlProbe(_ => 200), Checks(ValidationCheck.Checksum, ValidationCheck.Packages), package, damaged);
+        Assert.Equal(2, walked.Entries);
+        Assert.Contains(walked.Findings, f => f.File == "damaged.zip");
+    }
+
+    [Fact]
     public async Task A_drop_file_too_large_to_hold_in_memory_is_hashed_and_walked_from_disk_by_the_same_checks()
     {
         var bytes = File.ReadAllBytes(RuntimeDll);

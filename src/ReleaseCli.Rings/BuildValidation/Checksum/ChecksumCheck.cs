@@ -26,6 +26,9 @@ internal sealed class ChecksumCheck : DropCheck
     /// <summary>Every drop file; nothing inside one.</summary>
     public override bool NeedsContent(ValidationItem item, ItemKind kind, long length) => item.Parents.Count == 0;
 
+    /// <summary>A file's checksum is of its bytes, whatever they hold.</summary>
+    public override bool LooksInsideContainers => false;
+
     public override async ValueTask InspectAsync(ItemContent content, CancellationToken cancellationToken)
     {
         var item = content.Item;
