@@ -33,8 +33,8 @@ public sealed class SignedDecisionTests(SampleProducts sample)
         var text = (await release.RunAsync(Alice, "status", "--verify")).ShouldSucceed();
         Assert.Contains($"{Bob} (signed {await FingerprintAsync(release.KeyOf(Bob))})", text.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("unverified", text.StandardOutput, StringComparison.Ordinal);
-        var signedLines = (await File.ReadAllLinesAsync(release.LedgerPath)).Count(l => l.Contains("\"signature\":", StringComparison.Ordinal));
-        Assert.Equal(6, signedLines); // two runs' starts and ends, the approval, and the intent to promote
+        var lines = await File.ReadAllLinesAsync(release.LedgerPath);
+        Assert.All(lines, l => Assert.Contains("\"signature\":", l, StringComparison.Ordinal)); // every line, each by whoever wrote it
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class SignedDecisionTests(SampleProducts sample)
         // Someone who can queue a pipeline claims to be Bob: with no key at all, and with a key that is not Bob's.
         var keyless = await ReleaseExe.RunAsync(release.Directory, "mallory@contoso.com", ["approve", "prep", "--gate", "release-team"], pipeline);
         keyless.ShouldExitWith(2);
-        Assert.Contains($"{Bob}'s decisions and ring runs must be signed", keyless.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"everything {Bob} records must be signed", keyless.StandardError, StringComparison.Ordinal);
         Assert.Contains("--signing-key", keyless.StandardError, StringComparison.Ordinal);
         var othersKey = await ReleaseExe.RunAsync(release.Directory, "mallory@contoso.com", ["approve", "prep", "--gate", "release-team", "--signing-key", release.KeyOf("carol@contoso.com")], pipeline);
         othersKey.ShouldExitWith(2);

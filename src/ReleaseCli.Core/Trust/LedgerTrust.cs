@@ -35,15 +35,6 @@ public sealed class LedgerTrust
         definition.Identity.AllowedSigners is { } file ? AllowedSigners.Load(definition.ResolvePath(file)) : null);
 
     /// <summary>
-    /// People's decisions (approve, reject, sign-off, override, forced entry), the start and end of each ring run, a
-    /// run's intent to promote (recorded before BAR is asked, so every channel BAR shows is explained by a signed line)
-    /// and each validation shard's report.
-    /// </summary>
-    public static bool IsSigned(LedgerEventType type) =>
-        type is LedgerEventType.Approved or LedgerEventType.Rejected or LedgerEventType.Overridden or LedgerEventType.RunStarted or LedgerEventType.RunCompleted
-            or LedgerEventType.Promoting or LedgerEventType.ShardReported;
-
-    /// <summary>
     /// The key <paramref name="actor"/> signs with: the file <paramref name="keyPath"/> (--signing-key), else the
     /// first key in ssh-agent that the allowed signers list for them. Null when nothing needs or can check a
     /// signature; a usage error when signatures are required and no allowed key is at hand.
@@ -85,7 +76,7 @@ public sealed class LedgerTrust
         var where = agent is null
             ? "no key was given (no --signing-key, and SSH_AUTH_SOCK names no ssh-agent)"
             : $"none of the {held.Count} key(s) in ssh-agent ({agent.SocketPath}) is listed for {actor}";
-        throw ReleaseException.Usage($"{actor}'s decisions and ring runs must be signed (identity.require is \"signed\"), but {where}. Pass --signing-key <private key file>, or load the key into ssh-agent with `ssh-add <key file>`. {HowToAllow(actor, null)}");
+        throw ReleaseException.Usage($"everything {actor} records must be signed (identity.require is \"signed\"), but {where}. Pass --signing-key <private key file>, or load the key into ssh-agent with `ssh-add <key file>`. {HowToAllow(actor, null)}");
     }
 
     /// <summary>
@@ -97,9 +88,9 @@ public sealed class LedgerTrust
     {
         if (entry.Signature is null)
         {
-            if (Require == SignatureRequirement.Signed && IsSigned(entry.Type))
+            if (Require == SignatureRequirement.Signed)
             {
-                throw new LedgerIntegrityException(ledgerPath, number, $"its {entry.Type} event{ByActor(entry)} carries no signature, and the definition requires every decision and ring run to be signed (identity.require \"signed\"): the tool did not write it for that person");
+                throw new LedgerIntegrityException(ledgerPath, number, $"its {entry.Type} event{ByActor(entry)} carries no signature, and the definition requires every line to be signed by whoever wrote it (identity.require \"signed\"): the tool did not write it for that person");
             }
 
             return false;

@@ -48,15 +48,15 @@ public sealed class SignedLedgerTests(SshKeys keys) : IClassFixture<SshKeys>, ID
     }
 
     [Fact]
-    public async Task Decisions_and_run_ends_are_signed_by_their_actor_and_verify_when_read_and_with_ssh_keygen()
+    public async Task Every_line_is_signed_by_its_writer_and_verifies_when_read_and_with_ssh_keygen()
     {
         var trust = await TrustAsync();
         await WriteSignedRunAndApprovalAsync(trust);
 
         var ledger = await LedgerWriter.ReadVerifiedAsync(Store, "r", CancellationToken.None, trust);
 
-        Assert.Equal([true, false, true, true], ledger.Events.Select(e => e.Verified));
-        Assert.Null(ledger.Events[1].Signature);
+        Assert.Equal([true, true, true, true], ledger.Events.Select(e => e.Verified));
+        Assert.Equal(Ada, ledger.Events[1].Signer?.Principal);
         var approval = ledger.Events[3];
         Assert.Equal(new LedgerSigner(Bo, SshPrivateKey.Load(await keys.KeyAsync("ecdsa-256", "bo")).PublicKey.Fingerprint), approval.Signer);
 
@@ -84,6 +84,23 @@ public sealed class SignedLedgerTests(SshKeys keys) : IClassFixture<SshKeys>, ID
         Assert.Equal(5, error.Line);
         Assert.Equal(ExitCode.IntegrityViolation, error.ExitCode);
         Assert.Contains($"line 5: its Approved event by {Eve} carries no signature", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(LedgerEventType.Promoted)]
+    [InlineData(LedgerEventType.StepCompleted)]
+    [InlineData(LedgerEventType.GateEvaluated)]
+    public async Task An_unsigned_line_appended_past_the_head_by_hand_is_refused_though_a_killed_writer_may_leave_one_line_there(LedgerEventType type)
+    {
+        var trust = await TrustAsync();
+        await WriteSignedRunAndApprovalAsync(trust);
+
+        // The head is left alone: the one line past it looks like what a writer killed between its line and its head leaves.
+        await AppendByHandAsync(new LedgerEvent { Type = type, Ring = "prep", RunId = "run1", Actor = Ada, Step = "gather", Gate = "release-team", Status = LedgerStatus.Passed, ContractDigest = "sha256:c" }, keepHead: true);
+
+        var error = await Assert.ThrowsAsync<LedgerIntegrityException>(() => LedgerWriter.ReadVerifiedAsync(Store, "r", CancellationToken.None, trust));
+        Assert.Equal(5, error.Line);
+        Assert.Contains($"line 5: its {type} event by {Ada} carries no signature", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,7 +222,7 @@ public sealed class SignedLedgerTests(SshKeys keys) : IClassFixture<SshKeys>, ID
     }
 
     /// <summary>Appends a line the way a forger would: next seq, the head's hash as prev, hash and head recomputed.</summary>
-    private async Task AppendByHandAsync(LedgerEvent entry, bool keepSignature = false, ISshSigner? signWith = null)
+    private async Task AppendByHandAsync(LedgerEvent entry, bool keepSignature = false, ISshSigner? signWith = null, bool keepHead = false)
     {
         var lines = File.Exists(LedgerPath) ? (await File.ReadAllLinesAsync(LedgerPath)).Where(l => l.Length > 0).ToList() : [];
         var prev = lines.Count == 0 ? LedgerSerializer.GenesisHash : LedgerSerializer.TryParse(lines[^1], out _)!.Hash;
@@ -216,7 +233,10 @@ public sealed class SignedLedgerTests(SshKeys keys) : IClassFixture<SshKeys>, ID
             : keepSignature ? entry.Signature : null;
         lines.Add(LedgerSerializer.Seal(unsigned, signature, out _));
         await File.WriteAllTextAsync(LedgerPath, string.Join('\n', lines) + "\n");
-        await WriteHeadAsync(lines);
+        if (!keepHead)
+        {
+            await WriteHeadAsync(lines);
+        }
     }
 
     private async Task RewriteAsync(int keep)
