@@ -141,7 +141,16 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
             return;
         }
 
-        PromotionAudit.Require(environment.Definition, environment.Store.DescribeLedger(environment.ReleaseId), state.Events, candidate.Builds);
+        var events = state.Events;
+        if (PromotionAudit.Unexplained(environment.Definition, events, candidate.Builds).Count > 0)
+        {
+            // status reads without the lock: a ring run may have recorded its Promoting line and had BAR assign the
+            // channel after the ledger was read. A run records that line before it asks BAR, so a ledger read after
+            // BAR answered holds every promotion BAR showed; only what is missing from that one is a rollback.
+            events = (await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false)).Events;
+        }
+
+        PromotionAudit.Require(environment.Definition, environment.Store.DescribeLedger(environment.ReleaseId), events, candidate.Builds);
         checkedItems.Add($"the channels of {candidate.Builds.Count} candidate build(s) in {environment.Bar.Description} against the ledger's promotions");
     }
 }
