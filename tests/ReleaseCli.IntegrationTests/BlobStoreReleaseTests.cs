@@ -59,7 +59,7 @@ public sealed class BlobStoreReleaseTests(SampleProducts sample, Xunit.Abstracti
 
     private static async Task WaitForLockAsync(BlobContainerClient container, Process running)
     {
-        for (var i = 0; i < 600 && !running.HasExited; i++)
+        for (var i = 0; i < 3000 && !running.HasExited; i++)
         {
             if (await LockHeldAsync(container))
             {
@@ -139,11 +139,13 @@ public sealed class BlobStoreReleaseTests(SampleProducts sample, Xunit.Abstracti
         using (var holder = ReleaseExe.Start(release.Directory, SampleRelease.Manager, ["prep", "--build", Build(release), "--store", $"{slow.Endpoint}/{container.Name}"], release.WithEnvironment()))
         {
             await WaitForLockAsync(container, holder);
-            for (var i = 0; i < 600 && !holder.HasExited && !(await container.GetBlobClient($"{ReleaseId}/ledger.jsonl").ExistsAsync()).Value; i++)
+            // Kill once the run has recorded something; through the slow proxy on a busy machine that can take a while.
+            for (var i = 0; i < 3000 && !holder.HasExited && !(await container.GetBlobClient($"{ReleaseId}/ledger.jsonl").ExistsAsync()).Value; i++)
             {
                 await Task.Delay(20);
             }
 
+            Assert.False(holder.HasExited, "the run ended before it could be killed");
             holder.Kill(); // SIGKILL: no chance to let the lease go.
             await holder.WaitForExitAsync();
         }
