@@ -65,17 +65,9 @@ public static class TrustDefinition
         return new JsonObject { ["groups"] = groups, ["identity"] = identity, ["rings"] = rings };
     }
 
-    private static string FileDigest(string path)
-    {
-        try
-        {
-            return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw ReleaseException.Usage($"The allowed signers file {path} (identity.allowedSigners in the definition) cannot be read: {ex.Message}");
-        }
-    }
+    private static string FileDigest(string path) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(UserFile.Read(path, File.ReadAllBytes, error =>
+            $"The allowed signers file {path} (identity.allowedSigners in the definition) cannot be read: {error}")));
 
     /// <summary>The digest the ledger records: <c>sha256:</c> and the hex SHA-256 of the canonical form's compact JSON.</summary>
     public static string DigestOf(JsonObject canonical) =>

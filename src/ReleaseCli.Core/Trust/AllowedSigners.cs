@@ -25,15 +25,8 @@ public sealed class AllowedSigners
     /// <summary>Reads the file; a missing file or a line the tool cannot use is a usage error naming the file and line.</summary>
     public static AllowedSigners Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw ReleaseException.Usage($"Cannot read the allowed signers file {path} (identity.allowedSigners in release.json): {ex.Message}. Create it with one line per person: `<email> <key type> <base64 key>`, as in `ssh-keygen -Y verify -f`.");
-        }
+        var text = UserFile.Read(path, File.ReadAllText, error =>
+            $"Cannot read the allowed signers file {path} (identity.allowedSigners in release.json): {error}. Create it with one line per person: `<email> <key type> <base64 key>`, as in `ssh-keygen -Y verify -f`.");
 
         return Parse(path, text);
     }

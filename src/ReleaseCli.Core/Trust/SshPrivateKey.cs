@@ -33,15 +33,8 @@ public sealed class SshPrivateKey : ISshSigner, IDisposable
     /// <summary>Reads a key file; anything the tool cannot use throws a usage error naming the file and what to do.</summary>
     public static SshPrivateKey Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw ReleaseException.Usage($"Cannot read the signing key {path}: {ex.Message}. Pass an OpenSSH private key with --signing-key, or load it into ssh-agent.");
-        }
+        var text = UserFile.Read(path, File.ReadAllText, error =>
+            $"Cannot read the signing key {path}: {error}. Pass an OpenSSH private key with --signing-key, or load it into ssh-agent.");
 
         try
         {
