@@ -10,7 +10,7 @@ export NUGET_CERT_REVOCATION_MODE=offline
 "$repo_root/eng/install-test-prerequisites.sh" || { echo "0 passed, 1 failed"; exit 1; }
 
 log="$(mktemp)"
-dotnet test ReleaseCli.sln -c Release --nologo -v q 2>&1 | tee "$log"
+dotnet test ReleaseCli.sln -c Release --nologo -v q --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # One summary line per test assembly: "Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total:    12, ..."

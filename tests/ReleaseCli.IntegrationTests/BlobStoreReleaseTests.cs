@@ -57,6 +57,9 @@ public sealed class BlobStoreReleaseTests(SampleProducts sample, Xunit.Abstracti
         return properties.LeaseState == Azure.Storage.Blobs.Models.LeaseState.Leased && properties.Metadata.ContainsKey("owner");
     }
 
+    private static async Task<bool> HasContentAsync(BlobClient blob) =>
+        await blob.ExistsAsync() && (await blob.GetPropertiesAsync()).Value.ContentLength > 0;
+
     private static async Task WaitForLockAsync(BlobContainerClient container, Process running)
     {
         for (var i = 0; i < 3000 && !running.HasExited; i++)
@@ -139,8 +142,9 @@ public sealed class BlobStoreReleaseTests(SampleProducts sample, Xunit.Abstracti
         using (var holder = ReleaseExe.Start(release.Directory, SampleRelease.Manager, ["prep", "--build", Build(release), "--store", $"{slow.Endpoint}/{container.Name}"], release.WithEnvironment()))
         {
             await WaitForLockAsync(container, holder);
-            // Kill once the run has recorded something; through the slow proxy on a busy machine that can take a while.
-            for (var i = 0; i < 3000 && !holder.HasExited && !(await container.GetBlobClient($"{ReleaseId}/ledger.jsonl").ExistsAsync()).Value; i++)
+            // Kill once the run has recorded its first line; through the slow proxy on a busy machine that can take a while.
+            // The ledger is an append blob created empty before its first block is appended, so wait for content, not the blob.
+            for (var i = 0; i < 3000 && !holder.HasExited && !await HasContentAsync(container.GetBlobClient($"{ReleaseId}/ledger.jsonl")); i++)
             {
                 await Task.Delay(20);
             }
