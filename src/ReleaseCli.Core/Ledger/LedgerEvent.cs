@@ -74,6 +74,16 @@ public sealed record LedgerEvent
     /// first records a digest carries the lists themselves in <c>data.definition</c>.
     /// </summary>
     public string? DefinitionDigest { get; init; }
+
+    /// <summary>
+    /// The release id the ledger belongs to, on its first line only: a ledger copied from another release (with its
+    /// contracts) is refused when read, as its first line names that release.
+    /// </summary>
+    public string? Release { get; init; }
+
+    /// <summary>The product of the release the ledger belongs to, on its first line only (beside <see cref="Release"/>).</summary>
+    public string? Product { get; init; }
+
     /// <summary>Who signed the event (principal and key fingerprint); covered by the signature.</summary>
     public LedgerSigner? Signer { get; init; }
 

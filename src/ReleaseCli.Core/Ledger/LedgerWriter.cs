@@ -97,6 +97,12 @@ public sealed class LedgerWriter
                 Prev = Current.HeadHash,
                 Hash = string.Empty,
             };
+            if (count == 0)
+            {
+                // The first line names the release it begins, so the ledger cannot pass for another release's.
+                entry = entry with { Release = _releaseId, Product = _trust?.Product };
+            }
+
             // Every line is signed by whoever writes it: a line nobody signed, appended past the head by hand, would
             // otherwise pass for the one line a killed writer can leave there.
             var sign = _signer is not null && _trust is not null

@@ -26,7 +26,8 @@ public sealed class ReleaseLedger
     /// Walks the chain: every line's own hash, its sequence number and its link to the line before,
     /// then the recorded head (so a truncated tail is caught too). With <paramref name="trust"/>, every signature
     /// is checked against the allowed signers too (the head's included), and an unsigned decision, run or head where
-    /// signatures are required is refused. Throws naming the first bad line, or the head.
+    /// signatures are required is refused, and the first line must name the trust's release and product. Throws naming the
+    /// first bad line, or the head.
     /// </summary>
     public static ReleaseLedger Verify(string ledgerPath, IReadOnlyList<string> lines, LedgerHead? head, LedgerTrust? trust = null)
     {
@@ -51,6 +52,11 @@ public sealed class ReleaseLedger
             var verified = trust?.Check(ledgerPath, number, lines[i], entry) ?? false;
             events.Add(entry with { Hash = hash, Verified = verified });
             previous = hash;
+        }
+
+        if (trust is not null && events.Count > 0)
+        {
+            trust.CheckBinding(ledgerPath, events[0]);
         }
 
         CheckHead(ledgerPath, events, head);

@@ -11,15 +11,19 @@ namespace ReleaseCli.Core.Trust;
 /// </summary>
 public sealed class LedgerTrust
 {
-    public LedgerTrust(string releaseId, SignatureRequirement require, AllowedSigners? signers)
+    public LedgerTrust(string releaseId, SignatureRequirement require, AllowedSigners? signers, string? product = null)
     {
         ReleaseId = releaseId;
+        Product = product;
         Namespace = "release:" + releaseId;
         Require = require;
         Signers = signers;
     }
 
     public string ReleaseId { get; }
+
+    /// <summary>The product of the release, which the ledger's first line must name beside the release id.</summary>
+    public string? Product { get; }
 
     public string Namespace { get; }
 
@@ -32,7 +36,28 @@ public sealed class LedgerTrust
     public static LedgerTrust For(ReleaseDefinition definition) => new(
         definition.ReleaseId,
         definition.Identity.Require,
-        definition.Identity.AllowedSigners is { } file ? AllowedSigners.Load(definition.ResolvePath(file)) : null);
+        definition.Identity.AllowedSigners is { } file ? AllowedSigners.Load(definition.ResolvePath(file)) : null,
+        definition.Product);
+
+    /// <summary>
+    /// Checks that the ledger's first line names this release and product: each ledger begins with the release it
+    /// belongs to, so one copied from another release (its contracts with it) is refused, whatever signatures it holds.
+    /// </summary>
+    public void CheckBinding(string ledgerPath, LedgerEvent first)
+    {
+        if (first.Release is null)
+        {
+            throw new LedgerIntegrityException(ledgerPath, 1, $"it does not name the release the ledger belongs to, as the first line the tool writes always does (here: release {ReleaseId}{ProductText(Product)}): the ledger was made or edited by hand");
+        }
+
+        if (!string.Equals(first.Release, ReleaseId, StringComparison.Ordinal)
+            || (Product is not null && !string.Equals(first.Product, Product, StringComparison.Ordinal)))
+        {
+            throw new LedgerIntegrityException(ledgerPath, 1, $"it begins the ledger of release {first.Release}{ProductText(first.Product)}, but release.json defines release {ReleaseId}{ProductText(Product)}: the ledger (and whatever came with it) was copied from another release. Keep each release's store apart; start this release in an empty store");
+        }
+    }
+
+    private static string ProductText(string? product) => product is null ? string.Empty : $" of {product}";
 
     /// <summary>
     /// The key <paramref name="actor"/> signs with: the file <paramref name="keyPath"/> (--signing-key), else the

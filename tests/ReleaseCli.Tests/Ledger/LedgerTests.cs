@@ -96,6 +96,40 @@ public sealed class LedgerTests(Azurite azurite) : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
+    public async Task A_ledger_copied_from_another_release_or_product_is_refused_at_its_first_line(string kind)
+    {
+        await UseAsync(kind);
+        var trust = new Core.Trust.LedgerTrust("r", Core.Definition.SignatureRequirement.None, signers: null, product: "P");
+        var writer = await LedgerWriter.OpenAsync(_store, "r", TimeProvider.System, CancellationToken.None, trust: trust);
+        await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.RunStarted, Actor = "a@x.com", Ring = "prep" }, CancellationToken.None);
+        await writer.AppendAsync(new LedgerEvent { Type = LedgerEventType.Approved, Actor = "b@x.com" }, CancellationToken.None);
+        var first = (await LedgerWriter.ReadVerifiedAsync(_store, "r", CancellationToken.None, trust)).Events[0];
+        Assert.Equal(("r", "P"), (first.Release, first.Product));
+
+        // The same lines and head under another release id, then read as release r of another product.
+        foreach (var name in new[] { "ledger.jsonl", "ledger.head" })
+        {
+            await _under!.WriteRawAsync("s", name, (await _under.ReadRawAsync("r", name))!);
+        }
+
+        var copied = await Assert.ThrowsAsync<LedgerIntegrityException>(() => LedgerWriter.ReadVerifiedAsync(_store, "s", CancellationToken.None, new Core.Trust.LedgerTrust("s", Core.Definition.SignatureRequirement.None, signers: null, product: "P")));
+        Assert.Equal((1, ExitCode.IntegrityViolation), (copied.Line, copied.ExitCode));
+        Assert.Contains("it begins the ledger of release r of P, but release.json defines release s of P: the ledger (and whatever came with it) was copied from another release", copied.Message, StringComparison.Ordinal);
+        var otherProduct = await Assert.ThrowsAsync<LedgerIntegrityException>(() => LedgerWriter.ReadVerifiedAsync(_store, "r", CancellationToken.None, new Core.Trust.LedgerTrust("r", Core.Definition.SignatureRequirement.None, signers: null, product: "Q")));
+        Assert.Contains("release r of P, but release.json defines release r of Q", otherProduct.Message, StringComparison.Ordinal);
+
+        // A first line that names no release was not written by the tool.
+        var lines = await ReadLinesAsync();
+        var unbound = LedgerSerializer.TryParse(lines[0], out _)! with { Release = null, Product = null };
+        await WriteLinesAsync([LedgerSerializer.ToLine(unbound, out var hash)]);
+        await WriteHeadAsync(Encoding.UTF8.GetString(LedgerSerializer.HeadBytes(new LedgerHead(1, hash))));
+        var unnamed = await Assert.ThrowsAsync<LedgerIntegrityException>(() => LedgerWriter.ReadVerifiedAsync(_store, "r", CancellationToken.None, trust));
+        Assert.Contains("it does not name the release the ledger belongs to", unnamed.Message, StringComparison.Ordinal);
+        Assert.Single((await ReadAsync()).Events); // the chain alone still holds: only the binding is missing
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreUnderTest.Kinds), MemberType = typeof(StoreUnderTest))]
     public async Task Editing_one_byte_names_the_line(string kind)
     {
         await UseAsync(kind);
