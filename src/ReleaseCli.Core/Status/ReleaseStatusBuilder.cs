@@ -3,30 +3,32 @@ using ReleaseCli.Core.Engine;
 using System.Text.Json.Nodes;
 using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
+using ReleaseCli.Core.Trust;
 
 namespace ReleaseCli.Core.Status;
 
 /// <summary>Projects the ledger onto the definition's rings for <c>status</c> and the ring verbs' reports.</summary>
 public static class ReleaseStatusBuilder
 {
-    public static ReleaseStatusReport Build(ReleaseDefinition definition, IReadOnlyList<LedgerEvent> events, bool? verified)
+    /// <summary>The report of <paramref name="events"/>; <paramref name="signers"/> is the definition's allowed signers as loaded (<see cref="Trust.LedgerTrust.Signers"/>).</summary>
+    public static ReleaseStatusReport Build(ReleaseDefinition definition, AllowedSigners? signers, IReadOnlyList<LedgerEvent> events, bool? verified)
     {
         var state = new ReleaseState(events);
         var rings = RingName.All.Select(name => BuildRing(definition.Rings[name], state)).ToList();
         return new ReleaseStatusReport(definition.ReleaseId, definition.Product, definition.Version, state.RootBuildId, state.ContractDigest, events.Count, verified, rings)
         {
-            Definition = DefinitionOf(definition, DefinitionHistory.Read(events)),
+            Definition = DefinitionOf(definition, signers, DefinitionHistory.Read(events)),
         };
     }
 
-    private static DefinitionStatus? DefinitionOf(ReleaseDefinition definition, DefinitionHistory history)
+    private static DefinitionStatus? DefinitionOf(ReleaseDefinition definition, AllowedSigners? signers, DefinitionHistory history)
     {
         if (history.Accepted is not { } accepted)
         {
             return null;
         }
 
-        var trust = TrustDefinition.Canonical(definition);
+        var trust = TrustDefinition.Canonical(definition, signers);
         var digest = TrustDefinition.DigestOf(trust);
         var notAccepted = digest == accepted.Digest ? null : TrustDefinition.Changes(accepted.Trust, trust);
         var state = notAccepted is null
