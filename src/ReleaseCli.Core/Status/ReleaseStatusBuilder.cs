@@ -127,8 +127,33 @@ public static class ReleaseStatusBuilder
             promotion is null ? null : new PromotionRecord(ring.TargetChannel, promotion.Time, promotion.Actor ?? "?", promotion.Message ?? string.Empty))
         {
             Artifacts = artifacts.Count == 0 ? null : artifacts,
+            Shards = promotion is null ? ShardsOf(events, state.ContractDigest) : null,
         };
     }
+
+    /// <summary>The shard reports of <paramref name="contractDigest"/> of the count reported last (as the final run counts them), and those still missing.</summary>
+    private static ShardsStatus? ShardsOf(IEnumerable<LedgerEvent> events, string? contractDigest)
+    {
+        var reports = events
+            .Where(e => e.Type == LedgerEventType.ShardReported && contractDigest is not null && e.ContractDigest == contractDigest)
+            .Select(e => (Event: e, Shard: Number(e.Data, "shard"), Count: Number(e.Data, "shards"), Files: Number(e.Data, "files")))
+            .Where(r => r.Shard is not null && r.Count is not null)
+            .ToList();
+        if (reports.Count == 0)
+        {
+            return null;
+        }
+
+        var count = reports[^1].Count!.Value;
+        var reported = reports.Where(r => r.Count == count).GroupBy(r => r.Shard!.Value).Select(g => g.First())
+            .OrderBy(r => r.Shard)
+            .Select(r => new ShardRecord(r.Shard!.Value, r.Event.Seq, r.Event.Actor ?? "?", r.Event.Time, r.Files ?? 0))
+            .ToList();
+        return new ShardsStatus(count, reported, [.. Enumerable.Range(1, count).Where(i => reported.All(r => r.Shard != i))]);
+    }
+
+    private static int? Number(JsonObject? data, string key) =>
+        data?[key] is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
 
     /// <summary>
     /// Per target: how each item got there (its last placement: written, or found already there; none yet when a run
