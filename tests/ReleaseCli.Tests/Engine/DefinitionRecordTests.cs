@@ -16,6 +16,15 @@ public sealed class DefinitionRecordTests
 {
     private const string Gates = """{ "id": "steps", "kind": "steps-succeeded" }, { "id": "ok", "kind": "approval", "approvers": ["group:team"] }""";
 
+    /// <summary>Names an allowed signers file (listing nobody yet, signatures not required) in the harness's definition; returns its path.</summary>
+    private static async Task<string> WithAllowedSignersAsync(EngineHarness harness)
+    {
+        var signers = harness.Directory.Combine("allowed_signers");
+        await File.WriteAllTextAsync(signers, "# nobody yet\n");
+        await harness.RedefineAsync(Definition().Replace("\"release\": \"r1\",", "\"release\": \"r1\", \"identity\": { \"allowedSigners\": \"allowed_signers\", \"require\": \"none\" },", StringComparison.Ordinal));
+        return signers;
+    }
+
     private static string Definition(string team = """["bob@x.com", "carol@x.com"]""") =>
         EngineHarness.DefinitionJson(prepGates: Gates).Replace("""["bob@x.com", "carol@x.com"]""", team, StringComparison.Ordinal);
 
@@ -38,9 +47,7 @@ public sealed class DefinitionRecordTests
     public async Task A_key_added_to_the_allowed_signers_file_changes_the_trust_lists_like_a_new_approver()
     {
         using var harness = await EngineHarness.CreateAsync(Definition());
-        var signers = harness.Directory.Combine("allowed_signers");
-        await File.WriteAllTextAsync(signers, "# nobody yet\n");
-        await harness.RedefineAsync(Definition().Replace("\"release\": \"r1\",", "\"release\": \"r1\", \"identity\": { \"allowedSigners\": \"allowed_signers\", \"require\": \"none\" },", StringComparison.Ordinal));
+        var signers = await WithAllowedSignersAsync(harness);
         var before = TrustDefinition.Canonical(harness.Definition, LedgerTrust.For(harness.Definition).Signers);
 
         await File.AppendAllTextAsync(signers, "# eve's key would go here\n");
@@ -55,9 +62,7 @@ public sealed class DefinitionRecordTests
     public async Task A_run_records_the_digest_of_the_allowed_signers_it_parsed_even_when_the_file_changes_after()
     {
         using var harness = await EngineHarness.CreateAsync(Definition());
-        var signers = harness.Directory.Combine("allowed_signers");
-        await File.WriteAllTextAsync(signers, "# nobody yet\n");
-        await harness.RedefineAsync(Definition().Replace("\"release\": \"r1\",", "\"release\": \"r1\", \"identity\": { \"allowedSigners\": \"allowed_signers\", \"require\": \"none\" },", StringComparison.Ordinal));
+        var signers = await WithAllowedSignersAsync(harness);
         var parsed = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(signers)));
 
         // The run's signature rules are read once; the file is rewritten while the run is under way.
