@@ -44,7 +44,8 @@ public sealed class AzurePipelinesTemplateTests(SampleProducts sample)
             Assert.Equal(previous, Scalar(stages[i], "dependsOn"));
             // The output variable the ring template's step `run` sets, in the job `ring`.
             Assert.Equal($"and(succeeded(), eq(dependencies.{previous}.outputs['ring.run.outcome'], 'promoted'))", Scalar(stages[i], "condition"));
-            var job = ((YamlSequenceNode)stages[i].Children[new YamlScalarNode("jobs")]).Children.Cast<YamlMappingNode>().Single();
+            // The ring's own job, `ring`, is the last (validate-build may run its shards before it).
+            var job = ((YamlSequenceNode)stages[i].Children[new YamlScalarNode("jobs")]).Children.Cast<YamlMappingNode>().Last();
             Assert.Equal("ring", Scalar(job, "job"));
         }
 
@@ -117,6 +118,42 @@ public sealed class AzurePipelinesTemplateTests(SampleProducts sample)
         Assert.All(second.Ran, r => Assert.True(r.Result.ExitCode == 0, $"{r.Step.DisplayName}: {r.Result}"));
         Assert.Equal("promoted", second.Outputs["run.outcome"]);
         Assert.Equal("true", second.Outputs["run.promoted"]);
+    }
+
+    [Fact]
+    public void With_more_than_one_validate_build_shard_a_parallel_job_runs_one_shard_a_leg_before_the_ring_job()
+    {
+        var pipeline = AzurePipelinesYaml.Load(Path.Combine(Pipelines, "release-pipeline.yml"));
+        var parameter = ((YamlSequenceNode)pipeline.Children[new YamlScalarNode("parameters")]).Children.Cast<YamlMappingNode>().Single(p => Scalar(p, "name") == "validateBuildShards");
+        Assert.Equal(("number", "1"), (Scalar(parameter, "type"), Scalar(parameter, "default")));
+
+        const string Sharded = "${{ if gt(parameters.validateBuildShards, 1) }}";
+        var stages = ((YamlSequenceNode)pipeline.Children[new YamlScalarNode("stages")]).Children.Cast<YamlMappingNode>().ToList();
+        var jobs = ((YamlSequenceNode)stages.Single(s => Scalar(s, "stage") == "validate_build").Children[new YamlScalarNode("jobs")]).Children.Cast<YamlMappingNode>().ToList();
+        Assert.Equal(2, jobs.Count);
+
+        // Only with shards: the job `shard`, one leg per shard, each running release-shard.yml with its position of n.
+        var inserted = (YamlSequenceNode)jobs[0].Children[new YamlScalarNode(Sharded)];
+        var shard = Assert.IsType<YamlMappingNode>(Assert.Single(inserted.Children));
+        Assert.Equal("shard", Scalar(shard, "job"));
+        Assert.Equal("${{ parameters.validateBuildShards }}", Scalar((YamlMappingNode)shard.Children[new YamlScalarNode("strategy")], "parallel"));
+        var template = ((YamlSequenceNode)shard.Children[new YamlScalarNode("steps")]).Children.Cast<YamlMappingNode>().Single(s => s.Children.ContainsKey(new YamlScalarNode("template")));
+        Assert.Equal("release-shard.yml", Scalar(template, "template"));
+        var given = ((YamlMappingNode)template.Children[new YamlScalarNode("parameters")]).Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value!);
+        Assert.Equal("$(System.JobPositionInPhase)/$(System.TotalJobsInPhase)", given["shard"]);
+        Assert.Equal("${{ parameters.store }}", given["store"]);
+
+        // The ring job runs after every leg, and only then when there are shards.
+        var ring = jobs[1];
+        Assert.Equal("ring", Scalar(ring, "job"));
+        Assert.False(ring.Children.ContainsKey(new YamlScalarNode("dependsOn")));
+        Assert.Equal("shard", Scalar((YamlMappingNode)ring.Children[new YamlScalarNode(Sharded)], "dependsOn"));
+
+        // The shard template's step runs the shard it is given, on the definition with the store it is given.
+        var steps = AzurePipelinesYaml.ExpandSteps(Path.Combine(Pipelines, "release-shard.yml"), new Dictionary<string, string> { ["shard"] = "2/3", ["store"] = """{"kind":"azure-blob"}""" });
+        Assert.Equal(["install release 0.1.0", "release validate-build --shard 2/3"], steps.Select(s => s.DisplayName));
+        Assert.Contains("release validate-build --definition \"$definition\" --shard \"2/3\"", steps[^1].Body, StringComparison.Ordinal);
+        Assert.Contains("store='{\"kind\":\"azure-blob\"}'", steps[^1].Body, StringComparison.Ordinal);
     }
 
     private static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node.Children[new YamlScalarNode(key)]).Value!;

@@ -64,6 +64,11 @@ public sealed class ShardedValidationTests(SampleProducts sample, Xunit.Abstract
         Assert.Equal("recorded", (string?)secondReport["outcome"]);
         var waiting = (await sharded.RunAsync(SampleRelease.Manager, "validate-build")).ShouldExitWith(3);
         Assert.Contains("waiting for shards 1/3, 3/3 of contract", waiting.StandardOutput, StringComparison.Ordinal);
+        var listed = OutputSchemas.AssertValid("status", (await sharded.RunAsync(SampleRelease.Manager, "status", "--output", "json")).ShouldSucceed().StandardOutput);
+        var listedShards = listed["rings"]!.AsArray().Single(r => (string?)r!["ring"] == "validate-build")!["shards"]!;
+        Assert.Equal(3, (int?)listedShards["count"]);
+        Assert.Equal([2], listedShards["reported"]!.AsArray().Select(s => (int?)s!["shard"]));
+        Assert.Equal([1, 3], listedShards["missing"]!.AsArray().Select(s => (int?)s));
 
         // Three processes at once: 1/3 and 3/3 validate their slices; 2/3 again finds its report and does nothing.
         timer.Restart();

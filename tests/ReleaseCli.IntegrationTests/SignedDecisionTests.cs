@@ -97,6 +97,27 @@ public sealed class SignedDecisionTests(SampleProducts sample)
         (await release.RunAsync(Alice, "prep")).ShouldExitWith(3);
     }
 
+    [Fact]
+    public async Task Accept_definition_signs_the_accepted_trust_lists_with_the_key_passed_as_signing_key()
+    {
+        using var release = await SampleRelease.CreateAsync(sample.Good, signed: true);
+        (await release.RunAsync(Alice, "prep", "--build", release.AppBuildId.ToString(CultureInfo.InvariantCulture))).ShouldExitWith(3);
+        var definitionPath = Path.Combine(release.Directory, "release.json");
+        var definition = await File.ReadAllTextAsync(definitionPath);
+        var widened = definition.Replace("\"release-team\": [\"bob@contoso.com\", \"alice@contoso.com\"]", "\"release-team\": [\"bob@contoso.com\", \"alice@contoso.com\", \"frank@contoso.com\"]", StringComparison.Ordinal);
+        Assert.NotEqual(definition, widened);
+        await File.WriteAllTextAsync(definitionPath, widened);
+
+        // No ssh-agent in the tests: the key comes only from --signing-key, which SampleRelease passes for signed verbs.
+        (await release.RunAsync(SampleRelease.SecondManager, "accept-definition", "--justification", "frank joins the Release Team", "--signing-key", release.KeyOf(SampleRelease.SecondManager))).ShouldSucceed();
+
+        var accepted = Events(release).Last();
+        Assert.Equal(LedgerEventType.DefinitionAccepted, accepted.Type);
+        Assert.Equal(SampleRelease.SecondManager, accepted.Signer?.Principal);
+        Assert.Equal(await FingerprintAsync(release.KeyOf(SampleRelease.SecondManager)), accepted.Signer?.Fingerprint);
+        (await release.RunAsync(Alice, "status", "--verify")).ShouldSucceed();
+    }
+
     private static string HeadPath(SampleRelease release) => Path.Combine(Path.GetDirectoryName(release.LedgerPath)!, "ledger.head");
 
     private static List<LedgerEvent> Events(SampleRelease release) =>

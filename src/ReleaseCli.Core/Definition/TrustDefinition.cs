@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using ReleaseCli.Core.Trust;
 
 namespace ReleaseCli.Core.Definition;
 
@@ -13,9 +14,20 @@ namespace ReleaseCli.Core.Definition;
 /// </summary>
 public static class TrustDefinition
 {
-    /// <summary>The canonical form of <paramref name="definition"/>'s trust lists.</summary>
-    public static JsonObject Canonical(ReleaseDefinition definition)
+    /// <summary>
+    /// The canonical form of <paramref name="definition"/>'s trust lists; <paramref name="signers"/> is its allowed
+    /// signers file as loaded to check signatures (<see cref="LedgerTrust.Signers"/>), recorded by the digest of the
+    /// bytes it was parsed from. Null exactly when the definition names no such file.
+    /// </summary>
+    public static JsonObject Canonical(ReleaseDefinition definition, AllowedSigners? signers)
     {
+        if ((definition.Identity.AllowedSigners is null) != (signers is null))
+        {
+            throw new ArgumentException(signers is null
+                ? "the definition names an allowed signers file, and its loaded signers are needed for the trust lists"
+                : "the definition names no allowed signers file, but signers were given", nameof(signers));
+        }
+
         var groups = new JsonObject();
         foreach (var (name, members) in definition.Groups.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -60,14 +72,10 @@ public static class TrustDefinition
         var identity = new JsonObject
         {
             ["require"] = definition.Identity.Require.ToString().ToLowerInvariant(),
-            ["allowedSigners"] = definition.Identity.AllowedSigners is { } file ? FileDigest(definition.ResolvePath(file)) : null,
+            ["allowedSigners"] = signers?.Digest,
         };
         return new JsonObject { ["groups"] = groups, ["identity"] = identity, ["rings"] = rings };
     }
-
-    private static string FileDigest(string path) =>
-        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(UserFile.Read(path, File.ReadAllBytes, error =>
-            $"The allowed signers file {path} (identity.allowedSigners in the definition) cannot be read: {error}")));
 
     /// <summary>The digest the ledger records: <c>sha256:</c> and the hex SHA-256 of the canonical form's compact JSON.</summary>
     public static string DigestOf(JsonObject canonical) =>

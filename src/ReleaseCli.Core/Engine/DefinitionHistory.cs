@@ -96,14 +96,15 @@ public sealed class DefinitionHistory
     }
 
     /// <summary>Refuses (exit 2) to act under trust lists nobody accepted: the definition changed who may decide since the last accepted version.</summary>
-    public void RequireAccepted(ReleaseDefinition current)
+    public void RequireAccepted(ReleaseEnvironment environment)
     {
         if (Accepted is not { } accepted)
         {
             return;
         }
 
-        var trust = TrustDefinition.Canonical(current);
+        var current = environment.Definition;
+        var trust = TrustDefinition.Canonical(current, environment.Trust.Signers);
         if (TrustDefinition.DigestOf(trust) == accepted.Digest)
         {
             return;

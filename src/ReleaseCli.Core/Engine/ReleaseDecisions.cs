@@ -108,7 +108,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
             var definitions = DefinitionHistory.Read(state.Events);
             var accepted = definitions.Accepted
                 ?? throw ReleaseException.Usage("No definition is recorded for this release yet: its first ring run records the definition it runs with, and nothing needs accepting before that.");
-            var trust = TrustDefinition.Canonical(environment.Definition);
+            var trust = TrustDefinition.Canonical(environment.Definition, environment.Trust.Signers);
             var digest = TrustDefinition.DigestOf(trust);
             if (digest == accepted.Digest)
             {
@@ -141,7 +141,7 @@ public sealed class ReleaseDecisions(IIdentityProvider identity, TimeProvider ti
         var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
         if (verb != AcceptVerb)
         {
-            definitions.RequireAccepted(environment.Definition);
+            definitions.RequireAccepted(environment);
         }
 
         return await action(ledger, new ReleaseState(ledger.Current.Events)).ConfigureAwait(false);

@@ -9,6 +9,17 @@ namespace ReleaseCli.Core.Engine;
 /// <summary>A loaded definition with the BAR and the store it names.</summary>
 public sealed record ReleaseEnvironment(ReleaseDefinition Definition, IBuildAssetRegistry Bar, IReleaseStore Store)
 {
+    /// <summary>The loaded definition; a copy made with another one reads that one's allowed signers afresh.</summary>
+    public ReleaseDefinition Definition
+    {
+        get;
+        init
+        {
+            field = value;
+            _trust = null;
+        }
+    } = Definition;
+
     public string ReleaseId => Definition.ReleaseId;
 
     private readonly SecretMasker? _masker;

@@ -39,14 +39,14 @@ public sealed class RingRunner(
         await using var lease = await environment.Store.AcquireLockAsync(environment.ReleaseId, owner, cancellationToken).ConfigureAwait(false);
         var ledger = await LedgerWriter.OpenAsync(environment.Store, environment.ReleaseId, time, cancellationToken, environment.Masker, environment.Trust, signer).ConfigureAwait(false);
         var definitions = DecisionAudit.Require(environment, ledger.Current.Events);
-        definitions.RequireAccepted(definition);
+        definitions.RequireAccepted(environment);
         var state = new ReleaseState(ledger.Current.Events);
 
         var rootBuildId = ResolveRootBuildId(request, state);
         var runId = Guid.NewGuid().ToString("N")[..12];
         var run = new RunRecorder(ledger, ring.Name, runId, actor);
         // Every run records the trust lists it runs under; the first run of a release records the lists themselves.
-        var trust = TrustDefinition.Canonical(definition);
+        var trust = TrustDefinition.Canonical(definition, environment.Trust.Signers);
         await run.AppendAsync(new LedgerEvent
         {
             Type = LedgerEventType.RunStarted,

@@ -3,30 +3,32 @@ using ReleaseCli.Core.Engine;
 using System.Text.Json.Nodes;
 using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
+using ReleaseCli.Core.Trust;
 
 namespace ReleaseCli.Core.Status;
 
 /// <summary>Projects the ledger onto the definition's rings for <c>status</c> and the ring verbs' reports.</summary>
 public static class ReleaseStatusBuilder
 {
-    public static ReleaseStatusReport Build(ReleaseDefinition definition, IReadOnlyList<LedgerEvent> events, bool? verified)
+    /// <summary>The report of <paramref name="events"/>; <paramref name="signers"/> is the definition's allowed signers as loaded (<see cref="Trust.LedgerTrust.Signers"/>).</summary>
+    public static ReleaseStatusReport Build(ReleaseDefinition definition, AllowedSigners? signers, IReadOnlyList<LedgerEvent> events, bool? verified)
     {
         var state = new ReleaseState(events);
         var rings = RingName.All.Select(name => BuildRing(definition.Rings[name], state)).ToList();
         return new ReleaseStatusReport(definition.ReleaseId, definition.Product, definition.Version, state.RootBuildId, state.ContractDigest, events.Count, verified, rings)
         {
-            Definition = DefinitionOf(definition, DefinitionHistory.Read(events)),
+            Definition = DefinitionOf(definition, signers, DefinitionHistory.Read(events)),
         };
     }
 
-    private static DefinitionStatus? DefinitionOf(ReleaseDefinition definition, DefinitionHistory history)
+    private static DefinitionStatus? DefinitionOf(ReleaseDefinition definition, AllowedSigners? signers, DefinitionHistory history)
     {
         if (history.Accepted is not { } accepted)
         {
             return null;
         }
 
-        var trust = TrustDefinition.Canonical(definition);
+        var trust = TrustDefinition.Canonical(definition, signers);
         var digest = TrustDefinition.DigestOf(trust);
         var notAccepted = digest == accepted.Digest ? null : TrustDefinition.Changes(accepted.Trust, trust);
         var state = notAccepted is null
@@ -125,8 +127,33 @@ public static class ReleaseStatusBuilder
             promotion is null ? null : new PromotionRecord(ring.TargetChannel, promotion.Time, promotion.Actor ?? "?", promotion.Message ?? string.Empty))
         {
             Artifacts = artifacts.Count == 0 ? null : artifacts,
+            Shards = promotion is null ? ShardsOf(events, state.ContractDigest) : null,
         };
     }
+
+    /// <summary>The shard reports of <paramref name="contractDigest"/> of the count reported last (as the final run counts them), and those still missing.</summary>
+    private static ShardsStatus? ShardsOf(IEnumerable<LedgerEvent> events, string? contractDigest)
+    {
+        var reports = events
+            .Where(e => e.Type == LedgerEventType.ShardReported && contractDigest is not null && e.ContractDigest == contractDigest)
+            .Select(e => (Event: e, Shard: Number(e.Data, "shard"), Count: Number(e.Data, "shards"), Files: Number(e.Data, "files")))
+            .Where(r => r.Shard is not null && r.Count is not null)
+            .ToList();
+        if (reports.Count == 0)
+        {
+            return null;
+        }
+
+        var count = reports[^1].Count!.Value;
+        var reported = reports.Where(r => r.Count == count).GroupBy(r => r.Shard!.Value).Select(g => g.First())
+            .OrderBy(r => r.Shard)
+            .Select(r => new ShardRecord(r.Shard!.Value, r.Event.Seq, r.Event.Actor ?? "?", r.Event.Time, r.Files ?? 0))
+            .ToList();
+        return new ShardsStatus(count, reported, [.. Enumerable.Range(1, count).Where(i => reported.All(r => r.Shard != i))]);
+    }
+
+    private static int? Number(JsonObject? data, string key) =>
+        data?[key] is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
 
     /// <summary>
     /// Per target: how each item got there (its last placement: written, or found already there; none yet when a run

@@ -49,7 +49,19 @@ public sealed record RingStatus(
 {
     /// <summary>The files the ring's steps made for the current contract; null when none.</summary>
     public IReadOnlyList<ArtifactRecord>? Artifacts { get; init; }
+
+    /// <summary>Until the ring is promoted: the shards (<c>validate-build --shard i/n</c>) that reported for the current contract; null when none did.</summary>
+    public ShardsStatus? Shards { get; init; }
 }
+
+/// <summary>
+/// The shards of the count reported last for the current contract: each one's report, and the numbers that have not
+/// reported yet (the final run waits for them).
+/// </summary>
+public sealed record ShardsStatus(int Count, IReadOnlyList<ShardRecord> Reported, IReadOnlyList<int> Missing);
+
+/// <summary>One shard's report: shard <paramref name="Shard"/> of the count, the ledger event, who ran it and when, and how many drop files its slice held.</summary>
+public sealed record ShardRecord(int Shard, int Event, string Actor, DateTimeOffset Time, int Files);
 
 public sealed record RunSummary(string RunId, string Actor, string? IdentityProvider, DateTimeOffset Started, DateTimeOffset? Completed, RunOutcome? Outcome, string? Message)
 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace ReleaseCli.Core.Trust;
@@ -11,28 +12,42 @@ namespace ReleaseCli.Core.Trust;
 /// </summary>
 public sealed class AllowedSigners
 {
-    private AllowedSigners(string path, IReadOnlyList<AllowedSigner> signers)
+    private AllowedSigners(string path, string digest, IReadOnlyList<AllowedSigner> signers)
     {
         Path = path;
+        Digest = digest;
         Signers = signers;
     }
 
     /// <summary>The file, for messages.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// <c>sha256:</c> and the hex SHA-256 of the bytes these signers were parsed from: the trust lists record the file
+    /// by it, so the digest is always of the list that checks signatures, never of a later read of the file.
+    /// </summary>
+    public string Digest { get; }
+
     public IReadOnlyList<AllowedSigner> Signers { get; }
 
     /// <summary>Reads the file; a missing file or a line the tool cannot use is a usage error naming the file and line.</summary>
     public static AllowedSigners Load(string path)
     {
-        var text = UserFile.Read(path, File.ReadAllText, error =>
+        var bytes = UserFile.Read(path, File.ReadAllBytes, error =>
             $"Cannot read the allowed signers file {path} (identity.allowedSigners in release.json): {error}. Create it with one line per person: `<email> <key type> <base64 key>`, as in `ssh-keygen -Y verify -f`.");
 
-        return Parse(path, text);
+        return Parse(path, bytes);
     }
 
-    public static AllowedSigners Parse(string path, string text)
+    /// <summary>Parses the bytes of an allowed signers file (UTF-8 unless a byte order mark says otherwise), named <paramref name="path"/> in messages.</summary>
+    public static AllowedSigners Parse(string path, byte[] bytes)
     {
+        string text;
+        using (var reader = new StreamReader(new MemoryStream(bytes, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+        {
+            text = reader.ReadToEnd();
+        }
+
         var signers = new List<AllowedSigner>();
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -53,7 +68,7 @@ public sealed class AllowedSigners
             }
         }
 
-        return new AllowedSigners(path, signers);
+        return new AllowedSigners(path, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)), signers);
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using Azure.Identity;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
@@ -9,10 +7,10 @@ using ReleaseCli.Integrations.Sources;
 namespace ReleaseCli.Integrations.Store;
 
 /// <summary>
-/// Opens the blob store a definition names, with the credential chosen as the gather-drop blob sources choose
-/// theirs: a connection string (store.connectionStringVariable), a SAS token (store.sasVariable, else
-/// <c>RELEASE_BLOB_SAS_&lt;ACCOUNT&gt;</c>), else the Azure.Identity chain (az login, a managed identity,
-/// AZURE_* variables). Secrets read are registered with the masker.
+/// Opens the blob store a definition names, with the client options and credential order of
+/// <see cref="AzureBlobClients"/>: a connection string (store.connectionStringVariable), a SAS token
+/// (store.sasVariable, else <c>RELEASE_BLOB_SAS_&lt;ACCOUNT&gt;</c>), else the Azure.Identity chain (az login, a
+/// managed identity, AZURE_* variables). Secrets read are registered with the masker.
 /// </summary>
 public static class BlobReleaseStoreFactory
 {
@@ -25,38 +23,13 @@ public static class BlobReleaseStoreFactory
             throw ReleaseException.Usage($"{definition.SourcePath}: $.store.container '{url}' is not a blob container URL; give https://<account>.blob.core.windows.net/<container>[/<prefix>] (or the storage emulator's http://127.0.0.1:<port>/<account>/<container>).");
         }
 
-        var options = ClientOptions();
-        BlobContainerClient container;
-        if (settings.ConnectionStringVariable is { } connectionVariable)
-        {
-            var connection = Secret(definition, connectionVariable, "connectionStringVariable", masker);
-            var containerName = location.ContainerUrl[(location.ContainerUrl.LastIndexOf('/') + 1)..];
-            container = new BlobServiceClient(connection, options).GetBlobContainerClient(Uri.UnescapeDataString(containerName));
-        }
-        else if ((settings.SasVariable is { } sasVariable ? Secret(definition, sasVariable, "sasVariable", masker) : AccountSas(location, masker)) is { } sas)
-        {
-            container = new BlobContainerClient(new Uri($"{location.ContainerUrl}?{sas.TrimStart('?')}"), options);
-        }
-        else
-        {
-            container = new BlobContainerClient(new Uri(location.ContainerUrl), new DefaultAzureCredential(), options);
-        }
-
+        var connection = settings.ConnectionStringVariable is { } connectionVariable ? Secret(definition, connectionVariable, "connectionStringVariable", masker) : null;
+        var sas = connection is not null ? null
+            : settings.SasVariable is { } sasVariable ? Secret(definition, sasVariable, "sasVariable", masker)
+            : AccountSas(location, masker);
+        var containerName = Uri.UnescapeDataString(location.ContainerUrl[(location.ContainerUrl.LastIndexOf('/') + 1)..]);
+        var container = AzureBlobClients.Container(location.ContainerUrl, containerName, connection, sas);
         return new AzureBlobReleaseStore(container, location.Prefix, definition.ResolvePath(settings.Path), BlobLeaseSettings.FromEnvironment(), logger);
-    }
-
-    /// <summary>Retries with backoff (5xx, 408, 429, resets); the service version pinned so every writer speaks the same one.</summary>
-    public static BlobClientOptions ClientOptions()
-    {
-        var options = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_11_05);
-        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
-        options.Retry.MaxRetries = 6;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
-        options.Diagnostics.IsLoggingEnabled = false;
-        options.Diagnostics.IsDistributedTracingEnabled = false;
-        return options;
     }
 
     private static string? AccountSas(BlobLocation location, SecretMasker? masker)

@@ -13,7 +13,7 @@ namespace ReleaseCli.Rings.Publishing;
 /// with the SHA-512 the release recorded as the blob's <see cref="Sha512Metadata"/> metadata and a content type
 /// from its name. Probing reads that metadata; a blob without it (written by something else) is downloaded and
 /// hashed. Reading back always downloads the whole blob and hashes it: the honest check, not a ranged sample.
-/// Retries (5xx, 408, 429, resets, timeouts) are the SDK's own policy.
+/// Retries (5xx, 408, 429, resets, timeouts) are the SDK's own policy, with the options of <see cref="Integrations.AzureBlobClients"/>.
 /// </summary>
 public sealed class BlobPublishTarget : IPublishTarget
 {
@@ -31,20 +31,6 @@ public sealed class BlobPublishTarget : IPublishTarget
     }
 
     public string Name { get; }
-
-    /// <summary>The SDK's client options every publish to blob storage uses: exponential retries, no SDK logging (it would log URLs).</summary>
-    public static BlobClientOptions ClientOptions()
-    {
-        var options = new BlobClientOptions();
-        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
-        options.Retry.MaxRetries = 6;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(400);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(15);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
-        options.Diagnostics.IsLoggingEnabled = false;
-        options.Diagnostics.IsDistributedTracingEnabled = false;
-        return options;
-    }
 
     public Task<string?> ProbeAsync(PublishItem item, CancellationToken cancellationToken) => GuardAsync(item, async () =>
     {

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Octokit;
+using Polly;
+using Polly.Retry;
 using ReleaseCli.Core;
 
 namespace ReleaseCli.Rings.Publishing;
@@ -16,6 +18,19 @@ namespace ReleaseCli.Rings.Publishing;
 public sealed class GitHubReleaseAssetTarget(IGitHubClient client, HttpClient download, string token, GitHubRepository repository, Release release) : IPublishTarget
 {
     private const int UploadAttempts = 4;
+
+    /// <summary>
+    /// Tries an upload again on a failure another try may not meet, beyond what the HTTP client's resilience handler
+    /// retried (a request it gave up on, a broken answer): <see cref="UploadAttempts"/> tries in all.
+    /// </summary>
+    private static readonly ResiliencePipeline Uploads = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    {
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex, args.Context.CancellationToken)),
+        MaxRetryAttempts = UploadAttempts - 1,
+        BackoffType = DelayBackoffType.Linear,
+        Delay = TimeSpan.FromMilliseconds(500),
+        UseJitter = true,
+    }).Build();
 
     public string Name => $"GitHub release {release.TagName} of {repository}";
 
@@ -48,35 +63,36 @@ public sealed class GitHubReleaseAssetTarget(IGitHubClient client, HttpClient do
 
     public async Task<bool> TryCreateAsync(PublishItem item, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var tried = false;
+        try
         {
-            try
-            {
-                await using var content = new ReopeningReadStream(item.OpenAsync, item.Size);
-                await client.Repository.Release.UploadAsset(release, new ReleaseAssetUpload(item.Name, item.ContentType ?? "application/octet-stream", content, TimeSpan.FromMinutes(30)), cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (ApiValidationException ex) when (ex.Message.Contains("already", StringComparison.OrdinalIgnoreCase) || ex.ApiError?.Errors?.Any(e => e.Code == "already_exists") == true)
-            {
-                return false;
-            }
-            catch (Exception ex) when (IsTransient(ex, cancellationToken) && attempt < UploadAttempts)
-            {
-                // The upload may have gone through before the answer was lost: what the release holds now decides.
-                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken).ConfigureAwait(false);
-                if (await FindAsync(item.Name).ConfigureAwait(false) is not null)
+            return await Uploads.ExecuteAsync(
+                async token =>
                 {
-                    return false;
-                }
-            }
-            catch (ApiException ex)
-            {
-                throw new ReleaseException(ExitCode.Failed, $"GitHub did not take the asset {item.Name} of {Name}: {(int)ex.StatusCode} {ex.Message}; {GitHubTagTarget.Help(ex)}", ex);
-            }
-            catch (Exception ex) when (IsTransient(ex, cancellationToken))
-            {
-                throw new ReleaseException(ExitCode.Failed, $"GitHub did not take the asset {item.Name} of {Name} in {UploadAttempts} tries: {(ex.InnerException ?? ex).Message}", ex);
-            }
+                    // An upload may have gone through before its answer was lost: after a failed try, what the release holds decides.
+                    if (tried && await FindAsync(item.Name).ConfigureAwait(false) is not null)
+                    {
+                        return false;
+                    }
+
+                    tried = true;
+                    await using var content = new ReopeningReadStream(item.OpenAsync, item.Size);
+                    await client.Repository.Release.UploadAsset(release, new ReleaseAssetUpload(item.Name, item.ContentType ?? "application/octet-stream", content, TimeSpan.FromMinutes(30)), token).ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiValidationException ex) when (ex.Message.Contains("already", StringComparison.OrdinalIgnoreCase) || ex.ApiError?.Errors?.Any(e => e.Code == "already_exists") == true)
+        {
+            return false;
+        }
+        catch (ApiException ex)
+        {
+            throw new ReleaseException(ExitCode.Failed, $"GitHub did not take the asset {item.Name} of {Name}: {(int)ex.StatusCode} {ex.Message}; {GitHubTagTarget.Help(ex)}", ex);
+        }
+        catch (Exception ex) when (IsTransient(ex, cancellationToken))
+        {
+            throw new ReleaseException(ExitCode.Failed, $"GitHub did not take the asset {item.Name} of {Name} in {UploadAttempts} tries: {(ex.InnerException ?? ex).Message}", ex);
         }
     }
 

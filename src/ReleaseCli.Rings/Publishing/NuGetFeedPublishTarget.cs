@@ -4,6 +4,8 @@ using System.Text.Json;
 using NuGet.Configuration;
 using NuGet.Protocol;
 using NuGet.Protocol.Core.Types;
+using Polly;
+using Polly.Retry;
 using ReleaseCli.Core;
 
 namespace ReleaseCli.Rings.Publishing;
@@ -27,6 +29,7 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
     private readonly TimeProvider _time;
     private readonly SourceRepository _repository;
     private readonly Lazy<Task<Uri>> _baseAddress;
+    private readonly ResiliencePipeline _reads;
 
     /// <param name="files">The packages by their item names (<see cref="NuGetPackageFile.FeedPath"/>).</param>
     /// <param name="readBackTimeout">How long a pushed package may take to appear in the flat container (nuget.org indexes for minutes).</param>
@@ -45,6 +48,15 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
             ? new SourceRepository(source, [new Lazy<INuGetResourceProvider>(() => new NuGetTokenHandlerProvider(authorization)), .. Repository.Provider.GetCoreV3()])
             : Repository.Factory.GetCoreV3(source);
         _baseAddress = new Lazy<Task<Uri>>(ReadBaseAddressAsync);
+        // The resilience handler retries until an answer starts; an answer broken off midway is read again here.
+        _reads = new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsBrokenRead),
+            MaxRetryAttempts = ReadAttempts - 1,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(500),
+            UseJitter = true,
+        }).Build();
         Name = $"NuGet feed {serviceIndex.GetLeftPart(UriPartial.Path)}";
     }
 
@@ -54,26 +66,17 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
     {
         var package = PackageOf(item);
         var baseAddress = await _baseAddress.Value.ConfigureAwait(false);
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                if (!package.IsSymbols && !await ListsVersionAsync(baseAddress, package, cancellationToken).ConfigureAwait(false))
-                {
-                    return null;
-                }
-
-                return await HashOfAsync(new Uri(baseAddress, package.FeedPath), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or JsonException && attempt < ReadAttempts && !cancellationToken.IsCancellationRequested)
-            {
-                // The resilience handler retries until an answer starts; an answer broken off midway is retried here.
-                await Task.Delay(TimeSpan.FromMilliseconds(250 << attempt), _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or JsonException)
-            {
-                throw new ReleaseException(ExitCode.Failed, $"{Name} broke off each of {ReadAttempts} reads of {package.Display} from its flat container: {FirstLine(ex)}; nothing was pushed for it", ex);
-            }
+            return await _reads.ExecuteAsync(
+                async token => package.IsSymbols || await ListsVersionAsync(baseAddress, package, token).ConfigureAwait(false)
+                    ? await HashOfAsync(new Uri(baseAddress, package.FeedPath), token).ConfigureAwait(false)
+                    : null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsBrokenRead(ex))
+        {
+            throw new ReleaseException(ExitCode.Failed, $"{Name} broke off each of {ReadAttempts} reads of {package.Display} from its flat container: {FirstLine(ex)}; nothing was pushed for it", ex);
         }
     }
 
@@ -219,6 +222,8 @@ public sealed class NuGetFeedPublishTarget : IPublishTarget
         var text = address.AbsoluteUri;
         return text.EndsWith('/') ? address : new Uri(text + "/");
     }
+
+    private static bool IsBrokenRead(Exception ex) => ex is IOException or HttpRequestException or JsonException;
 
     private static bool IsConflict(Exception ex) =>
         StatusOf(ex) == HttpStatusCode.Conflict || ex.Message.Contains("409", StringComparison.Ordinal) || ex.InnerException?.Message.Contains("409", StringComparison.Ordinal) == true;

@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
-using Azure.Identity;
-using Azure.Storage.Blobs;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Security;
+using ReleaseCli.Integrations;
 
 namespace ReleaseCli.Rings.Publishing;
 
@@ -72,26 +71,25 @@ public static partial class StorageTargets
             return new FolderPublishTarget(context.Definition.ResolvePath(folder));
         }
 
-        var options = BlobPublishTarget.ClientOptions();
+        var container = settings.Container!;
         if (settings.ConnectionStringVariable is { } connectionVariable)
         {
             var connection = Secret(context, connectionVariable, "connectionStringVariable", masker);
             return new BlobPublishTarget(
-                new BlobServiceClient(connection, options).GetBlobContainerClient(settings.Container),
+                AzureBlobClients.Container(null, container, connection, sas: null),
                 $"the connection string in {connectionVariable} must belong to an account whose key may write to the container");
         }
 
-        var containerUrl = $"{settings.Account!.TrimEnd('/')}/{settings.Container}";
+        var containerUrl = $"{settings.Account!.TrimEnd('/')}/{container}";
         if (settings.SasVariable is { } sasVariable)
         {
-            var sas = Secret(context, sasVariable, "sasVariable", masker).TrimStart('?');
             return new BlobPublishTarget(
-                new BlobContainerClient(new Uri($"{containerUrl}?{sas}"), options),
+                AzureBlobClients.Container(containerUrl, container, connectionString: null, Secret(context, sasVariable, "sasVariable", masker)),
                 $"the SAS in {sasVariable} must be valid now and allow read, create and write on the container");
         }
 
         return new BlobPublishTarget(
-            new BlobContainerClient(new Uri(containerUrl), new DefaultAzureCredential(), options),
+            AzureBlobClients.Container(containerUrl, container, connectionString: null, sas: null),
             "sign in with Azure.Identity (az login, a managed identity or AZURE_* variables) as an identity with 'Storage Blob Data Contributor' on the container, or set sasVariable");
     }
 

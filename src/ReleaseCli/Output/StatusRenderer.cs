@@ -69,6 +69,12 @@ public sealed class StatusRenderer(CliConsole console)
             rows.AddRange((step.Legs ?? []).Select(l => new[] { "  leg", l.Name, StateText.Of(l.Status, l.Overridden), $"{l.Message}{(l.Link is null ? string.Empty : $" ({l.Link})")}" }));
         }
 
+        if (ring.Shards is { } shards)
+        {
+            rows.AddRange(shards.Reported.Select(s => new[] { "shard", $"{s.Shard}/{shards.Count}", s.Actor, $"{s.Time:u}: reported {s.Files} file(s) (event {s.Event})" }));
+            rows.AddRange(shards.Missing.Select(i => new[] { "shard", $"{i}/{shards.Count}", "not reported", string.Empty }));
+        }
+
         rows.AddRange((ring.Artifacts ?? []).Select(a => new[] { "artifact", a.Name, a.Step, $"{a.Size:N0} bytes, SHA-512 {a.Sha512[..16]}…" }));
         rows.AddRange(ring.Gates.Select(g => new[] { "gate", g.Id, StateText.Of(g.Status, g.Overridden), g.Message ?? string.Empty }));
         rows.AddRange(ring.Decisions.Select(d => new[] { StateText.Of(d.Decision), $"{d.Gate}{(d.Team is null ? string.Empty : $"/{d.Team}")}", $"{d.Actor} ({SignerRecord.Describe(d.Signer)})", $"{d.Time:u}{(d.BoundToCurrentContract ? string.Empty : " (earlier contract: no longer counts)")}{(string.IsNullOrEmpty(d.Comment) ? string.Empty : $": {d.Comment}")}" }));

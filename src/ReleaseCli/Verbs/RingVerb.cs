@@ -114,7 +114,7 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
     private async Task<int> ReportAsync(ReleaseEnvironment environment, RingOptions options, RingRunOutcome outcome, AzurePipelines pipelines, CancellationToken cancellationToken)
     {
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false);
-        var ring = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
+        var ring = ReleaseStatusBuilder.Build(environment.Definition, environment.Trust.Signers, ledger.Events, verified: true).Rings.Single(r => r.Ring == options.Ring);
         ReportToPipelines(pipelines, ring, outcome);
 
         if (options.Output == OutputFormat.Json)

@@ -92,7 +92,7 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
             notChecked.Add("the drop and the artifacts' bytes (pass --verify-drop)");
         }
 
-        var report = ReleaseStatusBuilder.Build(environment.Definition, ledger.Events, verified: options.Verify ? true : null) with { Checked = checkedItems, NotChecked = notChecked, Store = environment.Store.Describe(environment.ReleaseId) };
+        var report = ReleaseStatusBuilder.Build(environment.Definition, environment.Trust.Signers, ledger.Events, verified: options.Verify ? true : null) with { Checked = checkedItems, NotChecked = notChecked, Store = environment.Store.Describe(environment.ReleaseId) };
         if (options.Output == OutputFormat.Json)
         {
             context.Console.WriteJson(report);

@@ -95,6 +95,13 @@ public static partial class AzurePipelinesYaml
     {
         foreach (var item in ((YamlSequenceNode)value).Children.OfType<YamlMappingNode>())
         {
+            // `- ${{ if … }}:` over a list inserts the list's items where it stands: each is checked alike.
+            if (item.Children.Count == 1 && item.Children.Single() is { Key: YamlScalarNode { Value: { } key }, Value: YamlSequenceNode inserted } && key.StartsWith("${{", StringComparison.Ordinal))
+            {
+                Each(inserted, kind, path, problems);
+                continue;
+            }
+
             Check(item, kind, path, problems);
         }
     }

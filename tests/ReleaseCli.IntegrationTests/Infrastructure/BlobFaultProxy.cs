@@ -22,8 +22,8 @@ public enum ProxyFault
     Forbidden,
 }
 
-/// <summary>One request the proxy saw: what was asked, what the server answered (null: not passed on), and the fault played.</summary>
-public sealed record ProxiedRequest(string Method, string PathAndQuery, string? IfNoneMatch, int? Status, ProxyFault? Fault)
+/// <summary>One request the proxy saw: what was asked (and in which service version), what the server answered (null: not passed on), and the fault played.</summary>
+public sealed record ProxiedRequest(string Method, string PathAndQuery, string? IfNoneMatch, int? Status, ProxyFault? Fault, string? Version)
 {
     /// <summary>A request that creates or replaces a blob's content: a single-shot PUT or a block list commit (blocks alone are not content).</summary>
     public bool WritesBlob => Method == "PUT" && !PathAndQuery.Contains("comp=block&", StringComparison.Ordinal) && !PathAndQuery.EndsWith("comp=block", StringComparison.Ordinal)
@@ -83,7 +83,7 @@ public sealed class BlobFaultProxy : IDisposable
             await request.InputStream.CopyToAsync(body);
             if (fault is ProxyFault.ServiceUnavailable or ProxyFault.Forbidden)
             {
-                Requests.Enqueue(new ProxiedRequest(request.HttpMethod, pathAndQuery, request.Headers["If-None-Match"], null, fault));
+                Requests.Enqueue(new ProxiedRequest(request.HttpMethod, pathAndQuery, request.Headers["If-None-Match"], null, fault, request.Headers["x-ms-version"]));
                 response.StatusCode = fault == ProxyFault.Forbidden ? 403 : 503;
                 response.Close();
                 return;
@@ -113,7 +113,7 @@ public sealed class BlobFaultProxy : IDisposable
 
             using var answer = await _upstream.SendAsync(forward);
             var bytes = await answer.Content.ReadAsByteArrayAsync();
-            Requests.Enqueue(new ProxiedRequest(request.HttpMethod, pathAndQuery, request.Headers["If-None-Match"], (int)answer.StatusCode, fault));
+            Requests.Enqueue(new ProxiedRequest(request.HttpMethod, pathAndQuery, request.Headers["If-None-Match"], (int)answer.StatusCode, fault, request.Headers["x-ms-version"]));
             response.StatusCode = (int)answer.StatusCode;
             foreach (var header in answer.Headers.Concat(answer.Content.Headers).Where(h => !HopHeaders.Contains(h.Key)))
             {

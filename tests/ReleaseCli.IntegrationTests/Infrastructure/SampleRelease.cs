@@ -20,7 +20,7 @@ public sealed class SampleRelease : IDisposable
     public static readonly string[] Channels = ["Contoso Sample Builds", "Source Validation", "Candidate Validation", "Release Staging", "Publish Release", "Contoso Sample Released"];
 
     /// <summary>The verbs that record something signed, and so take --signing-key.</summary>
-    private static readonly string[] SigningVerbs = ["prep", "validate-source", "validate-build", "stage", "publish", "approve", "reject", "override"];
+    private static readonly string[] SigningVerbs = ["prep", "validate-source", "validate-build", "stage", "publish", "approve", "reject", "override", "accept-definition"];
 
     private SampleRelease(string directory, string sample, bool signed)
     {

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
+using ReleaseCli.Integrations;
 using ReleaseCli.IntegrationTests.Infrastructure;
 using ReleaseCli.Rings.Publishing;
 using ReleaseCli.Testing;
@@ -17,7 +17,7 @@ public sealed class BlobPublishTargetTests(Azurite azurite) : IClassFixture<Azur
         using var proxy = new BlobFaultProxy(azurite.Port);
         proxy.Faults = (n, _) => n % 5 == 2 ? ProxyFault.ServiceUnavailable : n % 7 == 3 ? ProxyFault.ResetAfterForwarding : null;
         var sas = container.GenerateSasUri(BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write, DateTimeOffset.UtcNow.AddHours(1)).Query;
-        var target = new BlobPublishTarget(new BlobContainerClient(new Uri($"{proxy.Endpoint}/{container.Name}{sas}"), BlobPublishTarget.ClientOptions()), "test");
+        var target = new BlobPublishTarget(AzureBlobClients.Container($"{proxy.Endpoint}/{container.Name}", container.Name, connectionString: null, sas), "test");
         var items = Enumerable.Range(0, 8).Select(i =>
         {
             var bytes = RandomNumberGenerator.GetBytes(1000 + (i * 300_000));

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Octokit;
+using Octokit.Internal;
+using ReleaseCli.Core;
 using ReleaseCli.Rings.Publishing;
 
 namespace ReleaseCli.IntegrationTests.Publishing;
@@ -69,6 +71,38 @@ public sealed class GitHubPublishTests : IDisposable
         Assert.Contains(Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes("someone else's notes")))[..16], problem);
         Assert.Contains(Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes("our notes")))[..16], problem);
         Assert.Equal("someone else's notes", Encoding.UTF8.GetString(_github.Asset("notes.md")!));
+    }
+
+    [Fact]
+    public async Task A_failed_upload_is_tried_again_one_stored_behind_an_error_is_found_not_sent_again_and_four_failures_end_it()
+    {
+        // Octokit straight to the fake, without the HTTP client's resilience handler: what is seen is the target's own tries.
+        const string token = "ghp_test_token_0123456789";
+        var connection = new Connection(new ProductHeaderValue("release-tests"), new Uri(_github.ApiUrl), new InMemoryCredentialStore(new Credentials(token)), new HttpClientAdapter(() => new HttpClientHandler()), new SimpleJsonSerializer());
+        var client = new GitHubClient(connection);
+        var release = await client.Repository.Release.Create(FakeGitHub.Owner, FakeGitHub.Repo, new NewRelease("v2.0.0"));
+        using var download = new HttpClient();
+        var target = new GitHubReleaseAssetTarget(client, download, token, new GitHubRepository(FakeGitHub.Owner, FakeGitHub.Repo), release);
+        var uploads = _github.Uploads;
+
+        _github.InjectUploadFaults(FakeGitHub.UploadFault.ServiceUnavailable, FakeGitHub.UploadFault.ServiceUnavailable);
+        Assert.True(await target.TryCreateAsync(Bytes("refused-twice.tar.gz", "tarball"), CancellationToken.None));
+        Assert.Equal(uploads + 3, _github.Uploads);
+        Assert.Equal("tarball", Encoding.UTF8.GetString(_github.Asset("refused-twice.tar.gz")!));
+
+        // Taken, then answered 502: the look before another try finds it there, and it is not sent again.
+        _github.InjectUploadFaults(FakeGitHub.UploadFault.StoreThenAnswer502);
+        Assert.False(await target.TryCreateAsync(Bytes("stored-behind-502.txt", "checksums"), CancellationToken.None));
+        Assert.Equal(uploads + 4, _github.Uploads);
+        Assert.Equal("checksums", Encoding.UTF8.GetString(_github.Asset("stored-behind-502.txt")!));
+
+        _github.InjectUploadFaults([.. Enumerable.Repeat(FakeGitHub.UploadFault.ServiceUnavailable, 4)]);
+        var failed = await Assert.ThrowsAsync<ReleaseException>(() => target.TryCreateAsync(Bytes("never.txt", "never"), CancellationToken.None));
+        Assert.Equal(ExitCode.Failed, failed.ExitCode);
+        Assert.Contains("GitHub did not take the asset never.txt", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("503", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(uploads + 8, _github.Uploads);
+        Assert.Null(_github.Asset("never.txt"));
     }
 
     private static PublishItem Tag(string name, string commit) => new(name, 0, commit, _ => throw new InvalidOperationException());

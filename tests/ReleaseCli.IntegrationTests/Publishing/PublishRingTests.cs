@@ -24,6 +24,8 @@ public sealed class PublishRingTests(SampleProducts sample, Azurite azurite) : I
         Assert.Contains("marked released", publish.StandardOutput);
         Assert.Contains(proxy.Requests, r => r.Fault == ProxyFault.ServiceUnavailable && r.Method == "PUT");
         Assert.Contains(proxy.Requests, r => r.Fault == ProxyFault.ResetAfterForwarding && r.WritesBlob && r.Status == 201);
+        // Publish speaks the storage service version the release store pins: one set of client options for every writer.
+        Assert.All(proxy.Requests, r => Assert.Equal("2025-11-05", r.Version));
 
         var blobs = await BlobsAsync(ring.Releases);
         Assert.Equal(PublishRing.ReleaseBlobs.Order(StringComparer.Ordinal), blobs.Keys);

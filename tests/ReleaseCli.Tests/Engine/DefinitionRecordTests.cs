@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Core.Status;
+using ReleaseCli.Core.Trust;
 
 namespace ReleaseCli.Tests.Engine;
 
@@ -13,6 +15,15 @@ namespace ReleaseCli.Tests.Engine;
 public sealed class DefinitionRecordTests
 {
     private const string Gates = """{ "id": "steps", "kind": "steps-succeeded" }, { "id": "ok", "kind": "approval", "approvers": ["group:team"] }""";
+
+    /// <summary>Names an allowed signers file (listing nobody yet, signatures not required) in the harness's definition; returns its path.</summary>
+    private static async Task<string> WithAllowedSignersAsync(EngineHarness harness)
+    {
+        var signers = harness.Directory.Combine("allowed_signers");
+        await File.WriteAllTextAsync(signers, "# nobody yet\n");
+        await harness.RedefineAsync(Definition().Replace("\"release\": \"r1\",", "\"release\": \"r1\", \"identity\": { \"allowedSigners\": \"allowed_signers\", \"require\": \"none\" },", StringComparison.Ordinal));
+        return signers;
+    }
 
     private static string Definition(string team = """["bob@x.com", "carol@x.com"]""") =>
         EngineHarness.DefinitionJson(prepGates: Gates).Replace("""["bob@x.com", "carol@x.com"]""", team, StringComparison.Ordinal);
@@ -25,7 +36,7 @@ public sealed class DefinitionRecordTests
         Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
 
         var starts = (await harness.StateAsync()).Events.Where(e => e.Type == LedgerEventType.RunStarted).ToList();
-        var digest = TrustDefinition.DigestOf(TrustDefinition.Canonical(harness.Definition));
+        var digest = TrustDefinition.DigestOf(TrustDefinition.Canonical(harness.Definition, harness.Environment.Trust.Signers));
         Assert.All(starts, s => Assert.Equal(digest, s.DefinitionDigest));
         Assert.NotNull(starts[0].Data?["definition"]);
         Assert.Null(starts[1].Data);
@@ -36,17 +47,33 @@ public sealed class DefinitionRecordTests
     public async Task A_key_added_to_the_allowed_signers_file_changes_the_trust_lists_like_a_new_approver()
     {
         using var harness = await EngineHarness.CreateAsync(Definition());
-        var signers = harness.Directory.Combine("allowed_signers");
-        await File.WriteAllTextAsync(signers, "# nobody yet\n");
-        await harness.RedefineAsync(Definition().Replace("\"release\": \"r1\",", "\"release\": \"r1\", \"identity\": { \"allowedSigners\": \"allowed_signers\", \"require\": \"none\" },", StringComparison.Ordinal));
-        var before = TrustDefinition.Canonical(harness.Definition);
+        var signers = await WithAllowedSignersAsync(harness);
+        var before = TrustDefinition.Canonical(harness.Definition, LedgerTrust.For(harness.Definition).Signers);
 
         await File.AppendAllTextAsync(signers, "# eve's key would go here\n");
-        var after = TrustDefinition.Canonical(harness.Definition);
+        var after = TrustDefinition.Canonical(harness.Definition, LedgerTrust.For(harness.Definition).Signers);
 
         Assert.NotEqual(TrustDefinition.DigestOf(before), TrustDefinition.DigestOf(after));
         Assert.Contains(TrustDefinition.Changes(before, after), c => c.Contains("allowedSigners", StringComparison.Ordinal));
         Assert.Equal("none", after["identity"]!["require"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_run_records_the_digest_of_the_allowed_signers_it_parsed_even_when_the_file_changes_after()
+    {
+        using var harness = await EngineHarness.CreateAsync(Definition());
+        var signers = await WithAllowedSignersAsync(harness);
+        var parsed = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(signers)));
+
+        // The run's signature rules are read once; the file is rewritten while the run is under way.
+        Assert.Equal(parsed, harness.Environment.Trust.Signers!.Digest);
+        await File.WriteAllTextAsync(signers, "# rewritten since it was read\n");
+        Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
+
+        var start = (await harness.StateAsync()).Events.First(e => e.Type == LedgerEventType.RunStarted);
+        Assert.Equal(parsed, start.Data!["definition"]!["identity"]!["allowedSigners"]!.GetValue<string>());
+        Assert.Equal(TrustDefinition.DigestOf(start.Data!["definition"]!.AsObject()), start.DefinitionDigest);
+        Assert.Throws<ArgumentException>(() => TrustDefinition.Canonical(harness.Definition, null));
     }
 
     [Fact]
@@ -64,7 +91,7 @@ public sealed class DefinitionRecordTests
         harness.Identity.Current = "eve@x.com";
         var approval = await Assert.ThrowsAsync<ReleaseException>(() => harness.Decisions.ApproveAsync(harness.Environment, "prep", "ok", null, null, CancellationToken.None));
         Assert.Contains("changed since they were accepted", approval.Message);
-        var status = ReleaseStatusBuilder.Build(harness.Definition, (await harness.StateAsync()).Events, verified: null);
+        var status = ReleaseStatusBuilder.Build(harness.Definition, harness.Environment.Trust.Signers, (await harness.StateAsync()).Events, verified: null);
         Assert.Equal(["group team: added eve@x.com"], status.Definition!.NotAccepted);
 
         // Only an overrider of the version in effect accepts it; eve is not one, and neither is bob.
@@ -77,7 +104,7 @@ public sealed class DefinitionRecordTests
         harness.Identity.Current = "eve@x.com";
         await harness.Decisions.ApproveAsync(harness.Environment, "prep", "ok", null, null, CancellationToken.None);
         Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
-        status = ReleaseStatusBuilder.Build(harness.Definition, (await harness.StateAsync()).Events, verified: null);
+        status = ReleaseStatusBuilder.Build(harness.Definition, harness.Environment.Trust.Signers, (await harness.StateAsync()).Events, verified: null);
         var change = Assert.Single(status.Definition!.Changes);
         Assert.Equal("dave@x.com", change.Actor);
         Assert.Equal(["group team: added eve@x.com"], change.Changes);
@@ -112,7 +139,7 @@ public sealed class DefinitionRecordTests
         using var harness = await EngineHarness.CreateAsync(Definition());
         Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
         await harness.RedefineAsync(Definition("""["bob@x.com", "carol@x.com", "eve@x.com"]"""));
-        var trust = TrustDefinition.Canonical(harness.Definition);
+        var trust = TrustDefinition.Canonical(harness.Definition, harness.Environment.Trust.Signers);
         var line = await DecisionAuditTests.AppendByHandAsync(harness, Acceptance("eve@x.com", TrustDefinition.DigestOf(trust), trust, "I can approve now, trust me"));
 
         var forged = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep", actor: "eve@x.com"));
@@ -125,9 +152,9 @@ public sealed class DefinitionRecordTests
     {
         using var harness = await EngineHarness.CreateAsync(Definition());
         Assert.Equal(ExitCode.Pending, (await harness.RunAsync("prep")).ExitCode);
-        var trust = TrustDefinition.Canonical(harness.Definition);
+        var trust = TrustDefinition.Canonical(harness.Definition, harness.Environment.Trust.Signers);
         trust["groups"]!["team"]!.AsArray().Add("eve@x.com");
-        var line = await DecisionAuditTests.AppendByHandAsync(harness, Acceptance("alice@x.com", TrustDefinition.DigestOf(TrustDefinition.Canonical(harness.Definition)), trust, "nothing changed, honestly"));
+        var line = await DecisionAuditTests.AppendByHandAsync(harness, Acceptance("alice@x.com", TrustDefinition.DigestOf(TrustDefinition.Canonical(harness.Definition, harness.Environment.Trust.Signers)), trust, "nothing changed, honestly"));
 
         var forged = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.RunAsync("prep"));
         Assert.Equal(line, forged.Line);

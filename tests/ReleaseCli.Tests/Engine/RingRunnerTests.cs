@@ -202,7 +202,7 @@ public sealed class RingRunnerTests
         Assert.Contains("alice@x.com recorded an entry override", first.Message);
         Assert.Contains("Who may complete it: dave@x.com.", first.Message);
         Assert.Null((await harness.StateAsync()).Override("validate-source", OverrideTarget.Entry));
-        var status = Core.Status.ReleaseStatusBuilder.Build(harness.Definition, (await harness.StateAsync()).Events, verified: null);
+        var status = Core.Status.ReleaseStatusBuilder.Build(harness.Definition, harness.Environment.Trust.Signers, (await harness.StateAsync()).Events, verified: null);
         Assert.StartsWith("pending: a second overrider completes it", Assert.Single(status.Rings[1].Overrides).Pending, StringComparison.Ordinal);
 
         var again = await harness.RunAsync("validate-source", forceEntry: true, justification: "urgent security fix, approved by email");

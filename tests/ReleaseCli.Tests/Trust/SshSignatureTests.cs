@@ -135,7 +135,7 @@ public sealed class SshSignatureTests(SshKeys keys) : IClassFixture<SshKeys>
     public void Allowed_signers_read_principal_lists_wildcards_quotes_and_comments_and_refuse_cert_authorities()
     {
         const string ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOv9wY5xKs0RZnwUHFkrjM8uYMCUNCMDB8C0NH7Uj0Tq";
-        var signers = AllowedSigners.Parse("team", $"""
+        var signers = Parse($"""
             # comment
 
             "ada@example.com,bo@example.com" {ed25519} a comment
@@ -149,11 +149,24 @@ public sealed class SshSignatureTests(SshKeys keys) : IClassFixture<SshKeys>
         Assert.False(signers.Signers[1].Matches("cy@ops.example.com.evil"));
         Assert.Equal(["release:*", "git"], signers.Signers[1].Namespaces!);
 
-        var certificate = Assert.Throws<ReleaseException>(() => AllowedSigners.Parse("team", $"*@example.com cert-authority {ed25519}\n"));
+        var certificate = Assert.Throws<ReleaseException>(() => Parse($"*@example.com cert-authority {ed25519}\n"));
         Assert.Equal(ExitCode.UsageError, certificate.ExitCode);
         Assert.Contains("team, line 1: cert-authority", certificate.Message, StringComparison.Ordinal);
-        var unknown = Assert.Throws<ReleaseException>(() => AllowedSigners.Parse("team", "ada@example.com ssh-ed25519 AAAA\n"));
+        var unknown = Assert.Throws<ReleaseException>(() => Parse("ada@example.com ssh-ed25519 AAAA\n"));
         Assert.Contains("line 1: its key cannot be read", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allowed_signers_carry_the_digest_of_the_bytes_they_were_parsed_from()
+    {
+        var text = "ada@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOv9wY5xKs0RZnwUHFkrjM8uYMCUNCMDB8C0NH7Uj0Tq\n";
+        var withMark = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray();
+
+        var signers = AllowedSigners.Parse("team", withMark);
+
+        Assert.Equal("ada@example.com", Assert.Single(signers.Signers).Principals.Single());
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(withMark)), signers.Digest);
+        Assert.NotEqual(signers.Digest, Parse(text).Digest);
     }
 
     [Fact]
@@ -183,4 +196,6 @@ public sealed class SshSignatureTests(SshKeys keys) : IClassFixture<SshKeys>
         var wrongNamespace = await ExternalTool.RunAsync("ssh-keygen", ["-Y", "verify", "-f", keys.AllowedSigners(allowedLine), "-I", principal, "-n", "git", "-s", signature], standardInput: Encoding.UTF8.GetString(message));
         Assert.NotEqual(0, wrongNamespace.ExitCode);
     }
+
+    private static AllowedSigners Parse(string text) => AllowedSigners.Parse("team", Encoding.UTF8.GetBytes(text));
 }

@@ -33,7 +33,7 @@ public sealed class ValidationShardRunner(ValidationEngine engine, IIdentityProv
 
         // Read without the lock: the shard works on the contract as it is now, and checks again before it records.
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false);
-        DecisionAudit.Require(environment, ledger.Events).RequireAccepted(definition);
+        DecisionAudit.Require(environment, ledger.Events).RequireAccepted(environment);
         var state = new ReleaseState(ledger.Events);
         if (state.ContractDigest is not { } digest || state.RootBuildId is not { } rootId)
         {
