@@ -41,6 +41,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SecretMasker>();
         services.AddSingleton<MaestroRegistryFactory>();
+        services.AddSingleton<Func<MaestroRegistryFactory>>(sp => sp.GetRequiredService<MaestroRegistryFactory>);
         services.AddTransient<MaestroAuthenticationHandler>();
         return services.AddDeferredHttpClient((clients, release) =>
         {

@@ -11,8 +11,11 @@ using ReleaseCli.Integrations.Store;
 
 namespace ReleaseCli.Integrations;
 
-/// <summary>Builds the BAR client and the store a release definition names.</summary>
-public sealed class ReleaseEnvironmentFactory(TimeProvider time, MaestroRegistryFactory? maestro = null, SecretMasker? masker = null, ILoggerFactory? loggers = null)
+/// <summary>
+/// Builds the BAR client and the store a release definition names. The Maestro client's factory is asked for only when
+/// a definition names Maestro: resolving it brings the HTTP client factory, which a release with a local BAR never needs.
+/// </summary>
+public sealed class ReleaseEnvironmentFactory(TimeProvider time, Func<MaestroRegistryFactory>? maestro = null, SecretMasker? masker = null, ILoggerFactory? loggers = null)
 {
     public ReleaseEnvironment Create(ReleaseDefinition definition) =>
         new(definition, CreateBar(definition), CreateStore(definition)) { Masker = masker };
@@ -38,7 +41,7 @@ public sealed class ReleaseEnvironmentFactory(TimeProvider time, MaestroRegistry
             throw new InvalidOperationException("The Maestro client is not registered; call AddReleaseIntegrations().");
         }
 
-        return maestro.Create(settings);
+        return maestro().Create(settings);
     }
 
     public SqliteBuildAssetRegistry CreateLocalBar(string path) => new(path, time);

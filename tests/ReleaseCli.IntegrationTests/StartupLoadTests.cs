@@ -20,6 +20,10 @@ public sealed class StartupLoadTests(SampleProducts sample)
         "Azure.Core", "Azure.Storage.Blobs", "Azure.Identity", "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Configuration",
     ];
 
+    // Nor does a verb that reads only the ledger: the local BAR's SQLite is loaded when BAR is first asked something, and
+    // the ledger's JSON is source-generated, so no serializer is built by reflection (Reflection.Emit).
+    private static readonly string[] LedgerReaderOnly = ["Microsoft.Data.Sqlite", "System.Data.Common", "System.Reflection.Emit.Lightweight"];
+
     [Fact]
     public async Task Status_and_a_promoted_ring_run_again_load_no_service_client()
     {
@@ -34,7 +38,7 @@ public sealed class StartupLoadTests(SampleProducts sample)
         {
             var loaded = Loaded(run.StandardError);
             Assert.Contains("ReleaseCli.Core", loaded);
-            Assert.Empty(loaded.Intersect(ServiceStack, StringComparer.Ordinal));
+            Assert.Empty(loaded.Intersect(ServiceStack.Concat(LedgerReaderOnly), StringComparer.Ordinal));
         }
     }
 

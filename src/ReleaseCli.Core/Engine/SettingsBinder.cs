@@ -19,7 +19,7 @@ public static class SettingsBinder
     {
         if (settings.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
-            return JsonSerializer.Deserialize("{}", typeInfo);
+            return WithDefaults([], typeInfo).Deserialize(typeInfo);
         }
 
         if (settings.ValueKind != JsonValueKind.Object)
@@ -72,7 +72,7 @@ public static class SettingsBinder
 
         try
         {
-            return good.Deserialize(typeInfo);
+            return WithDefaults(good, typeInfo).Deserialize(typeInfo);
         }
         catch (JsonException ex)
         {
@@ -91,6 +91,30 @@ public static class SettingsBinder
         var errors = new List<(string Key, string Message)>();
         var bound = Bind(step.Settings, typeInfo, step.Kind, errors);
         return bound is not null && errors.Count == 0 ? bound : throw ReleaseException.Usage($"the settings of step '{step.Id}' are not valid: {string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}"))}");
+    }
+
+    /// <summary>
+    /// <paramref name="given"/> with every setting it leaves out set to the value a new record holds. The generated
+    /// binding of the framework's System.Text.Json sets an init-only property the JSON does not name to its type's default
+    /// (null, 0), not to the record's initializer (<c>= []</c>, <c>= string.Empty</c>, <c>= 3</c>); naming each one keeps them.
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonObject WithDefaults<T>(System.Text.Json.Nodes.JsonObject given, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (typeof(T).GetConstructor(Type.EmptyTypes) is null || JsonSerializer.SerializeToNode((T)Activator.CreateInstance(typeof(T))!, typeInfo) is not System.Text.Json.Nodes.JsonObject defaults)
+        {
+            return given;
+        }
+
+        foreach (var (name, value) in defaults)
+        {
+            if (!given.ContainsKey(name))
+            {
+                given[name] = value?.DeepClone();
+            }
+        }
+
+        return given;
     }
 
     private static string Listing(IEnumerable<string> names)

@@ -21,5 +21,5 @@ public sealed record LedgerHead(int Seq, string Hash)
     /// release never stands for another.
     /// </summary>
     public byte[] SignedBytes(string releaseId) =>
-        Encoding.UTF8.GetBytes($"{{\"release\":{JsonSerializer.Serialize(releaseId, LedgerSerializer.Options)},\"seq\":{Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"hash\":\"{Hash}\"}}");
+        Encoding.UTF8.GetBytes($"{{\"release\":{JsonSerializer.Serialize(releaseId, LedgerJsonContext.Default.String)},\"seq\":{Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"hash\":\"{Hash}\"}}");
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace ReleaseCli.Core.Ledger;
 
@@ -16,13 +15,6 @@ public static class LedgerSerializer
 
     private const string HashSuffixStart = ",\"hash\":\"";
 
-    internal static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = false,
-    };
-
     /// <summary>The event's line; <paramref name="mask"/>, when given, masks secrets in the JSON text before it is hashed.</summary>
     public static string ToLine(LedgerEvent entry, out string hash, Func<string, string>? mask = null) =>
         Seal(Unsigned(entry, mask), signature: null, out hash);
@@ -33,7 +25,7 @@ public static class LedgerSerializer
     /// </summary>
     public static string Unsigned(LedgerEvent entry, Func<string, string>? mask = null)
     {
-        var body = JsonSerializer.Serialize(entry with { Signature = null, Hash = string.Empty }, Options);
+        var body = JsonSerializer.Serialize(entry with { Signature = null, Hash = string.Empty }, LedgerJsonContext.Default.LedgerEvent);
         body = mask?.Invoke(body) ?? body;
         // Hash is always last and empty here: drop it; the signature and the hash are added after prev.
         const string emptyHash = ",\"hash\":\"\"}";
@@ -48,7 +40,7 @@ public static class LedgerSerializer
     /// <summary>The whole line: the unsigned JSON, then the signature (when there is one), then the hash of all before it.</summary>
     public static string Seal(string unsigned, string? signature, out string hash)
     {
-        var unhashed = signature is null ? unsigned : unsigned[..^1] + SignatureStart[..^1] + JsonSerializer.Serialize(signature, Options) + "}";
+        var unhashed = signature is null ? unsigned : unsigned[..^1] + SignatureStart[..^1] + JsonSerializer.Serialize(signature, LedgerJsonContext.Default.String) + "}";
         hash = Sha256Hex(unhashed);
         return unhashed[..^1] + HashSuffixStart + hash + "\"}";
     }
@@ -97,7 +89,7 @@ public static class LedgerSerializer
 
         try
         {
-            var entry = JsonSerializer.Deserialize<LedgerEvent>(line, Options);
+            var entry = JsonSerializer.Deserialize(line, LedgerJsonContext.Default.LedgerEvent);
             if (entry is null)
             {
                 problem = "it is empty";
@@ -159,14 +151,14 @@ public static class LedgerSerializer
         LedgerHead? head = null;
         try
         {
-            head = JsonSerializer.Deserialize<LedgerHead>(bytes, Options);
+            head = JsonSerializer.Deserialize(bytes, LedgerJsonContext.Default.LedgerHead);
         }
         catch (JsonException)
         {
             // Reported below with every other shape the tool does not write.
         }
 
-        if (head?.Hash is not { Length: 64 } || !bytes.SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(head, Options)))
+        if (head?.Hash is not { Length: 64 } || !bytes.SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(head, LedgerJsonContext.Default.LedgerHead)))
         {
             throw new LedgerIntegrityException(headPath, 0, "the ledger head is not in the form the tool writes ({\"seq\":N,\"hash\":\"…\"}, with \"signer\" and \"signature\" when signed, and nothing else; it was edited)");
         }
@@ -175,7 +167,7 @@ public static class LedgerSerializer
     }
 
     /// <summary>The ledger head as the tool writes it, the one form <see cref="ParseHead"/> accepts.</summary>
-    public static byte[] HeadBytes(LedgerHead head) => JsonSerializer.SerializeToUtf8Bytes(head, Options);
+    public static byte[] HeadBytes(LedgerHead head) => JsonSerializer.SerializeToUtf8Bytes(head, LedgerJsonContext.Default.LedgerHead);
 
     /// <summary>Where the head of the ledger at <paramref name="ledgerPath"/> is, for messages: every store keeps <c>ledger.head</c> beside <c>ledger.jsonl</c>.</summary>
     public static string HeadPathBeside(string ledgerPath) =>

@@ -51,14 +51,16 @@ public sealed class SqliteBuildAssetRegistry : IBuildAssetRegistry
         CREATE INDEX IF NOT EXISTS locations_by_asset ON asset_locations(asset_id);
         """;
 
-    private readonly string _connectionString;
     private readonly TimeProvider _time;
 
+    /// <summary>
+    /// Names the file only: SQLite (Microsoft.Data.Sqlite and its native library) is loaded when BAR is first read,
+    /// so a verb that has a BAR in its environment and never asks it anything (status, a ring with nothing to do) does not pay for it.
+    /// </summary>
     public SqliteBuildAssetRegistry(string path, TimeProvider time)
     {
         Path = System.IO.Path.GetFullPath(path);
         _time = time;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, ForeignKeys = true, DefaultTimeout = 30 }.ToString();
     }
 
     public string Path { get; }
@@ -260,7 +262,7 @@ public sealed class SqliteBuildAssetRegistry : IBuildAssetRegistry
             Directory.CreateDirectory(directory);
         }
 
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, ForeignKeys = true, DefaultTimeout = 30 }.ToString());
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = Schema;

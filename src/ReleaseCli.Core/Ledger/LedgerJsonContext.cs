@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace ReleaseCli.Core.Ledger;
+
+/// <summary>
+/// The ledger's JSON, generated at build time: every ring run, status and no-op re-run reads the whole ledger, and
+/// reflection would build (and JIT) a serializer for the event types at each start. The options are the ones the
+/// ledger has always been written with; lines are hashed and signed, so they must not change a byte.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = false)]
+[JsonSerializable(typeof(LedgerEvent))]
+[JsonSerializable(typeof(LedgerHead))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class LedgerJsonContext : JsonSerializerContext;
