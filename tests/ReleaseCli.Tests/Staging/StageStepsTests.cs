@@ -197,8 +197,7 @@ public sealed class StageStepsTests
     [Fact]
     public async Task Artifacts_valid_fails_a_signature_of_other_bytes_even_when_its_record_says_so_too()
     {
-        using var harness = await StageRelease.ReadyForStageAsync();
-        Assert.Equal(ExitCode.Success, (await harness.RunAsync("stage")).ExitCode);
+        using var harness = await StagedAsync();
         // A real signature by the release's key, but over other bytes than the tarball's.
         var other = harness.Directory.Combine("other.txt");
         await File.WriteAllTextAsync(other, "not the tarball");
@@ -210,17 +209,13 @@ public sealed class StageStepsTests
 
         var result = await EvaluateWithReplacedAsync(harness, StageRelease.Tarball + ".asc", await File.ReadAllBytesAsync(other + ".asc"));
 
-        Assert.Equal(GateStatus.Failed, result.Status);
-        Assert.False(result.Integrity);
-        Assert.StartsWith($"stage/{StageRelease.Tarball}.asc (step 'sign'): gpg --verify does not accept it as a signature of '{StageRelease.Tarball}': ", result.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("; stage/", result.Message, StringComparison.Ordinal);
+        AssertOneProblem(result, $"stage/{StageRelease.Tarball}.asc (step 'sign'): gpg --verify does not accept it as a signature of '{StageRelease.Tarball}': ");
     }
 
     [Fact]
     public async Task Artifacts_valid_fails_a_checksums_file_with_a_wrong_hash_or_a_missing_line_even_when_its_record_says_so_too()
     {
-        using var harness = await StageRelease.ReadyForStageAsync();
-        Assert.Equal(ExitCode.Success, (await harness.RunAsync("stage")).ExitCode);
+        using var harness = await StagedAsync();
         var lines = Encoding.UTF8.GetString(await StageRelease.ReadArtifactAsync(harness, "1.0.0-sha.txt")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var otherHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData("other bytes"u8));
 
@@ -228,27 +223,20 @@ public sealed class StageStepsTests
         var wrongHash = string.Join(string.Empty, lines.Select(l => (l.EndsWith("  " + StageRelease.Zip, StringComparison.Ordinal) ? $"{otherHash}  {StageRelease.Zip}" : l) + "\n"));
         var wrong = await EvaluateWithReplacedAsync(harness, "1.0.0-sha.txt", Encoding.UTF8.GetBytes(wrongHash));
 
-        Assert.Equal(GateStatus.Failed, wrong.Status);
-        Assert.False(wrong.Integrity);
-        Assert.StartsWith($"stage/1.0.0-sha.txt (step 'checksums'): its SHA-512 for '{StageRelease.Zip}' ({otherHash[..16]}…) is not the file's (", wrong.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("; stage/", wrong.Message, StringComparison.Ordinal);
+        AssertOneProblem(wrong, $"stage/1.0.0-sha.txt (step 'checksums'): its SHA-512 for '{StageRelease.Zip}' ({otherHash[..16]}…) is not the file's (");
 
         // The line of a shipping drop file is gone: sha512sum -c --ignore-missing would not even look at the file.
-        using var again = await StageRelease.ReadyForStageAsync();
-        Assert.Equal(ExitCode.Success, (await again.RunAsync("stage")).ExitCode);
+        using var again = await StagedAsync();
         var withoutLine = string.Join(string.Empty, lines.Where(l => !l.EndsWith("  file1.txt", StringComparison.Ordinal)).Select(l => l + "\n"));
         var missing = await EvaluateWithReplacedAsync(again, "1.0.0-sha.txt", Encoding.UTF8.GetBytes(withoutLine));
 
-        Assert.Equal(GateStatus.Failed, missing.Status);
-        Assert.StartsWith("stage/1.0.0-sha.txt (step 'checksums'): it has no line for file1.txt, which the release ships", missing.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("; stage/", missing.Message, StringComparison.Ordinal);
+        AssertOneProblem(missing, "stage/1.0.0-sha.txt (step 'checksums'): it has no line for file1.txt, which the release ships");
     }
 
     [Fact]
     public async Task Artifacts_valid_fails_metadata_that_breaks_its_schema_or_no_longer_matches_the_contract_even_when_its_record_says_so_too()
     {
-        using var harness = await StageRelease.ReadyForStageAsync();
-        Assert.Equal(ExitCode.Success, (await harness.RunAsync("stage")).ExitCode);
+        using var harness = await StagedAsync();
         const string Patch = "1.0/1.0.0/release.json";
         var original = Encoding.UTF8.GetString(await StageRelease.ReadArtifactAsync(harness, Patch));
 
@@ -267,8 +255,7 @@ public sealed class StageStepsTests
             changed.Message);
 
         // A release date that is not a date breaks the patch release schema.
-        using var again = await StageRelease.ReadyForStageAsync();
-        Assert.Equal(ExitCode.Success, (await again.RunAsync("stage")).ExitCode);
+        using var again = await StagedAsync();
         var invalid = JsonNode.Parse(original)!;
         invalid["release"]!["release-date"] = "next Tuesday";
         var broken = await EvaluateWithReplacedAsync(again, Patch, Encoding.UTF8.GetBytes(invalid.ToJsonString()));
@@ -281,8 +268,7 @@ public sealed class StageStepsTests
     [Fact]
     public async Task Release_notes_link_every_shipping_file_and_artifacts_valid_fails_notes_that_leave_one_out()
     {
-        using var harness = await StageRelease.ReadyForStageAsync();
-        Assert.Equal(ExitCode.Success, (await harness.RunAsync("stage")).ExitCode);
+        using var harness = await StagedAsync();
         var notes = Encoding.UTF8.GetString(await StageRelease.ReadArtifactAsync(harness, "1.0.0.md"));
         // file1.txt and file2.txt ship but are not in the downloads table: they are listed below it, linked.
         Assert.Contains("Other files of this release:\n\n- [file1.txt]\n- [file2.txt]\n\nThe SHA-512 of every file", notes, StringComparison.Ordinal);
@@ -310,6 +296,24 @@ public sealed class StageStepsTests
         var updated = new ReleaseState([.. state.Events.Select(e => e.Type == LedgerEventType.ArtifactRecorded && e.Artifact?.Name == name ? e with { Artifact = entry } : e)]);
         var contract = await ContractLoader.LoadAsync(harness.Store, "r1", updated.ContractDigest, CancellationToken.None);
         return await new ArtifactsValidGate().EvaluateAsync(GateContextOf(harness, updated, contract, harness.Definition), CancellationToken.None);
+    }
+
+    /// <summary>A release whose stage ring ran every step and passed artifacts-valid.</summary>
+    private static async Task<EngineHarness> StagedAsync()
+    {
+        var harness = await StageRelease.ReadyForStageAsync();
+        var outcome = await harness.RunAsync("stage");
+        Assert.True(outcome.ExitCode == ExitCode.Success, outcome.Message);
+        return harness;
+    }
+
+    /// <summary>The gate failed (a check, not tampering) for one problem only, which starts with <paramref name="start"/>.</summary>
+    private static void AssertOneProblem(GateResult result, string start)
+    {
+        Assert.Equal(GateStatus.Failed, result.Status);
+        Assert.False(result.Integrity);
+        Assert.StartsWith(start, result.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("; stage/", result.Message, StringComparison.Ordinal);
     }
 
     private static GateContext GateContextOf(EngineHarness harness, ReleaseState state, SealedContract? contract, Core.Definition.ReleaseDefinition definition)
