@@ -78,18 +78,39 @@ as alice@contoso.com bar add-to-channel --build "$core_id" --channel "Contoso Sa
 as alice@contoso.com bar add-to-channel --build "$app_id" --channel "Contoso Sample Builds"
 as alice@contoso.com bar get-build "$app_id"
 
-step "prep (alice runs it; the Release Team approval is pending)"
-expect 3 as alice@contoso.com prep --build "$app_id"
-step "bob approves for the Release Team"
-as bob@contoso.com approve prep --gate release-team --comment "drop looks complete"
-step "prep again: promoted"
-expect 0 as alice@contoso.com prep
+if [[ "$variant" == broken ]]; then
+  # The broken sample fails what it was built to fail (eng/sample/README.md); dave, the other release manager,
+  # overrides each failure with a justification, so the run shows the overrides and still reaches publish.
+  step "prep (alice runs it; Contoso.Sample.Core at two versions fails the versions gate)"
+  expect 1 as alice@contoso.com prep --build "$app_id"
+  as dave@contoso.com override prep --gate versions --justification "0.9.0 is the servicing build of the old major"
+  as bob@contoso.com approve prep --gate release-team --comment "drop looks complete"
+  expect 0 as alice@contoso.com prep
 
-step "validate-source"
-expect 0 as alice@contoso.com validate-source
+  step "validate-source (the credential planted in sample-app fails its SDL leg)"
+  expect 1 as alice@contoso.com validate-source
+  as dave@contoso.com override validate-source --step sdl --justification "the key in appsettings.json opens nothing"
+  expect 0 as alice@contoso.com validate-source
 
-step "validate-build (sign-offs and Tactics pending)"
-expect 3 as alice@contoso.com validate-build
+  step "validate-build (four validation steps fail; sign-offs and Tactics pending)"
+  expect 1 as alice@contoso.com validate-build
+  for failed in signing packages symbols sourcelink; do
+    as dave@contoso.com override validate-build --step "$failed" --justification "known findings of the broken sample, shipped to try the later rings"
+  done
+else
+  step "prep (alice runs it; the Release Team approval is pending)"
+  expect 3 as alice@contoso.com prep --build "$app_id"
+  step "bob approves for the Release Team"
+  as bob@contoso.com approve prep --gate release-team --comment "drop looks complete"
+  step "prep again: promoted"
+  expect 0 as alice@contoso.com prep
+
+  step "validate-source"
+  expect 0 as alice@contoso.com validate-source
+
+  step "validate-build (sign-offs and Tactics pending)"
+  expect 3 as alice@contoso.com validate-build
+fi
 as carol@contoso.com approve validate-build --gate team-sign-offs --comment "runtime signs off"
 as dave@contoso.com approve validate-build --gate team-sign-offs --comment "sdk signs off"
 as erin@contoso.com approve validate-build --gate tactics

@@ -1,6 +1,10 @@
 namespace ReleaseCli.Rings.Staging;
 
-/// <summary>Everything the release notes say: product, version, date, fixes, downloads, checksums, packages and builds.</summary>
+/// <summary>
+/// Everything the release notes say: product, version, date, fixes, downloads, checksums, packages and builds.
+/// <see cref="OtherFiles"/> are the release's files the downloads table does not place, listed below it, so the notes
+/// name every file the checksums file lists.
+/// </summary>
 public sealed record ReleaseNotesInput(
     string ProductName,
     string ReleaseVersion,
@@ -10,4 +14,5 @@ public sealed record ReleaseNotesInput(
     IReadOnlyList<ReleaseNotesColumn> Downloads,
     string ChecksumsUrl,
     IReadOnlyList<ReleaseNotesPackage> Packages,
-    IReadOnlyList<ReleaseNotesBuild> Builds);
+    IReadOnlyList<ReleaseNotesBuild> Builds,
+    IReadOnlyList<ReleaseNotesFile>? OtherFiles = null);

@@ -7,8 +7,8 @@ namespace ReleaseCli.Rings.Staging;
 /// <summary>
 /// Writes the release notes in the layout of .NET's (<c>release-notes/&lt;channel&gt;/&lt;version&gt;/&lt;version&gt;.md</c>):
 /// a title with the version and date, the CVEs fixed, a downloads table by operating system and
-/// architecture whose links are reference links listed at the end, the checksums file, the packages
-/// and the builds. The text depends only on the input: every list is sorted, and lines end in LF.
+/// architecture whose links are reference links listed at the end, the release's other files (those the table does
+/// not place), the checksums file, the packages and the builds. The text depends only on the input: every list is sorted, and lines end in LF.
 /// </summary>
 public sealed class ReleaseNotesWriter
 {
@@ -81,7 +81,7 @@ public sealed class ReleaseNotesWriter
                 foreach (var file in column.Files)
                 {
                     var platform = RuntimeIdentifierPlatform.Parse(file.Rid);
-                    AddLink(links, file);
+                    AddLink(links, file.Name, file.Url);
                     var key = (platform.OperatingSystem, column.Title);
                     if (!cells.TryGetValue(key, out var cell))
                     {
@@ -119,6 +119,20 @@ public sealed class ReleaseNotesWriter
             Line(text);
         }
 
+        var others = (notes.OtherFiles ?? []).Where(f => !links.ContainsKey(f.Name)).DistinctBy(f => f.Name).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        if (others.Count > 0)
+        {
+            Line(text, notes.Downloads.Count > 0 ? "Other files of this release:" : "Files of this release:");
+            Line(text);
+            foreach (var file in others)
+            {
+                AddLink(links, file.Name, file.Url);
+                Line(text, $"- [{file.Name}]");
+            }
+
+            Line(text);
+        }
+
         Line(text, $"The SHA-512 of every file is in the [checksums file]({notes.ChecksumsUrl}).");
         Line(text);
     }
@@ -145,15 +159,15 @@ public sealed class ReleaseNotesWriter
     }
 
     // A file name labels its link; the same name must not lead to two places.
-    private static void AddLink(SortedDictionary<string, string> links, ReleaseFile file)
+    private static void AddLink(SortedDictionary<string, string> links, string name, string url)
     {
-        if (links.TryGetValue(file.Name, out var earlier) && earlier != file.Url)
+        if (links.TryGetValue(name, out var earlier) && earlier != url)
         {
             throw ReleaseException.Usage(
-                $"The download '{file.Name}' is listed with two URLs ('{earlier}' and '{file.Url}'); each file name must have one.");
+                $"The download '{name}' is listed with two URLs ('{earlier}' and '{url}'); each file name must have one.");
         }
 
-        links[file.Name] = file.Url;
+        links[name] = url;
     }
 
     /// <summary>A package's row in the package table, as the notes write it and the artifacts-valid gate looks for it.</summary>

@@ -129,22 +129,65 @@ public sealed class SampleRelease : IDisposable
         (await RunAsync(Manager, "prep")).ShouldSucceed();
     }
 
+    /// <summary>The wall time of stage's first run in <see cref="ValidateAndStageAsync"/>: the one that runs its steps and gates.</summary>
+    public TimeSpan? StageRunTime { get; private set; }
+
+    /// <summary>The four validate-build steps the broken sample fails (README: SIGN001, PKG012/PKG013, SYM002, SRC003).</summary>
+    public static readonly string[] BrokenBuildValidationSteps = ["signing", "packages", "symbols", "sourcelink"];
+
     /// <summary>
     /// After prep: validate-source, validate-build with the teams' sign-offs and Tactics' approval, and stage with
-    /// Tactics' approval, each ring promoted.
+    /// Tactics' approval, each ring promoted. With <paramref name="broken"/> (the broken sample after
+    /// <see cref="PrepBrokenAndPromoteAsync"/>), the failures it was built to have are overridden on the way by the
+    /// other manager, each with its justification: the SDL step of validate-source and four validate-build steps.
+    /// <paramref name="whileStagePending"/> runs after stage's first run, while it waits for Tactics.
+    /// Returns the stage ring's JSON document.
     /// </summary>
-    public async Task ValidateAndStageAsync()
+    public async Task<string> ValidateAndStageAsync(bool broken = false, Func<Task>? whileStagePending = null)
     {
-        (await RunAsync(SampleRelease.Manager, "validate-source")).ShouldSucceed();
-        (await RunAsync(SampleRelease.Manager, "validate-build")).ShouldExitWith(3);
+        if (broken)
+        {
+            await ValidateBrokenSourceAsync();
+            (await RunAsync(Manager, "validate-build")).ShouldExitWith(1);
+            foreach (var step in BrokenBuildValidationSteps)
+            {
+                (await RunAsync(SecondManager, "override", "validate-build", "--step", step, "--justification", $"the broken sample's {step} findings are pinned by BuildValidationTests; shipping it exercises stage")).ShouldSucceed();
+            }
+        }
+        else
+        {
+            (await RunAsync(Manager, "validate-source")).ShouldSucceed();
+            (await RunAsync(Manager, "validate-build")).ShouldExitWith(3);
+        }
+
         (await RunAsync("carol@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
         (await RunAsync("dave@contoso.com", "approve", "validate-build", "--gate", "team-sign-offs")).ShouldSucceed();
-        (await RunAsync(SampleRelease.Tactics, "approve", "validate-build", "--gate", "tactics")).ShouldSucceed();
-        (await RunAsync(SampleRelease.Manager, "validate-build")).ShouldSucceed();
-        (await RunAsync(SampleRelease.Manager, "stage")).ShouldExitWith(3);
-        (await RunAsync(SampleRelease.Tactics, "approve", "stage", "--gate", "tactics")).ShouldSucceed();
+        (await RunAsync(Tactics, "approve", "validate-build", "--gate", "tactics")).ShouldSucceed();
+        (await RunAsync(Manager, "validate-build")).ShouldSucceed();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        (await RunAsync(Manager, "stage")).ShouldExitWith(3);
+        StageRunTime = clock.Elapsed;
+        if (whileStagePending is not null)
+        {
+            await whileStagePending();
+        }
+
+        (await RunAsync(Tactics, "approve", "stage", "--gate", "tactics")).ShouldSucceed();
         // The stage ring's document, with its staging steps' outputs, matches the ring schema.
-        OutputSchemas.AssertValid("ring", (await RunAsync(SampleRelease.Manager, "stage", "--output", "json")).ShouldSucceed().StandardOutput);
+        var stage = (await RunAsync(Manager, "stage", "--output", "json")).ShouldSucceed().StandardOutput;
+        OutputSchemas.AssertValid("ring", stage);
+        return stage;
+    }
+
+    /// <summary>
+    /// validate-source of the broken sample: the SDL leg of sample-app fails on the planted key, the other manager
+    /// overrides the step, and validate-source again promotes.
+    /// </summary>
+    public async Task ValidateBrokenSourceAsync()
+    {
+        (await RunAsync(Manager, "validate-source")).ShouldExitWith(1);
+        (await RunAsync(SecondManager, "override", "validate-source", "--step", "sdl", "--justification", "the broken sample's planted key is covered by SourceValidationTests")).ShouldSucceed();
+        (await RunAsync(Manager, "validate-source")).ShouldSucceed();
     }
 
     /// <summary>

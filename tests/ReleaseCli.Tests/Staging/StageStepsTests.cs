@@ -2,11 +2,13 @@ using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json.Nodes;
 using ReleaseCli.Core;
+using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Gates;
 using ReleaseCli.Core.Ledger;
 using ReleaseCli.Rings.Staging;
 using ReleaseCli.Rings.Staging.Gates;
+using ReleaseCli.Tests.Engine;
 
 namespace ReleaseCli.Tests.Staging;
 
@@ -168,19 +170,7 @@ public sealed class StageStepsTests
         Assert.Equal(ExitCode.Success, (await harness.RunAsync("stage")).ExitCode);
         var state = await harness.StateAsync();
         var contract = await ContractLoader.LoadAsync(harness.Store, "r1", state.ContractDigest, CancellationToken.None);
-        var ring = harness.Definition.Rings["stage"];
-        GateContext Context(Core.Definition.ReleaseDefinition definition) => new()
-        {
-            Definition = definition,
-            Ring = ring,
-            Gate = ring.Gates.Single(g => g.Kind == ArtifactsValidGate.GateKind),
-            State = state,
-            Contract = contract,
-            StepResults = new Dictionary<string, StepRunResult>(),
-            Bar = harness.Bar,
-            DropPath = harness.DropPath,
-            Store = harness.Store,
-        };
+        GateContext Context(Core.Definition.ReleaseDefinition definition) => GateContextOf(harness, state, contract, definition);
 
         var passed = await new ArtifactsValidGate().EvaluateAsync(Context(harness.Definition), CancellationToken.None);
         Assert.True(passed.Status == GateStatus.Passed, passed.Message);
@@ -202,5 +192,144 @@ public sealed class StageStepsTests
 
         Assert.Equal(GateStatus.Failed, missingPackage.Status);
         Assert.Equal("stage/1.0.0.md (step 'notes'): they do not mention the package Contoso.Extra 1.0.1", missingPackage.Message);
+    }
+
+    [Fact]
+    public async Task Artifacts_valid_fails_a_signature_of_other_bytes_even_when_its_record_says_so_too()
+    {
+        using var harness = await StagedAsync();
+        // A real signature by the release's key, but over other bytes than the tarball's.
+        var other = harness.Directory.Combine("other.txt");
+        await File.WriteAllTextAsync(other, "not the tarball");
+        var sign = await ExternalTool.RunAsync("gpg",
+            ["--homedir", harness.Directory.Combine("keys"), "--batch", "--pinentry-mode", "loopback", "--passphrase", StageRelease.Passphrase,
+             "--local-user", StageRelease.KeyUser, "--armor", "--detach-sign", "--output", other + ".asc", other]);
+        Assert.True(sign.ExitCode == 0, sign.Error);
+        await ExternalTool.RunAsync("gpgconf", ["--homedir", harness.Directory.Combine("keys"), "--kill", "gpg-agent"]);
+
+        var result = await EvaluateWithReplacedAsync(harness, StageRelease.Tarball + ".asc", await File.ReadAllBytesAsync(other + ".asc"));
+
+        AssertOneProblem(result, $"stage/{StageRelease.Tarball}.asc (step 'sign'): gpg --verify does not accept it as a signature of '{StageRelease.Tarball}': ");
+    }
+
+    [Fact]
+    public async Task Artifacts_valid_fails_a_checksums_file_with_a_wrong_hash_or_a_missing_line_even_when_its_record_says_so_too()
+    {
+        using var harness = await StagedAsync();
+        var lines = Encoding.UTF8.GetString(await StageRelease.ReadArtifactAsync(harness, "1.0.0-sha.txt")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var otherHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData("other bytes"u8));
+
+        // The zip's line carries the hash of other bytes: what sha512sum -c would report as FAILED for the download.
+        var wrongHash = string.Join(string.Empty, lines.Select(l => (l.EndsWith("  " + StageRelease.Zip, StringComparison.Ordinal) ? $"{otherHash}  {StageRelease.Zip}" : l) + "\n"));
+        var wrong = await EvaluateWithReplacedAsync(harness, "1.0.0-sha.txt", Encoding.UTF8.GetBytes(wrongHash));
+
+        AssertOneProblem(wrong, $"stage/1.0.0-sha.txt (step 'checksums'): its SHA-512 for '{StageRelease.Zip}' ({otherHash[..16]}…) is not the file's (");
+
+        // The line of a shipping drop file is gone: sha512sum -c --ignore-missing would not even look at the file.
+        using var again = await StagedAsync();
+        var withoutLine = string.Join(string.Empty, lines.Where(l => !l.EndsWith("  file1.txt", StringComparison.Ordinal)).Select(l => l + "\n"));
+        var missing = await EvaluateWithReplacedAsync(again, "1.0.0-sha.txt", Encoding.UTF8.GetBytes(withoutLine));
+
+        AssertOneProblem(missing, "stage/1.0.0-sha.txt (step 'checksums'): it has no line for file1.txt, which the release ships");
+    }
+
+    [Fact]
+    public async Task Artifacts_valid_fails_metadata_that_breaks_its_schema_or_no_longer_matches_the_contract_even_when_its_record_says_so_too()
+    {
+        using var harness = await StagedAsync();
+        const string Patch = "1.0/1.0.0/release.json";
+        var original = Encoding.UTF8.GetString(await StageRelease.ReadArtifactAsync(harness, Patch));
+
+        // The tarball's entry points elsewhere and carries another hash.
+        var document = JsonNode.Parse(original)!;
+        var tarball = document["release"]!["runtime"]!["files"]!.AsArray().Single(f => (string?)f!["name"] == StageRelease.Tarball)!;
+        tarball["hash"] = new string('0', 128);
+        tarball["url"] = "https://downloads.example.org/elsewhere/" + StageRelease.Tarball;
+        var changed = await EvaluateWithReplacedAsync(harness, Patch, Encoding.UTF8.GetBytes(document.ToJsonString()));
+
+        Assert.Equal(GateStatus.Failed, changed.Status);
+        Assert.False(changed.Integrity);
+        Assert.Equal(
+            $"stage/{Patch} (step 'metadata'): its hash for '{StageRelease.Tarball}' is not the file's SHA-512; " +
+            $"stage/{Patch} (step 'metadata'): its url for '{StageRelease.Tarball}' (https://downloads.example.org/elsewhere/{StageRelease.Tarball}) is not https://downloads.example.org/p/1.0.0/{StageRelease.Tarball}",
+            changed.Message);
+
+        // A release date that is not a date breaks the patch release schema.
+        using var again = await StagedAsync();
+        var invalid = JsonNode.Parse(original)!;
+        invalid["release"]!["release-date"] = "next Tuesday";
+        var broken = await EvaluateWithReplacedAsync(again, Patch, Encoding.UTF8.GetBytes(invalid.ToJsonString()));
+
+        Assert.Equal(GateStatus.Failed, broken.Status);
+        Assert.StartsWith($"stage/{Patch} (step 'metadata'): it breaks the", broken.Message, StringComparison.Ordinal);
+        Assert.Contains("/release/release-date", broken.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Release_notes_link_every_shipping_file_and_artifacts_valid_fails_notes_that_leave_one_out()
+    {
+        using var harness = await StagedAsync();
+        var notes = Encoding.UTF8.GetString(await StageRelease.ReadArtifactAsync(harness, "1.0.0.md"));
+        // file1.txt and file2.txt ship but are not in the downloads table: they are listed below it, linked.
+        Assert.Contains("Other files of this release:\n\n- [file1.txt]\n- [file2.txt]\n\nThe SHA-512 of every file", notes, StringComparison.Ordinal);
+        Assert.Contains("[file2.txt]: https://downloads.example.org/p/1.0.0/file2.txt\n", notes, StringComparison.Ordinal);
+
+        var withoutFile2 = string.Join(string.Empty, notes.Split('\n').SkipLast(1).Where(l => !l.Contains("[file2.txt]", StringComparison.Ordinal)).Select(l => l + "\n"));
+        var result = await EvaluateWithReplacedAsync(harness, "1.0.0.md", Encoding.UTF8.GetBytes(withoutFile2));
+
+        Assert.Equal(GateStatus.Failed, result.Status);
+        Assert.False(result.Integrity);
+        Assert.Equal("stage/1.0.0.md (step 'notes'): they do not mention file2.txt", result.Message);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="bytes"/> in place of the recorded artifact <paramref name="name"/> and evaluates the gate
+    /// with the artifact's record updated alike, as if the manifest had been rewritten with the file: the recorded hash
+    /// no longer tells, only the check of the artifact's kind can.
+    /// </summary>
+    private static async Task<GateResult> EvaluateWithReplacedAsync(EngineHarness harness, string name, byte[] bytes)
+    {
+        var state = await harness.StateAsync();
+        var path = harness.Store.ArtifactPath("r1", state.Artifacts().Single(a => a.Entry.Name == name).StorePath);
+        await File.WriteAllBytesAsync(path, bytes);
+        var entry = new ArtifactEntry(name, bytes.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(bytes)));
+        var updated = new ReleaseState([.. state.Events.Select(e => e.Type == LedgerEventType.ArtifactRecorded && e.Artifact?.Name == name ? e with { Artifact = entry } : e)]);
+        var contract = await ContractLoader.LoadAsync(harness.Store, "r1", updated.ContractDigest, CancellationToken.None);
+        return await new ArtifactsValidGate().EvaluateAsync(GateContextOf(harness, updated, contract, harness.Definition), CancellationToken.None);
+    }
+
+    /// <summary>A release whose stage ring ran every step and passed artifacts-valid.</summary>
+    private static async Task<EngineHarness> StagedAsync()
+    {
+        var harness = await StageRelease.ReadyForStageAsync();
+        var outcome = await harness.RunAsync("stage");
+        Assert.True(outcome.ExitCode == ExitCode.Success, outcome.Message);
+        return harness;
+    }
+
+    /// <summary>The gate failed (a check, not tampering) for one problem only, which starts with <paramref name="start"/>.</summary>
+    private static void AssertOneProblem(GateResult result, string start)
+    {
+        Assert.Equal(GateStatus.Failed, result.Status);
+        Assert.False(result.Integrity);
+        Assert.StartsWith(start, result.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("; stage/", result.Message, StringComparison.Ordinal);
+    }
+
+    private static GateContext GateContextOf(EngineHarness harness, ReleaseState state, SealedContract? contract, Core.Definition.ReleaseDefinition definition)
+    {
+        var ring = harness.Definition.Rings["stage"];
+        return new()
+        {
+            Definition = definition,
+            Ring = ring,
+            Gate = ring.Gates.Single(g => g.Kind == ArtifactsValidGate.GateKind),
+            State = state,
+            Contract = contract,
+            StepResults = new Dictionary<string, StepRunResult>(),
+            Bar = harness.Bar,
+            DropPath = harness.DropPath,
+            Store = harness.Store,
+        };
     }
 }

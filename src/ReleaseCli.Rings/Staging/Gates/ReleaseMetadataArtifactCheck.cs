@@ -4,7 +4,10 @@ using ReleaseCli.Rings.Staging.Steps;
 
 namespace ReleaseCli.Rings.Staging.Gates;
 
-/// <summary>Every metadata file must validate against its schema, and every file it lists must carry that file's SHA-512.</summary>
+/// <summary>
+/// Every metadata file must validate against its schema, and every file it lists must carry that file's SHA-512 and
+/// its download URL (<c>downloadBaseUrl</c>, then the name), as the contract and the ledger say.
+/// </summary>
 public sealed class ReleaseMetadataArtifactCheck : IStagedArtifactCheck
 {
     public string StepKind => ReleaseMetadataStep.StepKind;
@@ -38,6 +41,7 @@ public sealed class ReleaseMetadataArtifactCheck : IStagedArtifactCheck
             ReleaseMetadataDocument.ChannelReleases => (document["releases"] as JsonArray)?.FirstOrDefault(r => (string?)r?["release-version"] == version),
             _ => null,
         };
+        var baseUrl = scope.Context.Definition.DownloadBaseUrl;
         foreach (var file in (release as JsonObject)?.Where(p => p.Value is JsonObject).SelectMany(p => p.Value!["files"] as JsonArray ?? []) ?? [])
         {
             var fileName = (string?)file?["name"];
@@ -45,6 +49,11 @@ public sealed class ReleaseMetadataArtifactCheck : IStagedArtifactCheck
             if (expected != (string?)file?["hash"])
             {
                 problems.Add($"its hash for '{fileName}' is not the file's SHA-512");
+            }
+
+            if (fileName is not null && baseUrl is not null && (string?)file?["url"] != DownloadableFiles.UrlOf(baseUrl, fileName))
+            {
+                problems.Add($"its url for '{fileName}' ({(string?)file?["url"]}) is not {DownloadableFiles.UrlOf(baseUrl, fileName)}");
             }
         }
 

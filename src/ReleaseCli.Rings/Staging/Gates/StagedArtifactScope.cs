@@ -26,6 +26,13 @@ public sealed class StagedArtifactScope(GateContext context, IReadOnlyList<Recor
             ?? throw ReleaseException.Usage($"the settings of step '{step.Id}' do not bind: {string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}"))}");
     }
 
+    /// <summary>The artifacts of this ring made by the steps the step that made <paramref name="artifact"/> depends on.</summary>
+    public IReadOnlyList<RecordedArtifact> DependencyArtifactsOf(RecordedArtifact artifact)
+    {
+        var dependsOn = context.Ring.Steps.First(s => s.Id == artifact.Step).DependsOn;
+        return [.. artifacts.Where(a => dependsOn.Contains(a.Step, StringComparer.Ordinal))];
+    }
+
     /// <summary>The SHA-512 of a published file name: an artifact of this ring or a shipping drop file.</summary>
     public string? Sha512Of(string fileName) =>
         artifacts.LastOrDefault(a => Path.GetFileName(a.Entry.Name) == fileName)?.Entry.Sha512

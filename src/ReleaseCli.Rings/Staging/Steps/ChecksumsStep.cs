@@ -1,4 +1,5 @@
 using ReleaseCli.Core;
+using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Definition;
 using ReleaseCli.Core.Engine;
 
@@ -35,8 +36,18 @@ public sealed class ChecksumsStep() : RingStep<ChecksumsSettings>(Descriptor, Ri
     public static IReadOnlyList<ShippingFileHash> FilesOf(StepContext context, ChecksumsSettings settings)
     {
         var contract = context.Contract?.Contract ?? throw new ReleaseException(ExitCode.Failed, $"step '{context.Step.Id}' lists the files of the sealed contract; run `release prep` first");
-        var drop = settings.IncludeDropFiles ?? true ? ChecksumsFileWriter.ShippingFilesOf(contract.Assets) : [];
-        var artifacts = DependencyArtifacts.Of(context).Select(a => new ShippingFileHash(DependencyArtifacts.FileName(a), a.Entry.Sha512));
+        return FilesOf(contract, settings.IncludeDropFiles ?? true, DependencyArtifacts.Of(context));
+    }
+
+    /// <summary>
+    /// The release's shipping files: the contract's shipping non-package drop files (unless left out) and the artifacts
+    /// of the steps a stage step depends on. What the checksums file lists, the release notes name, and the
+    /// artifacts-valid gate expects of both.
+    /// </summary>
+    public static IReadOnlyList<ShippingFileHash> FilesOf(ReleaseContract contract, bool includeDropFiles, IEnumerable<RecordedArtifact> dependencyArtifacts)
+    {
+        var drop = includeDropFiles ? ChecksumsFileWriter.ShippingFilesOf(contract.Assets) : [];
+        var artifacts = dependencyArtifacts.Select(a => new ShippingFileHash(DependencyArtifacts.FileName(a), a.Entry.Sha512));
         return [.. drop, .. artifacts];
     }
 }

@@ -38,9 +38,12 @@ public sealed class DownloadableFiles
 
     public IEnumerable<string> Names => _sha512ByName.Keys;
 
+    /// <summary>Where the file <paramref name="fileName"/> is downloaded from: <c>downloadBaseUrl</c>, then the name.</summary>
+    public static string UrlOf(string baseUrl, string fileName) => $"{baseUrl}/{Uri.EscapeDataString(fileName)}";
+
     /// <summary>The download <paramref name="fileName"/> for <paramref name="rid"/>, at <paramref name="baseUrl"/>.</summary>
     public ReleaseFile Get(string fileName, string rid, string baseUrl, string setting) =>
         _sha512ByName.TryGetValue(fileName, out var sha512)
-            ? new ReleaseFile(fileName, rid, $"{baseUrl}/{Uri.EscapeDataString(fileName)}", sha512)
+            ? new ReleaseFile(fileName, rid, UrlOf(baseUrl, fileName), sha512)
             : throw ReleaseException.Usage($"{setting} of step '{_stepId}' names '{fileName}', which is neither a shipping drop file nor an artifact of the steps it depends on; known: {string.Join(", ", _sha512ByName.Keys.Order(StringComparer.Ordinal))}");
 }

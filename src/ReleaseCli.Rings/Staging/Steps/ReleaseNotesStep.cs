@@ -7,7 +7,8 @@ namespace ReleaseCli.Rings.Staging.Steps;
 
 /// <summary>
 /// Writes the release notes (<c>&lt;version&gt;.md</c>) from the definition's release data (date, CVEs, download base
-/// URL), the contract (shipping packages, builds) and the downloads the settings place in the table.
+/// URL), the contract (shipping packages, builds) and the downloads the settings place in the table; every other
+/// shipping file (the ones the checksums file lists) is named in a list below the table.
 /// </summary>
 public sealed class ReleaseNotesStep() : RingStep<ReleaseNotesSettings>(Descriptor, RingsSettingsJsonContext.Default.ReleaseNotesSettings)
 {
@@ -56,6 +57,10 @@ public sealed class ReleaseNotesStep() : RingStep<ReleaseNotesSettings>(Descript
         var contract = context.Contract!.Contract;
         var files = DownloadableFiles.Of(context);
         var downloads = settings.Downloads ?? [];
+        var placed = downloads.Select(d => d.File).ToHashSet(StringComparer.Ordinal);
+        var others = ChecksumsStep.FilesOf(contract, includeDropFiles: true, DependencyArtifacts.Of(context))
+            .Where(f => !placed.Contains(f.FileName))
+            .Select(f => new ReleaseNotesFile(f.FileName, DownloadableFiles.UrlOf(baseUrl, f.FileName)));
         var columns = downloads.Select(d => d.Column).Distinct(StringComparer.Ordinal)
             .Select(column => new ReleaseNotesColumn(column, [.. downloads
                 .Select((d, i) => (d, i))
@@ -71,6 +76,7 @@ public sealed class ReleaseNotesStep() : RingStep<ReleaseNotesSettings>(Descript
             columns,
             $"{baseUrl}/{ChecksumsFileWriter.FileNameFor(definition.Version)}",
             [.. contract.Assets.Where(a => a.Shipping && a.IsPackage).Select(a => new ReleaseNotesPackage(a.Name, a.Version))],
-            [.. contract.Builds.Select(b => new ReleaseNotesBuild(b.Repository, b.Commit))]);
+            [.. contract.Builds.Select(b => new ReleaseNotesBuild(b.Repository, b.Commit))],
+            [.. others]);
     }
 }
