@@ -92,15 +92,30 @@ public sealed class DecisionDefectTests
     }
 
     [Fact]
-    public async Task A_contract_of_another_release_is_an_integrity_violation()
+    public async Task A_store_of_another_release_is_an_integrity_violation_at_the_ledgers_first_line()
     {
         using var harness = await EngineHarness.CreateAsync();
         Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
 
-        // The same store and ledger, read by a definition of another product: as if copied over.
+        // The same store (ledger and sealed contract), read by a definition of another product: as if copied over. The
+        // ledger's first line names release r1 of P, so the read stops there, before the contract is looked at.
         var copied = harness.Definition with { Product = "Q" };
-        var outcome = await harness.Runner.RunAsync(harness.Environment with { Definition = copied }, new RingRunRequest("validate-source", null, false, null), CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<LedgerIntegrityException>(() => harness.Runner.RunAsync(harness.Environment with { Definition = copied }, new RingRunRequest("validate-source", null, false, null), CancellationToken.None));
+        Assert.Equal((1, ExitCode.IntegrityViolation), (refused.Line, refused.ExitCode));
+        Assert.Contains("it begins the ledger of release r1 of P, but release.json defines release r1 of Q", refused.Message);
+        Assert.False((await harness.StateAsync()).IsPromoted("validate-source"));
+    }
+
+    [Fact]
+    public async Task A_contract_sealed_for_another_version_is_an_integrity_violation()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+
+        // The ledger names the release and product, not the version: the contract gate catches a definition changed after sealing.
+        var changed = harness.Definition with { Version = "1.0.1" };
+        var outcome = await harness.Runner.RunAsync(harness.Environment with { Definition = changed }, new RingRunRequest("validate-source", null, false, null), CancellationToken.None);
         Assert.Equal(ExitCode.IntegrityViolation, outcome.ExitCode);
-        Assert.Contains("the sealed contract is of release 'r1' (P 1.0.0), not of 'r1' (Q 1.0.0)", outcome.Message);
+        Assert.Contains("the sealed contract is of release 'r1' (P 1.0.0), not of 'r1' (P 1.0.1)", outcome.Message);
     }
 }
