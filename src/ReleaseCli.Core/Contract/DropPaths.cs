@@ -52,33 +52,70 @@ public static class DropPaths
     /// </summary>
     public static (IReadOnlyList<string> Files, IReadOnlyList<string> Links) Walk(string root)
     {
-        var fullRoot = Path.GetFullPath(root);
         var files = new List<string>();
         var links = new List<string>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        var entries = new System.IO.Enumeration.FileSystemEnumerable<(string Path, bool Link, bool Directory)>(
-            fullRoot,
-            (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.ToFullPath(), (entry.Attributes & FileAttributes.ReparsePoint) != 0, entry.IsDirectory),
-            options)
+        foreach (var entry in Scan(root, null))
         {
-            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
-        };
-        foreach (var (path, link, directory) in entries)
-        {
-            var relative = Path.GetRelativePath(fullRoot, path).Replace('\\', '/');
-            if (link)
-            {
-                links.Add(relative);
-            }
-            else if (!directory)
-            {
-                files.Add(relative);
-            }
+            (entry.Link ? links : files).Add(entry.Path!);
         }
 
         files.Sort(StringComparer.Ordinal);
         links.Sort(StringComparer.Ordinal);
         return (files, links);
+    }
+
+    /// <summary>
+    /// Walks <paramref name="root"/> as <see cref="Walk"/> does, in the file system's order, naming each plain file that
+    /// <paramref name="known"/> holds by its value there and making no string for it: at tens of thousands of files a
+    /// walk compared with a contract would otherwise hold every path twice (a full path and a relative one) and make
+    /// garbage of both. Any other file, and every link, comes with its relative path.
+    /// </summary>
+    public static IEnumerable<DropEntry> Scan(string root, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? known)
+    {
+        var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var buffer = new char[256];
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
+        return new System.IO.Enumeration.FileSystemEnumerable<DropEntry>(
+            fullRoot,
+            (ref System.IO.Enumeration.FileSystemEntry entry) =>
+            {
+                var link = (entry.Attributes & FileAttributes.ReparsePoint) != 0;
+                var relative = Relative(fullRoot, entry.Directory, entry.FileName, ref buffer);
+                return !link && known is { } lookup && lookup.TryGetValue(relative, out var index)
+                    ? new DropEntry(index, null, entry.Length, Link: false)
+                    : new DropEntry(-1, relative.ToString(), link ? 0 : entry.Length, link);
+            },
+            options)
+        {
+            ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => !entry.IsDirectory || (entry.Attributes & FileAttributes.ReparsePoint) != 0,
+            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+    }
+
+    /// <summary>The entry's path relative to the root, '/'-separated, written into <paramref name="buffer"/> (grown when short).</summary>
+    private static ReadOnlySpan<char> Relative(string fullRoot, ReadOnlySpan<char> directory, ReadOnlySpan<char> name, ref char[] buffer)
+    {
+        var folder = directory[fullRoot.Length..].TrimStart(Path.DirectorySeparatorChar);
+        var length = folder.Length + (folder.Length > 0 ? 1 : 0) + name.Length;
+        if (buffer.Length < length)
+        {
+            buffer = new char[Math.Max(length, buffer.Length * 2)];
+        }
+
+        var written = buffer.AsSpan(0, length);
+        folder.CopyTo(written);
+        if (folder.Length > 0)
+        {
+            written[folder.Length] = '/';
+        }
+
+        name.CopyTo(written[(length - name.Length)..]);
+        if (Path.DirectorySeparatorChar != '/')
+        {
+            written.Replace(Path.DirectorySeparatorChar, '/');
+        }
+
+        return written;
     }
 
     /// <summary>Why the path is unsafe, or null when it is a plain relative path.</summary>

@@ -68,39 +68,60 @@ public sealed class ContractValidGate : IGateCheck
     public static async Task<IReadOnlyList<string>> VerifyDropAsync(ReleaseContract contract, string dropPath, CancellationToken cancellationToken, bool hashFiles = true)
     {
         var problems = new ConcurrentBag<string>();
-        var (present, links) = Directory.Exists(dropPath) ? DropPaths.Walk(dropPath) : ([], []);
-        var plain = present.ToHashSet(StringComparer.Ordinal);
-        foreach (var link in links)
+        var assets = contract.Assets;
+        var byPath = new Dictionary<string, int>(assets.Count, StringComparer.Ordinal);
+        for (var i = 0; i < assets.Count; i++)
         {
-            problems.Add($"{link} is a symbolic link (a drop holds plain files only)");
+            byPath.TryAdd(assets[i].DropPath, i);
+        }
+
+        // One walk, matched with the contract as it goes: a sealed file's size is noted by its index, with no path string
+        // made for it, no list of every path held and no stat of it again; only what the contract lacks is named.
+        var sizes = new long[assets.Count];
+        Array.Fill(sizes, -1);
+        var fullRoot = Path.GetFullPath(dropPath);
+        if (Directory.Exists(dropPath))
+        {
+            foreach (var entry in DropPaths.Scan(dropPath, byPath.GetAlternateLookup<ReadOnlySpan<char>>()))
+            {
+                if (entry.Link)
+                {
+                    problems.Add($"{entry.Path} is a symbolic link (a drop holds plain files only)");
+                }
+                else if (entry.Known >= 0)
+                {
+                    sizes[entry.Known] = entry.Length;
+                }
+                else
+                {
+                    problems.Add($"{entry.Path} is not in the contract (added after sealing)");
+                }
+            }
         }
 
         await Parallel.ForEachAsync(
-            contract.Assets,
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            async (asset, ct) =>
+            Enumerable.Range(0, assets.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = hashFiles ? Environment.ProcessorCount : 1, CancellationToken = cancellationToken },
+            async (index, ct) =>
             {
-                var path = DropPaths.Resolve(dropPath, asset.DropPath);
-                var file = new FileInfo(path);
-                if (!plain.Contains(asset.DropPath))
+                var asset = assets[index];
+                var size = sizes[byPath[asset.DropPath]];
+                if (size < 0)
                 {
-                    problems.Add(file.Exists ? $"{asset.DropPath} is reached through a symbolic link" : $"{asset.DropPath} is missing");
+                    // Not a plain file of the walk: a path that would leave the drop is refused here, as ever.
+                    var path = DropPaths.Resolve(dropPath, asset.DropPath);
+                    problems.Add(File.Exists(path) ? $"{asset.DropPath} is reached through a symbolic link" : $"{asset.DropPath} is missing");
                 }
-                else if (file.Length != asset.Size)
+                else if (size != asset.Size)
                 {
-                    problems.Add($"{asset.DropPath} is {file.Length} bytes, sealed as {asset.Size}");
+                    problems.Add($"{asset.DropPath} is {size} bytes, sealed as {asset.Size}");
                 }
-                else if (hashFiles && !string.Equals(await DropHasher.Sha512Async(path, ct).ConfigureAwait(false), asset.Sha512, StringComparison.OrdinalIgnoreCase))
+                else if (hashFiles && !string.Equals(await DropHasher.Sha512Async(Path.Join(fullRoot, asset.DropPath), ct).ConfigureAwait(false), asset.Sha512, StringComparison.OrdinalIgnoreCase))
                 {
+                    // Found by the walk under the drop, so its path is the file's own.
                     problems.Add($"{asset.DropPath} has a different SHA-512 than sealed");
                 }
             }).ConfigureAwait(false);
-
-        var sealedPaths = contract.Assets.Select(a => a.DropPath).ToHashSet(StringComparer.Ordinal);
-        foreach (var relative in present.Where(f => !sealedPaths.Contains(f)))
-        {
-            problems.Add($"{relative} is not in the contract (added after sealing)");
-        }
 
         return [.. problems.Order(StringComparer.Ordinal)];
     }

@@ -20,7 +20,7 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
     {
         var started = Stopwatch.StartNew();
         var temporary = Path.Combine(Path.GetTempPath(), "release-validate-" + Guid.NewGuid().ToString("N")[..12]);
-        var checks = options.Checks.Order().Select(check => Create(check, options, temporary)).ToList();
+        var checks = options.Checks.Order().Select(check => Create(check, options, temporary, inputs)).ToList();
         var walker = new ContainerWalker(options, checks, temporary);
         foreach (var check in checks)
         {
@@ -102,7 +102,7 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
                 continue;
             }
 
-            var whole = Create(check, options, Path.GetTempPath());
+            var whole = Create(check, options, Path.GetTempPath(), []);
             foreach (var part in parts)
             {
                 whole.Absorb(part.For(check));
@@ -114,13 +114,13 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         return new ValidationReport(findings, verdicts, files, rest.Entries + parts.Sum(p => p.Entries), rest.Bytes + parts.Sum(p => p.Bytes), rest.Elapsed);
     }
 
-    private DropCheck Create(ValidationCheck check, ValidationOptions options, string temporary) => check switch
+    private DropCheck Create(ValidationCheck check, ValidationOptions options, string temporary, IReadOnlyList<ValidationInput> inputs) => check switch
     {
         ValidationCheck.Signing => new SigningCheck(options.Signing),
         ValidationCheck.Packages => new PackagesCheck(options.Packages, options.Release),
         ValidationCheck.Symbols => new SymbolsCheck(options.SymbolServer, probe, logger),
         ValidationCheck.SourceLink => new SourceLinkCheck(options.SourceLinkOnline, options.RingRuns(ValidationCheck.Symbols), probe),
-        ValidationCheck.Checksum => new ChecksumCheck(),
+        ValidationCheck.Checksum => new ChecksumCheck(options.ReportSha512 ? null : ChecksumCheck.SidecarTargets(inputs)),
         ValidationCheck.Assets => new AssetsCheck(options.Release),
         ValidationCheck.BinSkim => new BinSkimCheck(options.BinSkimPath, temporary),
         _ => throw new ArgumentOutOfRangeException(nameof(check), check, "a check without a class"),

@@ -48,6 +48,13 @@ public sealed record ValidationOptions
     /// </summary>
     public IReadOnlySet<ValidationCheck>? RingChecks { get; init; }
 
+    /// <summary>
+    /// Whether the report carries the SHA-512 the checksum check computed for every file (<c>release verify</c> prints
+    /// them). Without it only the hashes a <c>.sha512</c> sidecar is compared with are kept: a ring's pass over tens of
+    /// thousands of sealed files would otherwise hold a hash string per file until the run ends.
+    /// </summary>
+    public bool ReportSha512 { get; init; } = true;
+
     public bool Runs(ValidationCheck check) => Checks.Contains(check);
 
     /// <summary>Whether the ring's validation runs <paramref name="check"/>, in this pass or in another part of a sharded one.</summary>

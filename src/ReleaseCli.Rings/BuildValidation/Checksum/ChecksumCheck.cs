@@ -9,13 +9,17 @@ namespace ReleaseCli.Rings.BuildValidation.Checksum;
 /// <c>.sha512</c> sidecar against the file it describes. Files are hashed as the walker reads them;
 /// sidecars are matched once every file has been hashed.
 /// </summary>
-internal sealed class ChecksumCheck : DropCheck
+/// <param name="keepOnly">
+/// The files whose SHA-512 is kept for after the walk: those a sidecar describes. Null: every file's (for the report).
+/// </param>
+internal sealed class ChecksumCheck(IReadOnlySet<string>? keepOnly = null) : DropCheck
 {
     // A sidecar holds one hash and a file name; anything larger is not one.
     private const int MaxSidecarBytes = 4096;
 
     private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<(ValidationItem Item, byte[] Content)> _sidecars = [];
+    private int _hashed;
 
     public override ValidationCheck Check => ValidationCheck.Checksum;
 
@@ -37,7 +41,12 @@ internal sealed class ChecksumCheck : DropCheck
         var sha512 = Convert.ToHexStringLower(stream is PooledBufferStream buffer
             ? SHA512.HashData(buffer.Contents)
             : await SHA512.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-        _hashes[item.File] = sha512;
+        Interlocked.Increment(ref _hashed);
+        if (keepOnly is null || keepOnly.Contains(item.File))
+        {
+            _hashes[item.File] = sha512;
+        }
+
         if (item.Asset is { } asset)
         {
             Count();
@@ -56,7 +65,11 @@ internal sealed class ChecksumCheck : DropCheck
         }
     }
 
-    public override IReadOnlyDictionary<string, string> ComputedSha512 => _hashes;
+    public override IReadOnlyDictionary<string, string>? ComputedSha512 => keepOnly is null ? _hashes : null;
+
+    /// <summary>The files a <c>.sha512</c> sidecar among <paramref name="inputs"/> describes.</summary>
+    public static IReadOnlySet<string> SidecarTargets(IEnumerable<ValidationInput> inputs) =>
+        inputs.Select(i => i.DisplayPath).Where(p => p.EndsWith(".sha512", StringComparison.OrdinalIgnoreCase)).Select(p => p[..^".sha512".Length]).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Files with neither a sealed checksum nor a sidecar were still read and hashed: the verdict says so (the
@@ -65,10 +78,11 @@ internal sealed class ChecksumCheck : DropCheck
     public override CheckVerdict Verdict(IReadOnlyList<Finding> findings, int files)
     {
         var (errors, warnings) = Tally(findings);
-        if (Checked == 0 && errors == 0 && !_hashes.IsEmpty)
+        var hashed = Volatile.Read(ref _hashed);
+        if (Checked == 0 && errors == 0 && hashed > 0)
         {
-            var summary = $"computed the SHA-512 of {_hashes.Count} file(s); none has a sealed checksum or a .sha512 sidecar to compare it with";
-            return new CheckVerdict(Check, CheckState.Passed, _hashes.Count, 0, warnings, warnings > 0 ? $"{summary}; {warnings} warning(s)" : summary);
+            var summary = $"computed the SHA-512 of {hashed} file(s); none has a sealed checksum or a .sha512 sidecar to compare it with";
+            return new CheckVerdict(Check, CheckState.Passed, hashed, 0, warnings, warnings > 0 ? $"{summary}; {warnings} warning(s)" : summary);
         }
 
         return base.Verdict(findings, files);

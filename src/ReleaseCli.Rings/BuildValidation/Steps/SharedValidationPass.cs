@@ -85,6 +85,7 @@ public sealed class SharedValidationPass(ValidationEngine engine)
         return options with
         {
             Release = new ReleaseExpectations(contract, candidate.Builds, definition.VersionRules.Stable, dropPath),
+            ReportSha512 = false,
         };
     }
 

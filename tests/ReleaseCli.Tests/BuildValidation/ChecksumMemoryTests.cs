@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReleaseCli.Rings.BuildValidation;
+
+namespace ReleaseCli.Tests.BuildValidation;
+
+/// <summary>
+/// A ring's checksum pass keeps no SHA-512 per file once the file is compared: the pass's report lives until the
+/// ring run ends, and a hash string per file (about 300 bytes each) is 15 MB more at 50,000 files. Only the hashes a
+/// sidecar is compared with are kept, and <c>release verify</c> (which prints every one) keeps them all.
+/// </summary>
+[Collection(nameof(AllocationMeasured))]
+public sealed class ChecksumMemoryTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("checksum-memory-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    private List<ValidationInput> Files(int count)
+    {
+        var folder = _work.CreateSubdirectory($"files-{count}");
+        var inputs = new List<ValidationInput>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var path = Path.Combine(folder.FullName, $"file-{i:D5}.bin");
+            File.WriteAllBytes(path, BitConverter.GetBytes(i));
+            inputs.Add(new ValidationInput(path, $"file-{i:D5}.bin"));
+        }
+
+        return inputs;
+    }
+
+    private static Task<ValidationReport> RunAsync(IReadOnlyList<ValidationInput> inputs, bool reportSha512) =>
+        new ValidationEngine(new FakeUrlProbe(_ => 200), NullLogger<ValidationEngine>.Instance).RunAsync(
+            inputs, new ValidationOptions { Checks = new HashSet<ValidationCheck> { ValidationCheck.Checksum }, ReportSha512 = reportSha512 }, CancellationToken.None);
+
+    /// <summary>What the report of a pass over <paramref name="inputs"/> holds on to: live memory with it minus without it.</summary>
+    private static async Task<long> RetainedByReportAsync(IReadOnlyList<ValidationInput> inputs, bool reportSha512)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var report = await RunAsync(inputs, reportSha512);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(report);
+        return after - before;
+    }
+
+    [Fact]
+    public async Task A_ring_pass_holds_no_hash_per_file_after_comparing_it()
+    {
+        var small = Files(200);
+        var large = Files(4_000);
+        await RunAsync(small, reportSha512: false);
+
+        var retainedSmall = await RetainedByReportAsync(small, reportSha512: false);
+        var retainedLarge = await RetainedByReportAsync(large, reportSha512: false);
+        var perExtraFile = (double)(retainedLarge - retainedSmall) / (large.Count - small.Count);
+
+        // Kept, each file's hash costs ~300 bytes (its hex string) plus its dictionary entry.
+        Assert.True(perExtraFile < 64, $"the report retains {perExtraFile:F0} bytes per extra file ({retainedSmall} B at {small.Count}, {retainedLarge} B at {large.Count})");
+
+        // The measure sees a kept hash: verify's pass, which reports every file's SHA-512, retains them.
+        var reported = await RetainedByReportAsync(large, reportSha512: true);
+        Assert.True(reported - retainedLarge > 250L * large.Count, $"verify's report retains {reported} B, the ring's {retainedLarge} B");
+    }
+
+    [Fact]
+    public async Task A_sidecar_is_still_compared_with_its_file_when_hashes_are_not_reported()
+    {
+        var inputs = Files(3);
+        var described = inputs[1];
+        var hash = Convert.ToHexStringLower(SHA512.HashData(File.ReadAllBytes(described.FullPath)));
+        File.WriteAllText(described.FullPath + ".sha512", $"{hash}  {described.DisplayPath}\n");
+        var withSidecar = inputs.Append(new ValidationInput(described.FullPath + ".sha512", described.DisplayPath + ".sha512")).ToList();
+
+        var report = await RunAsync(withSidecar, reportSha512: false);
+        Assert.Empty(report.Findings);
+        Assert.Null(report.Sha512);
+
+        File.WriteAllText(described.FullPath + ".sha512", $"{new string('0', 128)}  {described.DisplayPath}\n");
+        var mismatch = await RunAsync(withSidecar, reportSha512: false);
+        Assert.Equal(RuleIds.ChecksumSidecarMismatch, Assert.Single(mismatch.Findings).RuleId);
+    }
+}
