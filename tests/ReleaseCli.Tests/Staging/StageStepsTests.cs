@@ -263,6 +263,16 @@ public sealed class StageStepsTests
         Assert.Equal(GateStatus.Failed, broken.Status);
         Assert.StartsWith($"stage/{Patch} (step 'metadata'): it breaks the", broken.Message, StringComparison.Ordinal);
         Assert.Contains("/release/release-date", broken.Message, StringComparison.Ordinal);
+
+        // The tarball's entry removed: every entry left is right, but the release no longer offers that download.
+        using var third = await StagedAsync();
+        var without = JsonNode.Parse(original)!;
+        var files = without["release"]!["runtime"]!["files"]!.AsArray();
+        files.Remove(files.Single(f => (string?)f!["name"] == StageRelease.Tarball));
+        var removed = await EvaluateWithReplacedAsync(third, Patch, Encoding.UTF8.GetBytes(without.ToJsonString()));
+
+        Assert.Equal(GateStatus.Failed, removed.Status);
+        Assert.Equal($"stage/{Patch} (step 'metadata'): it lists no entry for '{StageRelease.Tarball}', which settings.components names", removed.Message);
     }
 
     [Fact]

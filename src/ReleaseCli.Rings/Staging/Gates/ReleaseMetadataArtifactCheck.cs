@@ -6,7 +6,8 @@ namespace ReleaseCli.Rings.Staging.Gates;
 
 /// <summary>
 /// Every metadata file must validate against its schema, and every file it lists must carry that file's SHA-512 and
-/// its download URL (<c>downloadBaseUrl</c>, then the name), as the contract and the ledger say.
+/// its download URL (<c>downloadBaseUrl</c>, then the name), as the contract and the ledger say; and the release must
+/// list every file the step's <c>components</c> name.
 /// </summary>
 public sealed class ReleaseMetadataArtifactCheck : IStagedArtifactCheck
 {
@@ -42,7 +43,19 @@ public sealed class ReleaseMetadataArtifactCheck : IStagedArtifactCheck
             _ => null,
         };
         var baseUrl = scope.Context.Definition.DownloadBaseUrl;
-        foreach (var file in (release as JsonObject)?.Where(p => p.Value is JsonObject).SelectMany(p => p.Value!["files"] as JsonArray ?? []) ?? [])
+        var listed = (release as JsonObject)?.Where(p => p.Value is JsonObject).SelectMany(p => p.Value!["files"] as JsonArray ?? []).ToList() ?? [];
+        if (release is not null)
+        {
+            // Every file the step's settings put in the release must still be listed: an entry removed by hand is no
+            // wrong hash or URL, but the release would not offer that download.
+            var settings = scope.SettingsOf(artifact, RingsSettingsJsonContext.Default.ReleaseMetadataSettings);
+            var names = listed.Select(f => (string?)f?["name"]).ToHashSet(StringComparer.Ordinal);
+            problems.AddRange((settings.Components ?? []).SelectMany(c => c.Files ?? []).Select(f => f.File)
+                .Where(f => !names.Contains(f)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                .Select(f => $"it lists no entry for '{f}', which settings.components names"));
+        }
+
+        foreach (var file in listed)
         {
             var fileName = (string?)file?["name"];
             var expected = fileName is null ? null : scope.Sha512Of(fileName);
