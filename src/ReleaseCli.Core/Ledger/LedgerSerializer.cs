@@ -67,7 +67,7 @@ public static class LedgerSerializer
 
     private const string SignatureStart = ",\"signature\":\"";
 
-    /// <summary>Parses a line, or returns the reason it cannot be trusted.</summary>
+    /// <summary>Parses a line, with its checked hash, or returns the reason it cannot be trusted.</summary>
     public static LedgerEvent? TryParse(string line, out string? problem)
     {
         problem = null;
@@ -96,7 +96,8 @@ public static class LedgerSerializer
                 return null;
             }
 
-            return entry;
+            // The hash just checked, whatever the JSON held under that name: readers chain on it without hashing again.
+            return entry with { Hash = actual };
         }
         catch (JsonException ex)
         {

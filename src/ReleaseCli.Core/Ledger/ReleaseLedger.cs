@@ -38,7 +38,6 @@ public sealed class ReleaseLedger
             var number = i + 1;
             var entry = LedgerSerializer.TryParse(lines[i], out var problem)
                 ?? throw new LedgerIntegrityException(ledgerPath, number, problem!);
-            var hash = LedgerSerializer.Sha256Hex(lines[i][..lines[i].LastIndexOf(",\"hash\":\"", StringComparison.Ordinal)] + "}");
             if (entry.Seq != number)
             {
                 throw new LedgerIntegrityException(ledgerPath, number, $"its sequence number is {entry.Seq}, expected {number} (a line was removed, inserted or reordered)");
@@ -50,8 +49,8 @@ public sealed class ReleaseLedger
             }
 
             var verified = trust?.Check(ledgerPath, number, lines[i], entry) ?? false;
-            events.Add(entry with { Hash = hash, Verified = verified });
-            previous = hash;
+            events.Add(entry with { Verified = verified });
+            previous = entry.Hash;
         }
 
         if (trust is not null && events.Count > 0)
