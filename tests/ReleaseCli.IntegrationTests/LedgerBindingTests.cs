@@ -22,7 +22,7 @@ public sealed class LedgerBindingTests(SampleProducts sample)
         using var target = await SampleRelease.CreateAsync(sample.Good, d => d.Replace(key, edit, StringComparison.Ordinal));
         var id = edit.StartsWith("\"release\"", StringComparison.Ordinal) ? "contoso-sample-1.0.1" : Original;
         var copied = Path.Combine(target.Directory, ".release", id);
-        CopyTree(Path.Combine(source.Directory, ".release", Original), copied);
+        StagedSample.Copy(Path.Combine(source.Directory, ".release", Original), copied);
         var ledgerBefore = await File.ReadAllBytesAsync(Path.Combine(copied, "ledger.jsonl"));
 
         var status = (await target.RunAsync(SampleRelease.Manager, "status", "--verify")).ShouldExitWith(5);
@@ -32,17 +32,4 @@ public sealed class LedgerBindingTests(SampleProducts sample)
         Assert.Equal(ledgerBefore, await File.ReadAllBytesAsync(Path.Combine(copied, "ledger.jsonl")));
     }
 
-    private static void CopyTree(string from, string to)
-    {
-        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
-        }
-
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
-        }
-    }
 }

@@ -76,7 +76,7 @@ public sealed class StagedSample : IDisposable
     }
 
     /// <summary>Copies a release folder; symbolic links (the sample) stay links.</summary>
-    private static void Copy(string from, string to)
+    internal static void Copy(string from, string to)
     {
         System.IO.Directory.CreateDirectory(to);
         foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
