@@ -16,6 +16,16 @@ public interface IBuildAssetRegistry
     Task<BarBuild?> GetBuildAsync(int buildId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The build's commit and its assets' names, versions and shipping flags; null when BAR has no such build. A
+    /// registry that can read these alone (the local BAR) does, so a check of tens of thousands of assets does not
+    /// hold every location beside the candidate it already holds.
+    /// </summary>
+    async Task<BarBuildAssetKeys?> GetBuildAssetKeysAsync(int buildId, CancellationToken cancellationToken) =>
+        await GetBuildAsync(buildId, cancellationToken).ConfigureAwait(false) is { } build
+            ? new BarBuildAssetKeys(build.Id, build.Commit, [.. build.Assets.Select(a => (a.Name, a.Version, a.NonShipping))])
+            : null;
+
+    /// <summary>
     /// The builds of <paramref name="repository"/> at <paramref name="commit"/>, newest first (Maestro:
     /// <c>GET /api/builds?repository=…&amp;commit=…</c>). The repository is matched case-insensitively
     /// against the GitHub and the Azure DevOps repository.

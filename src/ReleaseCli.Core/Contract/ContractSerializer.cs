@@ -29,7 +29,14 @@ public static class ContractSerializer
         return (canonical, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
-    public static string Digest(ReadOnlySpan<byte> canonicalBytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(canonicalBytes));
+    public static string Digest(ReadOnlySpan<byte> canonicalBytes) => DigestOfHash(SHA256.HashData(canonicalBytes));
+
+    /// <summary>The digest of a contract whose bytes' SHA-256 is <paramref name="sha256"/> (hashed as they streamed).</summary>
+    public static string DigestOfHash(ReadOnlySpan<byte> sha256) => "sha256:" + Convert.ToHexStringLower(sha256);
+
+    /// <summary>Reads a contract from <paramref name="stream"/> as it streams, without holding its bytes whole.</summary>
+    public static async Task<ReleaseContract> ParseAsync(Stream stream, CancellationToken cancellationToken) =>
+        await JsonSerializer.DeserializeAsync<ReleaseContract>(stream, Options, cancellationToken).ConfigureAwait(false) ?? throw new JsonException("The contract is empty.");
 
     public static ReleaseContract Parse(ReadOnlySpan<byte> bytes) =>
         JsonSerializer.Deserialize<ReleaseContract>(bytes, Options) ?? throw new JsonException("The contract is empty.");

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Store;
@@ -15,21 +16,93 @@ public static class ContractLoader
         }
 
         var name = ContractSerializer.DocumentName(digest);
-        var bytes = await store.ReadDocumentAsync(releaseId, name, cancellationToken).ConfigureAwait(false)
+        await using var document = await store.OpenDocumentAsync(releaseId, name, cancellationToken).ConfigureAwait(false)
             ?? throw ReleaseException.Integrity($"The sealed contract {name} is missing from {store.Describe(releaseId)}; the ledger records it as {digest}. Restore it from a trusted copy.");
-        var actual = ContractSerializer.Digest(bytes);
+
+        // Parsed as it is read and hashed on the way: a contract of tens of thousands of assets is never held as bytes
+        // beside its parsed form. Nothing parsed is used before every byte has been hashed and found to be the sealed ones.
+        await using var hashing = new HashingReadStream(document);
+        ReleaseContract? contract = null;
+        JsonException? unreadable = null;
+        try
+        {
+            contract = await ContractSerializer.ParseAsync(hashing, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            unreadable = ex;
+        }
+
+        await hashing.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        var actual = ContractSerializer.DigestOfHash(hashing.Sha256());
         if (!string.Equals(actual, digest, StringComparison.Ordinal))
         {
             throw ReleaseException.Integrity($"The sealed contract {name} was changed after sealing: its digest is {actual}, the ledger records {digest}. Restore it from a trusted copy.");
         }
 
-        try
+        return unreadable is null
+            ? new SealedContract(contract!, digest)
+            : throw ReleaseException.Integrity($"The sealed contract {name} cannot be read: {unreadable.Message}");
+    }
+
+    /// <summary>A read-only stream that computes the SHA-256 of every byte read through it.</summary>
+    private sealed class HashingReadStream(Stream inner) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
         {
-            return new SealedContract(ContractSerializer.Parse(bytes), digest);
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
         }
-        catch (JsonException ex)
+
+        public byte[] Sha256() => _hash.GetCurrentHash();
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
         {
-            throw ReleaseException.Integrity($"The sealed contract {name} cannot be read: {ex.Message}");
+            var read = inner.Read(buffer);
+            _hash.AppendData(buffer[..read]);
+            return read;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            _hash.AppendData(buffer.Span[..read]);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 

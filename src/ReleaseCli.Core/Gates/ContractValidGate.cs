@@ -131,7 +131,7 @@ public sealed class ContractValidGate : IGateCheck
         var problems = new List<string>();
         foreach (var sealedBuild in contract.Builds)
         {
-            var build = await bar.GetBuildAsync(sealedBuild.Id, cancellationToken).ConfigureAwait(false);
+            var build = await bar.GetBuildAssetKeysAsync(sealedBuild.Id, cancellationToken).ConfigureAwait(false);
             if (build is null)
             {
                 problems.Add($"build {sealedBuild.Id} is gone from {bar.Description}");

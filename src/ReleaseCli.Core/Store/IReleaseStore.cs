@@ -34,6 +34,13 @@ public interface IReleaseStore
     Task<byte[]?> ReadDocumentAsync(string releaseId, string name, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Opens a document to read as a stream (the caller disposes it); null when absent. A store that can stream
+    /// does, so a large document (a contract of tens of thousands of assets) is not held whole to be parsed.
+    /// </summary>
+    async Task<Stream?> OpenDocumentAsync(string releaseId, string name, CancellationToken cancellationToken) =>
+        await ReadDocumentAsync(releaseId, name, cancellationToken).ConfigureAwait(false) is { } bytes ? new MemoryStream(bytes, writable: false) : null;
+
+    /// <summary>
     /// Streams an artifact into a temporary place beside <paramref name="path"/> (relative to the release's
     /// artifacts area), hashing it on the way; nothing is at <paramref name="path"/> until it is committed.
     /// </summary>

@@ -129,6 +129,19 @@ public sealed class LocalFolderReleaseStore(string root) : IReleaseStore
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
     }
 
+    public Task<Stream?> OpenDocumentAsync(string releaseId, string name, CancellationToken cancellationToken)
+    {
+        var path = DocumentPath(releaseId, name);
+        try
+        {
+            return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
     public async Task<IStagedArtifact> StageArtifactAsync(string releaseId, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var target = ArtifactPath(releaseId, path);

@@ -40,6 +40,9 @@ public sealed class MaskingReleaseStore(IReleaseStore inner, SecretMasker masker
     public Task<byte[]?> ReadDocumentAsync(string releaseId, string name, CancellationToken cancellationToken) =>
         inner.ReadDocumentAsync(releaseId, name, cancellationToken);
 
+    public Task<Stream?> OpenDocumentAsync(string releaseId, string name, CancellationToken cancellationToken) =>
+        inner.OpenDocumentAsync(releaseId, name, cancellationToken);
+
     public Task<IStagedArtifact> StageArtifactAsync(string releaseId, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         if (!masker.HasSecrets || !TextEndings.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))

@@ -331,10 +331,11 @@ public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
         }
 
         var barAssets = new List<BarAsset>(assets.Count);
+        var shared = new BarAssetValues();
         for (var i = 0; i < assets.Count; i++)
         {
             var asset = assets[i];
-            var locations = new List<AssetLocation>();
+            IReadOnlyList<AssetLocation> locations = [];
             var assetLocations = asset.Locations ?? [];
             for (var j = 0; j < assetLocations.Count; j++)
             {
@@ -344,13 +345,13 @@ public sealed class MaestroBuildAssetRegistry : IBuildAssetRegistry
                     throw Malformed(subject, $"assets[{i}].locations[{j}].location", "the field is missing");
                 }
 
-                locations.Add(new AssetLocation(location, assetLocations[j].Type));
+                locations = shared.Add(locations, location, assetLocations[j].Type);
             }
 
             barAssets.Add(new BarAsset(
                 asset.Id,
                 string.IsNullOrWhiteSpace(asset.Name) ? throw Malformed(subject, $"assets[{i}].name", "the field is missing") : asset.Name,
-                string.IsNullOrWhiteSpace(asset.Version) ? throw Malformed(subject, $"assets[{i}].version", "the field is missing") : asset.Version,
+                string.IsNullOrWhiteSpace(asset.Version) ? throw Malformed(subject, $"assets[{i}].version", "the field is missing") : shared.Version(asset.Version),
                 asset.NonShipping,
                 locations));
         }

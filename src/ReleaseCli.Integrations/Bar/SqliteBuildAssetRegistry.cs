@@ -102,6 +102,29 @@ public sealed class SqliteBuildAssetRegistry : IBuildAssetRegistry
         };
     }
 
+    public async Task<BarBuildAssetKeys?> GetBuildAssetKeysAsync(int buildId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT commit_sha FROM builds WHERE id = $id";
+        command.Parameters.AddWithValue("$id", buildId);
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string commit)
+        {
+            return null;
+        }
+
+        command.CommandText = "SELECT name, version, non_shipping FROM assets WHERE build_id = $id ORDER BY id";
+        var assets = new List<(string Name, string Version, bool NonShipping)>();
+        var shared = new BarAssetValues();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            assets.Add((reader.GetString(0), shared.Version(reader.GetString(1)), reader.GetInt64(2) != 0));
+        }
+
+        return new BarBuildAssetKeys(buildId, commit, assets);
+    }
+
     public async Task<IReadOnlyList<BarBuild>> GetBuildsAsync(string repository, string commit, CancellationToken cancellationToken)
     {
         var ids = await ReadIdsAsync(
@@ -311,18 +334,20 @@ public sealed class SqliteBuildAssetRegistry : IBuildAssetRegistry
             """;
         command.Parameters.AddWithValue("$id", buildId);
         var assets = new List<BarAsset>();
+        var shared = new BarAssetValues();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = reader.GetInt32(0);
             if (assets.Count == 0 || assets[^1].Id != id)
             {
-                assets.Add(new BarAsset(id, reader.GetString(1), reader.GetString(2), reader.GetInt64(3) != 0, new List<AssetLocation>()));
+                assets.Add(new BarAsset(id, reader.GetString(1), shared.Version(reader.GetString(2)), reader.GetInt64(3) != 0, []));
             }
 
             if (!reader.IsDBNull(4))
             {
-                ((List<AssetLocation>)assets[^1].Locations).Add(new AssetLocation(reader.GetString(4), Enum.Parse<AssetLocationType>(reader.GetString(5), ignoreCase: true)));
+                var type = Enum.Parse<AssetLocationType>(reader.GetString(5), ignoreCase: true);
+                assets[^1] = assets[^1] with { Locations = shared.Add(assets[^1].Locations, reader.GetString(4), type) };
             }
         }
 

@@ -1,3 +1,4 @@
+using ReleaseCli.Core;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Drop;
 using ReleaseCli.Core.Engine;
@@ -45,6 +46,69 @@ public sealed class SealingMemoryTests : IDisposable
         // And what was stored is what loads, under the same digest.
         var loaded = await ContractLoader.LoadAsync(store, contract.ReleaseId, sealedContract.Digest, CancellationToken.None);
         Assert.Equal(sealedContract.Contract.Assets, loaded!.Contract.Assets);
+    }
+
+    [Fact]
+    public async Task A_contract_is_parsed_as_it_streams_from_the_store_and_never_read_whole()
+    {
+        var store = new StreamOnlyStore(new LocalFolderReleaseStore(_work.Combine("store")));
+        var sealedContract = await ContractLoader.WriteAsync(store, Contract(1000), CancellationToken.None);
+
+        var loaded = await ContractLoader.LoadAsync(store, "bench-1.0.0", sealedContract.Digest, CancellationToken.None);
+
+        Assert.Equal(sealedContract.Contract.Assets, loaded!.Contract.Assets);
+    }
+
+    [Theory]
+    [InlineData("\"size\": 1024,", "\"size\": 1025,")]
+    [InlineData("\"assets\": [", "\"assets\": {")]
+    public async Task A_contract_changed_after_sealing_is_refused_for_its_digest_even_when_it_no_longer_parses(string sealedText, string changedText)
+    {
+        var local = new LocalFolderReleaseStore(_work.Combine("store"));
+        var sealedContract = await ContractLoader.WriteAsync(local, Contract(3), CancellationToken.None);
+        var path = _work.Combine("store", "bench-1.0.0", ContractSerializer.DocumentName(sealedContract.Digest));
+        var text = await File.ReadAllTextAsync(path);
+        Assert.Contains(sealedText, text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(path, text.Replace(sealedText, changedText, StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<ReleaseException>(() => ContractLoader.LoadAsync(new StreamOnlyStore(local), "bench-1.0.0", sealedContract.Digest, CancellationToken.None));
+
+        Assert.Equal(ExitCode.IntegrityViolation, error.ExitCode);
+        Assert.Contains("was changed after sealing", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A store whose documents can only be streamed: reading one whole fails the test.</summary>
+    private sealed class StreamOnlyStore(IReleaseStore inner) : IReleaseStore
+    {
+        public string Describe(string releaseId) => inner.Describe(releaseId);
+
+        public string DescribeLedger(string releaseId) => inner.DescribeLedger(releaseId);
+
+        public Task<byte[]?> ReadDocumentAsync(string releaseId, string name, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"{name} was read whole");
+
+        public Task<Stream?> OpenDocumentAsync(string releaseId, string name, CancellationToken cancellationToken) => inner.OpenDocumentAsync(releaseId, name, cancellationToken);
+
+        public Task WriteDocumentAsync(string releaseId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+            inner.WriteDocumentAsync(releaseId, name, content, cancellationToken);
+
+        public Task<IAsyncDisposable> AcquireLockAsync(string releaseId, LockOwner owner, CancellationToken cancellationToken) => inner.AcquireLockAsync(releaseId, owner, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ReadLedgerLinesAsync(string releaseId, CancellationToken cancellationToken) => inner.ReadLedgerLinesAsync(releaseId, cancellationToken);
+
+        public Task<Core.Ledger.LedgerHead?> ReadLedgerHeadAsync(string releaseId, CancellationToken cancellationToken) => inner.ReadLedgerHeadAsync(releaseId, cancellationToken);
+
+        public Task AppendLedgerLineAsync(string releaseId, string line, int expectedCount, Core.Ledger.LedgerHead newHead, CancellationToken cancellationToken) =>
+            inner.AppendLedgerLineAsync(releaseId, line, expectedCount, newHead, cancellationToken);
+
+        public Task<IStagedArtifact> StageArtifactAsync(string releaseId, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+            inner.StageArtifactAsync(releaseId, path, write, cancellationToken);
+
+        public Task<Stream?> OpenArtifactAsync(string releaseId, string path, CancellationToken cancellationToken) => inner.OpenArtifactAsync(releaseId, path, cancellationToken);
+
+        public string DescribeArtifact(string releaseId, string path) => inner.DescribeArtifact(releaseId, path);
+
+        public string GetWorkingDirectory(string releaseId) => inner.GetWorkingDirectory(releaseId);
     }
 
     [Fact]

@@ -24,6 +24,17 @@ public sealed class ReleaseStoreTests(Azurite azurite)
         await under.Store.WriteDocumentAsync("r", "contracts/x.json", "{\"a\":1}"u8.ToArray(), CancellationToken.None);
         Assert.Equal("{\"a\":1}"u8.ToArray(), await under.NewStore().ReadDocumentAsync("r", "contracts/x.json", CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(() => under.Store.WriteDocumentAsync("r", "../other/x.json", "{}"u8.ToArray(), CancellationToken.None));
+
+        // Streamed, the same bytes; an absent document opens as null.
+        await using (var stream = (await under.NewStore().OpenDocumentAsync("r", "contracts/x.json", CancellationToken.None))!)
+        {
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            Assert.Equal("{\"a\":1}"u8.ToArray(), copy.ToArray());
+        }
+
+        Assert.Null(await under.Store.OpenDocumentAsync("r", "contracts/y.json", CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => under.Store.OpenDocumentAsync("r", "../other/x.json", CancellationToken.None));
     }
 
     [Theory]
