@@ -96,7 +96,8 @@ public sealed class BlobContainerAssetSource(AssetDownloadSettings settings) : I
 
     private BlobContainerClient Container(BlobLocation location) => _containers.GetOrAdd(location.ContainerUrl + "|" + location.Sas, _ =>
     {
-        var options = new BlobClientOptions();
+        // The service version every client of the tool sends; gathering's own stall timeout and tries.
+        var options = new BlobClientOptions(AzureBlobClients.ServiceVersion);
         options.Retry.NetworkTimeout = settings.StallTimeout;
         options.Retry.MaxRetries = 4;
         options.Retry.Mode = Azure.Core.RetryMode.Exponential;
