@@ -46,34 +46,20 @@ public static class ReleaseApp
         }
 
         var level = LogLevels.FromVerbosity(parse.GetValue(CommonOptions.Verbosity) ?? "minimal");
-        var logConfiguration = new LoggerConfiguration()
-            .MinimumLevel.Is(level)
-            .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-            // Polly logs every attempt with its exception. A retried download is routine and its final failure is
-            // reported per asset; a retried Maestro call is logged as one warning line by the client itself.
-            // So Polly's own events show only at the detailed level.
-            .MinimumLevel.Override("Polly", level <= Serilog.Events.LogEventLevel.Debug ? level : Serilog.Events.LogEventLevel.Fatal)
-            .WriteTo.Sink(new TextWriterSink(console.Error, new MaskingFormatter(new EscapingFormatter(new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}")), masker)));
-        if (parse.GetValue(CommonOptions.LogFile) is { } logFile)
+        var logFile = parse.GetValue(CommonOptions.LogFile);
+        // The file sink would drop every line in silence; someone who asked for a log is told now.
+        if (logFile is not null && CannotAppend(logFile) is { } reason)
         {
-            // The file sink would drop every line in silence; someone who asked for a log is told now.
-            if (CannotAppend(logFile) is { } reason)
-            {
-                WriteError(console, format, $"--log-file: cannot write {logFile.FullName}: {reason}. Give a file in a folder that can be written.", ExitCode.UsageError);
-                return (int)ExitCode.UsageError;
-            }
-
-            logConfiguration = logConfiguration.WriteTo.File(new MaskingFormatter(new CompactJsonFormatter(), masker), logFile.FullName);
+            WriteError(console, format, $"--log-file: cannot write {logFile.FullName}: {reason}. Give a file in a folder that can be written.", ExitCode.UsageError);
+            return (int)ExitCode.UsageError;
         }
 
         // A plain container, not a generic host: a verb starts no hosted services and reads no configuration files, and
         // the host's configuration, file watching and console logging would be loaded and compiled at every start.
         var collection = new ServiceCollection();
         collection.AddSingleton(masker);
-        var logger = logConfiguration.CreateLogger();
-        // Serilog alone decides what is written (from -v); the container disposes it, which flushes the log file.
-        collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(_ => new Serilog.Extensions.Logging.SerilogLoggerFactory(logger, dispose: true));
+        // Serilog alone decides what is written (from -v), once something is logged at a level -v lets through.
+        collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(_ => new DeferredLoggerFactory(level, () => CreateLogger(level, logFile, console, masker)));
         collection.AddLogging();
         collection.AddReleaseCli(console);
         await using (services = collection.BuildServiceProvider())
@@ -97,6 +83,25 @@ public static class ReleaseApp
                 return (int)ex.ExitCode;
             }
         }
+    }
+
+    private static Serilog.ILogger CreateLogger(Serilog.Events.LogEventLevel level, FileInfo? logFile, CliConsole console, SecretMasker masker)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            // Polly logs every attempt with its exception. A retried download is routine and its final failure is
+            // reported per asset; a retried Maestro call is logged as one warning line by the client itself.
+            // So Polly's own events show only at the detailed level.
+            .MinimumLevel.Override("Polly", level <= Serilog.Events.LogEventLevel.Debug ? level : Serilog.Events.LogEventLevel.Fatal)
+            .WriteTo.Sink(new TextWriterSink(console.Error, new MaskingFormatter(new EscapingFormatter(new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}{Exception}")), masker)));
+        if (logFile is not null)
+        {
+            configuration = configuration.WriteTo.File(new MaskingFormatter(new CompactJsonFormatter(), masker), logFile.FullName);
+        }
+
+        return configuration.CreateLogger();
     }
 
     private static int Stopped(CliConsole console, OutputFormat format, StopSignals stop)
