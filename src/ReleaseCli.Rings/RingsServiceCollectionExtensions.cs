@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using ReleaseCli.Core.Engine;
 using ReleaseCli.Core.Gates;
 using ReleaseCli.Integrations.Http;
@@ -63,7 +64,17 @@ public static class RingsServiceCollectionExtensions
                 options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(30);
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(20);
             });
-            clients.AddHttpClient(GitHubClients.HttpClientName).AddStandardResilienceHandler();
+            // Release assets are uploaded and downloaded whole (an SDK archive takes minutes). An upload is tried again by
+            // its target, which first looks whether an earlier try went through: retried blind here as well, a failing
+            // upload would be sent up to sixteen times.
+            clients.AddHttpClient(GitHubClients.HttpClientName).AddStandardResilienceHandler(options =>
+            {
+                options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(30);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(60);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(60);
+                var retried = options.Retry.ShouldHandle;
+                options.Retry.ShouldHandle = args => GitHubClients.IsAssetUpload(args.Context.GetRequestMessage()) ? ValueTask.FromResult(false) : retried(args);
+            });
             // Reads of whole packages from a feed's flat container: longer attempts than the default 10 s.
             clients.AddHttpClient(NuGetPublishStep.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).AddStandardResilienceHandler(options =>
             {

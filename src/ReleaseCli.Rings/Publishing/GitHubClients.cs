@@ -39,6 +39,13 @@ public sealed class GitHubClients(IHttpMessageHandlerFactory handlers, IHttpClie
         return new GitHubSession(new GitHubClient(connection), httpClients.CreateClient(HttpClientName), token);
     }
 
+    /// <summary>
+    /// Whether <paramref name="request"/> uploads a release asset (<c>POST …/releases/{id}/assets</c> at the release's
+    /// <c>upload_url</c>): the one request its own target tries again, after looking whether it went through.
+    /// </summary>
+    public static bool IsAssetUpload(HttpRequestMessage? request) =>
+        request?.Method == HttpMethod.Post && request.RequestUri is { } uri && uri.AbsolutePath.Contains("/releases/", StringComparison.Ordinal) && uri.AbsolutePath.EndsWith("/assets", StringComparison.Ordinal);
+
     /// <summary>The API's base address, ending in '/' so relative paths land under it.</summary>
     public static Uri BaseAddress(string? apiUrl)
     {

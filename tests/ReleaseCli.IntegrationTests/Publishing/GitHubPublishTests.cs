@@ -105,6 +105,25 @@ public sealed class GitHubPublishTests : IDisposable
         Assert.Null(_github.Asset("never.txt"));
     }
 
+    [Fact]
+    public async Task Through_the_registered_GitHub_client_a_failing_upload_is_sent_four_times_not_retried_again_beneath_each_try()
+    {
+        // The HTTP client's resilience handler retries 5xx answers, but not an asset upload: its target tries it again,
+        // looking first whether an earlier try went through. Both retrying would send a failing upload sixteen times.
+        var session = _services.GetRequiredService<GitHubClients>().Create(_github.ApiUrl, TokenVariable, "github");
+        var release = await session.Client.Repository.Release.Create(FakeGitHub.Owner, FakeGitHub.Repo, new NewRelease("v3.0.0"));
+        var target = new GitHubReleaseAssetTarget(session.Client, session.Http, session.Token, new GitHubRepository(FakeGitHub.Owner, FakeGitHub.Repo), release);
+        var uploads = _github.Uploads;
+
+        _github.InjectUploadFaults([.. Enumerable.Repeat(FakeGitHub.UploadFault.ServiceUnavailable, 8)]);
+        var failed = await Assert.ThrowsAsync<ReleaseException>(() => target.TryCreateAsync(Bytes("never.txt", "never"), CancellationToken.None));
+
+        Assert.Contains("503", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(uploads + 4, _github.Uploads);
+        Assert.False(GitHubClients.IsAssetUpload(new HttpRequestMessage(HttpMethod.Post, $"{_github.ApiUrl}repos/{FakeGitHub.Owner}/{FakeGitHub.Repo}/git/refs")));
+        Assert.True(GitHubClients.IsAssetUpload(new HttpRequestMessage(HttpMethod.Post, "https://uploads.github.com/repos/contoso/sample/releases/7/assets?name=a.zip")));
+    }
+
     private static PublishItem Tag(string name, string commit) => new(name, 0, commit, _ => throw new InvalidOperationException());
 
     private static PublishItem Bytes(string name, string text)
