@@ -42,10 +42,11 @@ public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisi
             "Accept the release definition's changed trust lists (groups, overriders, gates' approvers, teams and rules). Until an overrider of the version in effect accepts them, no ring runs and no decision is recorded.")
         {
             justification,
+            CommonOptions.Store,
             CommonOptions.SigningKey,
         };
         accept.SetAction((parse, ct) => services().GetRequiredService<DecisionHandler>().HandleAsync(
-            new DecisionOptions("accept-definition", parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), Ring: string.Empty, Gate: null, Step: null, Entry: false, Team: null, Text: parse.GetValue(justification), SigningKey: parse.GetValue(CommonOptions.SigningKey)),
+            new DecisionOptions("accept-definition", parse.GetValue(CommonOptions.Definition)!, parse.GetValue(CommonOptions.Output), Ring: string.Empty, Gate: null, Step: null, Entry: false, Team: null, Text: parse.GetValue(justification), Store: parse.GetValue(CommonOptions.Store), SigningKey: parse.GetValue(CommonOptions.SigningKey)),
             ct));
         yield return accept;
     }
