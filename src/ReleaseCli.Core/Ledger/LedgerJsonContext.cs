@@ -6,6 +6,8 @@ namespace ReleaseCli.Core.Ledger;
 /// The ledger's JSON, generated at build time: every ring run, status and no-op re-run reads the whole ledger, and
 /// reflection would build (and JIT) a serializer for the event types at each start. The options are the ones the
 /// ledger has always been written with; lines are hashed and signed, so they must not change a byte.
+/// <see cref="LedgerEvent"/> itself is read and written by <see cref="LedgerEventJsonConverter"/>, so the generator
+/// does not walk its properties: the nested records that converter hands back here are listed one by one.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -13,5 +15,9 @@ namespace ReleaseCli.Core.Ledger;
     WriteIndented = false)]
 [JsonSerializable(typeof(LedgerEvent))]
 [JsonSerializable(typeof(LedgerHead))]
+[JsonSerializable(typeof(LedgerSigner))]
+[JsonSerializable(typeof(ExternalRunEntry))]
+[JsonSerializable(typeof(ArtifactEntry))]
+[JsonSerializable(typeof(IReadOnlyList<PublicationEntry>))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class LedgerJsonContext : JsonSerializerContext;
