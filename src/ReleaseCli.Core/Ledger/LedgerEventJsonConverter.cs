@@ -30,7 +30,9 @@ public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.Js
         string? runId = null, ring = null, actor = null, identityProvider = null, step = null, gate = null;
         string? inputDigest = null, contractDigest = null, team = null, justification = null, message = null, leg = null;
         string? artifactsDigest = null, definitionDigest = null, release = null, product = null, signature = null;
-        string? prev = string.Empty, hash = string.Empty;
+        // Absent, these two read as null, not as the properties' empty defaults: the generated serializer set every
+        // init-only property, present or not, and lines read back exactly as before.
+        string? prev = null, hash = null;
         OverrideTarget? target = null;
         LedgerStatus? status = null;
         int? buildId = null;
