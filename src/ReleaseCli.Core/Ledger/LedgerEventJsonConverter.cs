@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static ReleaseCli.Core.Ledger.LedgerJsonText;
 
 namespace ReleaseCli.Core.Ledger;
 
@@ -12,7 +13,8 @@ namespace ReleaseCli.Core.Ledger;
 /// declaration order under their camelCase names, nulls left out, <c>prev</c> and <c>hash</c> always (<c>hash</c> last),
 /// <see cref="LedgerEvent.Verified"/> never; strings escaped by the writer's encoder; times in the serializer's
 /// round-trip format. Reading is as before too: unknown properties are skipped, a repeated property's last value wins,
-/// a line without a <c>type</c> is refused. The rarer nested records go through <see cref="LedgerJsonContext"/>.
+/// a line without a <c>type</c> is refused. The signer is read by hand too (<see cref="LedgerSignerJson"/>); the rarer
+/// nested records go through <see cref="LedgerJsonContext"/>.
 /// </para>
 /// </summary>
 public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.JsonConverter<LedgerEvent>
@@ -175,7 +177,7 @@ public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.Js
             else if (reader.ValueTextEquals("signer"u8))
             {
                 reader.Read();
-                signer = JsonSerializer.Deserialize(ref reader, LedgerJsonContext.Default.LedgerSigner);
+                signer = LedgerSignerJson.Read(ref reader, "signer");
             }
             else if (reader.ValueTextEquals("prev"u8))
             {
@@ -298,8 +300,7 @@ public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.Js
         Optional(writer, "product"u8, value.Product);
         if (value.Signer is { } signer)
         {
-            writer.WritePropertyName("signer"u8);
-            JsonSerializer.Serialize(writer, signer, LedgerJsonContext.Default.LedgerSigner);
+            LedgerSignerJson.Write(writer, "signer"u8, signer);
         }
 
         Optional(writer, "prev"u8, value.Prev);
@@ -307,30 +308,4 @@ public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.Js
         Optional(writer, "hash"u8, value.Hash);
         writer.WriteEndObject();
     }
-
-    private static void Optional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    /// <summary>Moves to the property's value and reads it as a string or null.</summary>
-    private static string? String(ref Utf8JsonReader reader, string property)
-    {
-        reader.Read();
-        return reader.TokenType switch
-        {
-            JsonTokenType.String => reader.GetString(),
-            JsonTokenType.Null => null,
-            _ => throw new JsonException($"'{property}' must be a string, not {reader.TokenType}."),
-        };
-    }
-
-    /// <summary>Reads the value the reader is on as a 32-bit integer.</summary>
-    private static int Int32(ref Utf8JsonReader reader, string property) =>
-        reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number)
-            ? number
-            : throw new JsonException($"'{property}' must be a whole number (32-bit), not {reader.TokenType}.");
 }

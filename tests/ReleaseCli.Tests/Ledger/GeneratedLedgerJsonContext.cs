@@ -13,4 +13,5 @@ namespace ReleaseCli.Tests.Ledger;
     WriteIndented = false,
     Converters = [typeof(JsonStringEnumConverter<LedgerEventType>), typeof(JsonStringEnumConverter<LedgerStatus>), typeof(JsonStringEnumConverter<PublicationOutcome>)])]
 [JsonSerializable(typeof(GeneratedLedgerEvent))]
+[JsonSerializable(typeof(GeneratedLedgerHead))]
 internal sealed partial class GeneratedLedgerJsonContext : JsonSerializerContext;

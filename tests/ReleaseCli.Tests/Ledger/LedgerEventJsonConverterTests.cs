@@ -99,6 +99,8 @@ public sealed class LedgerEventJsonConverterTests
     [InlineData("""{"runId":null,"status":null,"buildId":null,"target":null,"data":null,"output":null,"external":null,"artifact":null,"publications":null,"signer":null,"signature":null,"prev":null,"hash":null,"type":"Published"}""")]
     [InlineData("""{"se\u0071":3,"\u0074ype":"Released","message":"\u00e9\ud83d\ude00 \u003c","output":[1,"two",{"three":3.0}]}""")]
     [InlineData("""{"type":"Promoted","output":"text","external":{"id":"1"},"artifact":{"name":"a","size":1,"sha512":"x","extra":1},"publications":[],"signer":{"principal":"p","fingerprint":"f"}}""")]
+    [InlineData("""{"type":"Approved","signer":{"principal":"a","principal":"b","x":{"y":1}},"signer":{"fingerprint":"f","principal":"p"}}""")]
+    [InlineData("""{"type":"Approved","signer":{"principal":"a","principal":"b","fingerprint":null,"x":[1]}}""")]
     [InlineData("""  { "type" : "StepStarted" , "buildId" : 7 , "time" : "2026-03-04T05:06:07.5-01:00" }  """)]
     public void A_line_reads_as_the_generated_serializer_read_it(string json)
     {
@@ -166,5 +168,31 @@ public sealed class LedgerEventJsonConverterTests
         };
 
         Assert.Equal(Generated(entry), Converted(entry));
+    }
+
+    [Theory]
+    [InlineData("""{"seq":7,"hash":"aa"}""")]
+    [InlineData("""{"seq":7,"hash":"aa","signer":{"principal":"pm@contoso.com","fingerprint":"SHA256:x+/="},"signature":"-----BEGIN\nX\n-----END"}""")]
+    [InlineData("""{"hash":"aa","seq":7,"seq":8,"other":{"a":[]},"signer":null,"signature":null}""")]
+    [InlineData("""{"signer":{"fingerprint":"f"}}""")]
+    public void The_head_is_read_and_written_as_the_generated_serializer_did(string json)
+    {
+        var expected = JsonSerializer.Deserialize(json, GeneratedLedgerJsonContext.Default.GeneratedLedgerHead)!;
+        var read = JsonSerializer.Deserialize(json, LedgerJsonContext.Default.LedgerHead)!;
+
+        Assert.Equal(expected, GeneratedLedgerHead.From(read));
+        Assert.Equal(JsonSerializer.Serialize(expected, GeneratedLedgerJsonContext.Default.GeneratedLedgerHead), JsonSerializer.Serialize(read, LedgerJsonContext.Default.LedgerHead));
+    }
+
+    [Theory]
+    [InlineData("""{"seq":"7","hash":"aa"}""", "'seq'")]
+    [InlineData("""{"seq":7,"hash":1}""", "'hash'")]
+    [InlineData("""{"seq":7,"hash":"aa","signer":"pm"}""", "'signer'")]
+    [InlineData("""[7]""", "head")]
+    public void A_head_of_the_wrong_kinds_of_value_is_refused(string json, string named)
+    {
+        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(json, LedgerJsonContext.Default.LedgerHead));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 }
