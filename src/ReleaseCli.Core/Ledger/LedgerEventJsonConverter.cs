@@ -13,8 +13,8 @@ namespace ReleaseCli.Core.Ledger;
 /// declaration order under their camelCase names, nulls left out, <c>prev</c> and <c>hash</c> always (<c>hash</c> last),
 /// <see cref="LedgerEvent.Verified"/> never; strings escaped by the writer's encoder; times in the serializer's
 /// round-trip format. Reading is as before too: unknown properties are skipped, a repeated property's last value wins,
-/// a line without a <c>type</c> is refused. The signer is read by hand too (<see cref="LedgerSignerJson"/>); the rarer
-/// nested records go through <see cref="LedgerJsonContext"/>.
+/// a line without a <c>type</c> is refused. The nested records are read and written by hand too
+/// (<see cref="LedgerSignerJson"/>, <see cref="LedgerRecordsJson"/>).
 /// </para>
 /// </summary>
 public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.JsonConverter<LedgerEvent>
@@ -146,17 +146,17 @@ public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.Js
             else if (reader.ValueTextEquals("external"u8))
             {
                 reader.Read();
-                external = JsonSerializer.Deserialize(ref reader, LedgerJsonContext.Default.ExternalRunEntry);
+                external = LedgerRecordsJson.ReadExternal(ref reader);
             }
             else if (reader.ValueTextEquals("artifact"u8))
             {
                 reader.Read();
-                artifact = JsonSerializer.Deserialize(ref reader, LedgerJsonContext.Default.ArtifactEntry);
+                artifact = LedgerRecordsJson.ReadArtifact(ref reader);
             }
             else if (reader.ValueTextEquals("publications"u8))
             {
                 reader.Read();
-                publications = JsonSerializer.Deserialize(ref reader, LedgerJsonContext.Default.IReadOnlyListPublicationEntry);
+                publications = LedgerRecordsJson.ReadPublications(ref reader);
             }
             else if (reader.ValueTextEquals("artifactsDigest"u8))
             {
@@ -194,8 +194,7 @@ public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.Js
             else
             {
                 // Not a property of an event (or one never read back, like "verified"): skipped, as it always was.
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -278,20 +277,17 @@ public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.Js
 
         if (value.External is { } external)
         {
-            writer.WritePropertyName("external"u8);
-            JsonSerializer.Serialize(writer, external, LedgerJsonContext.Default.ExternalRunEntry);
+            LedgerRecordsJson.Write(writer, external);
         }
 
         if (value.Artifact is { } artifact)
         {
-            writer.WritePropertyName("artifact"u8);
-            JsonSerializer.Serialize(writer, artifact, LedgerJsonContext.Default.ArtifactEntry);
+            LedgerRecordsJson.Write(writer, artifact);
         }
 
         if (value.Publications is { } publications)
         {
-            writer.WritePropertyName("publications"u8);
-            JsonSerializer.Serialize(writer, publications, LedgerJsonContext.Default.IReadOnlyListPublicationEntry);
+            LedgerRecordsJson.Write(writer, publications);
         }
 
         Optional(writer, "artifactsDigest"u8, value.ArtifactsDigest);

@@ -43,8 +43,7 @@ public sealed class LedgerHeadJsonConverter : JsonConverter<LedgerHead>
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 

@@ -7,8 +7,8 @@ namespace ReleaseCli.Core.Ledger;
 /// reflection would build (and JIT) a serializer for the event types at each start. The options are the ones the
 /// ledger has always been written with; lines are hashed and signed, so they must not change a byte.
 /// <see cref="LedgerEvent"/> and <see cref="LedgerHead"/> are read and written by hand (<see cref="LedgerEventJsonConverter"/>,
-/// <see cref="LedgerHeadJsonConverter"/>), so the generator does not walk their properties: the rarer nested records
-/// the event converter hands back here are listed one by one.
+/// <see cref="LedgerHeadJsonConverter"/>), so the generator makes no metadata for their properties; what is left here
+/// is the options and the string a signature is written as.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -16,8 +16,5 @@ namespace ReleaseCli.Core.Ledger;
     WriteIndented = false)]
 [JsonSerializable(typeof(LedgerEvent))]
 [JsonSerializable(typeof(LedgerHead))]
-[JsonSerializable(typeof(ExternalRunEntry))]
-[JsonSerializable(typeof(ArtifactEntry))]
-[JsonSerializable(typeof(IReadOnlyList<PublicationEntry>))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class LedgerJsonContext : JsonSerializerContext;

@@ -31,4 +31,11 @@ internal static class LedgerJsonText
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number)
             ? number
             : throw new JsonException($"'{property}' must be a whole number (32-bit), not {reader.TokenType}.");
+
+    /// <summary>Skips the value of a property the ledger does not read (the reader is on its name).</summary>
+    public static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
+    }
 }

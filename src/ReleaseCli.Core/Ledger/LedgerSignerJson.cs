@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static ReleaseCli.Core.Ledger.LedgerJsonText;
 
 namespace ReleaseCli.Core.Ledger;
 
@@ -12,8 +13,8 @@ internal static class LedgerSignerJson
     public static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> property, LedgerSigner signer)
     {
         writer.WriteStartObject(property);
-        LedgerJsonText.Optional(writer, "principal"u8, signer.Principal);
-        LedgerJsonText.Optional(writer, "fingerprint"u8, signer.Fingerprint);
+        Optional(writer, "principal"u8, signer.Principal);
+        Optional(writer, "fingerprint"u8, signer.Fingerprint);
         writer.WriteEndObject();
     }
 
@@ -35,16 +36,15 @@ internal static class LedgerSignerJson
         {
             if (reader.ValueTextEquals("principal"u8))
             {
-                principal = LedgerJsonText.String(ref reader, "principal");
+                principal = String(ref reader, "principal");
             }
             else if (reader.ValueTextEquals("fingerprint"u8))
             {
-                fingerprint = LedgerJsonText.String(ref reader, "fingerprint");
+                fingerprint = String(ref reader, "fingerprint");
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 

@@ -101,6 +101,7 @@ public sealed class LedgerEventJsonConverterTests
     [InlineData("""{"type":"Promoted","output":"text","external":{"id":"1"},"artifact":{"name":"a","size":1,"sha512":"x","extra":1},"publications":[],"signer":{"principal":"p","fingerprint":"f"}}""")]
     [InlineData("""{"type":"Approved","signer":{"principal":"a","principal":"b","x":{"y":1}},"signer":{"fingerprint":"f","principal":"p"}}""")]
     [InlineData("""{"type":"Approved","signer":{"principal":"a","principal":"b","fingerprint":null,"x":[1]}}""")]
+    [InlineData("""{"type":"Published","publications":[null,{"size":-1,"outcome":null,"x":1,"name":"a","name":"b"}],"artifact":{"size":9223372036854775807},"external":{"leg":"l","id":"a","id":"b"}}""")]
     [InlineData("""  { "type" : "StepStarted" , "buildId" : 7 , "time" : "2026-03-04T05:06:07.5-01:00" }  """)]
     public void A_line_reads_as_the_generated_serializer_read_it(string json)
     {
@@ -122,7 +123,11 @@ public sealed class LedgerEventJsonConverterTests
     [InlineData("""{"type":3,"prev":""}""", "'type'")]
     [InlineData("""{"type":"Approved","status":"Succeeded, Failed","prev":""}""", "'status'")]
     [InlineData("""{"type":"Approved","status":1,"prev":""}""", "'status'")]
-    [InlineData("""{"type":"Published","publications":[{"target":"t","name":"n","size":1,"sha512":"s","outcome":"Lost"}],"prev":""}""", "'outcome'")]
+    [InlineData("""{"type":"Published","publications":[{"target":"t","name":"n","size":1,"sha512":"s","outcome":"Lost"}],"prev":""}""", "'publications[].outcome'")]
+    [InlineData("""{"type":"Published","publications":[{"target":"t","size":"1"}],"prev":""}""", "'publications[].size'")]
+    [InlineData("""{"type":"Published","publications":{"target":"t"},"prev":""}""", "'publications'")]
+    [InlineData("""{"type":"ArtifactRecorded","artifact":"a.zip","prev":""}""", "'artifact'")]
+    [InlineData("""{"type":"ExternalRunStarted","external":{"id":1},"prev":""}""", "'external.id'")]
     [InlineData("""{"type":"Approved","seq":"1","prev":""}""", "'seq'")]
     [InlineData("""{"type":"Approved","seq":2147483648,"prev":""}""", "'seq'")]
     [InlineData("""{"type":"Approved","buildId":1.5,"prev":""}""", "'buildId'")]
