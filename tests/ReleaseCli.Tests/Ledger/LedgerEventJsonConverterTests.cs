@@ -149,6 +149,18 @@ public sealed class LedgerEventJsonConverterTests
     }
 
     [Fact]
+    public void A_ledger_holding_a_name_the_tool_never_writes_stops_at_that_line_as_tampered()
+    {
+        var first = LedgerSerializer.ToLine(new LedgerEvent { Seq = 1, Type = LedgerEventType.RunStarted, Release = "r", Product = "p", Prev = LedgerSerializer.GenesisHash }, out var firstHash);
+        var second = LedgerSerializer.Seal($$"""{"seq":2,"type":"Approved","status":"passed","prev":"{{firstHash}}"}""", signature: null, out var secondHash);
+
+        var error = Assert.Throws<LedgerIntegrityException>(() => ReleaseLedger.Verify("ledger.jsonl", [first, second], new LedgerHead(2, secondHash)));
+
+        Assert.Equal(2, error.Line);
+        Assert.Contains("'status' holds 'passed'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_line_without_a_type_was_refused_by_the_generated_serializer_too()
     {
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"seq":1,"prev":""}""", GeneratedLedgerJsonContext.Default.GeneratedLedgerEvent));
