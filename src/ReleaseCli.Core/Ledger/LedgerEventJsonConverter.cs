@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using static ReleaseCli.Core.Ledger.LedgerJsonText;
 
 namespace ReleaseCli.Core.Ledger;
@@ -10,14 +11,15 @@ namespace ReleaseCli.Core.Ledger;
 /// compiled for it; this reads in one pass over the reader and writes in one sequence of writer calls.
 /// <para>
 /// Lines are hashed and signed, so what this writes is exactly what the generated serializer wrote: the properties in
-/// declaration order under their camelCase names, nulls left out, <c>prev</c> and <c>hash</c> always (<c>hash</c> last),
+/// declaration order under their camelCase names, nulls left out (<c>prev</c> and <c>hash</c> are never null in what the
+/// tool writes, and <c>hash</c> is last),
 /// <see cref="LedgerEvent.Verified"/> never; strings escaped by the writer's encoder; times in the serializer's
 /// round-trip format. Reading is as before too: unknown properties are skipped, a repeated property's last value wins,
 /// a line without a <c>type</c> is refused. The nested records are read and written by hand too
 /// (<see cref="LedgerSignerJson"/>, <see cref="LedgerRecordsJson"/>).
 /// </para>
 /// </summary>
-public sealed class LedgerEventJsonConverter : System.Text.Json.Serialization.JsonConverter<LedgerEvent>
+public sealed class LedgerEventJsonConverter : JsonConverter<LedgerEvent>
 {
     public override LedgerEvent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
