@@ -21,7 +21,8 @@ public sealed class StartupLoadTests(SampleProducts sample)
     ];
 
     // Nor does a verb that reads only the ledger: the local BAR's SQLite is loaded when BAR is first asked something, and
-    // the ledger's JSON is source-generated, so no serializer is built by reflection (Reflection.Emit).
+    // the ledger's JSON is read and written by hand (its context is source-generated), so no serializer is built by
+    // reflection (Reflection.Emit).
     private static readonly string[] LedgerReaderOnly = ["Microsoft.Data.Sqlite", "System.Data.Common", "System.Reflection.Emit.Lightweight"];
 
     [Fact]

@@ -5,8 +5,10 @@ namespace ReleaseCli.Core.Ledger;
 
 /// <summary>
 /// One line of the ledger. Fields that do not apply to an event type stay null and are not written.
-/// <see cref="Prev"/> is the hash of the line before it, which chains the lines together.
+/// <see cref="Prev"/> is the hash of the line before it, which chains the lines together. Its JSON is written by
+/// <see cref="LedgerEventJsonConverter"/>: a property added here must be added there, in the same place.
 /// </summary>
+[JsonConverter(typeof(LedgerEventJsonConverter))]
 public sealed record LedgerEvent
 {
     public int Seq { get; init; }

@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace ReleaseCli.Core.Ledger;
 
-/// <summary>The kinds of event a ledger records; written by name, so the bytes on disk read as before.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<LedgerEventType>))]
+/// <summary>The kinds of event a ledger records; written by name (<see cref="LedgerNames"/>), so the bytes on disk read as before.</summary>
 public enum LedgerEventType
 {
     CandidateSelected,

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ReleaseCli.Core.Ledger;
 
@@ -8,6 +9,7 @@ namespace ReleaseCli.Core.Ledger;
 /// signers, whoever wrote that line signs the head: <see cref="Signer"/> and <see cref="Signature"/> (an armored SSHSIG
 /// signature over <see cref="SignedBytes"/>), so lines removed from the end cannot be hidden by rewriting it.
 /// </summary>
+[JsonConverter(typeof(LedgerHeadJsonConverter))]
 public sealed record LedgerHead(int Seq, string Hash)
 {
     /// <summary>Who signed the head: the principal who wrote its line, and the key's fingerprint. Not signed itself.</summary>

@@ -1,12 +1,10 @@
-using System.Text.Json.Serialization;
-
 namespace ReleaseCli.Core.Ledger;
 
 /// <summary>
 /// Every status a ledger event can carry: a step's (<see cref="Engine.StepStatus"/>), a gate's or an entry
-/// check's (<see cref="Gates.GateStatus"/>), or how a run ended (an <see cref="ExitCode"/>). Written by name.
+/// check's (<see cref="Gates.GateStatus"/>), or how a run ended (an <see cref="ExitCode"/>). Written by name
+/// (<see cref="LedgerNames"/>).
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<LedgerStatus>))]
 public enum LedgerStatus
 {
     Succeeded,

@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace ReleaseCli.Core.Ledger;
 
-/// <summary>How an item of a publish step ended.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<PublicationOutcome>))]
+/// <summary>How an item of a publish step ended; written by name (<see cref="LedgerNames"/>).</summary>
 public enum PublicationOutcome
 {
     /// <summary>The step wrote it to the target.</summary>

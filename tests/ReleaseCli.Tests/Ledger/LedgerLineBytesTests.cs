@@ -12,9 +12,9 @@ namespace ReleaseCli.Tests.Ledger;
 /// </summary>
 public sealed class LedgerLineBytesTests
 {
-    private const string Armored = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n-----END SSH SIGNATURE-----";
+    internal const string Armored = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n-----END SSH SIGNATURE-----";
 
-    private static LedgerEvent EveryField() => new()
+    internal static LedgerEvent EveryField() => new()
     {
         Seq = 7,
         Time = DateTimeOffset.Parse("2026-03-04T05:06:07.1234567+00:00", CultureInfo.InvariantCulture),
