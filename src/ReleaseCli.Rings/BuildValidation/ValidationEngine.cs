@@ -126,9 +126,9 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         _ => throw new ArgumentOutOfRangeException(nameof(check), check, "a check without a class"),
     };
 
-    private static long SizeOf(ValidationInput input)
-    {
-        var file = new FileInfo(input.FullPath);
-        return file.Exists ? file.Length : 0;
-    }
+    /// <summary>
+    /// The size to order the pass by, from what is known without asking the file system (the walk's size, the
+    /// contract's; otherwise none): only the order depends on it, and a stat a file here would be one more for every file.
+    /// </summary>
+    private static long SizeOf(ValidationInput input) => input.WalkedLength ?? input.Asset?.Size ?? 0;
 }

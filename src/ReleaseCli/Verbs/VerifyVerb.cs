@@ -366,11 +366,8 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             }
             else if (Directory.Exists(full))
             {
-                // Links are handed on as themselves (the checks report them); the walk never follows one.
-                var (files, links) = DropPaths.Walk(full);
-                inputs.AddRange(files.Concat(links)
-                    .Order(StringComparer.Ordinal)
-                    .Select(f => new ValidationInput(Path.Combine(full, f), Path.Combine(path, f).Replace('\\', '/'))));
+                // In the file system's order: the pass orders the files itself, and the report orders what it found.
+                inputs.AddRange(ValidationInput.InFolder(full, path));
             }
             else
             {
