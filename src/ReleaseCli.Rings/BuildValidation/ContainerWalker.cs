@@ -46,7 +46,7 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
                 return;
             }
 
-            length = RandomAccess.GetLength(opened);
+            length = LengthOf(opened);
         }
         else if (input.WalkedLength is { } walked)
         {
@@ -101,6 +101,19 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
                 // What was found before the limit stays; nothing after it was looked at.
                 _findings.Add(item.Finding(RuleIds.InflationLimit, FindingSeverity.Error, FirstWalkCheck(), $"{ex.Message} ({options.MaxInflationRatio} times its size, and at least {options.MinInflationBudget:N0}): a decompression bomb, or content that cannot ship like this; the rest of the file is not checked"));
             }
+        }
+    }
+
+    /// <summary>An open file's size; a named pipe (which cannot seek) says it is empty, as its lstat would.</summary>
+    private static long LengthOf(SafeFileHandle handle)
+    {
+        try
+        {
+            return RandomAccess.GetLength(handle);
+        }
+        catch (NotSupportedException)
+        {
+            return 0;
         }
     }
 
