@@ -75,10 +75,15 @@ internal sealed class PooledBufferStream : Stream
             while ((read = RandomAccess.Read(file, buffer._array!.AsSpan(buffer._length), buffer._length)) > 0)
             {
                 buffer._length += read;
-                if (buffer._length == buffer._array!.Length && !buffer.TryGrow(limit))
+                if (buffer._length > limit)
                 {
                     buffer.Dispose();
                     return null;
+                }
+
+                if (buffer._length == buffer._array!.Length)
+                {
+                    buffer.Grow(limit);
                 }
             }
 
@@ -91,20 +96,14 @@ internal sealed class PooledBufferStream : Stream
         }
     }
 
-    /// <summary>A larger array for what is held, when it may still hold more than <paramref name="limit"/>; false otherwise.</summary>
-    private bool TryGrow(long limit)
+    /// <summary>A larger array for what is held, large enough to show that the file holds more than <paramref name="limit"/>.</summary>
+    private void Grow(long limit)
     {
         var old = _array!;
-        if (old.Length > limit)
-        {
-            return false;
-        }
-
         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min(old.Length * 2L, limit + 1), Array.MaxLength));
         old.AsSpan(0, _length).CopyTo(larger);
         _array = larger;
         ArrayPool<byte>.Shared.Return(old);
-        return true;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
