@@ -146,23 +146,42 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                 json["sarif"] = options.Sarif.FullName;
             }
 
-            if (report.Sha512 is { } sha512)
+            // The map of every file's SHA-512 (tens of thousands of members) is written straight into the document rather
+            // than built as a node for each first.
+            console.WriteJson(writer =>
             {
-                var map = new System.Text.Json.Nodes.JsonObject();
-                foreach (var path in PathsInOrder(sha512))
+                writer.WriteStartObject();
+                foreach (var (name, value) in json)
                 {
-                    map.Add(path, sha512[path]);
+                    writer.WritePropertyName(name);
+                    if (value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        value.WriteTo(writer);
+                    }
                 }
 
-                json["sha512"] = map;
-            }
+                if (report.Sha512 is { } sha512)
+                {
+                    writer.WriteStartObject("sha512");
+                    foreach (var path in PathsInOrder(sha512))
+                    {
+                        writer.WriteString(path, sha512[path]);
+                    }
 
-            if (options.WriteChecksums is not null)
-            {
-                json["checksumsFile"] = options.WriteChecksums.FullName;
-            }
+                    writer.WriteEndObject();
+                }
 
-            console.WriteJson(json);
+                if (options.WriteChecksums is not null)
+                {
+                    writer.WriteString("checksumsFile", options.WriteChecksums.FullName);
+                }
+
+                writer.WriteEndObject();
+            });
         }
         else
         {
