@@ -5,7 +5,7 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_apt=()
-for tool in git openssl osslsigncode zip unzip tar jq; do
+for tool in git openssl osslsigncode zip unzip tar jq strace; do
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 # The stage ring's signatures and their tests use gpg with its agent (Debian's gnupg brings both).

@@ -1,3 +1,4 @@
+using System.Text;
 using ReleaseCli.Core;
 using ReleaseCli.Core.Security;
 using ReleaseCli.Hosting;
@@ -5,7 +6,12 @@ using ReleaseCli.Output;
 
 using var stop = StopSignals.Register();
 
-var console = new CliConsole(Console.Out, Console.Error, !Console.IsOutputRedirected);
+// Redirected (a pipe or a file), stdout gets one writer with a large buffer: the console's own sends a document of
+// megabytes (verify's SHA-512 of every file) a few hundred bytes a write. Each write still goes out as it is made.
+var output = Console.IsOutputRedirected && Console.OutputEncoding.CodePage == Encoding.UTF8.CodePage
+    ? TextWriter.Synchronized(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16) { AutoFlush = true })
+    : Console.Out;
+var console = new CliConsole(output, Console.Error, !Console.IsOutputRedirected);
 var masker = new SecretMasker();
 try
 {

@@ -74,23 +74,40 @@ public static class DropPaths
     {
         var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         var buffer = new char[256];
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        return new System.IO.Enumeration.FileSystemEnumerable<DropEntry>(
-            fullRoot,
-            (ref System.IO.Enumeration.FileSystemEntry entry) =>
-            {
-                var link = (entry.Attributes & FileAttributes.ReparsePoint) != 0;
-                var relative = Relative(fullRoot, entry.Directory, entry.FileName, ref buffer);
-                return !link && known is { } lookup && lookup.TryGetValue(relative, out var index)
-                    ? new DropEntry(index, null, entry.Length, Link: false)
-                    : new DropEntry(-1, relative.ToString(), link ? 0 : entry.Length, link);
-            },
-            options)
+        return Entries(fullRoot, (ref System.IO.Enumeration.FileSystemEntry entry) =>
+        {
+            var link = (entry.Attributes & FileAttributes.ReparsePoint) != 0;
+            var relative = Relative(fullRoot, entry.Directory, entry.FileName, ref buffer);
+            return !link && known is { } lookup && lookup.TryGetValue(relative, out var index)
+                ? new DropEntry(index, null, entry.Length, Link: false)
+                : new DropEntry(-1, relative.ToString(), link ? 0 : entry.Length, link);
+        });
+    }
+
+    /// <summary>
+    /// The relative path of every file and link under <paramref name="root"/>, as <see cref="Walk"/> finds them but
+    /// neither told apart nor sorted, and with no file stat'ed: the kind of entry the directory listing gives is enough
+    /// (only a link to a folder, or an entry of unknown kind, is looked at, so that no link is entered). For a reader
+    /// that refuses links itself when it opens each file, and learns each size from the open file.
+    /// </summary>
+    public static IEnumerable<string> Names(string root)
+    {
+        var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var buffer = new char[256];
+        return Entries(fullRoot, (ref System.IO.Enumeration.FileSystemEntry entry) => Relative(fullRoot, entry.Directory, entry.FileName, ref buffer).ToString());
+    }
+
+    /// <summary>
+    /// Every entry under <paramref name="fullRoot"/> but folders, recursively, links to folders listed and never entered.
+    /// A plain file's attributes are not asked for here (the listing says it is no folder), so it is stat'ed only if
+    /// <paramref name="transform"/> asks for its attributes or length.
+    /// </summary>
+    private static System.IO.Enumeration.FileSystemEnumerable<T> Entries<T>(string fullRoot, System.IO.Enumeration.FileSystemEnumerable<T>.FindTransform transform) =>
+        new(fullRoot, transform, new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
         {
             ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => !entry.IsDirectory || (entry.Attributes & FileAttributes.ReparsePoint) != 0,
             ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
         };
-    }
 
     /// <summary>The entry's path relative to the root, '/'-separated, written into <paramref name="buffer"/> (grown when short).</summary>
     private static ReadOnlySpan<char> Relative(string fullRoot, ReadOnlySpan<char> directory, ReadOnlySpan<char> name, ref char[] buffer)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.IO.Compression;
+using Microsoft.Win32.SafeHandles;
 using ReleaseCli.Core.Contract;
 
 namespace ReleaseCli.Rings.BuildValidation;
@@ -28,34 +29,67 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
 
     public async Task WalkAsync(ValidationInput input, CancellationToken cancellationToken)
     {
-        var file = new FileInfo(input.FullPath);
-        // A link is marked in the attributes (one lstat, which Exists and Length then reuse); only a link is read as one.
-        if (file.Attributes.HasFlag(FileAttributes.ReparsePoint) && file.LinkTarget is { } target)
+        var name = Path.GetFileName(input.FullPath);
+        SafeFileHandle? opened = null;
+        long length;
+        if (DropFileHandle.RefusesLinks)
         {
-            // Followed, a link could lead the checks outside the folder, or show them one file under another's name.
-            _findings.Add(new ValidationItem(input.DisplayPath, input.DisplayPath, file.Name, [], input.Asset, input.Build)
-                .Finding(RuleIds.UnsafeEntryPath, FindingSeverity.Error, FirstWalkCheck(), $"a symbolic link (to '{target}'), which is not followed: ship the file itself"));
-            return;
+            // Opened first, refusing a link: its size is then the open file's (an fstat), and nothing stats the path.
+            opened = DropFileHandle.Open(input.FullPath, out var absence);
+            if (opened is null)
+            {
+                if (absence == DropFileAbsence.Link)
+                {
+                    ReportLink(input, name);
+                }
+
+                return;
+            }
+
+            length = LengthOf(opened);
+        }
+        else if (input.WalkedLength is { } walked)
+        {
+            // The walk of its folder saw a plain file of this size: not stat'ed again.
+            length = walked;
+        }
+        else
+        {
+            var file = new FileInfo(input.FullPath);
+            // A link is marked in the attributes (one lstat, which Exists and Length then reuse); only a link is read as one.
+            if (file.Attributes.HasFlag(FileAttributes.ReparsePoint) && file.LinkTarget is not null)
+            {
+                ReportLink(input, name);
+                return;
+            }
+
+            if (!file.Exists)
+            {
+                return;
+            }
+
+            length = file.Length;
         }
 
-        if (!file.Exists)
+        using var handle = opened;
+        Interlocked.Add(ref _bytes, length);
+        var (item, kind) = Classified(new ValidationItem(input.DisplayPath, input.DisplayPath, name, [], input.Asset, input.Build)
         {
-            return;
-        }
-
-        Interlocked.Add(ref _bytes, file.Length);
-        var (item, kind) = Classified(new ValidationItem(input.DisplayPath, input.DisplayPath, file.Name, [], input.Asset, input.Build)
-        {
-            Budget = new InflationBudget(Math.Max(options.MinInflationBudget, file.Length * options.MaxInflationRatio)),
+            Budget = new InflationBudget(Math.Max(options.MinInflationBudget, length * options.MaxInflationRatio)),
         });
-        var needing = ChecksNeeding(item, kind, file.Length);
+        var needing = ChecksNeeding(item, kind, length);
         var opens = Opens(item, kind);
         if (needing is null && !opens)
         {
             return;
         }
 
-        var content = await ReadDropFileAsync(file, cancellationToken).ConfigureAwait(false);
+        var content = ReadDropFile(input.FullPath, handle, length);
+        if (content is null)
+        {
+            return;
+        }
+
         await using (content.ConfigureAwait(false))
         {
             try
@@ -70,23 +104,66 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
         }
     }
 
-    /// <summary>A drop file as a seekable stream: in a pooled buffer up to the limit, otherwise the file itself.</summary>
-    private async Task<Stream> ReadDropFileAsync(FileInfo file, CancellationToken cancellationToken)
+    /// <summary>An open file's size; a named pipe (which cannot seek) says it is empty, as its lstat would.</summary>
+    private static long LengthOf(SafeFileHandle handle)
     {
-        if (file.Length > options.MaxBufferedBytes)
+        try
         {
+            return RandomAccess.GetLength(handle);
+        }
+        catch (NotSupportedException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Followed, a link could lead the checks outside the folder, or show them one file under another's name.</summary>
+    private void ReportLink(ValidationInput input, string name)
+    {
+        var target = new FileInfo(input.FullPath).LinkTarget;
+        _findings.Add(new ValidationItem(input.DisplayPath, input.DisplayPath, name, [], input.Asset, input.Build)
+            .Finding(RuleIds.UnsafeEntryPath, FindingSeverity.Error, FirstWalkCheck(), $"a symbolic link (to '{target}'), which is not followed: ship the file itself"));
+    }
+
+    /// <summary>
+    /// A drop file as a seekable stream of all its bytes, however many it holds by now: in a pooled buffer up to the
+    /// limit, otherwise the file itself (which then owns <paramref name="opened"/>); null when it is gone. It is opened
+    /// here unless <paramref name="opened"/> already is.
+    /// </summary>
+    private Stream? ReadDropFile(string path, SafeFileHandle? opened, long length)
+    {
+        // An empty file is not read: a named pipe or a device also says it is empty, and would block the read (or its open) for ever.
+        if (length == 0)
+        {
+            return PooledBufferStream.Empty();
+        }
+
+        var handle = opened ?? DropFileHandle.Open(path, out _);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var owned = opened is null;
+        try
+        {
+            if (length <= options.MaxBufferedBytes && PooledBufferStream.ReadFile(handle, (int)length, options.MaxBufferedBytes) is { } buffered)
+            {
+                return buffered;
+            }
+
             // No access hint: the checksum check reads it through, the others jump to what they need (a zip's directory, a PE header).
-            return new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.None);
+            var stream = new FileStream(handle, FileAccess.Read, 1 << 16);
+            owned = false;
+            return stream;
         }
-
-        // An empty file is not opened: a named pipe or a device also says it is empty, and would block the open for ever.
-        if (file.Length == 0)
+        finally
         {
-            return await PooledBufferStream.ReadAsync(Stream.Null, 0, cancellationToken).ConfigureAwait(false);
+            if (owned)
+            {
+                handle.Dispose();
+            }
         }
-
-        using var handle = File.OpenHandle(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        return PooledBufferStream.ReadFile(handle, (int)file.Length);
     }
 
     /// <summary>An item and its kind; a package's entries know the package they are in.</summary>

@@ -35,6 +35,9 @@ internal sealed class PooledBufferStream : Stream
         set => _position = (int)Math.Clamp(value, 0, _length);
     }
 
+    /// <summary>A stream of no bytes.</summary>
+    public static PooledBufferStream Empty() => new(0);
+
     /// <summary>
     /// <paramref name="source"/> read into a buffer of at least <paramref name="capacity"/> bytes, until the
     /// buffer is full or the source ends; the buffer goes back to the pool if reading fails.
@@ -56,20 +59,32 @@ internal sealed class PooledBufferStream : Stream
     }
 
     /// <summary>
-    /// The file behind <paramref name="file"/> read into a buffer of at least <paramref name="capacity"/> bytes, until
-    /// the buffer is full or the file ends, by positional reads on the calling thread: a drop of many small files is
-    /// read by a few workers, and an asynchronous read would cost each file a hop through the thread pool.
+    /// The whole file behind <paramref name="file"/> read into a buffer, by positional reads on the calling thread: a
+    /// drop of many small files is read by a few workers, and an asynchronous read would cost each file a hop through the
+    /// thread pool. <paramref name="expected"/> is the size the file was found to have; the buffer holds one byte more,
+    /// so that a full buffer means the file has grown since, and then grows with it: what is returned is every byte up
+    /// to the end of the file, never a prefix. Null (nothing held) when the file holds more than <paramref name="limit"/>
+    /// bytes; the buffer goes back to the pool if reading fails.
     /// </summary>
-    public static PooledBufferStream ReadFile(SafeFileHandle file, int capacity)
+    public static PooledBufferStream? ReadFile(SafeFileHandle file, int expected, long limit)
     {
-        var buffer = new PooledBufferStream(capacity);
+        var buffer = new PooledBufferStream((int)Math.Min(expected + 1L, Array.MaxLength));
         try
         {
-            var array = buffer._array!;
             int read;
-            while (buffer._length < array.Length && (read = RandomAccess.Read(file, array.AsSpan(buffer._length), buffer._length)) > 0)
+            while ((read = RandomAccess.Read(file, buffer._array!.AsSpan(buffer._length), buffer._length)) > 0)
             {
                 buffer._length += read;
+                if (buffer._length > limit)
+                {
+                    buffer.Dispose();
+                    return null;
+                }
+
+                if (buffer._length == buffer._array!.Length)
+                {
+                    buffer.Grow(limit);
+                }
             }
 
             return buffer;
@@ -79,6 +94,16 @@ internal sealed class PooledBufferStream : Stream
             buffer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A larger array for what is held, large enough to show that the file holds more than <paramref name="limit"/>.</summary>
+    private void Grow(long limit)
+    {
+        var old = _array!;
+        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min(old.Length * 2L, limit + 1), Array.MaxLength));
+        old.AsSpan(0, _length).CopyTo(larger);
+        _array = larger;
+        ArrayPool<byte>.Shared.Return(old);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));

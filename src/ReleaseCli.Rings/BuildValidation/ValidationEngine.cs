@@ -31,9 +31,8 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         try
         {
             var done = 0;
-            // Largest first: a big container started last would leave the other workers idle while it finishes.
             await Parallel.ForEachAsync(
-                inputs.OrderByDescending(SizeOf),
+                LargestFirst(inputs),
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = cancellationToken },
                 async (input, ct) =>
                 {
@@ -126,9 +125,32 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         _ => throw new ArgumentOutOfRangeException(nameof(check), check, "a check without a class"),
     };
 
-    private static long SizeOf(ValidationInput input)
+    /// <summary>
+    /// Largest first, where sizes are known: a big container started last would leave the other workers idle while it
+    /// finishes. Without any size known the order stays as it is.
+    /// </summary>
+    private static ValidationInput[] LargestFirst(IReadOnlyList<ValidationInput> inputs)
     {
-        var file = new FileInfo(input.FullPath);
-        return file.Exists ? file.Length : 0;
+        var ordered = inputs.ToArray();
+        var keys = new long[ordered.Length];
+        var known = false;
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            keys[i] = -SizeOf(ordered[i]);
+            known |= keys[i] != 0;
+        }
+
+        if (known)
+        {
+            Array.Sort(keys, ordered);
+        }
+
+        return ordered;
     }
+
+    /// <summary>
+    /// The size to order the pass by, from what is known without asking the file system (the walk's size, the
+    /// contract's; otherwise none): only the order depends on it, and a stat a file here would be one more for every file.
+    /// </summary>
+    private static long SizeOf(ValidationInput input) => input.WalkedLength ?? input.Asset?.Size ?? 0;
 }

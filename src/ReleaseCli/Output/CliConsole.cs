@@ -27,4 +27,19 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
     public bool IsTerminal { get; } = outputIsTerminal;
 
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>
+    /// One JSON document written by <paramref name="write"/>, formatted as <see cref="WriteJson{T}"/> formats one: for a
+    /// document too large to build as nodes first.
+    /// </summary>
+    public void WriteJson(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder, NewLine = JsonOptions.NewLine }))
+        {
+            write(writer);
+        }
+
+        Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
 }

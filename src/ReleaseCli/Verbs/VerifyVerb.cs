@@ -146,17 +146,42 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                 json["sarif"] = options.Sarif.FullName;
             }
 
-            if (report.Sha512 is { } sha512)
+            // The map of every file's SHA-512 (tens of thousands of members) is written straight into the document rather
+            // than built as a node for each first.
+            console.WriteJson(writer =>
             {
-                json["sha512"] = new System.Text.Json.Nodes.JsonObject(sha512.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => KeyValuePair.Create(h.Key, (System.Text.Json.Nodes.JsonNode?)h.Value)));
-            }
+                writer.WriteStartObject();
+                foreach (var (name, value) in json)
+                {
+                    writer.WritePropertyName(name);
+                    if (value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        value.WriteTo(writer);
+                    }
+                }
 
-            if (options.WriteChecksums is not null)
-            {
-                json["checksumsFile"] = options.WriteChecksums.FullName;
-            }
+                if (report.Sha512 is { } sha512)
+                {
+                    writer.WriteStartObject("sha512");
+                    foreach (var path in PathsInOrder(sha512))
+                    {
+                        writer.WriteString(path, sha512[path]);
+                    }
 
-            console.WriteJson(json);
+                    writer.WriteEndObject();
+                }
+
+                if (options.WriteChecksums is not null)
+                {
+                    writer.WriteString("checksumsFile", options.WriteChecksums.FullName);
+                }
+
+                writer.WriteEndObject();
+            });
         }
         else
         {
@@ -200,8 +225,9 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             await using (var writer = new StreamWriter(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write), new System.Text.UTF8Encoding(false)))
             {
                 writer.NewLine = "\n";
-                foreach (var (path, hash) in hashes.OrderBy(h => h.Key, StringComparer.Ordinal))
+                foreach (var path in PathsInOrder(hashes))
                 {
+                    var hash = hashes[path];
                     // sha512sum marks a name holding a backslash or a line break by a leading backslash and escapes them.
                     var escaped = path.Contains('\\', StringComparison.Ordinal) || path.Contains('\n', StringComparison.Ordinal) || path.Contains('\r', StringComparison.Ordinal);
                     var name = escaped ? path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal) : path;
@@ -222,6 +248,14 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         {
             File.Delete(temporary);
         }
+    }
+
+    /// <summary>The files hashed, in ordinal order of their paths (one array sort: there can be tens of thousands).</summary>
+    private static string[] PathsInOrder(IReadOnlyDictionary<string, string> hashes)
+    {
+        var paths = hashes.Keys.ToArray();
+        Array.Sort(paths, StringComparer.Ordinal);
+        return paths;
     }
 
     /// <summary>Runs <paramref name="write"/>; a file system refusal becomes a usage error that names --sarif.</summary>
@@ -366,11 +400,8 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             }
             else if (Directory.Exists(full))
             {
-                // Links are handed on as themselves (the checks report them); the walk never follows one.
-                var (files, links) = DropPaths.Walk(full);
-                inputs.AddRange(files.Concat(links)
-                    .Order(StringComparer.Ordinal)
-                    .Select(f => new ValidationInput(Path.Combine(full, f), Path.Combine(path, f).Replace('\\', '/'))));
+                // In the file system's order: the pass orders the files itself, and the report orders what it found.
+                inputs.AddRange(ValidationInput.InFolder(full, path));
             }
             else
             {

@@ -1,0 +1,114 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ReleaseCli.Rings.BuildValidation;
+
+/// <summary>
+/// Opens a drop file for reading as cheaply as the platform allows, and never through a symbolic link that took its
+/// place after the folder was walked. On Linux that is one <c>open</c> with <c>O_NOFOLLOW</c>: no lock is taken and no
+/// <c>fstat</c> or access hint follows, as <see cref="File.OpenHandle"/> does (two <c>flock</c> calls, an <c>fstat</c>
+/// and an <c>fadvise</c> a file, which on a drop of small files cost more than reading them). <c>O_NONBLOCK</c> keeps a
+/// named pipe that took a file's place from blocking the open for ever. Elsewhere the file is opened with
+/// <see cref="File.OpenHandle"/>, after the caller has seen by <c>lstat</c> that it is not a link.
+/// </summary>
+internal static class DropFileHandle
+{
+    // Linux open(2) flags (the same on x64 and arm64, except O_NOFOLLOW) and errno values.
+    private const int ReadOnlyNonBlockingCloseOnExec = 0x800 | 0x80000;
+    private const int ErrorNoEntry = 2;
+    private const int ErrorInterrupted = 4;
+    private const int ErrorAccess = 13;
+    private const int ErrorNotDirectory = 20;
+    private const int ErrorTooManyLinks = 40;
+
+    private static readonly int NoFollow = !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 0x20000,
+        Architecture.Arm64 => 0x8000,
+        _ => 0,
+    };
+
+    // Asked once, so that the answer never changes under a pass that relied on it.
+    private static readonly bool Native = NoFollow != 0 && CanOpenNatively();
+
+    /// <summary>
+    /// Whether <see cref="Open"/> refuses a symbolic link itself (as <see cref="DropFileAbsence.Link"/>): then nothing
+    /// needs to lstat a file before opening it, nor a walk to stat the files it lists.
+    /// </summary>
+    public static bool RefusesLinks => Native;
+
+    /// <summary>
+    /// The file at <paramref name="path"/> opened for reading, or null with why not: it is a symbolic link (only when
+    /// <see cref="RefusesLinks"/>; otherwise the caller has made sure it is none), or it is gone. Any other failure (no
+    /// permission, an I/O error) is thrown, naming the file.
+    /// </summary>
+    public static SafeFileHandle? Open(string path, out DropFileAbsence absence)
+    {
+        if (Native)
+        {
+            return OpenNative(path, out absence);
+        }
+
+        absence = DropFileAbsence.None;
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            absence = DropFileAbsence.Missing;
+            return null;
+        }
+    }
+
+    private static bool CanOpenNatively()
+    {
+        try
+        {
+            using var root = OpenNative("/", out _);
+            return root is not null;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static SafeFileHandle? OpenNative(string path, out DropFileAbsence absence)
+    {
+        absence = DropFileAbsence.None;
+        int descriptor;
+        int error;
+        do
+        {
+            descriptor = open(path, ReadOnlyNonBlockingCloseOnExec | NoFollow);
+            error = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        while (descriptor < 0 && error == ErrorInterrupted);
+
+        if (descriptor >= 0)
+        {
+            return new SafeFileHandle(descriptor, ownsHandle: true);
+        }
+
+        switch (error)
+        {
+            case ErrorTooManyLinks:
+                absence = DropFileAbsence.Link;
+                return null;
+            case ErrorNoEntry or ErrorNotDirectory:
+                absence = DropFileAbsence.Missing;
+                return null;
+            case ErrorAccess:
+                throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
+            default:
+                throw new IOException($"{Marshal.GetPInvokeErrorMessage(error)} : '{path}'", error);
+        }
+    }
+
+    // A plain import (a UTF-8 path and an int in, an int out): no unsafe code in the assembly. Never called with
+    // O_CREAT, so the variadic mode argument is never passed.
+    [DllImport("libc", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+}
