@@ -46,54 +46,13 @@ public static class ContractLoader
     }
 
     /// <summary>A read-only stream that computes the SHA-256 of every byte read through it.</summary>
-    private sealed class HashingReadStream(Stream inner) : Stream
+    private sealed class HashingReadStream(Stream inner) : ObservedReadStream(inner)
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
         public byte[] Sha256() => _hash.GetCurrentHash();
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = inner.Read(buffer);
-            _hash.AppendData(buffer[..read]);
-            return read;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            _hash.AppendData(buffer.Span[..read]);
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Observe(ReadOnlySpan<byte> read) => _hash.AppendData(read);
 
         protected override void Dispose(bool disposing)
         {
