@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ReleaseCli.Core;
+using ReleaseCli.Core.Store;
 
 namespace ReleaseCli.Rings.Staging;
 
@@ -9,16 +10,12 @@ namespace ReleaseCli.Rings.Staging;
 /// bytes. Reports the file's length and position as seekable so that the tar writer takes the
 /// entry size from it; it never seeks.
 /// </summary>
-internal sealed class HashVerifyingReadStream(FileStream source, string label, long? expectedSize, string? expectedSha512) : Stream
+internal sealed class HashVerifyingReadStream(FileStream source, string label, long? expectedSize, string? expectedSha512) : ObservedReadStream(source)
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
     private long _read;
 
-    public override bool CanRead => true;
-
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => source.Length;
 
@@ -33,25 +30,6 @@ internal sealed class HashVerifyingReadStream(FileStream source, string label, l
             }
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var read = source.Read(buffer);
-        Hash(buffer[..read]);
-        return read;
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Hash(buffer.Span[..read]);
-        return read;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Throws an integrity error when the bytes read differ from what the contract recorded.</summary>
     public void EnsureMatchesContract()
@@ -85,36 +63,20 @@ internal sealed class HashVerifyingReadStream(FileStream source, string label, l
         return target;
     }
 
-    public override void Flush()
+    protected override void Observe(ReadOnlySpan<byte> read)
     {
+        _hash.AppendData(read);
+        _read += read.Length;
     }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _hash.Dispose();
-            source.Dispose();
         }
 
         base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        _hash.Dispose();
-        await source.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private void Hash(ReadOnlySpan<byte> bytes)
-    {
-        _hash.AppendData(bytes);
-        _read += bytes.Length;
     }
 
     /// <summary>Opens an item's source for one sequential read.</summary>
