@@ -125,9 +125,12 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         }
 
         var report = await engine.RunAsync(inputs, validation, cancellationToken).ConfigureAwait(false);
+        // Sorted once, for the checksums file and the JSON document alike.
+        string[]? ordered = null;
+        string[] InOrder(IReadOnlyDictionary<string, string> hashes) => ordered ??= PathsInOrder(hashes);
         if (options.WriteChecksums is { } written && report.Sha512 is { } hashes)
         {
-            await WriteChecksumsAsync(written, hashes, cancellationToken).ConfigureAwait(false);
+            await WriteChecksumsAsync(written, hashes, InOrder(hashes), cancellationToken).ConfigureAwait(false);
         }
 
         if (options.Sarif is { } sarif)
@@ -167,7 +170,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                 if (report.Sha512 is { } sha512)
                 {
                     writer.WriteStartObject("sha512");
-                    foreach (var path in PathsInOrder(sha512))
+                    foreach (var path in InOrder(sha512))
                     {
                         writer.WriteString(path, sha512[path]);
                     }
@@ -214,10 +217,10 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
     }
 
     /// <summary>
-    /// One line a file, <c>hash  path</c> sorted by path, as sha512sum writes them; written to a temporary file
+    /// One line a file, <c>hash  path</c> in the order of <paramref name="paths"/> (sorted), as sha512sum writes them; written to a temporary file
     /// beside the target and moved into place only if nothing has appeared there meanwhile.
     /// </summary>
-    private static async Task WriteChecksumsAsync(FileInfo file, IReadOnlyDictionary<string, string> hashes, CancellationToken cancellationToken)
+    private static async Task WriteChecksumsAsync(FileInfo file, IReadOnlyDictionary<string, string> hashes, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
         var temporary = Path.Combine(file.DirectoryName!, $".{file.Name}.{Guid.NewGuid():N}.tmp");
         try
@@ -225,7 +228,7 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             await using (var writer = new StreamWriter(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write), new System.Text.UTF8Encoding(false)))
             {
                 writer.NewLine = "\n";
-                foreach (var path in PathsInOrder(hashes))
+                foreach (var path in paths)
                 {
                     var hash = hashes[path];
                     // sha512sum marks a name holding a backslash or a line break by a leading backslash and escapes them.
