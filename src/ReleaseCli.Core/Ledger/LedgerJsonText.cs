@@ -32,6 +32,12 @@ internal static class LedgerJsonText
             ? number
             : throw new JsonException($"'{property}' must be a whole number (32-bit), not {reader.TokenType}.");
 
+    /// <summary>Reads the value the reader is on as a 64-bit integer.</summary>
+    public static long Int64(ref Utf8JsonReader reader, string property) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number)
+            ? number
+            : throw new JsonException($"'{property}' must be a whole number, not {reader.TokenType}.");
+
     /// <summary>Skips the value of a property the ledger does not read (the reader is on its name).</summary>
     public static void SkipValue(ref Utf8JsonReader reader)
     {

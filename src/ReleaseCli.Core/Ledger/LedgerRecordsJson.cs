@@ -104,6 +104,7 @@ internal static class LedgerRecordsJson
             }
             else if (reader.ValueTextEquals("size"u8))
             {
+                reader.Read();
                 size = Int64(ref reader, "artifact.size");
             }
             else if (reader.ValueTextEquals("sha512"u8))
@@ -162,6 +163,7 @@ internal static class LedgerRecordsJson
             }
             else if (reader.ValueTextEquals("size"u8))
             {
+                reader.Read();
                 size = Int64(ref reader, "publications[].size");
             }
             else if (reader.ValueTextEquals("sha512"u8))
@@ -189,12 +191,4 @@ internal static class LedgerRecordsJson
         JsonTokenType.Null => false,
         _ => throw new JsonException($"'{property}' must be an object, not {reader.TokenType}."),
     };
-
-    private static long Int64(ref Utf8JsonReader reader, string property)
-    {
-        reader.Read();
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number)
-            ? number
-            : throw new JsonException($"'{property}' must be a whole number, not {reader.TokenType}.");
-    }
 }
