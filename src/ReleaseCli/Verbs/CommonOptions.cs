@@ -33,7 +33,7 @@ public static class CommonOptions
 
     public static readonly Option<FileInfo?> LogFile = new("--log-file")
     {
-        Description = "Also write the log as JSON lines to this file (at the detailed level or the chosen one).",
+        Description = "Also write the log as JSON lines to this file, at the level --verbosity sets (minimal by default: warnings and errors).",
         Recursive = true,
     };
 
