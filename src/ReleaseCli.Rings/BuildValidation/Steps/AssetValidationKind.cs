@@ -5,4 +5,4 @@ public sealed class AssetValidationKind() : ValidationStepKind<AssetValidationSe
     "asset-validation",
     ValidationCheck.Assets,
     "the drop holds exactly the candidate's BAR assets, at their versions",
-    RingsSettingsJsonContext.Default.AssetValidationSettings);
+    () => RingsSettingsJsonContext.Default.AssetValidationSettings);

@@ -5,7 +5,7 @@ public sealed class BinSkimKind() : ValidationStepKind<BinSkimSettings>(
     "binskim",
     ValidationCheck.BinSkim,
     "BinSkim's binary analysis of the PE files (SARIF)",
-    RingsSettingsJsonContext.Default.BinSkimSettings)
+    () => RingsSettingsJsonContext.Default.BinSkimSettings)
 {
     protected override IEnumerable<(string Key, string Message)> ValidateCheckSettings(BinSkimSettings settings) =>
         EmptyPath("path", settings.Path);

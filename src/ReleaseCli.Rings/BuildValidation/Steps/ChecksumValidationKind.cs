@@ -5,4 +5,4 @@ public sealed class ChecksumValidationKind() : ValidationStepKind<ChecksumValida
     "checksum-validation",
     ValidationCheck.Checksum,
     "every .sha512 sidecar in the drop matches its file",
-    RingsSettingsJsonContext.Default.ChecksumValidationSettings);
+    () => RingsSettingsJsonContext.Default.ChecksumValidationSettings);

@@ -7,7 +7,7 @@ public sealed class PackageValidationKind() : ValidationStepKind<PackageValidati
     "package-validation",
     ValidationCheck.Packages,
     "NuGet package metadata rules (authors, license, project URL, repository)",
-    RingsSettingsJsonContext.Default.PackageValidationSettings)
+    () => RingsSettingsJsonContext.Default.PackageValidationSettings)
 {
     protected override IEnumerable<(string Key, string Message)> ValidateCheckSettings(PackageValidationSettings settings) =>
         EmptyEntries("requiredAuthors", settings.RequiredAuthors);

@@ -7,7 +7,7 @@ public sealed class SigningValidationKind() : ValidationStepKind<SigningValidati
     "signing-validation",
     ValidationCheck.Signing,
     "Authenticode and NuGet signatures of every file in the drop, nested ones included, against trusted roots and expected signers",
-    RingsSettingsJsonContext.Default.SigningValidationSettings)
+    () => RingsSettingsJsonContext.Default.SigningValidationSettings)
 {
     private const string SignerKeys = "name, fingerprint or certificate, and allowUntrustedRoot";
 

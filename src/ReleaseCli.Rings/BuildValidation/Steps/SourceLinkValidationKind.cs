@@ -5,7 +5,7 @@ public sealed class SourceLinkValidationKind() : ValidationStepKind<SourceLinkVa
     "sourcelink-validation",
     ValidationCheck.SourceLink,
     "portable PDBs map their sources to the build's repository and commit over https",
-    RingsSettingsJsonContext.Default.SourceLinkValidationSettings)
+    () => RingsSettingsJsonContext.Default.SourceLinkValidationSettings)
 {
     protected override ValidationOptions Configure(ValidationOptions options, SourceLinkValidationSettings settings, Func<string, string> resolvePath) =>
         options with { SourceLinkOnline = settings.Online };

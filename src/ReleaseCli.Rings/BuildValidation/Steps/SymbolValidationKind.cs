@@ -5,7 +5,7 @@ public sealed class SymbolValidationKind() : ValidationStepKind<SymbolValidation
     "symbol-validation",
     ValidationCheck.Symbols,
     "every PE file has its portable PDB (in a symbol package, embedded, or on a symbol server)",
-    RingsSettingsJsonContext.Default.SymbolValidationSettings)
+    () => RingsSettingsJsonContext.Default.SymbolValidationSettings)
 {
     protected override IEnumerable<(string Key, string Message)> ValidateCheckSettings(SymbolValidationSettings settings) =>
         settings.SymbolServer is { } server && ValidationSettingText.SymbolServerProblem(server) is { } problem ? [("symbolServer", problem)] : [];

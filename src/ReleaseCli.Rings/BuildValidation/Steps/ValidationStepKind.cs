@@ -8,18 +8,21 @@ namespace ReleaseCli.Rings.BuildValidation.Steps;
 /// <summary>
 /// What a validation step kind says about its settings: the record they bind to, the checks beyond types
 /// (one place per kind), how they become the shared pass's <see cref="ValidationOptions"/>, and which files
-/// they bring into the step's input digest. Kept apart from the step that runs
+/// they bring into the step's input digest. The settings' serializer metadata is made when first used, not when the
+/// catalogue is listed (a verb that runs no validation step never builds it). Kept apart from the step that runs
 /// (<see cref="BuildValidationStep{TSettings}"/>) because the shared pass binds the settings of every
 /// validation step of the ring, and the steps, which hold the pass, cannot be handed to it.
 /// </summary>
-public abstract class ValidationStepKind<TSettings>(string kind, ValidationCheck check, string summary, JsonTypeInfo<TSettings> settingsType) : IValidationStepKind
+public abstract class ValidationStepKind<TSettings>(string kind, ValidationCheck check, string summary, Func<JsonTypeInfo<TSettings>> settingsType) : IValidationStepKind
     where TSettings : ValidationStepSettings
 {
     public string Kind => kind;
 
     public ValidationCheck Check => check;
 
-    public JsonTypeInfo<TSettings> SettingsType => settingsType;
+    private JsonTypeInfo<TSettings>? _settingsType;
+
+    public JsonTypeInfo<TSettings> SettingsType => _settingsType ??= settingsType();
 
     public StepKindDescriptor Descriptor => new(
         kind,
@@ -42,7 +45,7 @@ public abstract class ValidationStepKind<TSettings>(string kind, ValidationCheck
     }
 
     public ValidationOptions Apply(ValidationOptions options, StepDefinition step, Func<string, string> resolvePath) =>
-        Apply(options, SettingsBinder.BindStep(step, settingsType), resolvePath);
+        Apply(options, SettingsBinder.BindStep(step, SettingsType), resolvePath);
 
     /// <summary>Adds the check and its settings to the options (several validation steps of a ring contribute to one pass).</summary>
     public ValidationOptions Apply(ValidationOptions options, TSettings settings, Func<string, string> resolvePath)
@@ -56,7 +59,7 @@ public abstract class ValidationStepKind<TSettings>(string kind, ValidationCheck
         return Configure(options, settings, resolvePath);
     }
 
-    public IEnumerable<string> ReferencedFiles(StepDefinition step) => ReferencedFiles(SettingsBinder.BindStep(step, settingsType));
+    public IEnumerable<string> ReferencedFiles(StepDefinition step) => ReferencedFiles(SettingsBinder.BindStep(step, SettingsType));
 
     /// <summary>Files the settings name (as written), whose content is part of the step's input digest.</summary>
     public virtual IEnumerable<string> ReferencedFiles(TSettings settings) => [];
