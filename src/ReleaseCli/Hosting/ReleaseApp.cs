@@ -28,7 +28,7 @@ public static class ReleaseApp
         var cancellationToken = stop.Token;
         console = new CliConsole(new MaskingTextWriter(console.Out, masker, AzurePipelines.IsActive), new MaskingTextWriter(console.Error, masker, AzurePipelines.IsActive), console.IsTerminal);
         ServiceProvider? services = null;
-        var root = BuildCommandLine(() => services!);
+        var root = BuildCommandLine(() => services!, args.Length > 0 ? args[0] : null);
         var parse = root.Parse(args);
         var format = OptionParsers.FormatOf(parse);
         if (parse.Errors.Count > 0)
@@ -156,7 +156,13 @@ public static class ReleaseApp
         }
     }
 
-    public static RootCommand BuildCommandLine(Func<IServiceProvider> services)
+    /// <summary>
+    /// The command line: every verb, or with <paramref name="verb"/> only the verbs that share its name's factory (the
+    /// ring verbs, the decision verbs, or the one verb), so a verb run does not build and compile the options of
+    /// twenty others. A first argument that names no verb (an option, --help, a mistyped verb) gets every verb, so
+    /// help and suggestions list them all.
+    /// </summary>
+    public static RootCommand BuildCommandLine(Func<IServiceProvider> services, string? verb = null)
     {
         var root = new RootCommand(
             "release: takes a build registered in BAR through a staged release — prep, validate-source, validate-build, stage, publish — " +
@@ -167,20 +173,27 @@ public static class ReleaseApp
             CommonOptions.Verbosity,
             CommonOptions.LogFile,
         };
-        foreach (var ring in RingName.All)
+        var groups = VerbGroups(services);
+        var chosen = groups.FindIndex(g => verb is not null && g.Names.Contains(verb, StringComparer.Ordinal));
+        foreach (var group in chosen < 0 ? groups : [groups[chosen]])
         {
-            root.Add(RingHandler.CreateCommand(ring, services));
+            foreach (var command in group.Create())
+            {
+                root.Add(command);
+            }
         }
 
-        root.Add(StatusHandler.CreateCommand(services));
-        foreach (var command in DecisionHandler.CreateCommands(services))
-        {
-            root.Add(command);
-        }
-
-        root.Add(BarHandler.CreateCommand(services));
-        root.Add(GatherDropHandler.CreateCommand(services));
-        root.Add(VerifyHandler.CreateCommand(services));
         return root;
     }
+
+    /// <summary>The verbs by the factory that makes them, each with the names it makes, in the order help lists them.</summary>
+    private static List<(IReadOnlyList<string> Names, Func<IEnumerable<Command>> Create)> VerbGroups(Func<IServiceProvider> services) =>
+    [
+        ([.. RingName.All], () => RingName.All.Select(ring => RingHandler.CreateCommand(ring, services))),
+        (["status"], () => [StatusHandler.CreateCommand(services)]),
+        (DecisionHandler.Names, () => DecisionHandler.CreateCommands(services)),
+        (["bar"], () => [BarHandler.CreateCommand(services)]),
+        (["gather-drop"], () => [GatherDropHandler.CreateCommand(services)]),
+        (["verify"], () => [VerifyHandler.CreateCommand(services)]),
+    ];
 }

@@ -12,6 +12,9 @@ public sealed record DecisionOptions(string Verb, FileInfo Definition, OutputFor
 /// <summary><c>approve</c>, <c>reject</c>, <c>override</c> and <c>accept-definition</c>: people's decisions, checked and recorded.</summary>
 public sealed class DecisionHandler(VerbContext context, ReleaseDecisions decisions)
 {
+    /// <summary>The verbs <see cref="CreateCommands"/> makes.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["approve", "reject", "override", "accept-definition"];
+
     public static IEnumerable<Command> CreateCommands(Func<IServiceProvider> services)
     {
         yield return Create(
