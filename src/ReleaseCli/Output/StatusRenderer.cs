@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ReleaseCli.Core.Status;
 using Spectre.Console;
 
@@ -87,14 +88,7 @@ public sealed class StatusRenderer(CliConsole console)
         rows = [.. rows.Select(r => r.Select(Printable.Escape).ToArray())];
         if (console.IsTerminal)
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("", "name", "status / who", "detail");
-            foreach (var row in rows)
-            {
-                table.AddRow(row.Select(Markup.Escape).ToArray());
-            }
-
-            var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            ansi.Write(table);
+            WriteTable(output, rows);
             return;
         }
 
@@ -103,5 +97,19 @@ public sealed class StatusRenderer(CliConsole console)
         {
             output.WriteLine($"  {row[0].PadRight(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3]}".TrimEnd());
         }
+    }
+
+    /// <summary>A Spectre table, for a terminal. Kept out of <see cref="RenderRing"/> so that output to a pipe or a file never loads Spectre.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteTable(TextWriter output, List<string[]> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("", "name", "status / who", "detail");
+        foreach (var row in rows)
+        {
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        ansi.Write(table);
     }
 }
