@@ -45,6 +45,12 @@ public sealed record ReleaseDefinition
     /// </summary>
     public string? SourceDigest { get; init; }
 
+    /// <summary>
+    /// False for a definition loaded without binding its steps' settings
+    /// (<see cref="ReleaseDefinitionLoader.LoadWithoutStepSettings"/>): no step of it may run until they are checked.
+    /// </summary>
+    public bool StepSettingsChecked { get; init; } = true;
+
     public string BaseDirectory => Path.GetDirectoryName(SourcePath) ?? Directory.GetCurrentDirectory();
 
     public string ResolvePath(string path) => Path.GetFullPath(path, BaseDirectory);

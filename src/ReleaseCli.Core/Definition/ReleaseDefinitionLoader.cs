@@ -34,6 +34,42 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
         return Parse(text, fullPath) with { SourceDigest = Engine.Digest.OfText(text) };
     }
 
+    /// <summary>Whether reading a step binds and checks its settings; <see cref="LoadWithoutStepSettings"/> leaves that for later.</summary>
+    private bool ChecksStepSettings { get; init; } = true;
+
+    /// <summary>
+    /// Loads and checks all of the definition but the steps' settings, which are bound only by the step kinds
+    /// themselves: for a verb that runs no step (status) or may find it has none to run (a ring promoted under the
+    /// same definition file and tool, which checked them when it ran). Call <see cref="CheckStepSettings"/> before
+    /// running a step.
+    /// </summary>
+    public ReleaseDefinition LoadWithoutStepSettings(string path) =>
+        new ReleaseDefinitionLoader(steps, gateKinds) { ChecksStepSettings = false }.Load(path) with { StepSettingsChecked = false };
+
+    /// <summary>
+    /// Binds and checks the settings of every step of <paramref name="definition"/>, as <see cref="Load"/> does,
+    /// reporting every mistake with its JSON path; returns the definition marked checked.
+    /// </summary>
+    public ReleaseDefinition CheckStepSettings(ReleaseDefinition definition)
+    {
+        if (definition.StepSettingsChecked)
+        {
+            return definition;
+        }
+
+        var errors = new List<string>();
+        foreach (var (name, ring) in RingName.All.Where(definition.Rings.ContainsKey).Select(name => (name, definition.Rings[name])))
+        {
+            for (var i = 0; i < ring.Steps.Count; i++)
+            {
+                var path = $"$.rings.{name}.steps[{i}]";
+                ReportSettings((key, message) => errors.Add($"{path}.{key}: {message}"), ring.Steps[i].Kind, ring.Steps[i].Settings);
+            }
+        }
+
+        return errors.Count > 0 ? throw new DefinitionException(definition.SourcePath, errors) : definition with { StepSettingsChecked = true };
+    }
+
     /// <summary>The most of a definition that is read; a real one is a few KiB.</summary>
     public const int MaxDefinitionBytes = 4 * 1024 * 1024;
 
@@ -622,17 +658,23 @@ public sealed partial class ReleaseDefinitionLoader(IStepCatalog steps, IGateCat
             {
                 reader.Error("kind", $"a '{kind}' step cannot be used in {ring}; it belongs in {string.Join(", ", allowed)}.");
             }
-            else if (settings.ValueKind == JsonValueKind.Object || settings.ValueKind == JsonValueKind.Undefined)
+            else if (ChecksStepSettings && settings.ValueKind is JsonValueKind.Object or JsonValueKind.Undefined)
             {
-                foreach (var (key, message) in steps.ValidateSettings(kind, settings))
-                {
-                    reader.Error(key.Length == 0 ? "settings" : $"settings.{key}", message);
-                }
+                ReportSettings(reader.Error, kind, settings);
             }
         }
 
         reader.RejectUnknownKeys();
         return id is null || kind is null ? null : new StepDefinition(id, kind, dependsOn, settings.ValueKind == JsonValueKind.Object ? settings.Clone() : default) { Wait = wait };
+    }
+
+    /// <summary>Each mistake in a step's settings, as (key relative to the step, message).</summary>
+    private void ReportSettings(Action<string, string> error, string kind, JsonElement settings)
+    {
+        foreach (var (key, message) in steps.ValidateSettings(kind, settings))
+        {
+            error(key.Length == 0 ? "settings" : $"settings.{key}", message);
+        }
     }
 
     private static void CheckStepGraph(JsonObjectReader reader, List<StepDefinition> steps)

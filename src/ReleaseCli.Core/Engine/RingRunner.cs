@@ -25,6 +25,11 @@ public sealed class RingRunner(
     public async Task<RingRunOutcome> RunAsync(ReleaseEnvironment environment, RingRunRequest request, CancellationToken cancellationToken)
     {
         var definition = environment.Definition;
+        if (!definition.StepSettingsChecked)
+        {
+            throw new InvalidOperationException("A ring was run with a definition whose step settings were never checked; check them (ReleaseDefinitionLoader.CheckStepSettings) first.");
+        }
+
         var ring = definition.Rings[request.Ring];
         var actor = await identity.GetCurrentActorAsync(cancellationToken).ConfigureAwait(false);
         if (request.ForceEntry)

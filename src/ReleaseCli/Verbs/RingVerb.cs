@@ -74,7 +74,9 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
 
     public async Task<int> HandleAsync(RingOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.LoadEnvironment(options.Definition, options.BarUri, options.Store) with { SigningKeyPath = options.SigningKey?.FullName };
+        // The steps' settings are bound only if the ring has something to do: a promotion under the same definition
+        // file and tool was made after they were checked.
+        var environment = context.LoadEnvironment(options.Definition, options.BarUri, options.Store, withStepSettings: false) with { SigningKeyPath = options.SigningKey?.FullName };
         var request = new RingRunRequest(options.Ring, options.BuildId, options.ForceEntry, options.Justification, options.IncludeReleased, options.NoWait);
         if (await RingRunner.PromotedWithNothingToDoAsync(environment, request, cancellationToken).ConfigureAwait(false) is { } promoted)
         {
@@ -82,6 +84,8 @@ public sealed class RingHandler(VerbContext context, RingRunner runner, StatusRe
             var message = $"{options.Ring} was already promoted with this contract (event {promoted.Seq}) under the same definition, and nothing was recorded for it since; nothing to do";
             return await ReportAsync(environment, options, new RingRunOutcome(options.Ring, promoted.RunId ?? string.Empty, ExitCode.Success, message, UsedOverrides: false), new AzurePipelines(context.Console, options.Output), cancellationToken).ConfigureAwait(false);
         }
+
+        environment = context.WithStepSettingsChecked(environment);
 
         if (options.Ring == RingName.Prep && DropOwnership.Problem(environment.DropPath, environment.Store.GetWorkingDirectory(environment.ReleaseId)) is { } foreignDrop)
         {

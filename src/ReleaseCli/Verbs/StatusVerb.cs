@@ -27,7 +27,7 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
 
     public async Task<int> HandleAsync(StatusOptions options, CancellationToken cancellationToken)
     {
-        var environment = context.LoadEnvironment(options.Definition, store: options.Store);
+        var environment = context.LoadEnvironment(options.Definition, store: options.Store, withStepSettings: false);
         // The chain is always checked; a broken ledger is never rendered as if it were true.
         var ledger = await LedgerWriter.ReadVerifiedAsync(environment.Store, environment.ReleaseId, cancellationToken, environment.Trust).ConfigureAwait(false);
         // So is every decision: one the tool would have refused to write does not count, and is reported as tampering.

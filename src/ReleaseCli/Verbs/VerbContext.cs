@@ -21,9 +21,9 @@ public sealed class VerbContext(CliConsole console, ReleaseDefinitionLoader load
     /// The definition and what it names; <paramref name="barUri"/> (--bar-uri) points the release at Maestro instead,
     /// <paramref name="store"/> (--store) at another store.
     /// </summary>
-    public ReleaseEnvironment LoadEnvironment(FileInfo definitionFile, string? barUri = null, string? store = null)
+    public ReleaseEnvironment LoadEnvironment(FileInfo definitionFile, string? barUri = null, string? store = null, bool withStepSettings = true)
     {
-        var definition = loader.Load(definitionFile.FullName);
+        var definition = withStepSettings ? loader.Load(definitionFile.FullName) : loader.LoadWithoutStepSettings(definitionFile.FullName);
         if (barUri is not null)
         {
             definition = definition with { Bar = definition.Bar.WithMaestroUri(barUri) };
@@ -38,6 +38,10 @@ public sealed class VerbContext(CliConsole console, ReleaseDefinitionLoader load
     }
 
     public ReleaseDefinition LoadDefinition(FileInfo definitionFile) => loader.Load(definitionFile.FullName);
+
+    /// <summary>The environment with its definition's step settings bound and checked (see <see cref="ReleaseDefinitionLoader.LoadWithoutStepSettings"/>).</summary>
+    public ReleaseEnvironment WithStepSettingsChecked(ReleaseEnvironment environment) =>
+        environment with { Definition = loader.CheckStepSettings(environment.Definition) };
 
     /// <summary>
     /// The BAR a read-only verb looks at: Maestro at <paramref name="barUri"/>, the local file

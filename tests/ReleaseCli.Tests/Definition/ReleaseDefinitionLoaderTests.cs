@@ -14,6 +14,8 @@ public sealed class ReleaseDefinitionLoaderTests
 {
     private static readonly ReleaseDefinitionLoader Loader = new(new StepCatalog([new GatherDropStep(Array.Empty<IAssetSource>())]), new GateCatalog(BuiltInGates.All));
 
+    private static readonly ReleaseDefinitionLoader StepsLoader = new(new StepCatalog([new GatherDropStep(Array.Empty<IAssetSource>()), new ReleaseCli.Rings.Commands.CommandStep()]), new GateCatalog(BuiltInGates.All));
+
     internal static string Valid(string? prepSteps = null, string? prepGates = null, string? extraTop = null) => $$"""
         {
           "release": "r1", "product": "P", "version": "1.2.3",
@@ -30,6 +32,12 @@ public sealed class ReleaseDefinitionLoaderTests
           }
         }
         """;
+
+    private static string Write(TestDirectory folder, string name, string json)
+    {
+        File.WriteAllText(folder.Combine(name), json);
+        return folder.Combine(name);
+    }
 
     private static DefinitionException Fails(string json) =>
         Assert.Throws<DefinitionException>(() => Loader.Parse(json, "/tmp/release.json"));
@@ -138,6 +146,39 @@ public sealed class ReleaseDefinitionLoaderTests
         var error = Fails(Valid(prepSteps: """[{ "kind": "gather-drop", "settings": { "maxDownloads": 0, "colour": "red" } }]"""));
         Assert.Contains("$.rings.prep.steps[0].settings.maxDownloads: expected a whole number from 1 to 256.", error.Message);
         Assert.Contains("$.rings.prep.steps[0].settings.colour: unknown setting", error.Message);
+    }
+
+    [Fact]
+    public void Without_step_settings_a_definition_loads_its_structure_and_the_settings_are_checked_later_with_the_same_errors()
+    {
+        using var folder = new TestDirectory();
+        var path = folder.Combine("release.json");
+        File.WriteAllText(path, Valid(prepSteps: """[{ "kind": "command", "settings": { "command": ["true"] } }, { "kind": "gather-drop", "settings": { "maxDownloads": 0, "colour": "red" } }]"""));
+        var full = Assert.Throws<DefinitionException>(() => StepsLoader.Load(path));
+
+        var structure = StepsLoader.LoadWithoutStepSettings(path);
+        Assert.False(structure.StepSettingsChecked);
+        Assert.Equal(["command", "gather-drop"], structure.Rings["prep"].Steps.Select(s => s.Id));
+        Assert.NotNull(structure.SourceDigest);
+        var later = Assert.Throws<DefinitionException>(() => StepsLoader.CheckStepSettings(structure));
+
+        // The same errors, at the same JSON paths, as a full load reports.
+        Assert.Equal(full.Errors.Order(StringComparer.Ordinal), later.Errors.Order(StringComparer.Ordinal));
+        Assert.Contains("$.rings.prep.steps[1].settings.maxDownloads: expected a whole number from 1 to 256.", later.Errors);
+        Assert.Equal(2, later.Errors.Count);
+    }
+
+    [Fact]
+    public void A_definition_whose_step_settings_are_good_is_marked_checked_and_a_structural_mistake_still_stops_a_load_without_them()
+    {
+        using var folder = new TestDirectory();
+        var good = StepsLoader.LoadWithoutStepSettings(Write(folder, "good.json", Valid(prepSteps: """[{ "kind": "gather-drop", "settings": { "maxDownloads": 4 } }]""")));
+        Assert.True(StepsLoader.CheckStepSettings(good).StepSettingsChecked);
+        Assert.True(StepsLoader.Load(folder.Combine("good.json")).StepSettingsChecked);
+
+        var error = Assert.Throws<DefinitionException>(() => StepsLoader.LoadWithoutStepSettings(Write(folder, "bad.json", Valid(prepSteps: """[{ "kind": "gather-drop", "settings": { "maxDownloads": 0 } }, { "kind": "gather-drop" }]"""))));
+        Assert.Contains("$.rings.prep.steps[1].id: step id 'gather-drop' is used twice; give each step a unique id.", error.Errors);
+        Assert.DoesNotContain(error.Errors, e => e.Contains("maxDownloads", StringComparison.Ordinal));
     }
 
     [Fact]

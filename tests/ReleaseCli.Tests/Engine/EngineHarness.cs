@@ -37,6 +37,9 @@ public sealed class EngineHarness : IDisposable
 
     private readonly ReleaseDefinitionLoader _loader;
 
+    /// <summary>The loader of this harness's step and gate catalogues.</summary>
+    public ReleaseDefinitionLoader Loader => _loader;
+
     public TestDirectory Directory { get; }
 
     public SqliteBuildAssetRegistry Bar { get; }

@@ -14,6 +14,25 @@ public sealed class PromotedRerunTests
         RingRunner.PromotedWithNothingToDoAsync(environment ?? harness.Environment, new RingRunRequest(ring, build, ForceEntry: false, Justification: null), CancellationToken.None);
 
     [Fact]
+    public async Task A_definition_loaded_without_its_step_settings_finds_the_promotion_but_runs_no_ring_until_they_are_checked()
+    {
+        using var harness = await EngineHarness.CreateAsync();
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("prep")).ExitCode);
+        var loader = harness.Loader;
+        var structure = harness.Environment with { Definition = loader.LoadWithoutStepSettings(harness.Definition.SourcePath) };
+
+        // The same file, the same tool: the promotion's key matches without binding a setting.
+        Assert.Equal(LedgerEventType.Promoted, (await NothingToDoAsync(harness, "prep", environment: structure))?.Type);
+
+        var events = (await harness.StateAsync()).Events.Count;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Runner.RunAsync(structure, new RingRunRequest("validate-source", null, ForceEntry: false, Justification: null), CancellationToken.None));
+        Assert.Equal(events, (await harness.StateAsync()).Events.Count);
+
+        var checkedEnvironment = structure with { Definition = loader.CheckStepSettings(structure.Definition) };
+        Assert.Equal(ExitCode.Success, (await harness.Runner.RunAsync(checkedEnvironment, new RingRunRequest("validate-source", null, ForceEntry: false, Justification: null), CancellationToken.None)).ExitCode);
+    }
+
+    [Fact]
     public async Task A_promoted_ring_has_nothing_to_do_and_the_check_records_nothing()
     {
         using var harness = await EngineHarness.CreateAsync();
