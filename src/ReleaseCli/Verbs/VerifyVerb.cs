@@ -151,44 +151,55 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             }
 
             // The map of every file's SHA-512 (tens of thousands of members) is written straight into the document rather
-            // than built as a node for each first.
-            console.WriteJson(writer =>
-            {
-                writer.WriteStartObject();
-                foreach (var (name, value) in json)
+            // than built as a node for each first, each digest made hex in one buffer as it is written.
+            var sha512 = report.Sha512;
+            var ordered = sha512?.Ordered() ?? [];
+            console.WriteJson(
+                writer =>
                 {
-                    writer.WritePropertyName(name);
-                    if (value is null)
+                    writer.WriteStartObject();
+                    foreach (var (name, value) in json)
                     {
-                        writer.WriteNullValue();
+                        writer.WritePropertyName(name);
+                        if (value is null)
+                        {
+                            writer.WriteNullValue();
+                        }
+                        else
+                        {
+                            value.WriteTo(writer);
+                        }
                     }
-                    else
-                    {
-                        value.WriteTo(writer);
-                    }
-                }
 
-                if (report.Sha512 is { } sha512)
-                {
-                    // Each digest becomes hex in one buffer as it is written (sorted once, for the checksums file too).
-                    Span<char> hex = stackalloc char[FileDigests.DigestBytes * 2];
-                    writer.WriteStartObject("sha512");
-                    foreach (var index in sha512.Ordered())
+                    if (sha512 is not null)
                     {
-                        sha512.FormatHex(index, hex);
-                        writer.WriteString(sha512.PathAt(index), hex);
+                        writer.WriteStartObject("sha512");
+                    }
+                },
+                ordered.Length,
+                (writer, from, to) =>
+                {
+                    Span<char> hex = stackalloc char[FileDigests.DigestBytes * 2];
+                    for (var i = from; i < to; i++)
+                    {
+                        sha512!.FormatHex(ordered[i], hex);
+                        writer.WriteString(sha512.PathAt(ordered[i]), hex);
+                    }
+                },
+                writer =>
+                {
+                    if (sha512 is not null)
+                    {
+                        writer.WriteEndObject();
+                    }
+
+                    if (options.WriteChecksums is not null)
+                    {
+                        writer.WriteString("checksumsFile", options.WriteChecksums.FullName);
                     }
 
                     writer.WriteEndObject();
-                }
-
-                if (options.WriteChecksums is not null)
-                {
-                    writer.WriteString("checksumsFile", options.WriteChecksums.FullName);
-                }
-
-                writer.WriteEndObject();
-            });
+                });
         }
         else
         {

@@ -101,4 +101,28 @@ public sealed class ChecksumMemoryTests : IDisposable
         var mismatch = await RunAsync(withSidecar, reportSha512: false);
         Assert.Equal(RuleIds.ChecksumSidecarMismatch, Assert.Single(mismatch.Findings).RuleId);
     }
+
+    [Fact]
+    public async Task Verify_allocates_little_per_file_it_hashes()
+    {
+        var small = Files(200);
+        var large = Files(4_000);
+        var engine = new ValidationEngine(new FakeUrlProbe(_ => 200), NullLogger<ValidationEngine>.Instance);
+        var options = new ValidationOptions { Checks = new HashSet<ValidationCheck> { ValidationCheck.Checksum }, MaxParallelism = 2 };
+        async Task<long> AllocatedAsync(IReadOnlyList<ValidationInput> inputs)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var report = await engine.RunWhileWalkingAsync(inputs, options, CancellationToken.None);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.Equal(inputs.Count, report.Sha512!.Count);
+            return allocated;
+        }
+
+        await AllocatedAsync(small);
+        var allocatedSmall = await AllocatedAsync(small);
+        var allocatedLarge = await AllocatedAsync(large);
+        var perExtraFile = (double)(allocatedLarge - allocatedSmall) / (large.Count - small.Count);
+
+        Assert.True(perExtraFile < 1_024, $"verify allocated {perExtraFile:F0} bytes per extra file ({allocatedSmall / 1024} KiB at {small.Count}, {allocatedLarge / 1024} KiB at {large.Count})");
+    }
 }
