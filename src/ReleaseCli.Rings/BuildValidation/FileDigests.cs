@@ -7,7 +7,7 @@ namespace ReleaseCli.Rings.BuildValidation;
 /// The SHA-512 of each file a pass hashed, by display path, kept as the 64 bytes of the digest: the hexadecimal text is
 /// made only as the report is written (<see cref="FormatHex"/>), or when a caller reads the map as strings. At tens of
 /// thousands of files a hex string (~300 bytes) and a dictionary entry per file were most of what verify held. Paths are
-/// the inputs' own strings, not copies. Safe to add to from many workers at once.
+/// the inputs' own strings, not copies. Many workers add to it at once; it is read once they are done.
 /// </summary>
 public sealed class FileDigests : IReadOnlyDictionary<string, string>
 {
