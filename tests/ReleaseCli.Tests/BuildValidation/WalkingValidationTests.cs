@@ -86,6 +86,26 @@ public sealed class WalkingValidationTests : IDisposable
         Assert.Contains("/drop/secret", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_folder_given_by_its_full_path_shows_each_file_by_the_same_string()
+    {
+        var folder = Directory.CreateDirectory(_work.Combine("drop", "sub")).Parent!.FullName;
+        File.WriteAllText(Path.Combine(folder, "sub", "a.bin"), "a");
+        File.WriteAllText(Path.Combine(folder, "b\\c.bin"), "b");
+
+        var byFullPath = ValidationInput.InFolder(folder, folder).OrderBy(i => i.FullPath, StringComparer.Ordinal).ToList();
+        var byOtherName = ValidationInput.InFolder(folder, "drop").OrderBy(i => i.FullPath, StringComparer.Ordinal).ToList();
+
+        Assert.Equal([$"{folder}/b\\c.bin", $"{folder}/sub/a.bin"], byFullPath.Select(i => i.FullPath));
+        Assert.Equal(["drop/b/c.bin", "drop/sub/a.bin"], byOtherName.Select(i => i.DisplayPath));
+        // A name with a backslash is shown with '/' for it, as before; any other file is shown by its full path, not a copy.
+        Assert.Equal($"{folder}/b/c.bin", byFullPath[0].DisplayPath);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Same(byFullPath[1].FullPath, byFullPath[1].DisplayPath);
+        }
+    }
+
     /// <summary>Hands each message the pass logs to <paramref name="logged"/>.</summary>
     private sealed class ProgressLogger(Action<string> logged) : ILogger<ValidationEngine>
     {
