@@ -46,7 +46,7 @@ internal abstract class DropCheck
     public virtual bool LooksInsideContainers => true;
 
     /// <summary>The SHA-512 of each file the check hashed, by display path (only the checksum check hashes files).</summary>
-    public virtual IReadOnlyDictionary<string, string>? ComputedSha512 => null;
+    public virtual FileDigests? ComputedSha512 => null;
 
     /// <summary>The bytes of an item this check said it needs; other checks see the same bytes.</summary>
     public virtual ValueTask InspectAsync(ItemContent content, CancellationToken cancellationToken) => ValueTask.CompletedTask;

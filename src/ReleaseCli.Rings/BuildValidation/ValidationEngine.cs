@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using ReleaseCli.Rings.BuildValidation.BinSkim;
 using ReleaseCli.Rings.BuildValidation.Checksum;
@@ -16,33 +18,127 @@ namespace ReleaseCli.Rings.BuildValidation;
 /// </summary>
 public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> logger)
 {
-    public async Task<ValidationReport> RunAsync(IReadOnlyList<ValidationInput> inputs, ValidationOptions options, CancellationToken cancellationToken)
+    // How far the listing of a folder may run ahead of the workers reading its files.
+    private const int WalkAhead = 1024;
+
+    public Task<ValidationReport> RunAsync(IReadOnlyList<ValidationInput> inputs, ValidationOptions options, CancellationToken cancellationToken) =>
+        PassAsync(
+            inputs,
+            options.ReportSha512 ? null : ChecksumCheck.SidecarTargets(inputs),
+            async (visit, parallel) =>
+            {
+                await Parallel.ForEachAsync(LargestFirst(inputs), parallel, visit).ConfigureAwait(false);
+                return inputs;
+            },
+            options,
+            cancellationToken);
+
+    /// <summary>
+    /// Runs the checks over the files <paramref name="walk"/> yields, as it yields them: a folder of tens of thousands of
+    /// files is read and hashed while it is still being listed, so every worker is busy from the first file, rather than
+    /// one core listing the folder while the others wait. The report is the same as <see cref="RunAsync"/>'s over the
+    /// whole list (it keeps every file's SHA-512); only what a check would prepare for the whole list up front (the
+    /// signing check's package verifier) is loaded when first needed instead. An exception the walk throws is thrown
+    /// once the files it yielded before it are done.
+    /// </summary>
+    public Task<ValidationReport> RunWhileWalkingAsync(IEnumerable<ValidationInput> walk, ValidationOptions options, CancellationToken cancellationToken) =>
+        PassAsync(
+            [],
+            null,
+            async (visit, parallel) =>
+            {
+                var walked = new List<ValidationInput>();
+                Exception? walkFailure = null;
+                var channel = Channel.CreateBounded<ValidationInput>(new BoundedChannelOptions(WalkAhead) { SingleWriter = true });
+                using var stopWalk = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var walking = Task.Run(
+                    async () =>
+                    {
+                        try
+                        {
+                            foreach (var input in walk)
+                            {
+                                walked.Add(input);
+                                await channel.Writer.WriteAsync(input, stopWalk.Token).ConfigureAwait(false);
+                            }
+                        }
+                        catch (Exception ex) when (!stopWalk.IsCancellationRequested)
+                        {
+                            walkFailure = ex;
+                        }
+                        finally
+                        {
+                            channel.Writer.TryComplete();
+                        }
+                    },
+                    CancellationToken.None);
+                try
+                {
+                    await Parallel.ForEachAsync(channel.Reader.ReadAllAsync(cancellationToken), parallel, visit).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Workers that failed leave the walk waiting for room in the channel: it is stopped, then awaited.
+                    await stopWalk.CancelAsync().ConfigureAwait(false);
+                    await walking.ConfigureAwait(false);
+                }
+
+                if (walkFailure is not null)
+                {
+                    ExceptionDispatchInfo.Throw(walkFailure);
+                }
+
+                return walked;
+            },
+            options,
+            cancellationToken);
+
+    /// <summary>
+    /// One pass: the checks prepared with <paramref name="prepared"/>, every file visited by <paramref name="visitAll"/>
+    /// (which answers the files it visited), then each check settled over those files and its verdict worded.
+    /// </summary>
+    private async Task<ValidationReport> PassAsync(
+        IReadOnlyList<ValidationInput> prepared,
+        IReadOnlySet<string>? keepSha512Of,
+        Func<Func<ValidationInput, CancellationToken, ValueTask>, ParallelOptions, Task<IReadOnlyList<ValidationInput>>> visitAll,
+        ValidationOptions options,
+        CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
         var temporary = Path.Combine(Path.GetTempPath(), "release-validate-" + Guid.NewGuid().ToString("N")[..12]);
-        var checks = options.Checks.Order().Select(check => Create(check, options, temporary, inputs)).ToList();
+        var checks = options.Checks.Order().Select(check => Create(check, options, temporary, keepSha512Of)).ToList();
         var walker = new ContainerWalker(options, checks, temporary);
         foreach (var check in checks)
         {
             // Beside the first files' reading and hashing, not in front of their first signature.
-            _ = Task.Run(() => check.Prepare(inputs), cancellationToken);
+            _ = Task.Run(() => check.Prepare(prepared), cancellationToken);
         }
 
+        IReadOnlyList<ValidationInput> inputs;
         try
         {
             var done = 0;
-            await Parallel.ForEachAsync(
-                LargestFirst(inputs),
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = cancellationToken },
+            inputs = await visitAll(
                 async (input, ct) =>
                 {
                     await walker.WalkAsync(input, ct).ConfigureAwait(false);
                     var count = Interlocked.Increment(ref done);
-                    if (count % 100 == 0)
+                    if (count % 100 != 0)
                     {
-                        logger.LogInformation("validate: {Done}/{Total} files, {Elapsed:F1}s", count, inputs.Count, started.Elapsed.TotalSeconds);
+                        return;
                     }
-                }).ConfigureAwait(false);
+
+                    // A walk still going knows no total yet.
+                    if (prepared.Count > 0)
+                    {
+                        logger.LogInformation("validate: {Done}/{Total} files, {Elapsed:F1}s", count, prepared.Count, started.Elapsed.TotalSeconds);
+                    }
+                    else
+                    {
+                        logger.LogInformation("validate: {Done} files, {Elapsed:F1}s", count, started.Elapsed.TotalSeconds);
+                    }
+                },
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism), CancellationToken = cancellationToken }).ConfigureAwait(false);
 
             foreach (var check in checks)
             {
@@ -101,7 +197,7 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
                 continue;
             }
 
-            var whole = Create(check, options, Path.GetTempPath(), []);
+            var whole = Create(check, options, Path.GetTempPath(), null);
             foreach (var part in parts)
             {
                 whole.Absorb(part.For(check));
@@ -113,13 +209,13 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
         return new ValidationReport(findings, verdicts, files, rest.Entries + parts.Sum(p => p.Entries), rest.Bytes + parts.Sum(p => p.Bytes), rest.Elapsed);
     }
 
-    private DropCheck Create(ValidationCheck check, ValidationOptions options, string temporary, IReadOnlyList<ValidationInput> inputs) => check switch
+    private DropCheck Create(ValidationCheck check, ValidationOptions options, string temporary, IReadOnlySet<string>? keepSha512Of) => check switch
     {
         ValidationCheck.Signing => new SigningCheck(options.Signing),
         ValidationCheck.Packages => new PackagesCheck(options.Packages, options.Release),
         ValidationCheck.Symbols => new SymbolsCheck(options.SymbolServer, probe, logger),
         ValidationCheck.SourceLink => new SourceLinkCheck(options.SourceLinkOnline, options.RingRuns(ValidationCheck.Symbols), probe),
-        ValidationCheck.Checksum => new ChecksumCheck(options.ReportSha512 ? null : ChecksumCheck.SidecarTargets(inputs)),
+        ValidationCheck.Checksum => new ChecksumCheck(keepSha512Of),
         ValidationCheck.Assets => new AssetsCheck(options.Release),
         ValidationCheck.BinSkim => new BinSkimCheck(options.BinSkimPath, temporary),
         _ => throw new ArgumentOutOfRangeException(nameof(check), check, "a check without a class"),

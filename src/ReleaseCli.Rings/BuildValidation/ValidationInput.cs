@@ -22,7 +22,13 @@ public sealed record ValidationInput(string FullPath, string DisplayPath, Contra
         string Shown(string relative) => Path.Combine(shownAs, relative).Replace('\\', '/');
         if (DropFileHandle.RefusesLinks)
         {
-            return DropPaths.Names(fullPath).Select(relative => new ValidationInput(Path.Join(fullPath, relative), Shown(relative)));
+            // A folder given by its full path shows each file by its full path: one string for both (tens of thousands of files).
+            var shownAsFull = string.Equals(shownAs, fullPath, StringComparison.Ordinal) && !shownAs.Contains('\\', StringComparison.Ordinal);
+            return DropPaths.Names(fullPath).Select(relative =>
+            {
+                var full = Path.Join(fullPath, relative);
+                return new ValidationInput(full, shownAsFull && !relative.Contains('\\', StringComparison.Ordinal) ? full : Shown(relative));
+            });
         }
 
         return DropPaths.Scan(fullPath, null).Select(entry => new ValidationInput(Path.Join(fullPath, entry.Path), Shown(entry.Path!))

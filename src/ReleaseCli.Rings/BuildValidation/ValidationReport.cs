@@ -9,8 +9,11 @@ public sealed record ValidationReport(
     long Bytes,
     TimeSpan Elapsed)
 {
-    /// <summary>The SHA-512 (lower-case hex) of every file the checksum check read, by its display path; null when it did not run.</summary>
-    public IReadOnlyDictionary<string, string>? Sha512 { get; init; }
+    /// <summary>
+    /// The SHA-512 of every file the checksum check read, by its display path (read as a map, lower-case hex); null when
+    /// it did not run, or ran without keeping them.
+    /// </summary>
+    public FileDigests? Sha512 { get; init; }
 
     public int Errors => Findings.Count(f => f.Severity == FindingSeverity.Error);
 

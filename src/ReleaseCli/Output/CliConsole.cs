@@ -32,14 +32,75 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
     /// One JSON document written by <paramref name="write"/>, formatted as <see cref="WriteJson{T}"/> formats one: for a
     /// document too large to build as nodes first.
     /// </summary>
-    public void WriteJson(Action<Utf8JsonWriter> write)
+    public void WriteJson(Action<Utf8JsonWriter> write) => WriteJson(write, 0, (_, _, _) => { }, _ => { });
+
+    /// <summary>
+    /// One JSON document as <see cref="WriteJson(Action{Utf8JsonWriter})"/> writes one, of which one object holds
+    /// <paramref name="count"/> members (tens of thousands: verify's SHA-512 of every file): <paramref name="head"/> writes
+    /// the document up to that object's start, <paramref name="members"/> writes the members from one index to another,
+    /// and <paramref name="tail"/> the rest. The second half of the members is formatted on another thread at the same
+    /// time as the first, and spliced in after it: the bytes are those one writer would make, in half the time.
+    /// </summary>
+    public void WriteJson(Action<Utf8JsonWriter> head, int count, Action<Utf8JsonWriter, int, int> members, Action<Utf8JsonWriter> tail)
     {
+        var options = new JsonWriterOptions { Indented = JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder, NewLine = JsonOptions.NewLine };
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder, NewLine = JsonOptions.NewLine }))
+        var split = count >= ParallelMembers && Environment.ProcessorCount > 1 ? count / 2 : count;
+        int spliceAt;
+        ReadOnlyMemory<byte> secondHalf = default;
+        using (var writer = new Utf8JsonWriter(buffer, options))
         {
-            write(writer);
+            head(writer);
+            var depth = writer.CurrentDepth;
+            if (split < count)
+            {
+                Parallel.Invoke(() => members(writer, 0, split), () => secondHalf = Members(options, depth, split, count, members));
+            }
+            else
+            {
+                members(writer, 0, count);
+            }
+
+            writer.Flush();
+            spliceAt = buffer.WrittenCount;
+            tail(writer);
         }
 
-        Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        var written = buffer.WrittenMemory;
+        // The first half is not empty, so the second's first member takes the comma one writer would have put before it.
+        ReadOnlyMemory<byte>[] parts = secondHalf.IsEmpty ? [written] : [written[..spliceAt], ","u8.ToArray(), secondHalf, written[spliceAt..]];
+        var length = parts.Sum(part => System.Text.Encoding.UTF8.GetCharCount(part.Span));
+        Out.WriteLine(string.Create(length, parts, (chars, all) =>
+        {
+            foreach (var part in all)
+            {
+                chars = chars[System.Text.Encoding.UTF8.GetChars(part.Span, chars)..];
+            }
+        }));
+    }
+
+    // Below this many members one writer is quicker than two.
+    private const int ParallelMembers = 4096;
+
+    /// <summary>
+    /// Members <paramref name="from"/> to <paramref name="to"/> of an object at <paramref name="depth"/>, as the writer of
+    /// the whole document would indent them (the first without a comma).
+    /// </summary>
+    private static ReadOnlyMemory<byte> Members(JsonWriterOptions options, int depth, int from, int to, Action<Utf8JsonWriter, int, int> members)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        using var writer = new Utf8JsonWriter(buffer, options);
+        // Opened as deep as the real object, so that every member is indented as it will be there.
+        writer.WriteStartObject();
+        for (var level = 1; level < depth; level++)
+        {
+            writer.WriteStartObject("_");
+        }
+
+        writer.Flush();
+        var opening = buffer.WrittenCount;
+        members(writer, from, to);
+        writer.Flush();
+        return buffer.WrittenMemory[opening..];
     }
 }

@@ -41,6 +41,9 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
     // Issues a pipeline run shows for one step; a drop with thousands of findings has them in the output and the SARIF file.
     private const int MaxPipelineIssues = 50;
 
+    // The characters sha512sum escapes in a file name: a name holding any is written escaped, marked by a leading backslash.
+    private static readonly System.Buffers.SearchValues<char> ChecksumNameEscapes = System.Buffers.SearchValues.Create("\\\n\r");
+
     public static Command CreateCommand(Func<IServiceProvider> services)
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively) to check.", Arity = ArgumentArity.OneOrMore };
@@ -105,8 +108,9 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
     public async Task<int> HandleAsync(VerifyOptions options, CancellationToken cancellationToken)
     {
         var validation = BuildOptions(options);
-        var inputs = CollectInputs(options.Paths);
-        if (inputs.Count == 0)
+        // The folders are listed as their files are read: the first file is looked for now, so that an empty folder is a usage error before anything else.
+        using var files = CollectInputs(options.Paths).GetEnumerator();
+        if (!files.MoveNext())
         {
             // An empty folder passing every check would tell a pipeline that pointed at the wrong folder that all is well.
             throw ReleaseException.Usage($"nothing to verify: {string.Join(", ", options.Paths)} hold(s) no files; give the files or folders to check.");
@@ -124,13 +128,10 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             ChecksumsFileProblem(checksumsFile, validation);
         }
 
-        var report = await engine.RunAsync(inputs, validation, cancellationToken).ConfigureAwait(false);
-        // Sorted once, for the checksums file and the JSON document alike.
-        string[]? ordered = null;
-        string[] InOrder(IReadOnlyDictionary<string, string> hashes) => ordered ??= PathsInOrder(hashes);
+        var report = await engine.RunWhileWalkingAsync(FromCurrent(files), validation, cancellationToken).ConfigureAwait(false);
         if (options.WriteChecksums is { } written && report.Sha512 is { } hashes)
         {
-            await WriteChecksumsAsync(written, hashes, InOrder(hashes), cancellationToken).ConfigureAwait(false);
+            WriteChecksums(written, hashes, cancellationToken);
         }
 
         if (options.Sarif is { } sarif)
@@ -150,41 +151,55 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             }
 
             // The map of every file's SHA-512 (tens of thousands of members) is written straight into the document rather
-            // than built as a node for each first.
-            console.WriteJson(writer =>
-            {
-                writer.WriteStartObject();
-                foreach (var (name, value) in json)
+            // than built as a node for each first, each digest made hex in one buffer as it is written.
+            var sha512 = report.Sha512;
+            var ordered = sha512?.Ordered() ?? [];
+            console.WriteJson(
+                writer =>
                 {
-                    writer.WritePropertyName(name);
-                    if (value is null)
+                    writer.WriteStartObject();
+                    foreach (var (name, value) in json)
                     {
-                        writer.WriteNullValue();
+                        writer.WritePropertyName(name);
+                        if (value is null)
+                        {
+                            writer.WriteNullValue();
+                        }
+                        else
+                        {
+                            value.WriteTo(writer);
+                        }
                     }
-                    else
-                    {
-                        value.WriteTo(writer);
-                    }
-                }
 
-                if (report.Sha512 is { } sha512)
-                {
-                    writer.WriteStartObject("sha512");
-                    foreach (var path in InOrder(sha512))
+                    if (sha512 is not null)
                     {
-                        writer.WriteString(path, sha512[path]);
+                        writer.WriteStartObject("sha512");
+                    }
+                },
+                ordered.Length,
+                (writer, from, to) =>
+                {
+                    Span<char> hex = stackalloc char[FileDigests.DigestBytes * 2];
+                    for (var i = from; i < to; i++)
+                    {
+                        sha512!.FormatHex(ordered[i], hex);
+                        writer.WriteString(sha512.PathAt(ordered[i]), hex);
+                    }
+                },
+                writer =>
+                {
+                    if (sha512 is not null)
+                    {
+                        writer.WriteEndObject();
+                    }
+
+                    if (options.WriteChecksums is not null)
+                    {
+                        writer.WriteString("checksumsFile", options.WriteChecksums.FullName);
                     }
 
                     writer.WriteEndObject();
-                }
-
-                if (options.WriteChecksums is not null)
-                {
-                    writer.WriteString("checksumsFile", options.WriteChecksums.FullName);
-                }
-
-                writer.WriteEndObject();
-            });
+                });
         }
         else
         {
@@ -217,27 +232,36 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
     }
 
     /// <summary>
-    /// One line a file, <c>hash  path</c> in the order of <paramref name="paths"/> (sorted), as sha512sum writes them; written to a temporary file
-    /// beside the target and moved into place only if nothing has appeared there meanwhile.
+    /// One line a file, <c>hash  path</c> in ordinal order of the paths, as sha512sum writes them; written to a temporary
+    /// file beside the target and moved into place only if nothing has appeared there meanwhile.
     /// </summary>
-    private static async Task WriteChecksumsAsync(FileInfo file, IReadOnlyDictionary<string, string> hashes, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    private static void WriteChecksums(FileInfo file, FileDigests hashes, CancellationToken cancellationToken)
     {
         var temporary = Path.Combine(file.DirectoryName!, $".{file.Name}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var writer = new StreamWriter(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write), new System.Text.UTF8Encoding(false)))
+            using (var writer = new StreamWriter(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16), new System.Text.UTF8Encoding(false), 1 << 16))
             {
-                writer.NewLine = "\n";
-                foreach (var path in paths)
+                Span<char> hex = stackalloc char[FileDigests.DigestBytes * 2];
+                foreach (var index in hashes.Ordered())
                 {
-                    var hash = hashes[path];
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var path = hashes.PathAt(index);
+                    hashes.FormatHex(index, hex);
                     // sha512sum marks a name holding a backslash or a line break by a leading backslash and escapes them.
-                    var escaped = path.Contains('\\', StringComparison.Ordinal) || path.Contains('\n', StringComparison.Ordinal) || path.Contains('\r', StringComparison.Ordinal);
-                    var name = escaped ? path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal) : path;
-                    await writer.WriteLineAsync($"{(escaped ? "\\" : string.Empty)}{hash}  {name}".AsMemory(), cancellationToken).ConfigureAwait(false);
+                    var escaped = path.AsSpan().IndexOfAny(ChecksumNameEscapes) >= 0;
+                    if (escaped)
+                    {
+                        writer.Write('\\');
+                    }
+
+                    writer.Write(hex);
+                    writer.Write("  ");
+                    writer.Write(escaped ? path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal) : path);
+                    writer.Write('\n');
                 }
 
-                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                writer.Flush();
                 ((FileStream)writer.BaseStream).Flush(flushToDisk: true);
             }
 
@@ -251,14 +275,6 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         {
             File.Delete(temporary);
         }
-    }
-
-    /// <summary>The files hashed, in ordinal order of their paths (one array sort: there can be tens of thousands).</summary>
-    private static string[] PathsInOrder(IReadOnlyDictionary<string, string> hashes)
-    {
-        var paths = hashes.Keys.ToArray();
-        Array.Sort(paths, StringComparer.Ordinal);
-        return paths;
     }
 
     /// <summary>Runs <paramref name="write"/>; a file system refusal becomes a usage error that names --sarif.</summary>
@@ -391,20 +407,24 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
         };
     }
 
-    private static List<ValidationInput> CollectInputs(IReadOnlyList<string> paths)
+    /// <summary>
+    /// The files to verify: each path given that is a file, and the files under each that is a folder, listed lazily (in
+    /// the file system's order: the pass orders what it reports). A path that is neither is a usage error here, before
+    /// any folder is listed.
+    /// </summary>
+    private static IEnumerable<ValidationInput> CollectInputs(IReadOnlyList<string> paths)
     {
-        var inputs = new List<ValidationInput>();
+        var sources = new List<IEnumerable<ValidationInput>>(paths.Count);
         foreach (var path in paths)
         {
             var full = Path.GetFullPath(path);
             if (File.Exists(full))
             {
-                inputs.Add(new ValidationInput(full, path));
+                sources.Add([new ValidationInput(full, path)]);
             }
             else if (Directory.Exists(full))
             {
-                // In the file system's order: the pass orders the files itself, and the report orders what it found.
-                inputs.AddRange(ValidationInput.InFolder(full, path));
+                sources.Add(ValidationInput.InFolder(full, path));
             }
             else
             {
@@ -412,7 +432,17 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             }
         }
 
-        return inputs;
+        return sources.SelectMany(source => source);
+    }
+
+    /// <summary>What <paramref name="files"/> yields from its current item on (the first was looked at to see that there is one).</summary>
+    private static IEnumerable<ValidationInput> FromCurrent(IEnumerator<ValidationInput> files)
+    {
+        do
+        {
+            yield return files.Current;
+        }
+        while (files.MoveNext());
     }
 
     /// <summary>

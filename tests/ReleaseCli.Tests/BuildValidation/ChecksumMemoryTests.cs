@@ -44,23 +44,44 @@ public sealed class ChecksumMemoryTests : IDisposable
         return after - before;
     }
 
+    /// <summary>What a report retains for each file of 4,000 beyond 200 (after a first pass, so that nothing is loaded on the way), and at 4,000.</summary>
+    private async Task<(double PerExtraFile, long Retained, string Figures)> RetainedPerFileAsync(bool reportSha512, List<ValidationInput> large)
+    {
+        var small = Files(200);
+        await RunAsync(small, reportSha512);
+        var retainedSmall = await RetainedByReportAsync(small, reportSha512);
+        var retainedLarge = await RetainedByReportAsync(large, reportSha512);
+        return ((double)(retainedLarge - retainedSmall) / (large.Count - small.Count), retainedLarge, $"{retainedSmall} B at {small.Count}, {retainedLarge} B at {large.Count}");
+    }
+
     [Fact]
     public async Task A_ring_pass_holds_no_hash_per_file_after_comparing_it()
     {
-        var small = Files(200);
         var large = Files(4_000);
-        await RunAsync(small, reportSha512: false);
-
-        var retainedSmall = await RetainedByReportAsync(small, reportSha512: false);
-        var retainedLarge = await RetainedByReportAsync(large, reportSha512: false);
-        var perExtraFile = (double)(retainedLarge - retainedSmall) / (large.Count - small.Count);
+        var (perExtraFile, retainedLarge, figures) = await RetainedPerFileAsync(reportSha512: false, large);
 
         // Kept, each file's hash costs ~300 bytes (its hex string) plus its dictionary entry.
-        Assert.True(perExtraFile < 64, $"the report retains {perExtraFile:F0} bytes per extra file ({retainedSmall} B at {small.Count}, {retainedLarge} B at {large.Count})");
+        Assert.True(perExtraFile < 64, $"the report retains {perExtraFile:F0} bytes per extra file ({figures})");
 
-        // The measure sees a kept hash: verify's pass, which reports every file's SHA-512, retains them.
+        // The measure sees a kept hash: verify's pass, which reports every file's SHA-512, retains its 64 bytes (less a little noise).
         var reported = await RetainedByReportAsync(large, reportSha512: true);
-        Assert.True(reported - retainedLarge > 250L * large.Count, $"verify's report retains {reported} B, the ring's {retainedLarge} B");
+        Assert.True(reported - retainedLarge > 48L * large.Count, $"verify's report retains {reported} B, the ring's {retainedLarge} B");
+    }
+
+    [Fact]
+    public async Task Verify_keeps_each_reported_hash_as_its_digest_not_as_text()
+    {
+        var large = Files(4_000);
+        var (perExtraFile, _, figures) = await RetainedPerFileAsync(reportSha512: true, large);
+
+        // The digest (64 bytes) and a reference to the input's own path string: ~72 bytes a file. Kept as a hex string (~280
+        // bytes) in a dictionary it was over 300.
+        Assert.True(perExtraFile < 100, $"verify's report retains {perExtraFile:F0} bytes per extra file ({figures})");
+
+        var report = await RunAsync(large, reportSha512: true);
+        var sample = large[1234];
+        Assert.Equal(Convert.ToHexStringLower(SHA512.HashData(File.ReadAllBytes(sample.FullPath))), report.Sha512![sample.DisplayPath]);
+        Assert.Equal(large.Select(i => i.DisplayPath).Order(StringComparer.Ordinal), report.Sha512.Keys);
     }
 
     [Fact]
@@ -79,5 +100,29 @@ public sealed class ChecksumMemoryTests : IDisposable
         File.WriteAllText(described.FullPath + ".sha512", $"{new string('0', 128)}  {described.DisplayPath}\n");
         var mismatch = await RunAsync(withSidecar, reportSha512: false);
         Assert.Equal(RuleIds.ChecksumSidecarMismatch, Assert.Single(mismatch.Findings).RuleId);
+    }
+
+    [Fact]
+    public async Task Verify_allocates_little_per_file_it_hashes()
+    {
+        var small = Files(200);
+        var large = Files(4_000);
+        var engine = new ValidationEngine(new FakeUrlProbe(_ => 200), NullLogger<ValidationEngine>.Instance);
+        var options = new ValidationOptions { Checks = new HashSet<ValidationCheck> { ValidationCheck.Checksum }, MaxParallelism = 2 };
+        async Task<long> AllocatedAsync(IReadOnlyList<ValidationInput> inputs)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var report = await engine.RunWhileWalkingAsync(inputs, options, CancellationToken.None);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.Equal(inputs.Count, report.Sha512!.Count);
+            return allocated;
+        }
+
+        await AllocatedAsync(small);
+        var allocatedSmall = await AllocatedAsync(small);
+        var allocatedLarge = await AllocatedAsync(large);
+        var perExtraFile = (double)(allocatedLarge - allocatedSmall) / (large.Count - small.Count);
+
+        Assert.True(perExtraFile < 1_024, $"verify allocated {perExtraFile:F0} bytes per extra file ({allocatedSmall / 1024} KiB at {small.Count}, {allocatedLarge / 1024} KiB at {large.Count})");
     }
 }

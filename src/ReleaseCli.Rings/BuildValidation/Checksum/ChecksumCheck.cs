@@ -17,7 +17,7 @@ internal sealed class ChecksumCheck(IReadOnlySet<string>? keepOnly = null) : Dro
     // A sidecar holds one hash and a file name; anything larger is not one.
     private const int MaxSidecarBytes = 4096;
 
-    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private readonly FileDigests _digests = new();
     private readonly ConcurrentBag<(ValidationItem Item, byte[] Content)> _sidecars = [];
     private int _hashed;
 
@@ -33,26 +33,46 @@ internal sealed class ChecksumCheck(IReadOnlySet<string>? keepOnly = null) : Dro
     /// <summary>A file's checksum is of its bytes, whatever they hold.</summary>
     public override bool LooksInsideContainers => false;
 
-    public override async ValueTask InspectAsync(ItemContent content, CancellationToken cancellationToken)
+    public override ValueTask InspectAsync(ItemContent content, CancellationToken cancellationToken)
+    {
+        if (content.Stream is not PooledBufferStream buffer)
+        {
+            return InspectStreamAsync(content, cancellationToken);
+        }
+
+        // A file held in memory is hashed into a digest on the stack: nothing is allocated for it here.
+        Span<byte> sha512 = stackalloc byte[FileDigests.DigestBytes];
+        SHA512.HashData(buffer.Contents, sha512);
+        Record(content, sha512);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask InspectStreamAsync(ItemContent content, CancellationToken cancellationToken)
+    {
+        content.Stream.Position = 0;
+        var sha512 = await SHA512.HashDataAsync(content.Stream, cancellationToken).ConfigureAwait(false);
+        Record(content, sha512);
+    }
+
+    /// <summary>Keeps the digest of a drop file if it is to be reported or compared later, and compares it with the contract's.</summary>
+    private void Record(ItemContent content, ReadOnlySpan<byte> sha512)
     {
         var item = content.Item;
         var stream = content.Stream;
-        stream.Position = 0;
-        var sha512 = Convert.ToHexStringLower(stream is PooledBufferStream buffer
-            ? SHA512.HashData(buffer.Contents)
-            : await SHA512.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
         Interlocked.Increment(ref _hashed);
         if (keepOnly is null || keepOnly.Contains(item.File))
         {
-            _hashes[item.File] = sha512;
+            _digests.Add(item.File, sha512);
         }
 
         if (item.Asset is { } asset)
         {
             Count();
-            if (stream.Length != asset.Size || !string.Equals(sha512, asset.Sha512, StringComparison.OrdinalIgnoreCase))
+            Span<char> hex = stackalloc char[FileDigests.DigestBytes * 2];
+            Convert.TryToHexStringLower(sha512, hex, out _);
+            if (stream.Length != asset.Size || !hex.Equals(asset.Sha512, StringComparison.OrdinalIgnoreCase))
             {
-                Report(item.Finding(RuleIds.ChecksumMismatch, FindingSeverity.Error, Check, $"the file is {stream.Length} bytes with SHA-512 {sha512[..16]}…, but the contract sealed {asset.Size} bytes with SHA-512 {asset.Sha512[..Math.Min(16, asset.Sha512.Length)]}…; the drop changed after prep: gather it again with `release prep`"));
+                Report(item.Finding(RuleIds.ChecksumMismatch, FindingSeverity.Error, Check, $"the file is {stream.Length} bytes with SHA-512 {hex[..16]}…, but the contract sealed {asset.Size} bytes with SHA-512 {asset.Sha512[..Math.Min(16, asset.Sha512.Length)]}…; the drop changed after prep: gather it again with `release prep`"));
             }
         }
 
@@ -65,7 +85,7 @@ internal sealed class ChecksumCheck(IReadOnlySet<string>? keepOnly = null) : Dro
         }
     }
 
-    public override IReadOnlyDictionary<string, string>? ComputedSha512 => keepOnly is null ? _hashes : null;
+    public override FileDigests? ComputedSha512 => keepOnly is null ? _digests : null;
 
     /// <summary>The files a <c>.sha512</c> sidecar among <paramref name="inputs"/> describes.</summary>
     public static IReadOnlySet<string> SidecarTargets(IEnumerable<ValidationInput> inputs) =>
@@ -103,7 +123,7 @@ internal sealed class ChecksumCheck(IReadOnlySet<string>? keepOnly = null) : Dro
                 continue;
             }
 
-            if (!_hashes.TryGetValue(target, out var actual))
+            if (!_digests.TryGetDigest(target, out var digest))
             {
                 if (!byDisplay.Contains(target))
                 {
@@ -113,6 +133,7 @@ internal sealed class ChecksumCheck(IReadOnlySet<string>? keepOnly = null) : Dro
                 continue;
             }
 
+            var actual = Convert.ToHexStringLower(digest);
             if (!string.Equals(hex, actual, StringComparison.OrdinalIgnoreCase))
             {
                 Report(item.Finding(RuleIds.ChecksumSidecarMismatch, FindingSeverity.Error, Check, $"it says SHA-512 {hex[..16].ToLowerInvariant()}… but {target} hashes to {actual[..16]}…; one of them changed: take both again from the build"));
