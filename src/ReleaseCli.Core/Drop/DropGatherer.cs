@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Engine;
@@ -300,12 +301,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     /// <summary>Streams the asset to <c>target.partial</c>, hashing it; the file is closed (not flushed: see GatherJournal) when this returns.</summary>
     private static async Task<(long Size, string Sha512, string Partial, string Source)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + ".partial";
-
-        // Whatever is at the .partial path goes first (a link planted there is removed itself, never written
-        // through), and the file is created anew: opening an existing path, link or not, fails instead.
-        File.Delete(partial);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         long size = 0;
         // Pooled: a new 1 MiB buffer per file lands on the large-object heap, and tens of thousands of small files
@@ -316,7 +312,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             // Written in place, without a FileStream: a write to a file completes in the page cache, and on Linux an
             // "asynchronous" one is the same write done on another pool thread, a hop that costs more than the write
             // for small files. A file on this machine is read the same way, for the same reason.
-            using (var output = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var output = CreatePartial(partial))
             {
                 var local = stream.Content as FileStream;
                 int read;
@@ -348,6 +344,29 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         }
 
         return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), partial, stream.Source);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="partial"/> anew: opening an existing path, link or not, fails, and only then is whatever is
+    /// there removed (a link planted there is removed itself, never written through) and the open tried again; only a
+    /// missing folder is created. The usual case, a new file in an existing folder, costs one call.
+    /// </summary>
+    private static SafeFileHandle CreatePartial(string partial)
+    {
+        try
+        {
+            return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+        }
+        catch (IOException ex) when (!DiskFull.IsCause(ex))
+        {
+            File.Delete(partial);
+        }
+
+        return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
     }
 
     private static GatheredFile ToGathered(PlannedAsset item, long size, string sha512, string source, bool downloaded) =>
