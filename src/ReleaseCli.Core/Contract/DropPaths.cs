@@ -37,8 +37,10 @@ public static class DropPaths
         foreach (var segment in relative.Split(Path.DirectorySeparatorChar))
         {
             current = Path.Combine(current, segment);
-            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
-            if (info.Exists && info.LinkTarget is not null)
+
+            // One lstat a segment: a link (to a file or a folder) carries ReparsePoint; a missing path reads as -1.
+            var attributes = new FileInfo(current).Attributes;
+            if (attributes != (FileAttributes)(-1) && attributes.HasFlag(FileAttributes.ReparsePoint))
             {
                 throw new UnsafePathException(relative.Replace(Path.DirectorySeparatorChar, '/'), $"'{Path.GetRelativePath(fullRoot, current)}' in the folder is a symbolic link");
             }

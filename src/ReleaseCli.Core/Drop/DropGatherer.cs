@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Engine;
@@ -39,23 +40,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         var files = new ConcurrentBag<GatheredFile>();
         var failures = new ConcurrentBag<GatherFailure>(plan.Refused);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var journal = GatherJournal.Open(
-            journalPath,
-            committed: finished =>
-            {
-                files.Add((GatheredFile)finished.State!);
-                progress.FileCompleted(alreadyPresent: false);
-            },
-            failed: (finished, ex) =>
-            {
-                var file = (GatheredFile)finished.State!;
-                var full = DiskFull.IsCause(ex);
-                var failure = new GatherFailure(file.BuildId, file.Name, file.Version, file.DropPath, full ? $"the disk is full: {ex.Message}; free space in the drop's file system and run again (what was gathered is kept)" : $"could not be recorded as complete: {ex.Message}");
-                failures.Add(failure);
-                progress.FileFailed();
-                logger.LogWarning("gather-drop: {Failure}", failure.ToString());
-                stop.Cancel();
-            });
+        var journal = GatherJournal.Open(journalPath);
         foreach (var _ in plan.Refused)
         {
             progress.FileFailed();
@@ -72,18 +57,14 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                 {
                     try
                     {
-                        var (kept, wasReplaced) = await GatherOneAsync(item, options, dropPath, journal, progress, ct).ConfigureAwait(false);
+                        var (file, wasReplaced) = await GatherOneAsync(item, options, dropPath, journal, progress, ct).ConfigureAwait(false);
                         if (wasReplaced)
                         {
                             Interlocked.Increment(ref replaced);
                         }
 
-                        // A fetched file is added when its group is committed; a kept one now.
-                        if (kept is not null)
-                        {
-                            files.Add(kept);
-                            progress.FileCompleted(alreadyPresent: true);
-                        }
+                        files.Add(file);
+                        progress.FileCompleted(alreadyPresent: !file.Downloaded);
                     }
                     catch (Exception ex) when (IsAssetFailure(ex) && !ct.IsCancellationRequested)
                     {
@@ -106,7 +87,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             // Stopped after a failure: downloads in flight end with whatever their cancellation raised.
         }
 
-        // What finished is made durable and journaled, also after a failure: a re-run keeps it.
+        // What finished is made durable (a last checkpoint), also after a failure: a re-run keeps it.
         await journal.FlushAsync().ConfigureAwait(false);
         if (failures.IsEmpty)
         {
@@ -198,10 +179,10 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     }
 
     /// <summary>
-    /// Keeps a file an earlier run completed (checked against its journal line; returned), or fetches it and hands it
-    /// to the journal, which adds it to the result once its group is durable and renamed (null returned).
+    /// Keeps a file an earlier run completed (checked against its journal line), or fetches it: written and closed as
+    /// <c>.partial</c>, journaled, then renamed (see GatherJournal for why this order is what a kill cannot tear).
     /// </summary>
-    private async Task<(GatheredFile? Kept, bool Replaced)> GatherOneAsync(PlannedAsset item, GatherOptions options, string dropPath, GatherJournal journal, GatherProgress progress, CancellationToken cancellationToken)
+    private async Task<(GatheredFile File, bool Replaced)> GatherOneAsync(PlannedAsset item, GatherOptions options, string dropPath, GatherJournal journal, GatherProgress progress, CancellationToken cancellationToken)
     {
         var target = DropPaths.Resolve(dropPath, item.DropPath);
         DropPaths.EnsureNoLinks(dropPath, target);
@@ -238,6 +219,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         var tried = new List<string>();
         foreach (var (location, source) in SourcesFor(item.Asset, options, tried))
         {
+            (long Size, string Sha512, string Partial, string Source) written;
             try
             {
                 var stream = await source.OpenAsync(item.Asset, location, cancellationToken).ConfigureAwait(false);
@@ -249,13 +231,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
                 await using (stream.ConfigureAwait(false))
                 {
-                    var (size, sha512, partial, output) = await WriteHashedAsync(stream, target, progress, cancellationToken).ConfigureAwait(false);
-
-                    // Durable, journaled, then renamed, in a group with other files (see GatherJournal): a file at its
-                    // final path is always journaled, so a re-run never fetches a complete file again.
-                    var file = ToGathered(item, size, sha512, stream.Source, downloaded: true);
-                    await journal.AddAsync(new FinishedFile(new GatherJournalEntry(item.DropPath, size, sha512, stream.Source), partial, target, output, file), cancellationToken).ConfigureAwait(false);
-                    return (null, replaced);
+                    written = await WriteHashedAsync(stream, target, progress, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is not UnsafePathException && IsAssetFailure(ex) && !DiskFull.IsCause(ex) && !cancellationToken.IsCancellationRequested)
@@ -263,10 +239,22 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                 // This location failed after its source's own retries: fall through to the next one.
                 logger.LogDebug("gather-drop: {Asset} from {Location}: {Message}", item.Asset.Name, Describe(location), ex.Message);
                 tried.Add($"{Describe(location)}: {ex.Message}");
+                continue;
             }
+
+            // Outside the fall-through: a journal that cannot be written is not the location's fault.
+            return (Complete(item, journal, new GatherJournalEntry(item.DropPath, written.Size, written.Sha512, written.Source), written.Partial, target), replaced);
         }
 
         throw new GatherException($"no location had it: {string.Join("; ", tried)}");
+    }
+
+    /// <summary>Journals a fetched file, then moves it to its final path: a file at its final path is always journaled, so a re-run never fetches a complete file again.</summary>
+    private static GatheredFile Complete(PlannedAsset item, GatherJournal journal, GatherJournalEntry entry, string partial, string target)
+    {
+        journal.Record(entry, partial);
+        File.Move(partial, target, overwrite: true);
+        return ToGathered(item, entry.Size, entry.Sha512, entry.Source, downloaded: true);
     }
 
     /// <summary>Each location in the order to try, with the source that can read it; locations nobody can read are noted in <paramref name="tried"/>.</summary>
@@ -310,30 +298,34 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         recorded.Size == file.Length
         && string.Equals(await DropHasher.Sha512Async(file.FullName, cancellationToken).ConfigureAwait(false), recorded.Sha512, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Streams the asset to <c>target.partial</c>, hashing it; the file is returned still open, unflushed, for the journal to make durable.</summary>
-    private static async Task<(long Size, string Sha512, string Partial, FileStream Output)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
+    /// <summary>Streams the asset to <c>target.partial</c>, hashing it; the file is closed (not flushed: see GatherJournal) when this returns.</summary>
+    private static async Task<(long Size, string Sha512, string Partial, string Source)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = target + ".partial";
-
-        // Whatever is at the .partial path goes first (a link planted there is removed itself, never written
-        // through), and the file is created anew: opening an existing path, link or not, fails instead.
-        File.Delete(partial);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         long size = 0;
         // Pooled: a new 1 MiB buffer per file lands on the large-object heap, and tens of thousands of small files
         // would grow the heap with the asset count instead of the concurrency.
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         try
         {
-            int read;
-            while ((read = await stream.Content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+            // Written in place, without a FileStream: a write to a file completes in the page cache, and on Linux an
+            // "asynchronous" one is the same write done on another pool thread, a hop that costs more than the write
+            // for small files. A file on this machine is read the same way, for the same reason.
+            using (var output = CreatePartial(partial))
             {
-                hash.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                size += read;
-                progress.AddBytes(read);
+                var local = stream.Content as FileStream;
+                int read;
+                while ((read = local is not null
+                    ? local.Read(buffer, 0, BufferSize)
+                    : await stream.Content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    hash.AppendData(buffer, 0, read);
+                    RandomAccess.Write(output, buffer.AsSpan(0, read), size);
+                    size += read;
+                    progress.AddBytes(read);
+                }
             }
 
             if (stream.Length is { } expected && expected != size)
@@ -343,7 +335,6 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         }
         catch
         {
-            await output.DisposeAsync().ConfigureAwait(false);
             File.Delete(partial);
             throw;
         }
@@ -352,7 +343,30 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), partial, output);
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), partial, stream.Source);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="partial"/> anew: opening an existing path, link or not, fails, and only then is whatever is
+    /// there removed (a link planted there is removed itself, never written through) and the open tried again; only a
+    /// missing folder is created. The usual case, a new file in an existing folder, costs one call.
+    /// </summary>
+    private static SafeFileHandle CreatePartial(string partial)
+    {
+        try
+        {
+            return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+        }
+        catch (IOException ex) when (!DiskFull.IsCause(ex))
+        {
+            File.Delete(partial);
+        }
+
+        return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
     }
 
     private static GatheredFile ToGathered(PlannedAsset item, long size, string sha512, string source, bool downloaded) =>

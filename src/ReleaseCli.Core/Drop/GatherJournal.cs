@@ -1,54 +1,58 @@
-using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 
 namespace ReleaseCli.Core.Drop;
 
 /// <summary>One journal line: a file complete in the drop, with the size and SHA-512 it was written with.</summary>
 internal sealed record GatherJournalEntry(string Path, long Size, string Sha512, string Source);
 
-/// <summary>A file written and hashed at <see cref="Partial"/>, still open, waiting to be made durable, journaled and renamed.</summary>
-internal sealed record FinishedFile(GatherJournalEntry Entry, string Partial, string Target, FileStream Output, object? State);
-
 /// <summary>
-/// Append-only record of the files complete in the drop, written in groups. Finished files queue up (their
-/// <c>.partial</c> still open); a group is committed when it is large or its oldest file has waited long enough:
-/// first the group's bytes are made durable (one <c>syncfs</c> of the drop's file system on Linux, an fsync of each
-/// file elsewhere), then their lines are appended and the journal fsynced once, and only then is each
-/// <c>.partial</c> renamed to its final path. So a file at its final path is always journaled, and a journal line
-/// always names bytes already on disk: a kill at any moment leaves, for a journaled file, either the file or its
-/// complete <c>.partial</c> (which a re-run renames after checking it), and a re-run fetches only what no line names.
-/// Two fsyncs per file would otherwise bound gathering many small files by the disk's flush latency.
+/// Append-only record of the files complete in the drop. What protects a journaled file from a kill is the order of
+/// the steps, and what protects it from a power cut is a checkpoint:
+/// <list type="bullet">
+/// <item>Kill (SIGKILL, a crash): each file's bytes are written and the file closed, then its line is written, then
+/// the <c>.partial</c> is renamed to its final path. The kernel keeps every write that returned, so at any moment of a
+/// kill a line names a file whose bytes are all there (at its final path, or as its <c>.partial</c> awaiting the
+/// rename), and a file at its final path has its line. No flush is needed for this.</item>
+/// <item>Power cut: writes not yet flushed can be lost, a file's bytes as well as the journal's tail. So the drop is
+/// made durable in checkpoints, off the download path: one <c>syncfs</c> of the drop's file system (Linux; elsewhere
+/// each file is flushed before its line), then a checkpoint line naming how much of the journal that covers, and an
+/// fsync of the journal. Checkpoints run every <see cref="CheckpointInterval"/> while files are being added, and at
+/// the end of the gather (also after a failure).</item>
+/// </list>
+/// A re-run reads every complete line, ignores a torn last line, and hashes each kept file again before trusting its
+/// line, so a file named after the last checkpoint whose bytes were lost with the power is caught and fetched again;
+/// what a lost line named is simply not vouched for, and fetched again.
 /// </summary>
 internal sealed class GatherJournal : IAsyncDisposable
 {
-    /// <summary>Files per group: enough to make a flush cheap per file, few enough to hold their handles open.</summary>
-    internal const int GroupSize = 256;
+    /// <summary>How often, at most, a checkpoint makes the drop and the journal durable while files are being added.</summary>
+    internal static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long a finished file may wait for its group before the next finished file commits it.</summary>
-    internal static readonly TimeSpan GroupDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     private readonly Dictionary<string, GatherJournalEntry> _earlier;
-    private readonly FileStream _stream;
-    private readonly SemaphoreSlim _committing = new(1, 1);
+    private readonly SafeFileHandle _handle;
     private readonly Lock _gate = new();
-    private readonly Action<FinishedFile> _committed;
-    private readonly Action<FinishedFile, Exception> _failed;
-    private List<FinishedFile> _waiting = [];
-    private long _oldestWaiting;
+    private readonly SemaphoreSlim _checkpointing = new(1, 1);
+    private readonly CancellationTokenSource _stopCheckpoints = new();
+    private readonly Task _checkpoints;
+    private long _length;
+    private long _lines;
+    private long _linesCheckpointed;
+    private SafeFileHandle? _inDrop;
 
-    private GatherJournal(Dictionary<string, GatherJournalEntry> earlier, FileStream stream, Action<FinishedFile> committed, Action<FinishedFile, Exception> failed)
+    private GatherJournal(Dictionary<string, GatherJournalEntry> earlier, SafeFileHandle handle, long length)
     {
         _earlier = earlier;
-        _stream = stream;
-        _committed = committed;
-        _failed = failed;
+        _handle = handle;
+        _length = length;
+        _checkpoints = CheckpointPeriodicallyAsync();
     }
 
-    /// <summary>
-    /// Opens (or creates) the journal at <paramref name="path"/>, reading what an earlier run recorded.
-    /// <paramref name="committed"/> and <paramref name="failed"/> hear the outcome of every finished file.
-    /// </summary>
-    public static GatherJournal Open(string path, Action<FinishedFile> committed, Action<FinishedFile, Exception> failed)
+    /// <summary>Opens (or creates) the journal at <paramref name="path"/>, reading what an earlier run recorded.</summary>
+    public static GatherJournal Open(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         if (new FileInfo(path).LinkTarget is { } target)
@@ -64,7 +68,7 @@ internal sealed class GatherJournal : IAsyncDisposable
             {
                 try
                 {
-                    // A line torn by a crash is ignored: its file is simply fetched again.
+                    // A line torn by a crash is ignored: its file is simply fetched again. Checkpoint lines name no file.
                     if (line.Length > 0 && JsonSerializer.Deserialize<GatherJournalEntry>(line) is { Path: not null, Sha512: not null } entry)
                     {
                         earlier[entry.Path] = entry;
@@ -76,141 +80,125 @@ internal sealed class GatherJournal : IAsyncDisposable
             }
         }
 
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        if (stream.Length > 0)
+        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        var length = RandomAccess.GetLength(handle);
+        if (length > 0)
         {
-            stream.WriteByte((byte)'\n');
+            // After a torn last line, this run's first line starts on a line of its own.
+            RandomAccess.Write(handle, NewLine, length);
+            length += NewLine.Length;
         }
 
-        return new GatherJournal(earlier, stream, committed, failed);
+        return new GatherJournal(earlier, handle, length);
     }
 
     /// <summary>What an earlier run recorded for this drop path (entries of this run are not kept: each path is gathered once).</summary>
     public GatherJournalEntry? Find(string path) => _earlier.GetValueOrDefault(path);
 
-    /// <summary>Queues a finished file; commits the group when it is full or has waited long enough.</summary>
-    public async Task AddAsync(FinishedFile file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a file whose bytes are all written to <paramref name="partial"/> (closed): once this returns, the caller
+    /// may rename it to its final path. Elsewhere than Linux the file is flushed to disk first.
+    /// </summary>
+    public void Record(GatherJournalEntry entry, string partial)
     {
-        bool due, backlog;
+        if (!FileSystemSync.IsAvailable)
+        {
+            using var file = File.OpenHandle(partial, FileMode.Open, FileAccess.ReadWrite);
+            RandomAccess.FlushToDisk(file);
+        }
+
+        var line = JsonSerializer.SerializeToUtf8Bytes(entry);
         lock (_gate)
         {
-            if (_waiting.Count == 0)
-            {
-                _oldestWaiting = Stopwatch.GetTimestamp();
-            }
-
-            _waiting.Add(file);
-            due = _waiting.Count >= GroupSize || Stopwatch.GetElapsedTime(_oldestWaiting) >= GroupDelay;
-            backlog = _waiting.Count >= 4 * GroupSize;
-        }
-
-        if (backlog)
-        {
-            // The flush falls behind the downloads: wait for it rather than hold ever more files open.
-            await _committing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else if (!due || !_committing.Wait(0))
-        {
-            return;
-        }
-
-        try
-        {
-            Commit();
-        }
-        finally
-        {
-            _committing.Release();
+            // One handle on a file in the drop, for syncing the drop's file system; it stays valid across the rename.
+            _inDrop ??= FileSystemSync.IsAvailable ? File.OpenHandle(partial, FileMode.Open, FileAccess.Read) : null;
+            RandomAccess.Write(_handle, (IReadOnlyList<ReadOnlyMemory<byte>>)[line, NewLine], _length);
+            _length += line.Length + NewLine.Length;
+            _lines++;
         }
     }
 
-    /// <summary>Commits whatever is waiting (at the end of a gather, also after a failure: what finished is kept).</summary>
+    /// <summary>A last checkpoint: everything recorded so far is durable when this returns (at the end of a gather, also after a failure).</summary>
     public async Task FlushAsync()
     {
-        await _committing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        await _stopCheckpoints.CancelAsync().ConfigureAwait(false);
+        await _checkpoints.ConfigureAwait(false);
+        await CheckpointAsync().ConfigureAwait(false);
+    }
+
+    private async Task CheckpointPeriodicallyAsync()
+    {
+        using var timer = new PeriodicTimer(CheckpointInterval);
         try
         {
-            Commit();
+            while (await timer.WaitForNextTickAsync(_stopCheckpoints.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await CheckpointAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Nothing is lost: the lines stay, and the last checkpoint (at the end) covers them or reports why it cannot.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task CheckpointAsync()
+    {
+        await _checkpointing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            long lines, covered;
+            SafeFileHandle? inDrop;
+            lock (_gate)
+            {
+                (lines, covered, inDrop) = (_lines, _length, _inDrop);
+            }
+
+            if (lines == _linesCheckpointed)
+            {
+                return;
+            }
+
+            // Every line before `covered` was written after its file's bytes, so syncing the drop now makes them all durable.
+            if (inDrop is not null)
+            {
+                FileSystemSync.SyncFileSystem(inDrop);
+            }
+
+            var line = Encoding.UTF8.GetBytes($"{{\"Checkpoint\":{covered}}}\n");
+            lock (_gate)
+            {
+                RandomAccess.Write(_handle, line, _length);
+                _length += line.Length;
+            }
+
+            RandomAccess.FlushToDisk(_handle);
+            _linesCheckpointed = lines;
         }
         finally
         {
-            _committing.Release();
-        }
-    }
-
-    private void Commit()
-    {
-        List<FinishedFile> group;
-        lock (_gate)
-        {
-            group = _waiting;
-            _waiting = [];
-        }
-
-        if (group.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            MakeDurable(group);
-            foreach (var file in group)
-            {
-                _stream.Write(JsonSerializer.SerializeToUtf8Bytes(file.Entry));
-                _stream.WriteByte((byte)'\n');
-            }
-
-            _stream.Flush(flushToDisk: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Nothing of the group is vouched for (a line may have reached the journal, but its file was never renamed:
-            // the re-run checks such a .partial against the line before keeping it).
-            foreach (var file in group)
-            {
-                file.Output.Dispose();
-                _failed(file, ex);
-            }
-
-            return;
-        }
-
-        foreach (var file in group)
-        {
-            try
-            {
-                File.Move(file.Partial, file.Target, overwrite: true);
-                _committed(file);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                _failed(file, ex);
-            }
-        }
-    }
-
-    private static void MakeDurable(List<FinishedFile> group)
-    {
-        // The drop is one folder, so one file system: syncing it flushes every file of the group at once.
-        if (!FileSystemSync.TrySyncFileSystem(group[0].Output.SafeFileHandle))
-        {
-            foreach (var file in group)
-            {
-                file.Output.Flush(flushToDisk: true);
-            }
-        }
-
-        foreach (var file in group)
-        {
-            file.Output.Dispose();
+            _checkpointing.Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await FlushAsync().ConfigureAwait(false);
-        _committing.Dispose();
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _checkpointing.Dispose();
+            _stopCheckpoints.Dispose();
+            _inDrop?.Dispose();
+            _handle.Dispose();
+        }
     }
 }

@@ -77,13 +77,13 @@ public sealed class GatherDropCrashTests
     }
 
     /// <summary>
-    /// Many small files, whose fsyncs are grouped: killed at several points while groups are being committed, the
-    /// journal never names a file that is missing or torn (each line's file is at its final path, or complete as
-    /// its .partial awaiting the rename, with the size and SHA-512 the line records), every file at its final path is
-    /// journaled, and a re-run completes the drop exactly.
+    /// Many small files, none flushed on its own (written, journaled, renamed; durable only at checkpoints): killed at
+    /// varied moments, the journal never names a file that is missing or torn (each line's file is at its final path,
+    /// or complete as its .partial awaiting the rename, with the size and SHA-512 the line records), every file at its
+    /// final path is journaled, and a re-run keeps exactly what the journal vouches for and fetches only the rest.
     /// </summary>
     [Fact]
-    public async Task Killed_while_groups_of_small_files_are_committed_the_journal_vouches_only_for_complete_files()
+    public async Task Killed_at_varied_moments_while_small_files_are_journaled_the_journal_vouches_only_for_complete_files()
     {
         const int files = 6000;
         using var work = new GatherWorkspace();
@@ -104,11 +104,13 @@ public sealed class GatherDropCrashTests
         var journalPath = Path.Combine(work.DropPath, ".gather-journal.jsonl");
 
         var journaledAtKills = new List<int>();
-        for (var kill = 0; kill < 3; kill++)
+        var vouchedAtLastKill = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var added in new[] { 1, 250, 1200 })
         {
-            // Each run is killed once it has committed something of its own: a threshold fixed in advance could be passed
-            // between two looks at the journal on a busy machine, and the next runs would then be killed before adding any.
-            var threshold = JournalLines(journalPath).Count + 1;
+            // Each run is killed once it has journaled a number of files of its own, different for each run (so the kill
+            // lands early, in the middle or late, and between checkpoints or during one): a threshold fixed in advance
+            // could be passed between two looks at the journal on a busy machine, and the next runs would then add nothing.
+            var threshold = JournalLines(journalPath).Count + added;
             using var process = ReleaseExe.Start(work.Directory, GatherWorkspace.Actor, args);
             var deadline = Stopwatch.StartNew();
             while (JournalLines(journalPath).Count < threshold && !process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(3))
@@ -133,13 +135,16 @@ public sealed class GatherDropCrashTests
 
             var vouched = journaled.Select(j => j.Path).ToHashSet(StringComparer.Ordinal);
             Assert.All(work.CompleteFiles(), path => Assert.Contains(path, vouched));
+            vouchedAtLastKill = vouched;
         }
 
         Assert.True(journaledAtKills.Zip(journaledAtKills.Skip(1)).All(p => p.First < p.Second), $"each run added to the journal: {string.Join(", ", journaledAtKills)}");
         var rerun = (await work.RunAsync(args)).ShouldSucceed();
         using var report = JsonDocument.Parse(rerun.StandardOutput);
         Assert.Equal(files, report.RootElement.GetProperty("files").GetInt32());
-        Assert.True(report.RootElement.GetProperty("alreadyPresent").GetInt32() >= journaledAtKills[^1], "every journaled file was kept by the re-run");
+        Assert.Equal(vouchedAtLastKill.Count, report.RootElement.GetProperty("alreadyPresent").GetInt32());
+        Assert.Equal(files - vouchedAtLastKill.Count, report.RootElement.GetProperty("downloaded").GetInt32());
+        Assert.Equal(0, report.RootElement.GetProperty("replaced").GetInt32());
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), work.CompleteFiles());
         foreach (var (path, (size, sha512)) in expected)
         {
@@ -169,8 +174,12 @@ public sealed class GatherDropCrashTests
                 {
                     using (entry)
                     {
+                        // A checkpoint line names no file.
                         var root = entry.RootElement;
-                        lines.Add((root.GetProperty("Path").GetString()!, root.GetProperty("Size").GetInt64(), root.GetProperty("Sha512").GetString()!));
+                        if (root.TryGetProperty("Path", out var path))
+                        {
+                            lines.Add((path.GetString()!, root.GetProperty("Size").GetInt64(), root.GetProperty("Sha512").GetString()!));
+                        }
                     }
                 }
             }
