@@ -88,7 +88,16 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         }
 
         // What finished is made durable (a last checkpoint), also after a failure: a re-run keeps it.
-        await journal.FlushAsync().ConfigureAwait(false);
+        try
+        {
+            await journal.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !DiskFull.IsCause(ex))
+        {
+            // The drop's disk or the journal would not flush: nothing written is lost to a kill, but a power cut could
+            // still take it, so the gather does not claim a complete drop. A re-run re-hashes what it finds.
+            throw new ReleaseException(ExitCode.Failed, $"the drop {dropPath} or its journal {journalPath} could not be flushed to disk: {ex.Message}. Check that file system, then run again: the files gathered are kept and hashed again before they are trusted.", ex);
+        }
         if (failures.IsEmpty)
         {
             foreach (var stray in DropPaths.Walk(dropPath).Files.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)))

@@ -193,6 +193,11 @@ internal sealed class GatherJournal : IAsyncDisposable
         {
             await FlushAsync().ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Disposed on the way out of another failure, or after FlushAsync already reported this one: the lines are
+            // written, and a re-run re-hashes every file they name, so this flush's failure must not hide the first.
+        }
         finally
         {
             _checkpointing.Dispose();
