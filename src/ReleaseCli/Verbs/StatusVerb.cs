@@ -34,7 +34,8 @@ public sealed class StatusHandler(VerbContext context, StatusRenderer renderer)
         DecisionAudit.Require(environment, ledger.Events);
         var state = new ReleaseState(ledger.Events);
         var checkedItems = new List<string> { $"the ledger's hash chain and head ({ledger.Events.Count} event(s))", "every approval, rejection, sign-off and override against who may give it" };
-        var notChecked = new List<string>();
+        // status runs no step, so it does not bind the steps' settings (see ReleaseDefinitionLoader.LoadWithoutStepSettings).
+        var notChecked = new List<string> { "the steps' settings in release.json (a ring checks them before it runs any step)" };
         if (environment.Trust.Signers is { } signers)
         {
             checkedItems.Add($"{ledger.Events.Count(e => e.Verified)} signature(s) against the allowed signers {signers.Path} (identity.require {environment.Trust.Require.ToString().ToLowerInvariant()})");

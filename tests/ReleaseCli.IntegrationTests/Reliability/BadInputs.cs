@@ -21,23 +21,26 @@ public static class BadInputs
 
     private static string NewName(string extension) => $"bad-{Interlocked.Increment(ref _files)}{extension}";
 
-    /// <summary>release.json as text: `status -d` of it must exit 2 naming the fragment.</summary>
-    private static BadInput DefinitionText(string name, string fragment, Func<string, string> edit) =>
+    /// <summary>
+    /// release.json as text: `<paramref name="verb"/> -d` of it must exit 2 naming the fragment. status checks all of a
+    /// definition but the steps' settings, which a ring verb checks before it runs a step.
+    /// </summary>
+    private static BadInput DefinitionText(string name, string fragment, Func<string, string> edit, string verb = "status") =>
         new("release.json", name, 2, fragment, async directory =>
         {
             var file = NewName(".json");
             var sampleDefinition = await File.ReadAllTextAsync(Path.Combine(directory, "release.json"));
             await File.WriteAllTextAsync(Path.Combine(directory, file), edit(sampleDefinition));
-            return ["status", "-d", file];
+            return [verb, "-d", file];
         });
 
-    private static BadInput Definition(string name, string fragment, Action<JsonObject> edit) =>
+    private static BadInput Definition(string name, string fragment, Action<JsonObject> edit, string verb = "status") =>
         DefinitionText(name, fragment, text =>
         {
             var root = JsonNode.Parse(text)!.AsObject();
             edit(root);
             return root.ToJsonString();
-        });
+        }, verb);
 
     private static JsonObject Ring(JsonObject root, string ring) => root["rings"]![ring]!.AsObject();
 
@@ -70,7 +73,8 @@ public static class BadInputs
             steps[0]!["dependsOn"] = new JsonArray(steps[1]!["id"]!.GetValue<string>());
             steps[1]!["dependsOn"] = new JsonArray(steps[0]!["id"]!.GetValue<string>());
         });
-        yield return Definition("an unknown setting of a step", "colour", r => Ring(r, "prep")["steps"]![0]!["settings"] = new JsonObject { ["colour"] = "red" });
+        yield return Definition("an unknown setting of a step", "colour", r => Ring(r, "prep")["steps"]![0]!["settings"] = new JsonObject { ["colour"] = "red" }, verb: "prep");
+        yield return Definition("a setting of a step out of range", "settings.maxParallelism: expected a whole number from 1 to 64", r => Ring(r, "validate-build")["steps"]![4]!["settings"] = new JsonObject { ["maxParallelism"] = 0 }, verb: "validate-build");
         yield return Definition("an unknown gate kind", "approvals", r => Ring(r, "prep")["gates"]![3]!["kind"] = "approvals");
         yield return Definition("an approval without approvers", "approvers", r => Ring(r, "prep")["gates"]![3]!.AsObject().Remove("approvers"));
         yield return Definition("minApprovals 0", "minApprovals", r => Ring(r, "prep")["gates"]![3]!["minApprovals"] = 0);
