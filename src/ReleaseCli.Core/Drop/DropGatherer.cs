@@ -307,7 +307,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         recorded.Size == file.Length
         && string.Equals(await DropHasher.Sha512Async(file.FullName, cancellationToken).ConfigureAwait(false), recorded.Sha512, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Streams the asset to <c>target.partial</c>, hashing it; the file is closed (not flushed: see GatherJournal) when this returns.</summary>
+    /// <summary>Streams the asset to <c>target.partial</c>, hashing it; the file is closed (flushed only where there is no <c>syncfs</c>: see GatherJournal) when this returns.</summary>
     private static async Task<(long Size, string Sha512, string Partial, string Source)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
     {
         var partial = target + ".partial";
@@ -334,6 +334,12 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                     RandomAccess.Write(output, buffer.AsSpan(0, read), size);
                     size += read;
                     progress.AddBytes(read);
+                }
+
+                if (!FileSystemSync.IsAvailable)
+                {
+                    // No syncfs for a checkpoint to make the drop durable at once: the file is flushed before its journal line.
+                    RandomAccess.FlushToDisk(output);
                 }
             }
 

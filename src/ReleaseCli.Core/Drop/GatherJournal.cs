@@ -96,17 +96,12 @@ internal sealed class GatherJournal : IAsyncDisposable
     public GatherJournalEntry? Find(string path) => _earlier.GetValueOrDefault(path);
 
     /// <summary>
-    /// Records a file whose bytes are all written to <paramref name="partial"/> (closed): once this returns, the caller
-    /// may rename it to its final path. Elsewhere than Linux the file is flushed to disk first.
+    /// Records a file whose bytes are all written to <paramref name="partial"/> (closed; where <c>syncfs</c> is not
+    /// available, also flushed to disk by its writer, as no checkpoint can do it later): once this returns, the caller
+    /// may rename it to its final path.
     /// </summary>
     public void Record(GatherJournalEntry entry, string partial)
     {
-        if (!FileSystemSync.IsAvailable)
-        {
-            using var file = File.OpenHandle(partial, FileMode.Open, FileAccess.ReadWrite);
-            RandomAccess.FlushToDisk(file);
-        }
-
         var line = JsonSerializer.SerializeToUtf8Bytes(entry);
         lock (_gate)
         {
