@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace ReleaseCli.Core.Contract;
 
 /// <summary>
@@ -29,22 +31,71 @@ public static class DropPaths
     /// Refuses a path under <paramref name="root"/> that goes through a symbolic link (a folder or the
     /// file itself): a link planted in the drop would otherwise let a write land outside it.
     /// </summary>
-    public static void EnsureNoLinks(string root, string fullPath)
+    public static void EnsureNoLinks(string root, string fullPath) => CheckLinks(root, fullPath, includingFile: true);
+
+    /// <summary>
+    /// <see cref="EnsureNoLinks(string, string)"/> for the many files of one folder tree: a folder found to be a plain,
+    /// existing folder all the way down is remembered in <paramref name="plainFolders"/> and not looked at again for
+    /// the next file in it. The file itself is looked at only when <paramref name="includingFile"/> (a writer that
+    /// creates a new file and renames it into place replaces a link there, and never writes through it).
+    /// </summary>
+    public static void EnsureNoLinks(string root, string fullPath, ConcurrentDictionary<string, byte> plainFolders, bool includingFile)
+    {
+        var folder = Path.GetDirectoryName(fullPath.AsSpan());
+        if (!plainFolders.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(folder))
+        {
+            if (CheckLinks(root, fullPath, includingFile))
+            {
+                plainFolders.TryAdd(folder.ToString(), 0);
+            }
+
+            return;
+        }
+
+        if (includingFile && IsLink(fullPath))
+        {
+            throw new UnsafePathException(Path.GetRelativePath(root, fullPath).Replace(Path.DirectorySeparatorChar, '/'), $"'{Path.GetRelativePath(root, fullPath)}' in the folder is a symbolic link");
+        }
+    }
+
+    /// <summary>Refuses a link on the way to <paramref name="fullPath"/>; true when every folder on the way exists.</summary>
+    private static bool CheckLinks(string root, string fullPath, bool includingFile)
     {
         var fullRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
         var relative = Path.GetRelativePath(fullRoot, fullPath);
+        var segments = relative.Split(Path.DirectorySeparatorChar);
         var current = fullRoot;
-        foreach (var segment in relative.Split(Path.DirectorySeparatorChar))
+        var foldersExist = true;
+        for (var i = 0; i < segments.Length; i++)
         {
-            current = Path.Combine(current, segment);
+            current = Path.Combine(current, segments[i]);
+            var isFile = i == segments.Length - 1;
+            if (isFile && !includingFile)
+            {
+                break;
+            }
 
             // One lstat a segment: a link (to a file or a folder) carries ReparsePoint; a missing path reads as -1.
             var attributes = new FileInfo(current).Attributes;
-            if (attributes != (FileAttributes)(-1) && attributes.HasFlag(FileAttributes.ReparsePoint))
+            if (attributes == (FileAttributes)(-1))
+            {
+                foldersExist &= isFile;
+                continue;
+            }
+
+            if (attributes.HasFlag(FileAttributes.ReparsePoint))
             {
                 throw new UnsafePathException(relative.Replace(Path.DirectorySeparatorChar, '/'), $"'{Path.GetRelativePath(fullRoot, current)}' in the folder is a symbolic link");
             }
         }
+
+        return foldersExist;
+    }
+
+    private static bool IsLink(string path)
+    {
+        var attributes = new FileInfo(path).Attributes;
+        return attributes != (FileAttributes)(-1) && attributes.HasFlag(FileAttributes.ReparsePoint);
     }
 
     /// <summary>

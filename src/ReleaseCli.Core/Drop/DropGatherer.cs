@@ -24,7 +24,16 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
     private readonly IReadOnlyList<IAssetSource> _sources = [.. sources];
 
-    public async Task<GatherResult> GatherAsync(Candidate candidate, GatherOptions options, string dropPath, string journalPath, GatherProgress? progress, CancellationToken cancellationToken)
+    /// <summary>Gathers the candidate into <paramref name="dropPath"/> and returns once what was gathered is durable.</summary>
+    public Task<GatherResult> GatherAsync(Candidate candidate, GatherOptions options, string dropPath, string journalPath, GatherProgress? progress, CancellationToken cancellationToken) =>
+        GatherAsync(candidate, options, dropPath, journalPath, progress, null, cancellationToken);
+
+    /// <summary>
+    /// Gathers the candidate into <paramref name="dropPath"/> and returns once what was gathered is durable.
+    /// <paramref name="whileFlushing"/>, when given, is started with the result as soon as every file is in place, and
+    /// runs while the drop is made durable (work that needs the files but not their durability, such as a manifest).
+    /// </summary>
+    public async Task<GatherResult> GatherAsync(Candidate candidate, GatherOptions options, string dropPath, string journalPath, GatherProgress? progress, Func<GatherResult, Task>? whileFlushing, CancellationToken cancellationToken)
     {
         progress ??= new GatherProgress();
         var plan = Plan(candidate, options);
@@ -36,7 +45,10 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         }
 
         progress.FilesTotal = plan.Items.Count + plan.Refused.Count;
+        // An empty drop (a first gather) holds nothing afterwards that this gather did not write: nothing to tidy.
+        var startedEmpty = !Directory.Exists(dropPath) || !Directory.EnumerateFileSystemEntries(dropPath).Any();
         Directory.CreateDirectory(dropPath);
+        var plainFolders = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         var files = new ConcurrentBag<GatheredFile>();
         var failures = new ConcurrentBag<GatherFailure>(plan.Refused);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -57,7 +69,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                 {
                     try
                     {
-                        var (file, wasReplaced) = await GatherOneAsync(item, options, dropPath, journal, progress, ct).ConfigureAwait(false);
+                        var (file, wasReplaced) = await GatherOneAsync(item, options, dropPath, plainFolders, journal, progress, ct).ConfigureAwait(false);
                         if (wasReplaced)
                         {
                             Interlocked.Increment(ref replaced);
@@ -87,10 +99,21 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             // Stopped after a failure: downloads in flight end with whatever their cancellation raised.
         }
 
-        // What finished is made durable (a last checkpoint), also after a failure: a re-run keeps it.
+        var result = new GatherResult(
+            [.. files.OrderBy(f => f.DropPath, StringComparer.Ordinal)],
+            [.. failures.OrderBy(f => f.DropPath, StringComparer.Ordinal)])
+        {
+            Replaced = replaced,
+            StartedEmpty = startedEmpty,
+        };
+
+        // What finished is made durable (a last checkpoint), also after a failure: a re-run keeps it. The flush mostly
+        // waits for the disk, so what needs the files but not their durability runs beside it.
+        var flushing = Task.Run(journal.FlushAsync, CancellationToken.None);
+        var alongside = whileFlushing is null ? Task.CompletedTask : Task.Run(() => whileFlushing(result), CancellationToken.None);
         try
         {
-            await journal.FlushAsync().ConfigureAwait(false);
+            await flushing.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !DiskFull.IsCause(ex))
         {
@@ -98,7 +121,12 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             // still take it, so the gather does not claim a complete drop. A re-run re-hashes what it finds.
             throw new ReleaseException(ExitCode.Failed, $"the drop {dropPath} or its journal {journalPath} could not be flushed to disk: {ex.Message}. Check that file system, then run again: the files gathered are kept and hashed again before they are trusted.", ex);
         }
-        if (failures.IsEmpty)
+        finally
+        {
+            await alongside.ConfigureAwait(false);
+        }
+
+        if (failures.IsEmpty && !startedEmpty)
         {
             foreach (var stray in DropPaths.Walk(dropPath).Files.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)))
             {
@@ -106,12 +134,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             }
         }
 
-        return new GatherResult(
-            [.. files.OrderBy(f => f.DropPath, StringComparer.Ordinal)],
-            [.. failures.OrderBy(f => f.DropPath, StringComparer.Ordinal)])
-        {
-            Replaced = replaced,
-        };
+        return result;
     }
 
     /// <summary>For --dry-run: where each planned asset would come from and how big it is, without writing anything.</summary>
@@ -191,14 +214,17 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     /// Keeps a file an earlier run completed (checked against its journal line), or fetches it: written and closed as
     /// <c>.partial</c>, journaled, then renamed (see GatherJournal for why this order is what a kill cannot tear).
     /// </summary>
-    private async Task<(GatheredFile File, bool Replaced)> GatherOneAsync(PlannedAsset item, GatherOptions options, string dropPath, GatherJournal journal, GatherProgress progress, CancellationToken cancellationToken)
+    private async Task<(GatheredFile File, bool Replaced)> GatherOneAsync(PlannedAsset item, GatherOptions options, string dropPath, ConcurrentDictionary<string, byte> plainFolders, GatherJournal journal, GatherProgress progress, CancellationToken cancellationToken)
     {
         var target = DropPaths.Resolve(dropPath, item.DropPath);
-        DropPaths.EnsureNoLinks(dropPath, target);
-        var existing = new FileInfo(target);
+        var recorded = journal.Find(item.DropPath);
+        // The file itself is looked at only when an earlier run's copy is to be trusted: a new one is created beside it
+        // and renamed over whatever is there, which replaces a link rather than writing through it.
+        DropPaths.EnsureNoLinks(dropPath, target, plainFolders, includingFile: recorded is not null);
         var replaced = false;
-        if (journal.Find(item.DropPath) is { } recorded)
+        if (recorded is not null)
         {
+            var existing = new FileInfo(target);
             var partial = new FileInfo(target + ".partial");
             if (!existing.Exists && partial is { Exists: true, LinkTarget: null } && await MatchesAsync(partial, recorded, cancellationToken).ConfigureAwait(false))
             {
@@ -262,7 +288,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     private static GatheredFile Complete(PlannedAsset item, GatherJournal journal, GatherJournalEntry entry, string partial, string target)
     {
         journal.Record(entry, partial);
-        File.Move(partial, target, overwrite: true);
+        LocalFile.Move(partial, target);
         return ToGathered(item, entry.Size, entry.Sha512, entry.Source, downloaded: true);
     }
 
@@ -323,10 +349,10 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             // for small files. A file on this machine is read the same way, for the same reason.
             using (var output = CreatePartial(partial))
             {
-                var local = stream.Content as FileStream;
+                var local = stream.File;
                 int read;
                 while ((read = local is not null
-                    ? local.Read(buffer, 0, BufferSize)
+                    ? RandomAccess.Read(local, buffer.AsSpan(0, BufferSize), size)
                     : await stream.Content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -370,7 +396,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     {
         try
         {
-            return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            return LocalFile.CreateNew(partial);
         }
         catch (IOException ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
         {
@@ -381,7 +407,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             File.Delete(partial);
         }
 
-        return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        return LocalFile.CreateNew(partial);
     }
 
     private static GatheredFile ToGathered(PlannedAsset item, long size, string sha512, string source, bool downloaded) =>

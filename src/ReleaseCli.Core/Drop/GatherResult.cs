@@ -12,4 +12,7 @@ public sealed record GatherResult(IReadOnlyList<GatheredFile> Files, IReadOnlyLi
 
     /// <summary>Files found in the drop that did not match their journaled hash and were fetched again.</summary>
     public int Replaced { get; init; }
+
+    /// <summary>The drop held nothing when the gather began: every file in it is one the gather wrote, so there is nothing left over to tidy.</summary>
+    public bool StartedEmpty { get; init; }
 }

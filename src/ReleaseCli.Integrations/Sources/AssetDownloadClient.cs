@@ -11,8 +11,11 @@ namespace ReleaseCli.Integrations.Sources;
 /// is then read through <see cref="ResumingDownloadStream"/>, which detects stalls and resumes with
 /// a range request after a reset.
 /// </summary>
-public sealed class AssetDownloadClient(HttpClient http, AssetDownloadSettings settings)
+public sealed class AssetDownloadClient(Func<HttpClient> createHttp, AssetDownloadSettings settings)
 {
+    // Made at the first download: a gather whose every asset is in a local folder builds no HTTP pipeline.
+    private readonly Lazy<HttpClient> _http = new(createHttp);
+
     public const string Name = "asset-downloads";
 
     /// <summary>GETs the URL; null on 404; a <see cref="GatherException"/> saying what to configure on 401/403.</summary>
@@ -64,7 +67,7 @@ public sealed class AssetDownloadClient(HttpClient http, AssetDownloadSettings s
 
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return await _http.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {

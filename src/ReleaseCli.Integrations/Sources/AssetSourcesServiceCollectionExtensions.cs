@@ -42,7 +42,7 @@ public static class AssetSourcesServiceCollectionExtensions
                 })
                 .SelectPipelineByAuthority();
         });
-        services.AddTransient(sp => new AssetDownloadClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(AssetDownloadClient.Name), sp.GetRequiredService<AssetDownloadSettings>()));
+        services.AddTransient(sp => new AssetDownloadClient(() => sp.GetRequiredService<IHttpClientFactory>().CreateClient(AssetDownloadClient.Name), sp.GetRequiredService<AssetDownloadSettings>()));
         services.AddSingleton<IAssetSource, LocalFolderAssetSource>();
         services.AddSingleton<IAssetSource, BlobContainerAssetSource>();
         services.AddSingleton<IAssetSource, NuGetFeedAssetSource>();

@@ -73,7 +73,15 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
             var reporter = ReportProgressAsync(context, progress, reporting.Token);
             try
             {
-                result = await gatherer.GatherAsync(context.Candidate, options, context.DropPath, journal, progress, cancellationToken).ConfigureAwait(false);
+                // The manifest is written while the drop is flushed to disk.
+                result = await gatherer.GatherAsync(
+                    context.Candidate,
+                    options,
+                    context.DropPath,
+                    journal,
+                    progress,
+                    gathered => DropManifest.Create(context.Candidate, gathered, DateTimeOffset.UtcNow).WriteAsync(Path.Combine(working, "gather-manifest.json"), cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -82,7 +90,6 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
             }
         }
 
-        await DropManifest.Create(context.Candidate, result, DateTimeOffset.UtcNow).WriteAsync(Path.Combine(working, "gather-manifest.json"), cancellationToken).ConfigureAwait(false);
         var data = new JsonObject
         {
             ["files"] = result.Files.Count,
@@ -104,7 +111,7 @@ public sealed class GatherDropStep(IEnumerable<IAssetSource> sources) : RingStep
             return StepOutcome.Failed("the candidate has no assets to gather (check the build in BAR and the assetFilter / nonShipping settings)", data);
         }
 
-        var removed = RemoveFilesNotGathered(context.DropPath, result.Files, working);
+        var removed = result.StartedEmpty ? 0 : RemoveFilesNotGathered(context.DropPath, result.Files, working);
         if (removed > 0)
         {
             data["removed"] = removed;

@@ -11,7 +11,7 @@ public sealed class AssetDownloadClientTests
     public async Task Plain_http_to_another_machine_is_refused_before_any_request_and_a_credential_goes_only_where_it_is_protected()
     {
         var handler = new RecordingHandler();
-        var client = new AssetDownloadClient(new HttpClient(handler), new AssetDownloadSettings());
+        var client = new AssetDownloadClient(() => new HttpClient(handler), new AssetDownloadSettings());
         var token = new AuthenticationHeaderValue("Bearer", "feed-token");
 
         var error = await Assert.ThrowsAsync<GatherException>(() => client.OpenAsync(new Uri("http://feed.contoso.example/v3/x.1.0.0.nupkg"), token, "help", CancellationToken.None));

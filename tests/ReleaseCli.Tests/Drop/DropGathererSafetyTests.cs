@@ -78,7 +78,7 @@ public sealed class DropGathererSafetyTests : IDisposable
         var (candidate, drop, _) = await ArrangeAsync();
         var folder = Assert.Single(candidate.Builds.Single().Assets.Single().Locations);
         var requests = new List<Uri>();
-        var http = new HttpsAssetSource(new AssetDownloadClient(new HttpClient(new RecordingHandler(requests)), new AssetDownloadSettings()));
+        var http = new HttpsAssetSource(new AssetDownloadClient(() => new HttpClient(new RecordingHandler(requests)), new AssetDownloadSettings()));
         var gatherer = new DropGatherer([http, new LocalFolderAssetSource()], NullLogger.Instance);
         var plain = new AssetLocation("http://files.contoso.example/builds/1", AssetLocationType.Container);
 

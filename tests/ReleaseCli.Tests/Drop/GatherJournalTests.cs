@@ -54,6 +54,27 @@ public sealed class GatherJournalTests : IDisposable
             return (l, root.TryGetProperty("Path", out var path) ? path.GetString() : null, root.TryGetProperty("Checkpoint", out var covered) ? covered.GetInt64() : (long?)null);
         })];
 
+    /// <summary>
+    /// A first gather into an empty drop has nothing left over to tidy, so it does not walk the drop for it; a gather
+    /// after a run killed before its first journal line finds that run's .partial files and removes them.
+    /// </summary>
+    [Fact]
+    public async Task Only_a_gather_into_a_drop_that_held_something_tidies_stray_partial_files()
+    {
+        var (candidate, _) = await ArrangeAsync();
+        var first = await Gatherer().GatherAsync(candidate, Options, Drop, Journal, null, CancellationToken.None);
+        Assert.True(first.StartedEmpty);
+
+        var second = _work.Combine("second");
+        var stray = Path.Combine(second, "shipping", "assets", "from-an-earlier-candidate.txt.partial");
+        Directory.CreateDirectory(Path.GetDirectoryName(stray)!);
+        await File.WriteAllTextAsync(stray, "torn");
+        var rerun = await Gatherer().GatherAsync(candidate, Options, second, _work.Combine("second.jsonl"), null, CancellationToken.None);
+        Assert.False(rerun.StartedEmpty);
+        Assert.False(File.Exists(stray));
+        Assert.Equal(Files, Directory.GetFiles(second, "*", SearchOption.AllDirectories).Length);
+    }
+
     [Fact]
     public async Task A_gather_ends_with_a_checkpoint_covering_every_line_it_wrote()
     {
