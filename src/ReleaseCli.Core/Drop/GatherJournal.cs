@@ -69,7 +69,7 @@ internal sealed class GatherJournal : IAsyncDisposable
                 try
                 {
                     // A line torn by a crash is ignored: its file is simply fetched again. Checkpoint lines name no file.
-                    if (line.Length > 0 && JsonSerializer.Deserialize<GatherJournalEntry>(line) is { Path: not null, Sha512: not null } entry)
+                    if (line.Length > 0 && JsonSerializer.Deserialize(line, GatherJournalJsonContext.Default.GatherJournalEntry) is { Path: not null, Sha512: not null } entry)
                     {
                         earlier[entry.Path] = entry;
                     }
@@ -102,7 +102,7 @@ internal sealed class GatherJournal : IAsyncDisposable
     /// </summary>
     public void Record(GatherJournalEntry entry, string partial)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(entry);
+        var line = JsonSerializer.SerializeToUtf8Bytes(entry, GatherJournalJsonContext.Default.GatherJournalEntry);
         lock (_gate)
         {
             // One handle on a file in the drop, for syncing the drop's file system; it stays valid across the rename.
