@@ -13,7 +13,7 @@ namespace ReleaseCli.Core.Drop;
 
 /// <summary>
 /// Gathers every asset of the candidate into the drop: all builds at once under one concurrency
-/// limit, each file hashed (SHA-512) while it streams to <c>name.partial</c>, flushed and renamed.
+/// limit, each file announced in the journal, then hashed (SHA-512) while it streams to its final path, then journaled.
 /// A journal of finished files (path, size, SHA-512) lets a re-run after any interruption keep them
 /// and fetch only the rest; a kept file is hashed again and compared with its journal entry, so a
 /// file corrupted since is detected and fetched again.
@@ -88,7 +88,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
                         logger.LogWarning("gather-drop: {Failure}", failure.ToString());
                         if (full || !options.ContinueOnError)
                         {
-                            // Stop starting new downloads; what is in flight is abandoned as .partial and redone by a re-run.
+                            // Stop starting new downloads; what is in flight is removed as it fails, and redone by a re-run.
                             await stop.CancelAsync().ConfigureAwait(false);
                         }
                     }
@@ -128,6 +128,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
         if (failures.IsEmpty && !startedEmpty)
         {
+            // .partial files an earlier version of the tool left when it was stopped.
             foreach (var stray in DropPaths.Walk(dropPath).Files.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)))
             {
                 File.Delete(Path.Combine(dropPath, stray));
@@ -211,15 +212,16 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     }
 
     /// <summary>
-    /// Keeps a file an earlier run completed (checked against its journal line), or fetches it: written and closed as
-    /// <c>.partial</c>, journaled, then renamed (see GatherJournal for why this order is what a kill cannot tear).
+    /// Keeps a file an earlier run completed (checked against its journal line), or fetches it: announced in the journal,
+    /// created at its final path, written and closed, then journaled (see GatherJournal for why this order is what a
+    /// kill cannot tear).
     /// </summary>
     private async Task<(GatheredFile File, bool Replaced)> GatherOneAsync(PlannedAsset item, GatherOptions options, string dropPath, ConcurrentDictionary<string, byte> plainFolders, GatherJournal journal, GatherProgress progress, CancellationToken cancellationToken)
     {
         var target = DropPaths.Resolve(dropPath, item.DropPath);
         var recorded = journal.Find(item.DropPath);
-        // The file itself is looked at only when an earlier run's copy is to be trusted: a new one is created beside it
-        // and renamed over whatever is there, which replaces a link rather than writing through it.
+        // The file itself is looked at only when an earlier run's copy is to be trusted: a file is otherwise created anew,
+        // which removes a link found there rather than writing through it.
         DropPaths.EnsureNoLinks(dropPath, target, plainFolders, includingFile: recorded is not null);
         var replaced = false;
         if (recorded is not null)
@@ -228,7 +230,8 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             var partial = new FileInfo(target + ".partial");
             if (!existing.Exists && partial is { Exists: true, LinkTarget: null } && await MatchesAsync(partial, recorded, cancellationToken).ConfigureAwait(false))
             {
-                // Journaled, then interrupted before its rename: the bytes are the ones the line names.
+                // Journaled by an earlier version, which wrote to .partial and renamed, and stopped before the rename: the
+                // bytes are the ones the line names.
                 File.Move(partial.FullName, target);
                 return (ToGathered(item, recorded.Size, recorded.Sha512, recorded.Source, downloaded: false), false);
             }
@@ -254,7 +257,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         var tried = new List<string>();
         foreach (var (location, source) in SourcesFor(item.Asset, options, tried))
         {
-            (long Size, string Sha512, string Partial, string Source) written;
+            (long Size, string Sha512, string Source) written;
             try
             {
                 var stream = await source.OpenAsync(item.Asset, location, cancellationToken).ConfigureAwait(false);
@@ -266,7 +269,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
 
                 await using (stream.ConfigureAwait(false))
                 {
-                    written = await WriteHashedAsync(stream, target, progress, cancellationToken).ConfigureAwait(false);
+                    written = await WriteHashedAsync(stream, target, () => journal.Intend(item.DropPath), progress, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is not UnsafePathException && IsAssetFailure(ex) && !DiskFull.IsCause(ex) && !cancellationToken.IsCancellationRequested)
@@ -278,18 +281,11 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             }
 
             // Outside the fall-through: a journal that cannot be written is not the location's fault.
-            return (Complete(item, journal, new GatherJournalEntry(item.DropPath, written.Size, written.Sha512, written.Source), written.Partial, target), replaced);
+            journal.Record(new GatherJournalEntry(item.DropPath, written.Size, written.Sha512, written.Source), target);
+            return (ToGathered(item, written.Size, written.Sha512, written.Source, downloaded: true), replaced);
         }
 
         throw new GatherException($"no location had it: {string.Join("; ", tried)}");
-    }
-
-    /// <summary>Journals a fetched file, then moves it to its final path: a file at its final path is always journaled, so a re-run never fetches a complete file again.</summary>
-    private static GatheredFile Complete(PlannedAsset item, GatherJournal journal, GatherJournalEntry entry, string partial, string target)
-    {
-        journal.Record(entry, partial);
-        LocalFile.Move(partial, target);
-        return ToGathered(item, entry.Size, entry.Sha512, entry.Source, downloaded: true);
     }
 
     /// <summary>Each location in the order to try, with the source that can read it; locations nobody can read are noted in <paramref name="tried"/>.</summary>
@@ -333,10 +329,13 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         recorded.Size == file.Length
         && string.Equals(await DropHasher.Sha512Async(file.FullName, cancellationToken).ConfigureAwait(false), recorded.Sha512, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Streams the asset to <c>target.partial</c>, hashing it; the file is closed (flushed only where there is no <c>syncfs</c>: see GatherJournal) when this returns.</summary>
-    private static async Task<(long Size, string Sha512, string Partial, string Source)> WriteHashedAsync(AssetStream stream, string target, GatherProgress progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the asset to a new file at <paramref name="target"/>, hashing it; <paramref name="announce"/> runs just
+    /// before the file is created. The file is closed (flushed only where there is no <c>syncfs</c>: see GatherJournal)
+    /// when this returns; on any failure, what was written of it is removed.
+    /// </summary>
+    private static async Task<(long Size, string Sha512, string Source)> WriteHashedAsync(AssetStream stream, string target, Action announce, GatherProgress progress, CancellationToken cancellationToken)
     {
-        var partial = target + ".partial";
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         long size = 0;
         // Pooled: a new 1 MiB buffer per file lands on the large-object heap, and tens of thousands of small files
@@ -347,7 +346,8 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             // Written in place, without a FileStream: a write to a file completes in the page cache, and on Linux an
             // "asynchronous" one is the same write done on another pool thread, a hop that costs more than the write
             // for small files. A file on this machine is read the same way, for the same reason.
-            using (var output = CreatePartial(partial))
+            announce();
+            using (var output = CreateInDrop(target))
             {
                 var local = stream.File;
                 int read;
@@ -376,7 +376,7 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
         }
         catch
         {
-            File.Delete(partial);
+            File.Delete(target);
             throw;
         }
         finally
@@ -384,30 +384,31 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), partial, stream.Source);
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), stream.Source);
     }
 
     /// <summary>
-    /// Creates <paramref name="partial"/> anew: opening an existing path, link or not, fails, and only then is whatever is
-    /// there removed (a link planted there is removed itself, never written through) and the open tried again; only a
-    /// missing folder is created. The usual case, a new file in an existing folder, costs one call.
+    /// Creates <paramref name="path"/> anew: opening an existing path, link or not, fails, and only then is whatever is
+    /// there removed (an earlier copy that did not match its line, a file a stopped gather was writing, or a link
+    /// planted there, which is removed itself and never written through) and the open tried again; only a missing
+    /// folder is created. The usual case, a new file in an existing folder, costs one call.
     /// </summary>
-    private static SafeFileHandle CreatePartial(string partial)
+    private static SafeFileHandle CreateInDrop(string path)
     {
         try
         {
-            return LocalFile.CreateNew(partial);
+            return LocalFile.CreateNew(path);
         }
         catch (IOException ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         }
         catch (IOException ex) when (!DiskFull.IsCause(ex))
         {
-            File.Delete(partial);
+            File.Delete(path);
         }
 
-        return LocalFile.CreateNew(partial);
+        return LocalFile.CreateNew(path);
     }
 
     private static GatheredFile ToGathered(PlannedAsset item, long size, string sha512, string source, bool downloaded) =>

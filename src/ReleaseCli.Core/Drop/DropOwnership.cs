@@ -71,7 +71,8 @@ public static class DropOwnership
         {
             try
             {
-                if (line.Length > 0 && JsonSerializer.Deserialize<JournalLine>(line) is { Path: { } path })
+                // A file complete, or one a gather was writing when it was stopped: either way, prep's own.
+                if (line.Length > 0 && JsonSerializer.Deserialize<JournalLine>(line) is { } entry && (entry.Path ?? entry.Writing) is { } path)
                 {
                     written.Add(path);
                 }
@@ -100,5 +101,5 @@ public static class DropOwnership
 
     private sealed record DropMark(string Drop);
 
-    private sealed record JournalLine(string? Path);
+    private sealed record JournalLine(string? Path, string? Writing);
 }

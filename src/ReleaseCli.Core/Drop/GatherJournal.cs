@@ -7,14 +7,20 @@ namespace ReleaseCli.Core.Drop;
 /// <summary>One journal line: a file complete in the drop, with the size and SHA-512 it was written with.</summary>
 internal sealed record GatherJournalEntry(string Path, long Size, string Sha512, string Source);
 
+/// <summary>One journal line: a file about to be written at its final path, whose completion line has yet to follow.</summary>
+internal sealed record GatherJournalIntent(string Writing);
+
 /// <summary>
 /// Append-only record of the files complete in the drop. What protects a journaled file from a kill is the order of
 /// the steps, and what protects it from a power cut is a checkpoint:
 /// <list type="bullet">
-/// <item>Kill (SIGKILL, a crash): each file's bytes are written and the file closed, then its line is written, then
-/// the <c>.partial</c> is renamed to its final path. The kernel keeps every write that returned, so at any moment of a
-/// kill a line names a file whose bytes are all there (at its final path, or as its <c>.partial</c> awaiting the
-/// rename), and a file at its final path has its line. No flush is needed for this.</item>
+/// <item>Kill (SIGKILL, a crash): a line says a file is about to be written (<c>{"Writing": path}</c>); the file is
+/// then created at its final path (a new file: nothing there is written through), its bytes written and the file
+/// closed, and only then is its completion line written (path, size, SHA-512). The kernel keeps every write that
+/// returned, so at any moment of a kill a completion line names a file whose bytes are all there, and a file without
+/// one is either a file an earlier version left as <c>.partial</c>, or one this journal says was being written: never
+/// trusted, fetched again by a re-run, and known as prep's own when a later candidate no longer has it. No flush is
+/// needed for this.</item>
 /// <item>Power cut: writes not yet flushed can be lost, a file's bytes as well as the journal's tail. So the drop is
 /// made durable in checkpoints, off the download path: one <c>syncfs</c> of the drop's file system (Linux; elsewhere
 /// each file is flushed before its line), then a checkpoint line naming how much of the journal that covers, and an
@@ -95,18 +101,28 @@ internal sealed class GatherJournal : IAsyncDisposable
     /// <summary>What an earlier run recorded for this drop path (entries of this run are not kept: each path is gathered once).</summary>
     public GatherJournalEntry? Find(string path) => _earlier.GetValueOrDefault(path);
 
+    /// <summary>Records that the file at drop path <paramref name="path"/> is about to be written; call before creating it.</summary>
+    public void Intend(string path)
+    {
+        var line = JsonSerializer.SerializeToUtf8Bytes(new GatherJournalIntent(path), GatherJournalJsonContext.Default.GatherJournalIntent);
+        lock (_gate)
+        {
+            RandomAccess.Write(_handle, (IReadOnlyList<ReadOnlyMemory<byte>>)[line, NewLine], _length);
+            _length += line.Length + NewLine.Length;
+        }
+    }
+
     /// <summary>
-    /// Records a file whose bytes are all written to <paramref name="partial"/> (closed; where <c>syncfs</c> is not
-    /// available, also flushed to disk by its writer, as no checkpoint can do it later): once this returns, the caller
-    /// may rename it to its final path.
+    /// Records a file whose bytes are all written to <paramref name="written"/> (closed; where <c>syncfs</c> is not
+    /// available, also flushed to disk by its writer, as no checkpoint can do it later).
     /// </summary>
-    public void Record(GatherJournalEntry entry, string partial)
+    public void Record(GatherJournalEntry entry, string written)
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(entry, GatherJournalJsonContext.Default.GatherJournalEntry);
         lock (_gate)
         {
-            // One handle on a file in the drop, for syncing the drop's file system; it stays valid across the rename.
-            _inDrop ??= FileSystemSync.IsAvailable ? File.OpenHandle(partial, FileMode.Open, FileAccess.Read) : null;
+            // One handle on a file in the drop, for syncing the drop's file system.
+            _inDrop ??= FileSystemSync.IsAvailable ? File.OpenHandle(written, FileMode.Open, FileAccess.Read) : null;
             RandomAccess.Write(_handle, (IReadOnlyList<ReadOnlyMemory<byte>>)[line, NewLine], _length);
             _length += line.Length + NewLine.Length;
             _lines++;

@@ -8,4 +8,5 @@ namespace ReleaseCli.Core.Drop;
 /// been written with, so journals written before read the same.
 /// </summary>
 [JsonSerializable(typeof(GatherJournalEntry))]
+[JsonSerializable(typeof(GatherJournalIntent))]
 internal sealed partial class GatherJournalJsonContext : JsonSerializerContext;

@@ -4,9 +4,9 @@ using Microsoft.Win32.SafeHandles;
 namespace ReleaseCli.Core.Drop;
 
 /// <summary>
-/// Opens, creates and renames the many small files of a gather with one system call each. On Linux .NET adds to each
-/// open an advisory lock (taken and released), an <c>fstat</c> and an access hint, and to each move an <c>lstat</c>: at
-/// tens of thousands of files of a few kilobytes, those calls cost more than the bytes. Where the plain call is not
+/// Opens and creates the many small files of a gather with one system call each. On Linux .NET adds to each open an
+/// advisory lock (taken and released), an <c>fstat</c> and an access hint: at tens of thousands of files of a few
+/// kilobytes, those calls cost more than the bytes. Where the plain call is not
 /// available (another platform) or fails, the .NET call is made instead, so that it is the one that words the error.
 /// </summary>
 public static class LocalFile
@@ -84,15 +84,6 @@ public static class LocalFile
         return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
     }
 
-    /// <summary>Renames <paramref name="from"/> to <paramref name="to"/>, replacing what is there (a link there is replaced itself, never followed).</summary>
-    public static void Move(string from, string to)
-    {
-        if (!IsNative || Retry(() => rename(from, to), out _) != 0)
-        {
-            File.Move(from, to, overwrite: true);
-        }
-    }
-
     private static int Retry(Func<int> call, out int error)
     {
         int result;
@@ -119,7 +110,7 @@ public static class LocalFile
         }
     }
 
-    // Plain imports (UTF-8 paths and ints in, an int out): no unsafe code in the assembly. open's mode is passed only
+    // Plain imports (a UTF-8 path and ints in, an int out): no unsafe code in the assembly. open's mode is passed only
     // with O_CREAT, as the C library reads it only then.
     [DllImport("libc", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
@@ -128,8 +119,4 @@ public static class LocalFile
     [DllImport("libc", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
-
-    [DllImport("libc", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int rename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);
 }

@@ -28,12 +28,12 @@ public sealed class DropGathererSafetyTests : IDisposable
     private static DropGatherer Gatherer() => new([new LocalFolderAssetSource()], NullLogger.Instance);
 
     [Fact]
-    public async Task A_link_planted_at_a_partial_path_is_replaced_not_written_through()
+    public async Task A_link_planted_at_a_files_path_is_replaced_not_written_through()
     {
         var (candidate, drop, outside) = await ArrangeAsync();
         var target = Path.Combine(drop, "shipping", "assets", "app.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.CreateSymbolicLink(target + ".partial", outside);
+        File.CreateSymbolicLink(target, outside);
 
         var result = await Gatherer().GatherAsync(candidate, new GatherOptions { AllowLocalFolders = true }, drop, Path.Combine(drop, ".gather-journal.jsonl"), null, CancellationToken.None);
 

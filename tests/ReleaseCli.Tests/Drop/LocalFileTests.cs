@@ -75,25 +75,6 @@ public sealed class LocalFileTests
     }
 
     [Fact]
-    public void Moving_over_a_link_replaces_the_link_and_leaves_what_it_named()
-    {
-        using var work = new TestDirectory();
-        var outside = work.Combine("outside.txt");
-        File.WriteAllText(outside, "outside");
-        var target = work.Combine("target.bin");
-        File.CreateSymbolicLink(target, outside);
-        var partial = work.Combine("target.bin.partial");
-        File.WriteAllText(partial, "gathered");
-
-        LocalFile.Move(partial, target);
-
-        Assert.Null(new FileInfo(target).LinkTarget);
-        Assert.Equal("gathered", File.ReadAllText(target));
-        Assert.Equal("outside", File.ReadAllText(outside));
-        Assert.False(File.Exists(partial));
-    }
-
-    [Fact]
     public void A_link_in_a_folder_is_refused_also_when_folders_are_remembered_and_a_remembered_folder_still_refuses_a_linked_file()
     {
         using var work = new TestDirectory();
