@@ -37,11 +37,12 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
     /// <summary>
     /// One JSON document as <see cref="WriteJson(Action{Utf8JsonWriter})"/> writes one, of which one object holds
     /// <paramref name="count"/> members (tens of thousands: verify's SHA-512 of every file): <paramref name="head"/> writes
-    /// the document up to that object's start, <paramref name="members"/> writes the members from one index to another,
-    /// and <paramref name="tail"/> the rest. The second half of the members is formatted on another thread at the same
+    /// the document up to that object's start, <paramref name="members"/> writes the members from one index to another
+    /// (through a <see cref="JsonMembers"/> of that object), and <paramref name="tail"/> the rest. The second half of the
+    /// members is formatted on another thread at the same
     /// time as the first, and spliced in after it: the bytes are those one writer would make, in half the time.
     /// </summary>
-    public void WriteJson(Action<Utf8JsonWriter> head, int count, Action<Utf8JsonWriter, int, int> members, Action<Utf8JsonWriter> tail)
+    public void WriteJson(Action<Utf8JsonWriter> head, int count, Action<JsonMembers, int, int> members, Action<Utf8JsonWriter> tail)
     {
         var options = new JsonWriterOptions { Indented = JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder, NewLine = JsonOptions.NewLine };
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
@@ -54,11 +55,11 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
             var depth = writer.CurrentDepth;
             if (split < count)
             {
-                Parallel.Invoke(() => members(writer, 0, split), () => secondHalf = Members(options, depth, split, count, members));
+                Parallel.Invoke(() => members(new JsonMembers(writer, buffer, options), 0, split), () => secondHalf = Members(options, depth, split, count, members));
             }
             else
             {
-                members(writer, 0, count);
+                members(new JsonMembers(writer, buffer, options), 0, count);
             }
 
             writer.Flush();
@@ -86,7 +87,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
     /// Members <paramref name="from"/> to <paramref name="to"/> of an object at <paramref name="depth"/>, as the writer of
     /// the whole document would indent them (the first without a comma).
     /// </summary>
-    private static ReadOnlyMemory<byte> Members(JsonWriterOptions options, int depth, int from, int to, Action<Utf8JsonWriter, int, int> members)
+    private static ReadOnlyMemory<byte> Members(JsonWriterOptions options, int depth, int from, int to, Action<JsonMembers, int, int> members)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
         using var writer = new Utf8JsonWriter(buffer, options);
@@ -99,7 +100,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
 
         writer.Flush();
         var opening = buffer.WrittenCount;
-        members(writer, from, to);
+        members(new JsonMembers(writer, buffer, options), from, to);
         writer.Flush();
         return buffer.WrittenMemory[opening..];
     }
