@@ -49,7 +49,7 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
                 return;
             }
 
-            length = LengthOf(opened);
+            length = DropFileHandle.Length(opened);
         }
         else if (input.WalkedLength is { } walked)
         {
@@ -141,19 +141,6 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
 
         checksum.Hashed(input.DisplayPath, buffered.Contents);
         return true;
-    }
-
-    /// <summary>An open file's size; a named pipe (which cannot seek) says it is empty, as its lstat would.</summary>
-    private static long LengthOf(SafeFileHandle handle)
-    {
-        try
-        {
-            return RandomAccess.GetLength(handle);
-        }
-        catch (NotSupportedException)
-        {
-            return 0;
-        }
     }
 
     /// <summary>Followed, a link could lead the checks outside the folder, or show them one file under another's name.</summary>

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace ReleaseCli.Rings.BuildValidation;
 
@@ -84,6 +85,7 @@ public sealed class FileDigests : IReadOnlyDictionary<string, string>
     /// <paramref name="utf8Destination"/>: for a report written as UTF-8, digit by digit from a table (the runtime's
     /// vectorised formatter is not compiled ahead for UTF-8, and a verify of tens of thousands of files would run it unoptimised).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FormatHex(int index, Span<byte> utf8Destination)
     {
         if (utf8Destination.Length < DigestBytes * 2)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace ReleaseCli.Output;
@@ -43,6 +44,8 @@ public sealed class JsonMembers
         _started = true;
     }
 
+    // Run once per member, tens of thousands of times in one call: compiled optimised at once, not first unoptimised.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryCopy(string name, ReadOnlySpan<byte> value)
     {
         var length = _before.Length + name.Length + _between.Length + value.Length + 1;
@@ -77,5 +80,6 @@ public sealed class JsonMembers
     }
 
     /// <summary>A character no JSON encoder escapes and that is one byte in UTF-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-';
 }
