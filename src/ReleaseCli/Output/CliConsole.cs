@@ -45,8 +45,8 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
     public void WriteJson(Action<Utf8JsonWriter> head, int count, Action<JsonMembers, int, int> members, Action<Utf8JsonWriter> tail)
     {
         var options = new JsonWriterOptions { Indented = JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder, NewLine = JsonOptions.NewLine };
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
         var split = count >= ParallelMembers && Environment.ProcessorCount > 1 ? count / 2 : count;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Capacity(split));
         int spliceAt;
         ReadOnlyMemory<byte> secondHalf = default;
         using (var writer = new Utf8JsonWriter(buffer, options))
@@ -83,13 +83,23 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
     // Below this many members one writer is quicker than two.
     private const int ParallelMembers = 4096;
 
+    // What a member of verify's map takes: a path and 128 hexadecimal digits, indented and quoted.
+    private const int MemberBytes = 256;
+
+    /// <summary>
+    /// A buffer large enough at once for <paramref name="members"/> members of the usual size: grown by doubling from a
+    /// small one, a map of 50,000 was written into arrays twice its size in all, each on the large-object heap (and the
+    /// collections of the whole heap they set off).
+    /// </summary>
+    private static int Capacity(int members) => (int)Math.Clamp((long)members * MemberBytes, 1 << 16, Array.MaxLength);
+
     /// <summary>
     /// Members <paramref name="from"/> to <paramref name="to"/> of an object at <paramref name="depth"/>, as the writer of
     /// the whole document would indent them (the first without a comma).
     /// </summary>
     private static ReadOnlyMemory<byte> Members(JsonWriterOptions options, int depth, int from, int to, Action<JsonMembers, int, int> members)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Capacity(to - from));
         using var writer = new Utf8JsonWriter(buffer, options);
         // Opened as deep as the real object, so that every member is indented as it will be there.
         writer.WriteStartObject();
