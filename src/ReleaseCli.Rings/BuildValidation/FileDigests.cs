@@ -147,7 +147,7 @@ public sealed class FileDigests : IReadOnlyDictionary<string, string>
             keys[i] = PathAt(i);
         }
 
-        Array.Sort(keys, indices, StringComparer.Ordinal);
+        SortByPath(keys, indices);
         // The same path given twice (two arguments naming one folder) was hashed twice; it is reported once.
         var distinct = 0;
         for (var i = 0; i < indices.Length; i++)
@@ -161,6 +161,50 @@ public sealed class FileDigests : IReadOnlyDictionary<string, string>
 
         Array.Resize(ref indices, distinct);
         return indices;
+    }
+
+    // Below this many entries one thread sorts them sooner than two.
+    private const int ParallelSort = 8192;
+
+    /// <summary>
+    /// <paramref name="keys"/> sorted ordinally, <paramref name="indices"/> with them. A large map is sorted in two halves
+    /// at once, which are then merged: sorting verify's 50,000 paths was most of the time between its pass and its output.
+    /// </summary>
+    private static void SortByPath(string[] keys, int[] indices)
+    {
+        if (keys.Length < ParallelSort || Environment.ProcessorCount < 2)
+        {
+            Array.Sort(keys, indices, StringComparer.Ordinal);
+            return;
+        }
+
+        var half = keys.Length / 2;
+        Parallel.Invoke(
+            () => Array.Sort(keys, indices, 0, half, StringComparer.Ordinal),
+            () => Array.Sort(keys, indices, half, keys.Length - half, StringComparer.Ordinal));
+        var firstKeys = keys[..half];
+        var firstIndices = indices[..half];
+        int left = 0, right = half, to = 0;
+        while (left < half && right < keys.Length)
+        {
+            // Equal paths (a folder given twice) may come in either order, as from one sort: all but one are dropped after.
+            if (string.CompareOrdinal(keys[right], firstKeys[left]) < 0)
+            {
+                keys[to] = keys[right];
+                indices[to++] = indices[right++];
+            }
+            else
+            {
+                keys[to] = firstKeys[left];
+                indices[to++] = firstIndices[left++];
+            }
+        }
+
+        while (left < half)
+        {
+            keys[to] = firstKeys[left];
+            indices[to++] = firstIndices[left++];
+        }
     }
 
     /// <summary>Entries by path, built on first look-up (a sidecar's comparison), not for a pass that only writes them out.</summary>
