@@ -90,9 +90,10 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
                 }
                 finally
                 {
-                    // Workers that failed leave the walk waiting for room: it is stopped, then awaited.
+                    // Workers that failed leave the walk waiting for room: it is stopped, then awaited. Its own failure is in
+                    // walkFailure; the cancellation it ends with here must not take the place of the workers' error.
                     await stopWalk.CancelAsync().ConfigureAwait(false);
-                    await walking.ConfigureAwait(false);
+                    await walking.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
 
                 if (walkFailure is not null)
