@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using Microsoft.Win32.SafeHandles;
 using ReleaseCli.Core.Contract;
+using ReleaseCli.Rings.BuildValidation.Checksum;
 
 namespace ReleaseCli.Rings.BuildValidation;
 
@@ -17,6 +18,9 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
 {
     private readonly ConcurrentBag<Finding> _findings = [];
     private readonly bool _anyLooksInside = checks.Any(c => c.LooksInsideContainers);
+
+    // The pass only hashes whole files (verify --checks checksum): a plain file is then read and hashed on a short path.
+    private readonly ChecksumCheck? _onlyHashes = checks is [ChecksumCheck checksum] && !checksum.LooksInsideContainers ? checksum : null;
     private long _entries;
     private long _bytes;
     private long _spooled;
@@ -29,7 +33,6 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
 
     public async Task WalkAsync(ValidationInput input, CancellationToken cancellationToken)
     {
-        var name = Path.GetFileName(input.FullPath);
         SafeFileHandle? opened = null;
         long length;
         if (DropFileHandle.RefusesLinks)
@@ -40,13 +43,13 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
             {
                 if (absence == DropFileAbsence.Link)
                 {
-                    ReportLink(input, name);
+                    ReportLink(input);
                 }
 
                 return;
             }
 
-            length = LengthOf(opened);
+            length = DropFileHandle.Length(opened);
         }
         else if (input.WalkedLength is { } walked)
         {
@@ -59,7 +62,7 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
             // A link is marked in the attributes (one lstat, which Exists and Length then reuse); only a link is read as one.
             if (file.Attributes.HasFlag(FileAttributes.ReparsePoint) && file.LinkTarget is not null)
             {
-                ReportLink(input, name);
+                ReportLink(input);
                 return;
             }
 
@@ -73,6 +76,12 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
 
         using var handle = opened;
         Interlocked.Add(ref _bytes, length);
+        if (_onlyHashes is not null && handle is not null && HashedPlainFile(_onlyHashes, input, handle, length))
+        {
+            return;
+        }
+
+        var name = Path.GetFileName(input.FullPath);
         var (item, kind) = Classified(new ValidationItem(input.DisplayPath, input.DisplayPath, name, [], input.Asset, input.Build)
         {
             Budget = new InflationBudget(Math.Max(options.MinInflationBudget, length * options.MaxInflationRatio)),
@@ -104,22 +113,40 @@ internal sealed class ContainerWalker(ValidationOptions options, IReadOnlyList<D
         }
     }
 
-    /// <summary>An open file's size; a named pipe (which cannot seek) says it is empty, as its lstat would.</summary>
-    private static long LengthOf(SafeFileHandle handle)
+    /// <summary>
+    /// A drop file that only needs hashing, hashed without the walk's machinery for checks that look at items (an item,
+    /// its shared content, a stream over it): the file's bytes into a pooled buffer, the digest on the stack, kept by the
+    /// checksum check. A file that is not plain for that check (one a contract sealed, a sidecar, one over the buffering
+    /// limit) is false: the general walk takes it, and words any finding.
+    /// </summary>
+    private bool HashedPlainFile(ChecksumCheck checksum, ValidationInput input, SafeFileHandle handle, long length)
     {
-        try
+        if (input.Asset is not null || input.FullPath.EndsWith(".sha512", StringComparison.OrdinalIgnoreCase) || length > options.MaxBufferedBytes)
         {
-            return RandomAccess.GetLength(handle);
+            return false;
         }
-        catch (NotSupportedException)
+
+        // An empty file is not read: a named pipe or a device also says it is empty, and would block the read for ever.
+        if (length == 0)
         {
-            return 0;
+            checksum.Hashed(input.DisplayPath, []);
+            return true;
         }
+
+        using var buffered = PooledBufferStream.ReadFile(handle, (int)length, options.MaxBufferedBytes);
+        if (buffered is null)
+        {
+            return false;
+        }
+
+        checksum.Hashed(input.DisplayPath, buffered.Contents);
+        return true;
     }
 
     /// <summary>Followed, a link could lead the checks outside the folder, or show them one file under another's name.</summary>
-    private void ReportLink(ValidationInput input, string name)
+    private void ReportLink(ValidationInput input)
     {
+        var name = Path.GetFileName(input.FullPath);
         var target = new FileInfo(input.FullPath).LinkTarget;
         _findings.Add(new ValidationItem(input.DisplayPath, input.DisplayPath, name, [], input.Asset, input.Build)
             .Finding(RuleIds.UnsafeEntryPath, FindingSeverity.Error, FirstWalkCheck(), $"a symbolic link (to '{target}'), which is not followed: ship the file itself"));

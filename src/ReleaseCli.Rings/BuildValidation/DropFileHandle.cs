@@ -19,7 +19,9 @@ internal static class DropFileHandle
     private const int ErrorInterrupted = 4;
     private const int ErrorAccess = 13;
     private const int ErrorNotDirectory = 20;
+    private const int ErrorIllegalSeek = 29;
     private const int ErrorTooManyLinks = 40;
+    private const int SeekEnd = 2;
 
     private static readonly int NoFollow = !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
     {
@@ -58,6 +60,63 @@ internal static class DropFileHandle
         {
             absence = DropFileAbsence.Missing;
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The size of a file <see cref="Open"/> opened; 0 for one that cannot seek (a named pipe), as its lstat would say.
+    /// Natively one <c>lseek</c> to its end: <see cref="RandomAccess.GetLength"/> asks <c>fstat</c>, and first <c>lseek</c>
+    /// whether the handle can seek at all, two system calls a file.
+    /// </summary>
+    public static long Length(SafeFileHandle handle)
+    {
+        if (!Native)
+        {
+            try
+            {
+                return RandomAccess.GetLength(handle);
+            }
+            catch (NotSupportedException)
+            {
+                return 0;
+            }
+        }
+
+        var end = lseek(handle, 0, SeekEnd);
+        if (end >= 0)
+        {
+            return end;
+        }
+
+        var error = Marshal.GetLastPInvokeError();
+        return error == ErrorIllegalSeek ? 0 : throw new IOException(Marshal.GetPInvokeErrorMessage(error), error);
+    }
+
+    /// <summary>
+    /// Reads from a file <see cref="Open"/> opened at <paramref name="offset"/> into <paramref name="buffer"/>: the bytes
+    /// read, 0 at its end. Natively one <c>pread</c> (<see cref="RandomAccess.Read(SafeFileHandle, Span{byte}, long)"/>
+    /// would first <c>lseek</c> to learn whether the handle can seek).
+    /// </summary>
+    public static int Read(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        if (!Native)
+        {
+            return RandomAccess.Read(handle, buffer, offset);
+        }
+
+        while (true)
+        {
+            var read = pread(handle, ref MemoryMarshal.GetReference(buffer), buffer.Length, offset);
+            if (read >= 0)
+            {
+                return (int)read;
+            }
+
+            var error = Marshal.GetLastPInvokeError();
+            if (error != ErrorInterrupted)
+            {
+                throw new IOException(Marshal.GetPInvokeErrorMessage(error), error);
+            }
         }
     }
 
@@ -111,4 +170,13 @@ internal static class DropFileHandle
     [DllImport("libc", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    // 64-bit Linux only (where Native is true): off_t is 64 bits, size_t and ssize_t are pointer-sized.
+    [DllImport("libc", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern long lseek(SafeFileHandle descriptor, long offset, int whence);
+
+    [DllImport("libc", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern nint pread(SafeFileHandle descriptor, ref byte buffer, nint count, long offset);
 }

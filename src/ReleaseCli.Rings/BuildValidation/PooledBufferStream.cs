@@ -63,7 +63,8 @@ internal sealed class PooledBufferStream : Stream
     /// drop of many small files is read by a few workers, and an asynchronous read would cost each file a hop through the
     /// thread pool. <paramref name="expected"/> is the size the file was found to have; the buffer holds one byte more,
     /// so that a full buffer means the file has grown since, and then grows with it: what is returned is every byte up
-    /// to the end of the file, never a prefix. Null (nothing held) when the file holds more than <paramref name="limit"/>
+    /// to the end of the file, never a prefix. A read that fills less than the buffer reached the end: it is not asked
+    /// again. Null (nothing held) when the file holds more than <paramref name="limit"/>
     /// bytes; the buffer goes back to the pool if reading fails.
     /// </summary>
     public static PooledBufferStream? ReadFile(SafeFileHandle file, int expected, long limit)
@@ -72,7 +73,7 @@ internal sealed class PooledBufferStream : Stream
         try
         {
             int read;
-            while ((read = RandomAccess.Read(file, buffer._array!.AsSpan(buffer._length), buffer._length)) > 0)
+            while ((read = DropFileHandle.Read(file, buffer._array!.AsSpan(buffer._length), buffer._length)) > 0)
             {
                 buffer._length += read;
                 if (buffer._length > limit)
@@ -81,10 +82,14 @@ internal sealed class PooledBufferStream : Stream
                     return null;
                 }
 
-                if (buffer._length == buffer._array!.Length)
+                if (buffer._length < buffer._array!.Length)
                 {
-                    buffer.Grow(limit);
+                    // Short of what was asked for: the end of the file (a file with a size is a regular one). Asking
+                    // again would only hear so, one more system call for every file of a drop.
+                    break;
                 }
+
+                buffer.Grow(limit);
             }
 
             return buffer;

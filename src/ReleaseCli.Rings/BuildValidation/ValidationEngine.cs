@@ -49,7 +49,9 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
             {
                 var walked = new List<ValidationInput>();
                 Exception? walkFailure = null;
-                var channel = Channel.CreateBounded<ValidationInput>(new BoundedChannelOptions(WalkAhead) { SingleWriter = true });
+                // Unbounded, but the walk waits while WalkAhead files are listed and not yet taken (see WalkAheadGate).
+                var channel = Channel.CreateUnbounded<ValidationInput>(new UnboundedChannelOptions { SingleWriter = true });
+                var ahead = new WalkAheadGate(WalkAhead);
                 using var stopWalk = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var walking = Task.Run(
                     async () =>
@@ -59,7 +61,8 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
                             foreach (var input in walk)
                             {
                                 walked.Add(input);
-                                await channel.Writer.WriteAsync(input, stopWalk.Token).ConfigureAwait(false);
+                                channel.Writer.TryWrite(input);
+                                await ahead.ListedAsync(stopWalk.Token).ConfigureAwait(false);
                             }
                         }
                         catch (Exception ex) when (!stopWalk.IsCancellationRequested)
@@ -74,13 +77,23 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
                     CancellationToken.None);
                 try
                 {
-                    await Parallel.ForEachAsync(channel.Reader.ReadAllAsync(cancellationToken), parallel, visit).ConfigureAwait(false);
+                    await Parallel.ForEachAsync(
+                        Batches(channel.Reader, ahead, parallel.MaxDegreeOfParallelism, cancellationToken),
+                        parallel,
+                        async (batch, ct) =>
+                        {
+                            foreach (var input in batch)
+                            {
+                                await visit(input, ct).ConfigureAwait(false);
+                            }
+                        }).ConfigureAwait(false);
                 }
                 finally
                 {
-                    // Workers that failed leave the walk waiting for room in the channel: it is stopped, then awaited.
+                    // Workers that failed leave the walk waiting for room: it is stopped, then awaited. Its own failure is in
+                    // walkFailure; the cancellation it ends with here must not take the place of the workers' error.
                     await stopWalk.CancelAsync().ConfigureAwait(false);
-                    await walking.ConfigureAwait(false);
+                    await walking.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
 
                 if (walkFailure is not null)
@@ -92,6 +105,40 @@ public sealed class ValidationEngine(IUrlProbe probe, ILogger<ValidationEngine> 
             },
             options,
             cancellationToken);
+
+    /// <summary>
+    /// The listed files in batches, each taken by one worker at once: up to <see cref="MaxBatch"/>, and no more than an
+    /// equal share of what is waiting, so that a worker never holds files another, idle, could read. A walk slower than
+    /// the workers gives them each file as it comes (a batch of one); one faster hands over tens at a time, rather than
+    /// each file being a hand-off between threads.
+    /// </summary>
+    private static async IAsyncEnumerable<ValidationInput[]> Batches(
+        ChannelReader<ValidationInput> listed,
+        WalkAheadGate ahead,
+        int workers,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (await listed.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var batch = new ValidationInput[Math.Clamp(listed.Count / Math.Max(1, workers), 1, MaxBatch)];
+            var taken = 0;
+            while (taken < batch.Length && listed.TryRead(out var input))
+            {
+                batch[taken++] = input;
+            }
+
+            if (taken == 0)
+            {
+                continue;
+            }
+
+            ahead.Taken(taken);
+            yield return taken == batch.Length ? batch : batch[..taken];
+        }
+    }
+
+    /// <summary>The most files one worker takes at once.</summary>
+    internal const int MaxBatch = 64;
 
     /// <summary>
     /// One pass: the checks prepared with <paramref name="prepared"/>, every file visited by <paramref name="visitAll"/>

@@ -37,15 +37,16 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
     /// <summary>
     /// One JSON document as <see cref="WriteJson(Action{Utf8JsonWriter})"/> writes one, of which one object holds
     /// <paramref name="count"/> members (tens of thousands: verify's SHA-512 of every file): <paramref name="head"/> writes
-    /// the document up to that object's start, <paramref name="members"/> writes the members from one index to another,
-    /// and <paramref name="tail"/> the rest. The second half of the members is formatted on another thread at the same
+    /// the document up to that object's start, <paramref name="members"/> writes the members from one index to another
+    /// (through a <see cref="JsonMembers"/> of that object), and <paramref name="tail"/> the rest. The second half of the
+    /// members is formatted on another thread at the same
     /// time as the first, and spliced in after it: the bytes are those one writer would make, in half the time.
     /// </summary>
-    public void WriteJson(Action<Utf8JsonWriter> head, int count, Action<Utf8JsonWriter, int, int> members, Action<Utf8JsonWriter> tail)
+    public void WriteJson(Action<Utf8JsonWriter> head, int count, Action<JsonMembers, int, int> members, Action<Utf8JsonWriter> tail)
     {
         var options = new JsonWriterOptions { Indented = JsonOptions.WriteIndented, Encoder = JsonOptions.Encoder, NewLine = JsonOptions.NewLine };
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
         var split = count >= ParallelMembers && Environment.ProcessorCount > 1 ? count / 2 : count;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Capacity(split));
         int spliceAt;
         ReadOnlyMemory<byte> secondHalf = default;
         using (var writer = new Utf8JsonWriter(buffer, options))
@@ -54,11 +55,11 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
             var depth = writer.CurrentDepth;
             if (split < count)
             {
-                Parallel.Invoke(() => members(writer, 0, split), () => secondHalf = Members(options, depth, split, count, members));
+                Parallel.Invoke(() => members(new JsonMembers(writer, buffer, options), 0, split), () => secondHalf = Members(options, depth, split, count, members));
             }
             else
             {
-                members(writer, 0, count);
+                members(new JsonMembers(writer, buffer, options), 0, count);
             }
 
             writer.Flush();
@@ -82,13 +83,23 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
     // Below this many members one writer is quicker than two.
     private const int ParallelMembers = 4096;
 
+    // What a member of verify's map takes: a path and 128 hexadecimal digits, indented and quoted.
+    private const int MemberBytes = 256;
+
+    /// <summary>
+    /// A buffer large enough at once for <paramref name="members"/> members of the usual size: grown by doubling from a
+    /// small one, a map of 50,000 was written into arrays twice its size in all, each on the large-object heap (and the
+    /// collections of the whole heap they set off).
+    /// </summary>
+    private static int Capacity(int members) => (int)Math.Clamp((long)members * MemberBytes, 1 << 16, Array.MaxLength);
+
     /// <summary>
     /// Members <paramref name="from"/> to <paramref name="to"/> of an object at <paramref name="depth"/>, as the writer of
     /// the whole document would indent them (the first without a comma).
     /// </summary>
-    private static ReadOnlyMemory<byte> Members(JsonWriterOptions options, int depth, int from, int to, Action<Utf8JsonWriter, int, int> members)
+    private static ReadOnlyMemory<byte> Members(JsonWriterOptions options, int depth, int from, int to, Action<JsonMembers, int, int> members)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Capacity(to - from));
         using var writer = new Utf8JsonWriter(buffer, options);
         // Opened as deep as the real object, so that every member is indented as it will be there.
         writer.WriteStartObject();
@@ -99,7 +110,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool outputI
 
         writer.Flush();
         var opening = buffer.WrittenCount;
-        members(writer, from, to);
+        members(new JsonMembers(writer, buffer, options), from, to);
         writer.Flush();
         return buffer.WrittenMemory[opening..];
     }

@@ -151,7 +151,8 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
             }
 
             // The map of every file's SHA-512 (tens of thousands of members) is written straight into the document rather
-            // than built as a node for each first, each digest made hex in one buffer as it is written.
+            // than built as a node for each first, each digest made hex in one buffer as it is written, and each plain member copied
+            // in as it is (see JsonMembers).
             var sha512 = report.Sha512;
             var ordered = sha512?.Ordered() ?? [];
             console.WriteJson(
@@ -177,13 +178,13 @@ public sealed class VerifyHandler(CliConsole console, ValidationEngine engine)
                     }
                 },
                 ordered.Length,
-                (writer, from, to) =>
+                (members, from, to) =>
                 {
-                    Span<char> hex = stackalloc char[FileDigests.DigestBytes * 2];
+                    Span<byte> hex = stackalloc byte[FileDigests.DigestBytes * 2];
                     for (var i = from; i < to; i++)
                     {
                         sha512!.FormatHex(ordered[i], hex);
-                        writer.WriteString(sha512.PathAt(ordered[i]), hex);
+                        members.WriteString(sha512.PathAt(ordered[i]), hex);
                     }
                 },
                 writer =>

@@ -123,6 +123,8 @@ public sealed class ChecksumMemoryTests : IDisposable
         var allocatedLarge = await AllocatedAsync(large);
         var perExtraFile = (double)(allocatedLarge - allocatedSmall) / (large.Count - small.Count);
 
-        Assert.True(perExtraFile < 1_024, $"verify allocated {perExtraFile:F0} bytes per extra file ({allocatedSmall / 1024} KiB at {small.Count}, {allocatedLarge / 1024} KiB at {large.Count})");
+        // A file only hashed takes the walker's short path: its handle, its buffer's holder, its digest and its place in the
+        // hand-off (~230 bytes). Through the walk of items (an item, its content, the checks needing it) it was ~670.
+        Assert.True(perExtraFile < 320, $"verify allocated {perExtraFile:F0} bytes per extra file ({allocatedSmall / 1024} KiB at {small.Count}, {allocatedLarge / 1024} KiB at {large.Count})");
     }
 }

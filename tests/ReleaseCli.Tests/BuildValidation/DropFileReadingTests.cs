@@ -36,6 +36,38 @@ public sealed class DropFileReadingTests : IDisposable
     }
 
     [Fact]
+    public async Task An_opened_drop_file_tells_its_size_and_is_read_from_any_offset_a_named_pipe_is_empty()
+    {
+        var bytes = new byte[3_000];
+        new Random(7).NextBytes(bytes);
+        var path = Path.Combine(_work.FullName, "sized.bin");
+        File.WriteAllBytes(path, bytes);
+
+        using (var handle = DropFileHandle.Open(path, out _))
+        {
+            Assert.NotNull(handle);
+            Assert.Equal(3_000, DropFileHandle.Length(handle));
+            var part = new byte[1_000];
+            Assert.Equal(1_000, DropFileHandle.Read(handle, part, 1_500));
+            Assert.Equal(bytes[1_500..2_500], part);
+            Assert.Equal(500, DropFileHandle.Read(handle, part, 2_500));
+            Assert.Equal(0, DropFileHandle.Read(handle, part, 3_000));
+        }
+
+        // Opened without blocking only where the open is the native one.
+        if (!DropFileHandle.RefusesLinks)
+        {
+            return;
+        }
+
+        // A named pipe says it is empty, as its lstat does; nothing reads it.
+        var pipe = await NamedPipe.CreateAsync(Path.Combine(_work.FullName, "pipe.bin"));
+        using var pipeHandle = DropFileHandle.Open(pipe, out _);
+        Assert.NotNull(pipeHandle);
+        Assert.Equal(0, DropFileHandle.Length(pipeHandle));
+    }
+
+    [Fact]
     public void A_file_that_outgrew_the_buffer_limit_is_not_held_in_part()
     {
         var path = Path.Combine(_work.FullName, "large.bin");

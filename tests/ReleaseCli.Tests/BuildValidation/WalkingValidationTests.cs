@@ -87,6 +87,29 @@ public sealed class WalkingValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_that_cannot_be_read_fails_the_pass_with_its_own_error_while_the_walk_waits()
+    {
+        // Far more files than the walk may list ahead, so that the walk is waiting for room when the first file fails.
+        var inputs = Files(3_000);
+        var folder = Directory.CreateDirectory(_work.Combine("a-folder-where-a-file-was"));
+        IEnumerable<ValidationInput> Walk()
+        {
+            yield return new ValidationInput(folder.FullName, "drop/a-folder-where-a-file-was");
+            foreach (var input in inputs)
+            {
+                yield return input;
+            }
+        }
+
+        var failure = await Record.ExceptionAsync(() =>
+            new ValidationEngine(new FakeUrlProbe(_ => 200), new ProgressLogger(_ => { })).RunWhileWalkingAsync(Walk(), ChecksumOnly, CancellationToken.None));
+
+        // Not the cancellation that stopped the walk: the reading's own error.
+        Assert.NotNull(failure);
+        Assert.True(failure is IOException or UnauthorizedAccessException, failure.ToString());
+    }
+
+    [Fact]
     public void A_folder_given_by_its_full_path_shows_each_file_by_the_same_string()
     {
         var folder = Directory.CreateDirectory(_work.Combine("drop", "sub")).Parent!.FullName;

@@ -54,16 +54,33 @@ internal sealed class ChecksumCheck(IReadOnlySet<string>? keepOnly = null) : Dro
         Record(content, sha512);
     }
 
+    /// <summary>
+    /// Hashes <paramref name="contents"/>, all the bytes of the drop file <paramref name="file"/>, which neither a contract
+    /// sealed nor is a sidecar: it has nothing to be compared with now, and its digest is kept as any file's.
+    /// </summary>
+    public void Hashed(string file, ReadOnlySpan<byte> contents)
+    {
+        Span<byte> sha512 = stackalloc byte[FileDigests.DigestBytes];
+        SHA512.HashData(contents, sha512);
+        Keep(file, sha512);
+    }
+
+    /// <summary>Counts a hashed drop file, and keeps its digest if it is to be reported or compared later.</summary>
+    private void Keep(string file, ReadOnlySpan<byte> sha512)
+    {
+        Interlocked.Increment(ref _hashed);
+        if (keepOnly is null || keepOnly.Contains(file))
+        {
+            _digests.Add(file, sha512);
+        }
+    }
+
     /// <summary>Keeps the digest of a drop file if it is to be reported or compared later, and compares it with the contract's.</summary>
     private void Record(ItemContent content, ReadOnlySpan<byte> sha512)
     {
         var item = content.Item;
         var stream = content.Stream;
-        Interlocked.Increment(ref _hashed);
-        if (keepOnly is null || keepOnly.Contains(item.File))
-        {
-            _digests.Add(item.File, sha512);
-        }
+        Keep(item.File, sha512);
 
         if (item.Asset is { } asset)
         {
