@@ -3,7 +3,10 @@
 # container, one in five a package in a local flat feed; BAR in SQLite) taken through prep, validate-source and
 # validate-build, with the drop on disk and on tmpfs (/dev/shm), at two sizes.
 #
-#   eng/bench/scale.sh [--quick] [--sizes "10000 50000"] [--bytes MIN] [--work DIR] [--skip-tmpfs]
+#   eng/bench/scale.sh [--quick] [--sizes "10000 50000"] [--bytes MIN] [--work DIR] [--skip-tmpfs] [--form publish|build]
+#
+# --form: which release is measured. publish (the default): as eng/publish.sh publishes it, ReadyToRun, the form for
+# a pipeline agent that runs many verbs; build: as `dotnet build` leaves it (each run compiles its code first).
 #
 # Measures, each with /usr/bin/time -v (wall time and peak RSS):
 #   release --help (median of 5): the start-up cost every other figure is compared with;
@@ -22,6 +25,7 @@ sizes="10000 50000"
 min_bytes=1024
 work="$repo_root/artifacts/bench/scale"
 tmpfs=true
+form=publish
 while (( $# > 0 )); do
   case "$1" in
     --quick) sizes="2000 10000"; shift ;;
@@ -29,13 +33,15 @@ while (( $# > 0 )); do
     --bytes) min_bytes="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --skip-tmpfs) tmpfs=false; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --form) form="$2"; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "scale.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 for tool in dotnet jq /usr/bin/time curl python3 bc; do
   command -v "$tool" >/dev/null || { echo "scale.sh: '$tool' is needed (apt-get install jq time curl bc)" >&2; exit 2; }
 done
+[[ $form == publish || $form == build ]] || { echo "scale.sh: --form takes publish or build, not '$form'" >&2; exit 2; }
 read -r small large <<<"$sizes"
 [[ -n $small && -n $large ]] || { echo "scale.sh: --sizes takes two sizes, e.g. \"10000 50000\"" >&2; exit 2; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -46,8 +52,13 @@ shm="/dev/shm/release-scale-$$"
 rm -rf "$work"; mkdir -p "$work"
 trap 'rm -rf "$shm"' EXIT
 
-echo "== building release (Release)"
-dotnet build "$repo_root/src/ReleaseCli/ReleaseCli.csproj" -c Release -nologo -v q -o "$work/bin" >/dev/null
+if [[ $form == publish ]]; then
+  echo "== publishing release ReadyToRun (eng/publish.sh)"
+  bash "$repo_root/eng/publish.sh" --output "$work/bin" >/dev/null
+else
+  echo "== building release (Release)"
+  dotnet build "$repo_root/src/ReleaseCli/ReleaseCli.csproj" -c Release -nologo -v q -o "$work/bin" >/dev/null
+fi
 release=(dotnet "$work/bin/release.dll")
 
 declare -A fig=()
@@ -196,7 +207,7 @@ help_s=${fig[help.s]}
 {
 echo
 echo "release scale benchmark: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg); assets of $min_bytes to $((min_bytes * 8)) bytes"
-echo "release --help: ${help_s} s, ${fig[help.cpu]} s CPU, peak ${fig[help.mb]} MB"
+echo "release as $( [[ $form == publish ]] && echo "eng/publish.sh publishes it (ReadyToRun)" || echo "dotnet build leaves it" ); release --help: ${help_s} s, ${fig[help.cpu]} s CPU, peak ${fig[help.mb]} MB"
 for drop in "${drops[@]}"; do
   echo
   row "drop on $drop" "$small" "$large" "ratio" "target" "verdict"

@@ -30,6 +30,9 @@ public static class LocalFile
         _ => 0,
     };
 
+    /// <summary>Linux's O_NOFOLLOW on this machine's architecture (x64 and arm64 differ), or 0 where the plain calls are not made.</summary>
+    public static int NoFollowFlag => NoFollow;
+
     /// <summary>Whether the plain calls are made (Linux on x64 or arm64); elsewhere each is the .NET call.</summary>
     public static bool IsNative { get; } = NoFollow != 0 && Probe();
 

@@ -23,12 +23,7 @@ internal static class DropFileHandle
     private const int ErrorTooManyLinks = 40;
     private const int SeekEnd = 2;
 
-    private static readonly int NoFollow = !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => 0x20000,
-        Architecture.Arm64 => 0x8000,
-        _ => 0,
-    };
+    private static readonly int NoFollow = ReleaseCli.Core.Drop.LocalFile.NoFollowFlag;
 
     // Asked once, so that the answer never changes under a pass that relied on it.
     private static readonly bool Native = NoFollow != 0 && CanOpenNatively();
