@@ -332,22 +332,23 @@ public sealed class DropGatherer(IEnumerable<IAssetSource> sources, ILogger logg
     /// <summary>
     /// Streams the asset to a new file at <paramref name="target"/>, hashing it; <paramref name="announce"/> runs just
     /// before the file is created. The file is closed (flushed only where there is no <c>syncfs</c>: see GatherJournal)
-    /// when this returns; on any failure, what was written of it is removed.
+    /// when this returns; on any failure after it was created, what was written of it is removed.
     /// </summary>
     private static async Task<(long Size, string Sha512, string Source)> WriteHashedAsync(AssetStream stream, string target, Action announce, GatherProgress progress, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        announce();
+        // Written in place, without a FileStream: a write to a file completes in the page cache, and on Linux an
+        // "asynchronous" one is the same write done on another pool thread, a hop that costs more than the write for
+        // small files. A file on this machine is read the same way, for the same reason.
+        var created = CreateInDrop(target);
         long size = 0;
         // Pooled: a new 1 MiB buffer per file lands on the large-object heap, and tens of thousands of small files
         // would grow the heap with the asset count instead of the concurrency.
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            // Written in place, without a FileStream: a write to a file completes in the page cache, and on Linux an
-            // "asynchronous" one is the same write done on another pool thread, a hop that costs more than the write
-            // for small files. A file on this machine is read the same way, for the same reason.
-            announce();
-            using (var output = CreateInDrop(target))
+            using (var output = created)
             {
                 var local = stream.File;
                 int read;

@@ -107,8 +107,7 @@ internal sealed class GatherJournal : IAsyncDisposable
         var line = JsonSerializer.SerializeToUtf8Bytes(new GatherJournalIntent(path), GatherJournalJsonContext.Default.GatherJournalIntent);
         lock (_gate)
         {
-            RandomAccess.Write(_handle, (IReadOnlyList<ReadOnlyMemory<byte>>)[line, NewLine], _length);
-            _length += line.Length + NewLine.Length;
+            AppendLine(line);
         }
     }
 
@@ -123,10 +122,16 @@ internal sealed class GatherJournal : IAsyncDisposable
         {
             // One handle on a file in the drop, for syncing the drop's file system.
             _inDrop ??= FileSystemSync.IsAvailable ? File.OpenHandle(written, FileMode.Open, FileAccess.Read) : null;
-            RandomAccess.Write(_handle, (IReadOnlyList<ReadOnlyMemory<byte>>)[line, NewLine], _length);
-            _length += line.Length + NewLine.Length;
+            AppendLine(line);
             _lines++;
         }
+    }
+
+    /// <summary>Writes one line at the journal's end (the caller holds the lock).</summary>
+    private void AppendLine(byte[] line)
+    {
+        RandomAccess.Write(_handle, (IReadOnlyList<ReadOnlyMemory<byte>>)[line, NewLine], _length);
+        _length += line.Length + NewLine.Length;
     }
 
     /// <summary>A last checkpoint: everything recorded so far is durable when this returns (at the end of a gather, also after a failure).</summary>
@@ -182,11 +187,10 @@ internal sealed class GatherJournal : IAsyncDisposable
                 FileSystemSync.SyncFileSystem(inDrop);
             }
 
-            var line = Encoding.UTF8.GetBytes($"{{\"Checkpoint\":{covered}}}\n");
+            var line = Encoding.UTF8.GetBytes($"{{\"Checkpoint\":{covered}}}");
             lock (_gate)
             {
-                RandomAccess.Write(_handle, line, _length);
-                _length += line.Length;
+                AppendLine(line);
             }
 
             RandomAccess.FlushToDisk(_handle);

@@ -15,6 +15,7 @@ public static class LocalFile
     private const int WriteOnly = 0x1;
     private const int Create = 0x40;
     private const int Exclusive = 0x80;
+    private const int NonBlocking = 0x800;
     private const int CloseOnExec = 0x80000;
     private const int ErrorNoEntry = 2;
     private const int ErrorInterrupted = 4;
@@ -30,9 +31,6 @@ public static class LocalFile
         _ => 0,
     };
 
-    /// <summary>Linux's O_NOFOLLOW on this machine's architecture (x64 and arm64 differ), or 0 where the plain calls are not made.</summary>
-    public static int NoFollowFlag => NoFollow;
-
     /// <summary>Whether the plain calls are made (Linux on x64 or arm64); elsewhere each is the .NET call.</summary>
     public static bool IsNative { get; } = NoFollow != 0 && Probe();
 
@@ -41,10 +39,9 @@ public static class LocalFile
     {
         if (IsNative)
         {
-            var descriptor = Retry(() => open(path, CloseOnExec), out var error);
-            if (descriptor >= 0)
+            if (Open(path, CloseOnExec, out var error) is { } file)
             {
-                return new SafeFileHandle(descriptor, ownsHandle: true);
+                return file;
             }
 
             if (error is ErrorNoEntry or ErrorNotDirectory)
@@ -71,10 +68,9 @@ public static class LocalFile
     {
         if (IsNative)
         {
-            var descriptor = Retry(() => open(path, WriteOnly | Create | Exclusive | CloseOnExec | NoFollow, ReadWriteForAll), out var error);
-            if (descriptor >= 0)
+            if (Open(path, WriteOnly | Create | Exclusive | CloseOnExec | NoFollow, out var error) is { } file)
             {
-                return new SafeFileHandle(descriptor, ownsHandle: true);
+                return file;
             }
 
             if (error == ErrorNoEntry)
@@ -87,25 +83,34 @@ public static class LocalFile
         return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
     }
 
-    private static int Retry(Func<int> call, out int error)
+    /// <summary>
+    /// A file opened for reading without following a link at its path, nor waiting on a named pipe found there; null
+    /// with the system's error number (<c>ELOOP</c> for a link, <c>ENOENT</c> for nothing there) when it is refused.
+    /// Only where <see cref="IsNative"/>.
+    /// </summary>
+    public static SafeFileHandle? OpenReadNoFollow(string path, out int error) => Open(path, NonBlocking | CloseOnExec | NoFollow, out error);
+
+    /// <summary>One <c>open</c> (again if a signal interrupted it); null with the error number when it fails.</summary>
+    private static SafeFileHandle? Open(string path, int flags, out int error)
     {
-        int result;
+        int descriptor;
         do
         {
-            result = call();
-            error = result < 0 ? Marshal.GetLastPInvokeError() : 0;
+            // The mode is read by the C library only with O_CREAT, and only then passed.
+            descriptor = (flags & Create) != 0 ? open(path, flags, ReadWriteForAll) : open(path, flags);
+            error = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
-        while (result < 0 && error == ErrorInterrupted);
+        while (descriptor < 0 && error == ErrorInterrupted);
 
-        return result;
+        return descriptor >= 0 ? new SafeFileHandle(descriptor, ownsHandle: true) : null;
     }
 
     private static bool Probe()
     {
         try
         {
-            using var root = new SafeFileHandle(open("/", CloseOnExec), ownsHandle: true);
-            return !root.IsInvalid;
+            using var root = Open("/", CloseOnExec, out _);
+            return root is not null;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using ReleaseCli.Core.Drop;
 
 namespace ReleaseCli.Rings.BuildValidation;
 
@@ -13,8 +14,7 @@ namespace ReleaseCli.Rings.BuildValidation;
 /// </summary>
 internal static class DropFileHandle
 {
-    // Linux open(2) flags (the same on x64 and arm64, except O_NOFOLLOW) and errno values.
-    private const int ReadOnlyNonBlockingCloseOnExec = 0x800 | 0x80000;
+    // Linux errno values (the same on x64 and arm64), and lseek's whence.
     private const int ErrorNoEntry = 2;
     private const int ErrorInterrupted = 4;
     private const int ErrorAccess = 13;
@@ -23,10 +23,8 @@ internal static class DropFileHandle
     private const int ErrorTooManyLinks = 40;
     private const int SeekEnd = 2;
 
-    private static readonly int NoFollow = ReleaseCli.Core.Drop.LocalFile.NoFollowFlag;
-
-    // Asked once, so that the answer never changes under a pass that relied on it.
-    private static readonly bool Native = NoFollow != 0 && CanOpenNatively();
+    // Asked once (by LocalFile), so that the answer never changes under a pass that relied on it.
+    private static readonly bool Native = LocalFile.IsNative;
 
     /// <summary>
     /// Whether <see cref="Open"/> refuses a symbolic link itself (as <see cref="DropFileAbsence.Link"/>): then nothing
@@ -115,34 +113,12 @@ internal static class DropFileHandle
         }
     }
 
-    private static bool CanOpenNatively()
-    {
-        try
-        {
-            using var root = OpenNative("/", out _);
-            return root is not null;
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
     private static SafeFileHandle? OpenNative(string path, out DropFileAbsence absence)
     {
         absence = DropFileAbsence.None;
-        int descriptor;
-        int error;
-        do
+        if (LocalFile.OpenReadNoFollow(path, out var error) is { } file)
         {
-            descriptor = open(path, ReadOnlyNonBlockingCloseOnExec | NoFollow);
-            error = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
-        }
-        while (descriptor < 0 && error == ErrorInterrupted);
-
-        if (descriptor >= 0)
-        {
-            return new SafeFileHandle(descriptor, ownsHandle: true);
+            return file;
         }
 
         switch (error)
@@ -159,12 +135,6 @@ internal static class DropFileHandle
                 throw new IOException($"{Marshal.GetPInvokeErrorMessage(error)} : '{path}'", error);
         }
     }
-
-    // A plain import (a UTF-8 path and an int in, an int out): no unsafe code in the assembly. Never called with
-    // O_CREAT, so the variadic mode argument is never passed.
-    [DllImport("libc", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
     // 64-bit Linux only (where Native is true): off_t is 64 bits, size_t and ssize_t are pointer-sized.
     [DllImport("libc", SetLastError = true)]
