@@ -80,95 +80,125 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         output.WriteLine($"seed {seed}, {perRing} kill(s) per ring");
         var table = new ReliabilityTable("sigkill");
         var readers = new ReliabilityTable("status during writes");
-        using var release = await SampleRelease.CreateAsync(sample.Good, WithoutPeopleGates);
-        using var stopReading = new CancellationTokenSource();
-        var reading = Task.Run(() => ReadStatusUntilAsync(release, stopReading.Token));
-
-        foreach (var ring in KilledRings)
+        var release = await SampleRelease.CreateAsync(sample.Good, WithoutPeopleGates);
+        var stopReading = new CancellationTokenSource();
+        var (reader, token) = (release, stopReading.Token);
+        var reading = Task.Run(() => ReadStatusUntilAsync(reader, token));
+        var seen = new List<ExeResult>();
+        var freshStarts = 0;
+        try
         {
-            var args = RingArgs(release, ring);
-            for (var attempt = 0; attempt < perRing * 3 && table.Count($"{ring}: SIGKILL") < perRing; attempt++)
+            foreach (var ring in KilledRings)
             {
-                // The kill point is a number of events the run has appended (and a little more), not a time: a fast
-                // machine would otherwise finish the ring before the kill, and a slow one never get past its start.
-                var linesAtStart = LedgerLines(release);
-                // The kill points come early in the run, the ring's first one earliest: a run that finishes before its
-                // kill promotes the ring and ends the ring's kills (on a fast machine, a prep to be killed after 6 events
-                // and 130 ms more had already finished), and each kill leaves less for the next run to do.
-                var first = table.Count($"{ring}: SIGKILL") == 0;
-                var killAfter = random.Next(1, first ? 4 : 5);
-                var extra = random.Next(0, first ? 40 : 150);
-                using var process = ReleaseExe.Start(release.Directory, SampleRelease.Manager, args);
-                var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-                while (!process.HasExited && LedgerLines(release) < linesAtStart + killAfter)
+                var args = RingArgs(release, ring);
+                for (var attempt = 0; attempt < perRing * 3 && table.Count($"{ring}: SIGKILL") < perRing; attempt++)
                 {
-                    await Task.Delay(5);
-                }
-
-                await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(extra));
-                if (process.HasExited)
-                {
-                    await drain;
-                    if (process.ExitCode == 0)
+                    // The kill point is a number of events the run has appended (and a little more), not a time: a fast
+                    // machine would otherwise finish the ring before the kill, and a slow one never get past its start.
+                    var linesAtStart = LedgerLines(release);
+                    // The kill points come early in the run, the ring's first one earliest: a run that finishes before its
+                    // kill promotes the ring and ends the ring's kills (on a fast machine, a prep to be killed after 6 events
+                    // and 130 ms more had already finished), and each kill leaves less for the next run to do.
+                    var first = table.Count($"{ring}: SIGKILL") == 0;
+                    var killAfter = random.Next(1, first ? 4 : 5);
+                    var extra = random.Next(0, first ? 40 : 150);
+                    using var process = ReleaseExe.Start(release.Directory, SampleRelease.Manager, args);
+                    var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+                    while (!process.HasExited && LedgerLines(release) < linesAtStart + killAfter)
                     {
-                        break; // finished first and promoted the ring: a further run has nothing left to kill
+                        await Task.Delay(5);
                     }
 
-                    continue; // finished first without promoting (pending): nothing was killed, try again
+                    await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(extra));
+                    if (process.HasExited)
+                    {
+                        await drain;
+                        if (process.ExitCode == 0 && ring == KilledRings[0] && table.Count($"{ring}: SIGKILL") == 0 && freshStarts < 3)
+                        {
+                            // The first ring (prep: a few hundred milliseconds on the sample) finished and promoted before
+                            // its kill, which a busy machine's late look at the ledger allows: start again on a fresh release.
+                            output.WriteLine($"{ring} finished before its kill (after {killAfter} event(s) + {extra} ms): a fresh release");
+                            await stopReading.CancelAsync();
+                            seen.AddRange(await reading);
+                            stopReading.Dispose();
+                            release.Dispose();
+                            release = await SampleRelease.CreateAsync(sample.Good, WithoutPeopleGates);
+                            stopReading = new CancellationTokenSource();
+                            var (fresh, freshToken) = (release, stopReading.Token);
+                            reading = Task.Run(() => ReadStatusUntilAsync(fresh, freshToken));
+                            args = RingArgs(release, ring);
+                            freshStarts++;
+                            attempt = -1;
+                            continue;
+                        }
+
+                        if (process.ExitCode == 0)
+                        {
+                            break; // finished first and promoted the ring: a further run has nothing left to kill
+                        }
+
+                        continue; // finished first without promoting (pending): nothing was killed, try again
+                    }
+
+                    process.Kill();
+                    await process.WaitForExitAsync();
+                    await drain;
+                    var verify = await release.RunAsync(SampleRelease.Manager, "status", "--verify");
+                    table.Record($"{ring}: SIGKILL after {killAfter} new event(s) + {extra} ms, ledger verifies", verify.ExitCode == 0, verify.ExitCode == 0 ? string.Empty : verify.ToString());
                 }
 
-                process.Kill();
-                await process.WaitForExitAsync();
-                await drain;
-                var verify = await release.RunAsync(SampleRelease.Manager, "status", "--verify");
-                table.Record($"{ring}: SIGKILL after {killAfter} new event(s) + {extra} ms, ledger verifies", verify.ExitCode == 0, verify.ExitCode == 0 ? string.Empty : verify.ToString());
+                var rerun = await release.RunAsync(SampleRelease.Manager, args);
+                table.Record($"{ring}: re-run after the kills promotes", rerun.ExitCode == 0, rerun.ExitCode == 0 ? string.Empty : rerun.ToString());
+                if (rerun.ExitCode != 0)
+                {
+                    break;
+                }
+
+                var events = await LedgerAsync(release);
+                var succeeded = events.Where(e => Text(e, "type") == "StepCompleted" && Text(e, "ring") == ring && Text(e, "status") == "Succeeded").ToList();
+                var repeated = succeeded.GroupBy(e => (Text(e, "step"), Text(e, "inputDigest"))).Where(g => g.Count() > 1).Select(g => g.Key.Item1).ToList();
+                table.Record($"{ring}: no completed step ran again for the same input", repeated.Count == 0, string.Join(", ", repeated));
+
+                // A further run either does nothing at all (the ring is promoted and nothing changed: no event is added)
+                // or runs the ring again and reuses every completed step.
+                var before = events.Count;
+                var again = await release.RunAsync(SampleRelease.Manager, args);
+                events = await LedgerAsync(release);
+                var lastRun = Text(events.Last(e => Text(e, "type") == "RunStarted" && Text(e, "ring") == ring), "runId");
+                var notReused = events.Count == before ? [] : events.Where(e => Text(e, "type") == "StepCompleted" && Text(e, "runId") == lastRun && Text(e, "status") != "Reused").Select(e => Text(e, "step")).ToList();
+                table.Record($"{ring}: a further run reuses every completed step or has nothing to do", again.ExitCode == 0 && notReused.Count == 0, again.ExitCode == 0 ? string.Join(", ", notReused) : again.ToString());
+
+                var drop = await release.RunAsync(SampleRelease.Manager, "status", "--verify-drop");
+                table.Record($"{ring}: every drop file and artifact matches the contract", drop.ExitCode == 0, drop.ExitCode == 0 ? string.Empty : drop.ToString());
             }
 
-            var rerun = await release.RunAsync(SampleRelease.Manager, args);
-            table.Record($"{ring}: re-run after the kills promotes", rerun.ExitCode == 0, rerun.ExitCode == 0 ? string.Empty : rerun.ToString());
-            if (rerun.ExitCode != 0)
+            await stopReading.CancelAsync();
+            seen.AddRange(await reading);
+            var tampering = seen.Where(r => r.ExitCode == 5).ToList();
+            readers.Record($"{seen.Count} status --verify reads during the ring runs: none exit 5", tampering.Count == 0, tampering.FirstOrDefault()?.ToString() ?? string.Empty);
+            var events2 = await LedgerAsync(release);
+            var sealedContracts = events2.Where(e => Text(e, "type") == "ContractSealed").Select(e => Text(e, "contractDigest")).Distinct().Count();
+            table.Record("one contract sealed across every kill", sealedContracts == 1, $"{sealedContracts} contract(s)");
+            output.WriteLine($"{table.Count(": SIGKILL")} SIGKILL(s)");
+            // A ring promoted by a run that finished before its kill ends the kills in that ring (its further runs do
+            // nothing), so not every planned kill can land: every ring must take at least one, and the run as a whole
+            // at least 20 (or every planned kill when fewer are planned).
+            foreach (var ring in KilledRings)
             {
-                break;
+                Assert.True(table.Count($"{ring}: SIGKILL") >= 1, $"no kill landed in {ring}");
             }
 
-            var events = await LedgerAsync(release);
-            var succeeded = events.Where(e => Text(e, "type") == "StepCompleted" && Text(e, "ring") == ring && Text(e, "status") == "Succeeded").ToList();
-            var repeated = succeeded.GroupBy(e => (Text(e, "step"), Text(e, "inputDigest"))).Where(g => g.Count() > 1).Select(g => g.Key.Item1).ToList();
-            table.Record($"{ring}: no completed step ran again for the same input", repeated.Count == 0, string.Join(", ", repeated));
-
-            // A further run either does nothing at all (the ring is promoted and nothing changed: no event is added)
-            // or runs the ring again and reuses every completed step.
-            var before = events.Count;
-            var again = await release.RunAsync(SampleRelease.Manager, args);
-            events = await LedgerAsync(release);
-            var lastRun = Text(events.Last(e => Text(e, "type") == "RunStarted" && Text(e, "ring") == ring), "runId");
-            var notReused = events.Count == before ? [] : events.Where(e => Text(e, "type") == "StepCompleted" && Text(e, "runId") == lastRun && Text(e, "status") != "Reused").Select(e => Text(e, "step")).ToList();
-            table.Record($"{ring}: a further run reuses every completed step or has nothing to do", again.ExitCode == 0 && notReused.Count == 0, again.ExitCode == 0 ? string.Join(", ", notReused) : again.ToString());
-
-            var drop = await release.RunAsync(SampleRelease.Manager, "status", "--verify-drop");
-            table.Record($"{ring}: every drop file and artifact matches the contract", drop.ExitCode == 0, drop.ExitCode == 0 ? string.Empty : drop.ToString());
+            var floor = Math.Min(KilledRings.Length * perRing, 20);
+            Assert.True(table.Count(": SIGKILL") >= floor, $"only {table.Count(": SIGKILL")} kill(s) landed, fewer than {floor}");
+            table.AssertAllHeld();
+            readers.AssertAllHeld();
         }
-
-        await stopReading.CancelAsync();
-        var seen = await reading;
-        var tampering = seen.Where(r => r.ExitCode == 5).ToList();
-        readers.Record($"{seen.Count} status --verify reads during the ring runs: none exit 5", tampering.Count == 0, tampering.FirstOrDefault()?.ToString() ?? string.Empty);
-        var events2 = await LedgerAsync(release);
-        var sealedContracts = events2.Where(e => Text(e, "type") == "ContractSealed").Select(e => Text(e, "contractDigest")).Distinct().Count();
-        table.Record("one contract sealed across every kill", sealedContracts == 1, $"{sealedContracts} contract(s)");
-        output.WriteLine($"{table.Count(": SIGKILL")} SIGKILL(s)");
-        // A ring promoted by a run that finished before its kill ends the kills in that ring (its further runs do
-        // nothing), so not every planned kill can land: every ring must take at least one, and the run as a whole
-        // at least 20 (or every planned kill when fewer are planned).
-        foreach (var ring in KilledRings)
+        finally
         {
-            Assert.True(table.Count($"{ring}: SIGKILL") >= 1, $"no kill landed in {ring}");
+            await stopReading.CancelAsync();
+            stopReading.Dispose();
+            release.Dispose();
         }
-
-        var floor = Math.Min(KilledRings.Length * perRing, 20);
-        Assert.True(table.Count(": SIGKILL") >= floor, $"only {table.Count(": SIGKILL")} kill(s) landed, fewer than {floor}");
-        table.AssertAllHeld();
-        readers.AssertAllHeld();
     }
 
     [Theory]
