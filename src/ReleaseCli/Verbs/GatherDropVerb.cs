@@ -128,11 +128,18 @@ public sealed class GatherDropHandler(VerbContext context, IEnumerable<IAssetSou
         var progress = new GatherProgress();
         var display = new GatherProgressDisplay(context.Console, new AzurePipelines(context.Console, options.Output), time);
         var started = Stopwatch.StartNew();
-        var gather = gatherer.GatherAsync(candidate, gatherOptions, dropPath, Path.Combine(dropPath, JournalFileName), progress, cancellationToken);
+        var manifestPath = Path.Combine(dropPath, DropManifest.FileName);
+        // The manifest is written while the gather's last checkpoint flushes the drop to disk.
+        var gather = gatherer.GatherAsync(
+            candidate,
+            gatherOptions,
+            dropPath,
+            Path.Combine(dropPath, JournalFileName),
+            progress,
+            gathered => DropManifest.Create(candidate, gathered, time.GetUtcNow()).WriteAsync(manifestPath, cancellationToken),
+            cancellationToken);
         var result = await display.ShowAsync(progress, gather, interactive: !Console.IsErrorRedirected && options.Output == OutputFormat.Text).ConfigureAwait(false);
         started.Stop();
-        var manifestPath = Path.Combine(dropPath, DropManifest.FileName);
-        await DropManifest.Create(candidate, result, time.GetUtcNow()).WriteAsync(manifestPath, cancellationToken).ConfigureAwait(false);
         var fetchedBytes = result.Files.Where(f => f.Downloaded).Sum(f => f.Size);
         var seconds = started.Elapsed.TotalSeconds;
         if (options.Output == OutputFormat.Json)
