@@ -23,8 +23,8 @@ public sealed class BlobContainerAssetSource(AssetDownloadSettings settings) : I
     public const string SasVariablePrefix = "RELEASE_BLOB_SAS_";
     public const string CredentialVariable = "RELEASE_BLOB_CREDENTIAL";
 
-    private readonly ConcurrentDictionary<string, BlobContainerClient> _containers = new(StringComparer.Ordinal);
-    private readonly Lazy<DefaultAzureCredential> _credential = new(() => new DefaultAzureCredential());
+    // Made at the first blob location, so that a gather of local folders and feeds does not load the Azure SDK.
+    private ContainerClients? _clients;
 
     public bool CanFetch(AssetLocation location) => location.Type == AssetLocationType.Container && BlobLocation.TryParse(location.Location, out _);
 
@@ -94,24 +94,8 @@ public sealed class BlobContainerAssetSource(AssetDownloadSettings settings) : I
         }
     }
 
-    private BlobContainerClient Container(BlobLocation location) => _containers.GetOrAdd(location.ContainerUrl + "|" + location.Sas, _ =>
-    {
-        // The service version every client of the tool sends; gathering's own stall timeout and tries.
-        var options = new BlobClientOptions(AzureBlobClients.ServiceVersion);
-        options.Retry.NetworkTimeout = settings.StallTimeout;
-        options.Retry.MaxRetries = 4;
-        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
-        options.Diagnostics.IsLoggingEnabled = false;
-        var sas = location.Sas ?? Environment.GetEnvironmentVariable(SasVariablePrefix + location.Account.ToUpperInvariant().Replace('-', '_'));
-        if (!string.IsNullOrEmpty(sas))
-        {
-            return new BlobContainerClient(new Uri($"{location.ContainerUrl}?{sas.TrimStart('?')}"), options);
-        }
-
-        return settings.UseAzureCredential
-            ? new BlobContainerClient(new Uri(location.ContainerUrl), _credential.Value, options)
-            : new BlobContainerClient(new Uri(location.ContainerUrl), options);
-    });
+    private BlobContainerClient Container(BlobLocation location) =>
+        LazyInitializer.EnsureInitialized(ref _clients, () => new ContainerClients(settings)).Get(location);
 
     private GatherException Failure(BlobLocation location, string name, Exception ex)
     {
@@ -130,6 +114,32 @@ public sealed class BlobContainerAssetSource(AssetDownloadSettings settings) : I
     }
 
     private static string Shown(BlobLocation location, string name) => $"{location.ContainerUrl}/{name}{(location.Sas is null ? string.Empty : "?***")}";
+
+    /// <summary>One client per container (and SAS), with the credential made once when it is first needed.</summary>
+    private sealed class ContainerClients(AssetDownloadSettings settings)
+    {
+        private readonly ConcurrentDictionary<string, BlobContainerClient> _containers = new(StringComparer.Ordinal);
+        private readonly Lazy<DefaultAzureCredential> _credential = new(() => new DefaultAzureCredential());
+
+        public BlobContainerClient Get(BlobLocation location) => _containers.GetOrAdd(location.ContainerUrl + "|" + location.Sas, _ =>
+        {
+            // The service version every client of the tool sends; gathering's own stall timeout and tries.
+            var options = new BlobClientOptions(AzureBlobClients.ServiceVersion);
+            options.Retry.NetworkTimeout = settings.StallTimeout;
+            options.Retry.MaxRetries = 4;
+            options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+            options.Diagnostics.IsLoggingEnabled = false;
+            var sas = location.Sas ?? Environment.GetEnvironmentVariable(SasVariablePrefix + location.Account.ToUpperInvariant().Replace('-', '_'));
+            if (!string.IsNullOrEmpty(sas))
+            {
+                return new BlobContainerClient(new Uri($"{location.ContainerUrl}?{sas.TrimStart('?')}"), options);
+            }
+
+            return settings.UseAzureCredential
+                ? new BlobContainerClient(new Uri(location.ContainerUrl), _credential.Value, options)
+                : new BlobContainerClient(new Uri(location.ContainerUrl), options);
+        });
+    }
 
     private sealed class Disposer(IDisposable inner) : IAsyncDisposable
     {

@@ -69,7 +69,10 @@ public sealed class GatherDropSourcesTests(Azurite azurite)
         }
 
         // Shipping assets of the product closure (not the toolset build, not non-shipping).
+        work.Environment["RELEASE_LIST_ASSEMBLIES"] = "1";
         var first = (await work.GatherAsync("--id", id, "--output", "json")).ShouldSucceed();
+        work.Environment.Remove("RELEASE_LIST_ASSEMBLIES");
+        Assert.Contains("Azure.Storage.Blobs", StartupLoadTests.Loaded(first.StandardError));
         using (var report = JsonDocument.Parse(first.StandardOutput))
         {
             Assert.Equal(4, report.RootElement.GetProperty("downloaded").GetInt32());
