@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ReleaseCli.Core.Bar;
 using ReleaseCli.Core.Contract;
 using ReleaseCli.Core.Definition;
@@ -145,27 +147,59 @@ public sealed class ContractValidGate : IGateCheck
 
             // Compared as (name, version, shipping) without formatting a string per asset: at tens of thousands of
             // assets the strings were most of what the gate allocated, and their collection landed in the gate's time.
-            var expected = new HashSet<(string Name, string Version, bool Shipping)>(contract.Assets.Where(a => a.BuildId == build.Id).Select(a => (a.Name, a.Version, a.Shipping)), AssetKeyComparer.Instance);
-            var actual = new HashSet<(string Name, string Version, bool Shipping)>(build.Assets.Where(a => contract.IncludesNonShipping || !a.NonShipping).Select(a => (a.Name, a.Version, !a.NonShipping)), AssetKeyComparer.Instance);
-            problems.AddRange(actual.Where(a => !expected.Contains(a)).Select(Describe).Order(StringComparer.Ordinal).Select(a => $"build {build.Id} has {a}, not in the contract"));
-            problems.AddRange(expected.Where(a => !actual.Contains(a)).Select(Describe).Order(StringComparer.Ordinal).Select(a => $"build {build.Id} no longer has {a}"));
+            // One table of the sealed keys, each marked when BAR has it: what BAR has that the table lacks is extra, what
+            // is left unmarked is missing.
+            var sealedKeys = new Dictionary<AssetKey, bool>(build.Assets.Count, AssetKeyComparer.Instance);
+            foreach (var asset in contract.Assets)
+            {
+                if (asset.BuildId == build.Id)
+                {
+                    sealedKeys.TryAdd(new AssetKey(asset.Name, asset.Version, asset.Shipping), false);
+                }
+            }
+
+            var extra = new HashSet<AssetKey>(AssetKeyComparer.Instance);
+            foreach (var (name, version, nonShipping) in build.Assets)
+            {
+                if (nonShipping && !contract.IncludesNonShipping)
+                {
+                    continue;
+                }
+
+                var key = new AssetKey(name, version, !nonShipping);
+                ref var found = ref CollectionsMarshal.GetValueRefOrNullRef(sealedKeys, key);
+                if (Unsafe.IsNullRef(ref found))
+                {
+                    extra.Add(key);
+                }
+                else
+                {
+                    found = true;
+                }
+            }
+
+            problems.AddRange(extra.Select(Describe).Order(StringComparer.Ordinal).Select(a => $"build {build.Id} has {a}, not in the contract"));
+            problems.AddRange(sealedKeys.Where(k => !k.Value).Select(k => Describe(k.Key)).Order(StringComparer.Ordinal).Select(a => $"build {build.Id} no longer has {a}"));
         }
 
         return problems;
     }
 
-    private static string Describe((string Name, string Version, bool Shipping) asset) =>
+    /// <summary>An asset as the gate compares BAR with the contract (a class: the table's code is the runtime's own, compiled ahead).</summary>
+    private sealed record AssetKey(string Name, string Version, bool Shipping);
+
+    private static string Describe(AssetKey asset) =>
         $"{asset.Name}@{asset.Version}{(asset.Shipping ? string.Empty : " (non-shipping)")}";
 
     /// <summary>BAR names and versions compare without regard to case, as NuGet ids and versions do.</summary>
-    private sealed class AssetKeyComparer : IEqualityComparer<(string Name, string Version, bool Shipping)>
+    private sealed class AssetKeyComparer : IEqualityComparer<AssetKey>
     {
         public static readonly AssetKeyComparer Instance = new();
 
-        public bool Equals((string Name, string Version, bool Shipping) x, (string Name, string Version, bool Shipping) y) =>
-            x.Shipping == y.Shipping && StringComparer.OrdinalIgnoreCase.Equals(x.Name, y.Name) && StringComparer.OrdinalIgnoreCase.Equals(x.Version, y.Version);
+        public bool Equals(AssetKey? x, AssetKey? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.Shipping == y.Shipping && StringComparer.OrdinalIgnoreCase.Equals(x.Name, y.Name) && StringComparer.OrdinalIgnoreCase.Equals(x.Version, y.Version));
 
-        public int GetHashCode((string Name, string Version, bool Shipping) obj) =>
+        public int GetHashCode(AssetKey obj) =>
             HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Name), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Version), obj.Shipping);
     }
 

@@ -323,7 +323,28 @@ public sealed class GateTests
         Assert.Equal(ExitCode.Failed, outcome.ExitCode);
         var message = GateMessageOf(await harness.StateAsync(), "validate-source", "contract-valid");
         Assert.Contains("BAR no longer matches the contract", message);
-        Assert.Contains("assets/files/file2.txt@1.0.1", message);
+        Assert.Contains("build 1 has assets/files/file2.txt@1.0.1, not in the contract", message);
+        Assert.Matches("build 1 no longer has assets/files/file2.txt@[^,;]+(;|$)", message);
+        Assert.DoesNotContain("file1.txt", message);
+    }
+
+    [Fact]
+    public async Task Contract_valid_compares_bar_without_regard_to_case_and_counts_a_repeated_asset_once()
+    {
+        using var harness = await PreparedAsync();
+        await using (var connection = new SqliteConnection($"Data Source={harness.Bar.Path};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE assets SET name = upper(name), version = upper(version) WHERE name = 'assets/files/file2.txt';
+                INSERT INTO assets (build_id, name, version, non_shipping) SELECT build_id, name, version, non_shipping FROM assets WHERE name = 'assets/files/file1.txt';
+                """;
+            Assert.Equal(2, await command.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(ExitCode.Success, (await harness.RunAsync("validate-source")).ExitCode);
+        Assert.Equal("Passed", GateStatusOf(await harness.StateAsync(), "validate-source", "contract-valid"));
     }
 
     [Fact]
