@@ -17,6 +17,16 @@ public sealed class GateTests
     private static string GateMessageOf(ReleaseState state, string ring, string gate) =>
         state.Events.Last(e => e.Type == LedgerEventType.GateEvaluated && e.Ring == ring && e.Gate == gate).Message!;
 
+    /// <summary>Changes the harness's BAR behind the tool's back, as another writer of BAR would; the rows changed.</summary>
+    private static async Task<int> ChangeBarAsync(EngineHarness harness, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={harness.Bar.Path};Pooling=false");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A release whose prep ring passed: the drop gathered and the contract sealed.</summary>
     private static async Task<EngineHarness> PreparedAsync()
     {
@@ -311,13 +321,7 @@ public sealed class GateTests
     public async Task Contract_valid_fails_without_tampering_when_bar_changed()
     {
         using var harness = await PreparedAsync();
-        await using (var connection = new SqliteConnection($"Data Source={harness.Bar.Path};Pooling=false"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE assets SET version = '1.0.1' WHERE name = 'assets/files/file2.txt'";
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await ChangeBarAsync(harness, "UPDATE assets SET version = '1.0.1' WHERE name = 'assets/files/file2.txt'"));
 
         var outcome = await harness.RunAsync("validate-source");
         Assert.Equal(ExitCode.Failed, outcome.ExitCode);
@@ -332,16 +336,10 @@ public sealed class GateTests
     public async Task Contract_valid_compares_bar_without_regard_to_case_and_counts_a_repeated_asset_once()
     {
         using var harness = await PreparedAsync();
-        await using (var connection = new SqliteConnection($"Data Source={harness.Bar.Path};Pooling=false"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                UPDATE assets SET name = upper(name), version = upper(version) WHERE name = 'assets/files/file2.txt';
-                INSERT INTO assets (build_id, name, version, non_shipping) SELECT build_id, name, version, non_shipping FROM assets WHERE name = 'assets/files/file1.txt';
-                """;
-            Assert.Equal(2, await command.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(2, await ChangeBarAsync(harness, """
+            UPDATE assets SET name = upper(name), version = upper(version) WHERE name = 'assets/files/file2.txt';
+            INSERT INTO assets (build_id, name, version, non_shipping) SELECT build_id, name, version, non_shipping FROM assets WHERE name = 'assets/files/file1.txt';
+            """));
 
         Assert.Equal(ExitCode.Success, (await harness.RunAsync("validate-source")).ExitCode);
         Assert.Equal("Passed", GateStatusOf(await harness.StateAsync(), "validate-source", "contract-valid"));
