@@ -71,6 +71,37 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         return results;
     }
 
+    /// <summary>A release with `status --verify` run over and over beside whatever else runs on it, until stopped.</summary>
+    private sealed class ReadRelease : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<List<ExeResult>> _reading;
+
+        public ReadRelease(SampleRelease release)
+        {
+            Release = release;
+            var stop = _stop.Token;
+            _reading = Task.Run(() => ReadStatusUntilAsync(release, stop));
+        }
+
+        public SampleRelease Release { get; }
+
+        /// <summary>Stops the reads (the one under way finishes); the results of every read made.</summary>
+        public async Task<List<ExeResult>> StopAsync()
+        {
+            await _stop.CancelAsync();
+            return await _reading;
+        }
+
+        /// <summary>Stops the reads, without waiting for the one under way, and removes the release.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _stop.Dispose();
+            Release.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Sigkill_during_every_ring_with_steps_loses_and_repeats_nothing_and_readers_never_see_tampering()
     {
@@ -80,16 +111,14 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         output.WriteLine($"seed {seed}, {perRing} kill(s) per ring");
         var table = new ReliabilityTable("sigkill");
         var readers = new ReliabilityTable("status during writes");
-        var release = await SampleRelease.CreateAsync(sample.Good, WithoutPeopleGates);
-        var stopReading = new CancellationTokenSource();
-        var (reader, token) = (release, stopReading.Token);
-        var reading = Task.Run(() => ReadStatusUntilAsync(reader, token));
+        var read = new ReadRelease(await SampleRelease.CreateAsync(sample.Good, WithoutPeopleGates));
         var seen = new List<ExeResult>();
         var freshStarts = 0;
         try
         {
             foreach (var ring in KilledRings)
             {
+                var release = read.Release;
                 var args = RingArgs(release, ring);
                 for (var attempt = 0; attempt < perRing * 3 && table.Count($"{ring}: SIGKILL") < perRing; attempt++)
                 {
@@ -118,14 +147,11 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
                             // The first ring (prep: a few hundred milliseconds on the sample) finished and promoted before
                             // its kill, which a busy machine's late look at the ledger allows: start again on a fresh release.
                             output.WriteLine($"{ring} finished before its kill (after {killAfter} event(s) + {extra} ms): a fresh release");
-                            await stopReading.CancelAsync();
-                            seen.AddRange(await reading);
-                            stopReading.Dispose();
-                            release.Dispose();
-                            release = await SampleRelease.CreateAsync(sample.Good, WithoutPeopleGates);
-                            stopReading = new CancellationTokenSource();
-                            var (fresh, freshToken) = (release, stopReading.Token);
-                            reading = Task.Run(() => ReadStatusUntilAsync(fresh, freshToken));
+                            seen.AddRange(await read.StopAsync());
+                            var fresh = await SampleRelease.CreateAsync(sample.Good, WithoutPeopleGates);
+                            await read.DisposeAsync();
+                            read = new ReadRelease(fresh);
+                            release = fresh;
                             args = RingArgs(release, ring);
                             freshStarts++;
                             attempt = -1;
@@ -172,11 +198,10 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
                 table.Record($"{ring}: every drop file and artifact matches the contract", drop.ExitCode == 0, drop.ExitCode == 0 ? string.Empty : drop.ToString());
             }
 
-            await stopReading.CancelAsync();
-            seen.AddRange(await reading);
+            seen.AddRange(await read.StopAsync());
             var tampering = seen.Where(r => r.ExitCode == 5).ToList();
             readers.Record($"{seen.Count} status --verify reads during the ring runs: none exit 5", tampering.Count == 0, tampering.FirstOrDefault()?.ToString() ?? string.Empty);
-            var events2 = await LedgerAsync(release);
+            var events2 = await LedgerAsync(read.Release);
             var sealedContracts = events2.Where(e => Text(e, "type") == "ContractSealed").Select(e => Text(e, "contractDigest")).Distinct().Count();
             table.Record("one contract sealed across every kill", sealedContracts == 1, $"{sealedContracts} contract(s)");
             output.WriteLine($"{table.Count(": SIGKILL")} SIGKILL(s)");
@@ -195,9 +220,7 @@ public sealed class ReliabilityTests(SampleProducts sample, ITestOutputHelper ou
         }
         finally
         {
-            await stopReading.CancelAsync();
-            stopReading.Dispose();
-            release.Dispose();
+            await read.DisposeAsync();
         }
     }
 
