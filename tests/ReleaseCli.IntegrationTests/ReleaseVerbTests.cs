@@ -207,7 +207,7 @@ public sealed class ReleaseVerbTests(SampleProducts sample)
         var expected = new Dictionary<string, string>();
         var assets = new List<object>();
         var random = new Random(7);
-        for (var i = 0; i < 3000; i++)
+        for (var i = 0; i < 6000; i++)
         {
             var name = $"assets/bulk/file{i:D4}.bin";
             var bytes = new byte[8192 + random.Next(8192)];
